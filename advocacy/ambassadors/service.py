@@ -1,0 +1,154 @@
+"""Opt-in is real: consent with the charter version accepted, expiry and renewal, opt-out at once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from advocacy.ambassadors import queries
+from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, Visibility, VisibilityChange
+from advocacy.auth.schemas import Principal
+from advocacy.charter.queries import active_charter_id_and_version
+from advocacy.db.pool import Database
+from advocacy.outbox.service import enqueue
+from content_library.errors import Conflict, DomainError
+
+OPTED_OUT_JOB = "ambassador.opted_out"
+
+
+class NotAnAmbassador(DomainError):
+    kind = "not-an-ambassador"
+    title = "Opt in first"
+    status = 403
+
+
+def status_from_row(row: asyncpg.Record | None, active_version: int | None, now: datetime) -> AmbassadorStatus:
+    if row is None:
+        return AmbassadorStatus(
+            is_ambassador=False,
+            status="never",
+            charter_version=None,
+            active_charter_version=active_version,
+            accepted_at=None,
+            expires_at=None,
+            opted_out_at=None,
+            consent_expired=False,
+            needs_reacceptance=False,
+            visibility="public",
+            alias=None,
+        )
+    opted_in = row["status"] == "opted_in"
+    expired = opted_in and row["expires_at"] is not None and row["expires_at"] <= now
+    reaccept = opted_in and bool(row["needs_reacceptance"])
+    return AmbassadorStatus(
+        is_ambassador=opted_in and not expired and not reaccept,
+        status=row["status"],
+        charter_version=row["charter_version"],
+        active_charter_version=row["active_charter_version"],
+        accepted_at=row["accepted_at"],
+        expires_at=row["expires_at"],
+        opted_out_at=row["opted_out_at"],
+        consent_expired=expired,
+        needs_reacceptance=reaccept,
+        visibility=row["visibility"],
+        alias=f"Ambassador #{row['alias_number']}",
+    )
+
+
+async def status_of(conn: asyncpg.Connection, person_id: int) -> AmbassadorStatus:
+    row = await queries.consent_row(conn, person_id)
+    active = row["active_charter_version"] if row else await queries.active_charter_version(conn)
+    return status_from_row(row, active, datetime.now(UTC))
+
+
+async def ambassador_status(db: Database, person_id: int) -> AmbassadorStatus:
+    async with db.connection() as conn:
+        return await status_of(conn, person_id)
+
+
+def refusal(status: AmbassadorStatus) -> NotAnAmbassador | None:
+    """Why this person may not act as an ambassador now, or None when they may."""
+    if status.is_ambassador:
+        return None
+    if status.status != "opted_in":
+        return NotAnAmbassador(
+            "Only ambassadors can do this: opt in (POST /api/v1/me/ambassador) after reading the charter",
+            extra={"reason": "not-opted-in"},
+        )
+    if status.consent_expired:
+        return NotAnAmbassador(
+            "Your consent has expired: renew it by opting in again to the charter in force",
+            extra={"reason": "consent-expired"},
+        )
+    return NotAnAmbassador(
+        f"The charter changed materially (now version {status.active_charter_version}): "
+        "read and accept it again before your next share",
+        extra={"reason": "charter-reacceptance-required"},
+    )
+
+
+async def require_ambassador(conn: asyncpg.Connection, person_id: int) -> AmbassadorStatus:
+    """The check every ambassador-only action makes; raises NotAnAmbassador with the reason."""
+    status = await status_of(conn, person_id)
+    problem = refusal(status)
+    if problem is not None:
+        raise problem
+    return status
+
+
+async def opt_in(db: Database, principal: Principal, body: OptIn, *, validity_days: int) -> AmbassadorStatus:
+    async with db.transaction() as conn:
+        active = await active_charter_id_and_version(conn)
+        if active is None:
+            raise Conflict("No charter is in force yet, so nobody can opt in: compliance must activate one")
+        charter_id, version = active
+        if body.charter_version != version:
+            raise Conflict(
+                f"You accepted charter version {body.charter_version}, but version {version} is in force: "
+                "read it and accept that one",
+                extra={"active_charter_version": version},
+            )
+        before = status_from_row(await queries.consent_row(conn, principal.person_id), version, datetime.now(UTC))
+        if before.status != "opted_in":
+            kind = "opted_in"
+        elif before.charter_version != version or before.needs_reacceptance:
+            kind = "reaccepted"
+        else:
+            kind = "renewed"
+        expires_at = datetime.now(UTC) + timedelta(days=validity_days)
+        await queries.upsert_opt_in(
+            conn, person_id=principal.person_id, charter_id=charter_id, expires_at=expires_at, visibility=body.visibility
+        )
+        status = await status_of(conn, principal.person_id)
+        await queries.insert_event(
+            conn, person_id=principal.person_id, kind=kind, charter_id=charter_id, visibility=status.visibility
+        )
+    return status
+
+
+async def opt_out(db: Database, principal: Principal) -> AmbassadorStatus:
+    """Takes effect at once; what other domains must undo (boards, connected accounts) follows via the outbox."""
+    async with db.transaction() as conn:
+        if await queries.mark_opted_out(conn, principal.person_id):
+            await queries.insert_event(
+                conn, person_id=principal.person_id, kind="opted_out", charter_id=None, visibility=None
+            )
+            await enqueue(conn, OPTED_OUT_JOB, {"person_id": principal.person_id})
+        return await status_of(conn, principal.person_id)
+
+
+async def change_visibility(db: Database, principal: Principal, body: VisibilityChange) -> AmbassadorStatus:
+    visibility: Visibility = body.visibility
+    async with db.transaction() as conn:
+        if not await queries.set_visibility(conn, principal.person_id, visibility):
+            raise Conflict("Opt in first: the visibility preference belongs to your ambassador profile")
+        await queries.insert_event(
+            conn, person_id=principal.person_id, kind="visibility_changed", charter_id=None, visibility=visibility
+        )
+        return await status_of(conn, principal.person_id)
+
+
+async def consent_history(db: Database, person_id: int) -> list[ConsentEvent]:
+    async with db.connection() as conn:
+        return await queries.events_of_person(conn, person_id)

@@ -1,0 +1,122 @@
+"""create_app(settings) -> Litestar: middleware, routes, the lifespan that owns the pools."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from litestar.types import ControllerRouterHandler
+from redis.asyncio import Redis
+
+from advocacy.auth.controllers import SessionController, TokenController
+from advocacy.auth.service import PrincipalCache
+from advocacy.charter.controllers import CharterController, CharterVersionController
+from advocacy.db.pool import Database
+from advocacy.http.deps import DEPENDENCIES
+from advocacy.http.guards import declared_access
+from advocacy.http.idempotency import IdempotencyMiddleware
+from advocacy.http.metrics import HttpMetrics
+from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware
+from advocacy.http.problems import EXCEPTION_HANDLERS
+from advocacy.http.ratelimit import RateLimiter
+from advocacy.outbox.controllers import OutboxController
+from advocacy.people.controllers import MeController, PeopleController, TeamController
+from advocacy.settings import Settings
+from advocacy.system.controllers import SystemController
+from advocacy.web.controllers import WEB_HANDLERS
+
+API_DOCS_PATH = "/api/docs"
+WEB_DIR = Path(__file__).parent / "web"
+
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [
+    SystemController,
+    SessionController,
+    TokenController,
+    MeController,
+    PeopleController,
+    TeamController,
+    CharterController,
+    CharterVersionController,
+    OutboxController,
+    *WEB_HANDLERS,
+]
+
+
+def redis_client(settings: Settings) -> Redis:
+    return Redis.from_url(settings.redis_url)
+
+
+def create_app(settings: Settings, *, extra_handlers: list[ControllerRouterHandler] | None = None) -> Litestar:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        db = await Database.connect(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        redis = redis_client(settings)
+        app.state.db = db
+        app.state.redis = redis
+        app.state.limiter = RateLimiter(settings.redis_url, settings.redis_namespace)
+        try:
+            yield
+        finally:
+            await db.close()
+            await redis.aclose()
+
+    app = Litestar(
+        route_handlers=[
+            *ROUTE_HANDLERS,
+            *(extra_handlers or []),
+            create_static_files_router(path="/static", directories=[WEB_DIR / "static"], guards=[], opt={}),
+        ],
+        lifespan=[lifespan],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[RequestContextMiddleware(), AuthenticationMiddleware(), IdempotencyMiddleware()],
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Advocacy API",
+            version="1.0.0",
+            description="Employee advocacy: content library, charter checks, shares, reach and recognition.",
+            path=API_DOCS_PATH,
+            render_plugins=[SwaggerRenderPlugin(path="/")],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", description="Personal API token"),
+                    "session": SecurityScheme(type="apiKey", name="advocacy_session", security_scheme_in="cookie"),
+                }
+            ),
+            security=[{"bearer": []}, {"session": []}],
+        ),
+        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        state=State(
+            {
+                "settings": settings,
+                "metrics": HttpMetrics(),
+                "principal_cache": PrincipalCache(settings.auth_cache_seconds),
+            }
+        ),
+    )
+    refuse_undeclared_routes(app)
+    return app
+
+
+def refuse_undeclared_routes(app: Litestar) -> None:
+    """Every route must say who may call it; a route that does not is a bug caught at start-up."""
+    undeclared = []
+    for route in app.routes:
+        if route.path.startswith((API_DOCS_PATH, "/static")):
+            continue
+        for handler in getattr(route, "route_handlers", []):
+            if handler.handler_name == "options_handler":  # Litestar's automatic CORS preflight answer
+                continue
+            if declared_access(handler) is None:
+                undeclared.append(f"{route.path} ({handler.handler_name})")
+    if undeclared:
+        raise RuntimeError("routes without an Allow guard: " + ", ".join(undeclared))

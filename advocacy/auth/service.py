@@ -1,0 +1,189 @@
+"""Sign-in decisions: password login with throttling, sessions, API tokens, and the short principal cache."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from advocacy.audit.queries import write_audit
+from advocacy.auth import queries
+from advocacy.auth.passwords import verify_password
+from advocacy.auth.schemas import Principal, TokenCreate, TokenCreated, TokenRead
+from advocacy.db.pool import Database
+from advocacy.http.ratelimit import RateLimiter
+from advocacy.people.queries import login_record_by_email
+from content_library.errors import Invalid, NotFound, Unauthenticated
+
+TOKEN_PREFIX = "adv_"
+SESSION_COOKIE = "advocacy_session"
+CSRF_HEADER = "x-csrf-token"
+
+
+def hash_secret(secret: str) -> bytes:
+    # Tokens are 256-bit random values: a fast hash is enough (no dictionary to guess from).
+    return hashlib.sha256(secret.encode()).digest()
+
+
+class PrincipalCache:
+    """credential hash → Principal for a few seconds, so a request costs no query on a warm token.
+
+    Revoking drops the entry at once in this process; other processes see it within `ttl` seconds.
+    """
+
+    def __init__(self, ttl: float, max_entries: int = 50_000) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._entries: dict[bytes, tuple[float, Principal]] = {}
+
+    def get(self, key: bytes) -> Principal | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] < time.monotonic():
+            self._entries.pop(key, None)
+            return None
+        return entry[1]
+
+    def put(self, key: bytes, principal: Principal) -> None:
+        if self.ttl <= 0:
+            return
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[key] = (time.monotonic() + self.ttl, principal)
+
+    def forget(self, key: bytes) -> None:
+        self._entries.pop(key, None)
+
+    def forget_person(self, person_id: int) -> None:
+        for key in [k for k, (_, p) in self._entries.items() if p.person_id == person_id]:
+            self._entries.pop(key, None)
+
+
+def _principal(row: asyncpg.Record, via: str) -> Principal:
+    return msgspec.convert(
+        {**dict(row), "roles": frozenset(row["roles"]), "via": via}, Principal, from_attributes=False
+    )
+
+
+async def principal_for_token(db: Database, cache: PrincipalCache, token: str) -> Principal | None:
+    key = hash_secret(token)
+    principal = cache.get(key)
+    if principal is not None:
+        return principal
+    async with db.connection() as conn:
+        row = await queries.principal_row_for_token(conn, key)
+        if row is None:
+            return None
+        await queries.touch_token(conn, row["credential_id"])
+    principal = _principal(row, "token")
+    cache.put(key, principal)
+    return principal
+
+
+async def principal_for_session(db: Database, cache: PrincipalCache, session_token: str) -> Principal | None:
+    key = b"s" + hash_secret(session_token)
+    principal = cache.get(key)
+    if principal is not None:
+        return principal
+    async with db.connection() as conn:
+        row = await queries.principal_row_for_session(conn, key[1:])
+    if row is None:
+        return None
+    principal = _principal(row, "session")
+    cache.put(key, principal)
+    return principal
+
+
+LOGIN_RULE_PER_ACCOUNT = "{n}/15minutes"
+LOGIN_RULE_PER_ADDRESS = "{n}/15minutes"
+
+
+async def login(
+    db: Database,
+    limiter: RateLimiter,
+    *,
+    email: str,
+    password: str,
+    client: str,
+    attempts_per_15min: int,
+    session_hours: int,
+) -> tuple[str, Principal, datetime]:
+    """Check a password; returns (session token, principal, expiry). Throttled per account and per address."""
+    message = "Too many sign-in attempts; wait before trying again"
+    await limiter.hit(LOGIN_RULE_PER_ACCOUNT.format(n=attempts_per_15min), "login", email.lower(), message=message)
+    await limiter.hit(LOGIN_RULE_PER_ADDRESS.format(n=attempts_per_15min * 5), "login-ip", client, message=message)
+    async with db.connection() as conn:
+        record = await login_record_by_email(conn, email)
+    password_hash = record["password_hash"] if record is not None else None
+    if not verify_password(password_hash, password) or record is None or not record["active"]:
+        raise Unauthenticated("The e-mail or the password is wrong")
+    session_token = secrets.token_urlsafe(32)
+    csrf_token = secrets.token_urlsafe(24)
+    expires_at = datetime.now(UTC) + timedelta(hours=session_hours)
+    async with db.transaction() as conn:
+        await queries.insert_session(
+            conn,
+            person_id=record["id"],
+            token_hash=hash_secret(session_token),
+            csrf_token=csrf_token,
+            expires_at=expires_at,
+        )
+        row = await queries.principal_row_for_session(conn, hash_secret(session_token))
+    assert row is not None
+    await limiter.clear(LOGIN_RULE_PER_ACCOUNT.format(n=attempts_per_15min), "login", email.lower())
+    return session_token, _principal(row, "session"), expires_at
+
+
+async def logout(db: Database, cache: PrincipalCache, session_token: str) -> None:
+    async with db.transaction() as conn:
+        await queries.revoke_session(conn, hash_secret(session_token))
+    cache.forget(b"s" + hash_secret(session_token))
+
+
+async def create_token(db: Database, principal: Principal, body: TokenCreate, *, max_days: int) -> TokenCreated:
+    if body.expires_in_days > max_days:
+        raise Invalid(f"A token may live at most {max_days} days")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = datetime.now(UTC) + timedelta(days=body.expires_in_days)
+    prefix = token[: len(TOKEN_PREFIX) + 6]
+    async with db.transaction() as conn:
+        public_id = await queries.insert_token(
+            conn,
+            person_id=principal.person_id,
+            name=body.name,
+            token_hash=hash_secret(token),
+            prefix=prefix,
+            expires_at=expires_at,
+        )
+        await write_audit(
+            conn, actor_id=principal.person_id, action="token.created", subject_type="token", subject_id=str(public_id)
+        )
+    return TokenCreated(id=public_id, name=body.name, token=token, prefix=prefix, expires_at=expires_at)
+
+
+async def list_tokens(db: Database, principal: Principal) -> list[TokenRead]:
+    async with db.connection() as conn:
+        return await queries.tokens_of_person(conn, principal.person_id)
+
+
+async def revoke_token(db: Database, cache: PrincipalCache, principal: Principal, token_id: UUID) -> None:
+    async with db.transaction() as conn:
+        token_hash = await queries.revoke_token(conn, person_id=principal.person_id, public_id=token_id)
+        if token_hash is None:
+            raise NotFound("You have no token with this id")
+        await write_audit(
+            conn, actor_id=principal.person_id, action="token.revoked", subject_type="token", subject_id=str(token_id)
+        )
+    cache.forget(token_hash)
+
+
+async def revoke_everything_of(db: Database, cache: PrincipalCache, person_id: int) -> None:
+    async with db.transaction() as conn:
+        await queries.revoke_all_credentials(conn, person_id)
+    cache.forget_person(person_id)

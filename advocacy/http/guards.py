@@ -1,0 +1,72 @@
+"""Who may call a route: every handler declares an `Allow` guard; the app refuses to start otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+
+class Role(StrEnum):
+    EMPLOYEE = "employee"
+    CURATOR = "curator"
+    REVIEWER = "reviewer"
+    COMPLIANCE = "compliance"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+class Allow:
+    """A guard naming who may call: `PUBLIC`, `ANY_PERSON` (signed in, any role) or a set of roles.
+
+    Admin passes every role check: an organisation's administrators can always act.
+    """
+
+    def __init__(self, *roles: Role, public: bool = False, any_person: bool = False) -> None:
+        self.roles = frozenset(roles)
+        self.public = public
+        self.any_person = any_person
+
+    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if self.public:
+            return
+        user = connection.scope.get("user")
+        if user is None:
+            raise NotAuthorizedException("Sign in, or send an API token as 'Authorization: Bearer <token>'")
+        if self.any_person or Role.ADMIN in user.roles or self.roles & user.roles:
+            return
+        needed = " or ".join(sorted(self.roles))
+        raise PermissionDeniedException(f"This needs the {needed} role")
+
+    def admits(self, roles: Iterable[str] | None) -> bool:
+        """Whether a caller with these roles (None: anonymous) passes; used by the route walk test."""
+        if self.public:
+            return True
+        if roles is None:
+            return False
+        held = frozenset(roles)
+        return self.any_person or Role.ADMIN in held or bool(self.roles & held)
+
+    def __repr__(self) -> str:
+        if self.public:
+            return "Allow(public)"
+        if self.any_person:
+            return "Allow(any person)"
+        return f"Allow({', '.join(sorted(self.roles))})"
+
+
+PUBLIC = Allow(public=True)
+ANY_PERSON = Allow(any_person=True)
+
+
+def declared_access(handler: BaseRouteHandler) -> Allow | None:
+    """The Allow guard closest to the handler, or None when none was declared."""
+    for layer in reversed(handler.ownership_layers):
+        for guard in reversed(list(getattr(layer, "guards", None) or [])):
+            if isinstance(guard, Allow):
+                return guard
+    return None

@@ -1,0 +1,157 @@
+"""`Idempotency-Key` on POST: the same key and body replay the stored response; another body is a 409."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import msgspec
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from advocacy.http.middleware import client_address, header
+from advocacy.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_type
+
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+KEEP_HOURS = 24
+
+
+async def _send_problem(send: Send, scope: Scope, status: int, kind: str, title: str, detail: str) -> None:
+    body = msgspec.json.encode(
+        Problem(type=problem_type(kind), title=title, status=status, detail=detail, instance=scope["path"])
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class IdempotencyMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        key = header(scope, b"idempotency-key")
+        if scope["method"] != "POST" or key is None:
+            await next_app(scope, receive, send)
+            return
+        if not _KEY.match(key):
+            await _send_problem(
+                send, scope, 400, "bad-idempotency-key", "Bad Idempotency-Key",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+            )  # fmt: skip
+            return
+        state = scope["litestar_app"].state
+        limit = state.settings.max_body_bytes
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await _send_problem(
+                    send, scope, 413, "body-too-large", "Request body too large",
+                    f"The request body is larger than {limit} bytes",
+                )  # fmt: skip
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        user = scope.get("user")
+        owner = f"p:{user.person_id}" if user is not None else f"a:{client_address(scope)}"
+        digest = hashlib.sha256(
+            b"\0".join([scope["path"].encode(), scope.get("query_string", b""), body])
+        ).digest()
+        async with state.db.connection() as conn:
+            claimed = await conn.fetchval(
+                "INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3)"
+                " ON CONFLICT DO NOTHING RETURNING true",
+                owner,
+                key,
+                digest,
+            )
+            if not claimed:
+                row = await conn.fetchrow(
+                    "SELECT request_hash, status_code, content_type, body FROM idempotency_keys"
+                    " WHERE scope = $1 AND key = $2",
+                    owner,
+                    key,
+                )
+        if not claimed:
+            if row is None:  # expired between the two statements: treat as a conflict, the client retries
+                row = {"request_hash": b"", "status_code": None}
+            if row["request_hash"] != digest:
+                await _send_problem(
+                    send, scope, 409, "idempotency-key-reused", "Idempotency-Key reused",
+                    "This Idempotency-Key was already used with another request body",
+                )  # fmt: skip
+            elif row["status_code"] is None:
+                await _send_problem(
+                    send, scope, 409, "idempotency-in-progress", "Request in progress",
+                    "A request with this Idempotency-Key is still being processed; retry shortly",
+                )  # fmt: skip
+            else:
+                stored = row["body"] or b""
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": row["status_code"],
+                        "headers": [
+                            (b"content-type", (row["content_type"] or "application/json").encode()),
+                            (b"content-length", str(len(stored)).encode()),
+                            (b"idempotent-replayed", b"true"),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": stored})
+            return
+
+        replayed = False
+
+        async def replay_body() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        status = 500
+        content_type = "application/json"
+        response_chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal status, content_type
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                for name, value in message.get("headers", ()):
+                    if name.lower() == b"content-type":
+                        content_type = value.decode("latin-1")
+            elif message["type"] == "http.response.body":
+                response_chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await next_app(scope, replay_body, capture)
+        finally:
+            async with state.db.connection() as conn:
+                if status >= 500:
+                    # The work may not have happened: let the client retry with the same key.
+                    await conn.execute("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2", owner, key)
+                else:
+                    await conn.execute(
+                        "UPDATE idempotency_keys SET status_code = $3, content_type = $4, body = $5"
+                        " WHERE scope = $1 AND key = $2",
+                        owner,
+                        key,
+                        status,
+                        content_type,
+                        b"".join(response_chunks),
+                    )

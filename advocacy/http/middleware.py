@@ -1,0 +1,137 @@
+"""Cross-cutting request handling: request id, metrics and access log; who is calling; CSRF on cookies."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import time
+import uuid
+from http.cookies import SimpleCookie
+from typing import Any
+
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from advocacy.auth.service import CSRF_HEADER, SESSION_COOKIE, principal_for_session, principal_for_token
+from advocacy.logs import request_id_var
+
+access_log = logging.getLogger("advocacy.access")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class RequestContextMiddleware(ASGIMiddleware):
+    """Gives every request an id (kept from `X-Request-ID` when sane), counts it and logs it."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        incoming = header(scope, b"x-request-id")
+        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        encoded_id = request_id.encode()
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", encoded_id)]
+            await send(message)
+
+        try:
+            await next_app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            state = scope["litestar_app"].state
+            route = scope.get("path_template") or "unmatched"
+            metrics = state.metrics
+            metrics.requests.labels(scope["method"], route, str(status)).inc()
+            metrics.latency.labels(scope["method"], route).observe(elapsed)
+            if state.settings.access_log:
+                access_log.info(
+                    "request",
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "ms": round(elapsed * 1000, 2),
+                    },
+                )
+            request_id_var.reset(token)
+
+
+def _session_cookie(scope: Scope) -> str | None:
+    raw = header(scope, b"cookie")
+    if not raw or SESSION_COOKIE not in raw:
+        return None
+    cookie: SimpleCookie = SimpleCookie()
+    try:
+        cookie.load(raw)
+    except Exception:  # a malformed Cookie header is the client's problem: treat as no session
+        return None
+    morsel = cookie.get(SESSION_COOKIE)
+    return morsel.value if morsel else None
+
+
+class AuthenticationMiddleware(ASGIMiddleware):
+    """Puts the Principal on scope["user"] from a bearer token or a session cookie; never refuses by itself.
+
+    Refusals are the guards' job (so public routes stay public); a bad credential leaves a reason in
+    scope["auth_error"] for the 401 they answer. A cookie-authenticated unsafe API call must carry the
+    session's CSRF token in `X-CSRF-Token` (bearer calls carry no ambient credential, so need none).
+    """
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        state = scope["litestar_app"].state
+        scope["user"] = None
+        scope["auth"] = None
+        authorization = header(scope, b"authorization")
+        if authorization is not None:
+            scheme, _, credential = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not credential.strip():
+                scope["auth_error"] = "The Authorization header must be 'Bearer <token>'"  # type: ignore[typeddict-unknown-key]
+            else:
+                principal = await principal_for_token(state.db, state.principal_cache, credential.strip())
+                if principal is None:
+                    scope["auth_error"] = "This API token is unknown, expired or revoked"  # type: ignore[typeddict-unknown-key]
+                scope["user"] = principal
+                scope["auth"] = "token"
+        else:
+            session_token = _session_cookie(scope)
+            if session_token:
+                principal = await principal_for_session(state.db, state.principal_cache, session_token)
+                if principal is None:
+                    scope["auth_error"] = "Your session has ended; sign in again"  # type: ignore[typeddict-unknown-key]
+                elif (
+                    scope["method"] not in _SAFE_METHODS
+                    and scope["path"].startswith("/api/")
+                    and not _csrf_ok(scope, principal.csrf_token)
+                ):
+                    scope["auth_error"] = "Missing or wrong X-CSRF-Token header for a cookie-authenticated call"  # type: ignore[typeddict-unknown-key]
+                    principal = None
+                scope["user"] = principal
+                scope["auth"] = session_token if principal else None
+        await next_app(scope, receive, send)
+
+
+def _csrf_ok(scope: Scope, expected: str | None) -> bool:
+    given = header(scope, CSRF_HEADER.encode())
+    return bool(expected and given and hmac.compare_digest(given, expected))
+
+
+def client_address(scope: Scope) -> str:
+    client: Any = scope.get("client")
+    return str(client[0]) if client else "unknown"

@@ -1,0 +1,164 @@
+"""Problem details (RFC 9457): every error leaves the API as application/problem+json with a stable type."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from content_library.errors import DomainError, TooManyRequests
+
+log = logging.getLogger("advocacy.errors")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:advocacy:problem:"
+
+_KIND_BY_STATUS = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    409: ("conflict", "Conflict"),
+    413: ("body-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("invalid", "Invalid input"),
+    429: ("rate-limited", "Too many requests"),
+    500: ("internal", "Internal server error"),
+    503: ("unavailable", "Service unavailable"),
+}
+
+
+class FieldError(msgspec.Struct, frozen=True):
+    field: str
+    message: str
+    source: str = "body"
+
+
+class Problem(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+    extra: dict[str, Any] | None = None
+
+
+def problem_type(kind: str) -> str:
+    return TYPE_PREFIX + kind
+
+
+def problem_response(
+    request: Request[Any, Any, Any] | None,
+    *,
+    status: int,
+    kind: str | None = None,
+    title: str | None = None,
+    detail: str,
+    errors: list[FieldError] | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Problem]:
+    default_kind, default_title = _KIND_BY_STATUS.get(status, ("error", "Error"))
+    problem = Problem(
+        type=problem_type(kind or default_kind),
+        title=title or default_title,
+        status=status,
+        detail=detail,
+        instance=request.url.path if request is not None else None,
+        errors=errors,
+        extra=extra or None,
+    )
+    return Response(problem, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Problem]:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    errors = None
+    extra = dict(exc.extra)
+    if "errors" in extra:
+        errors = [FieldError(**e) for e in extra.pop("errors")]
+    return problem_response(
+        request,
+        status=exc.status,
+        kind=exc.kind,
+        title=exc.title,
+        detail=exc.detail,
+        errors=errors,
+        extra=extra,
+        headers=headers,
+    )
+
+
+def _validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Problem]:
+    errors: list[FieldError] = []
+    if isinstance(exc.extra, list):
+        for item in exc.extra:
+            if isinstance(item, dict):
+                errors.append(
+                    FieldError(
+                        field=str(item.get("key") or "$"),
+                        message=str(item.get("message", "invalid")),
+                        source=str(item.get("source") or "body"),
+                    )
+                )
+    detail = exc.detail or "The request is not valid"
+    if "Malformed" in detail or "JSON" in detail and not errors:
+        return problem_response(request, status=400, kind="malformed-body", detail=detail)
+    return problem_response(
+        request, status=422, kind="validation", title="Invalid input", detail=detail, errors=errors or None
+    )
+
+
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if not request.url.path.startswith("/api/") and status in (401, 403, 404, 405):
+        return _html_error(status, exc.detail)
+    if isinstance(exc, NotAuthorizedException):
+        reason = request.scope.get("auth_error")  # type: ignore[typeddict-item]
+        return problem_response(request, status=401, detail=str(reason or exc.detail))
+    if isinstance(exc, PermissionDeniedException):
+        return problem_response(request, status=403, detail=exc.detail)
+    kind = None
+    if status == 400 and "body" in (exc.detail or "").lower() and "size" in (exc.detail or "").lower():
+        status, kind = 413, "body-too-large"
+    headers = dict(exc.headers or {})
+    return problem_response(request, status=status, kind=kind, detail=exc.detail, headers=headers or None)
+
+
+def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    log.exception("unhandled error", extra={"path": request.url.path})
+    return problem_response(
+        request,
+        status=HTTP_500_INTERNAL_SERVER_ERROR,
+        detail="Something went wrong on our side; the error was logged with this request's id",
+    )
+
+
+def _html_error(status: int, detail: str) -> Response[str]:
+    _, title = _KIND_BY_STATUS.get(status, ("error", "Error"))
+    body = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>"
+        f"{status} {title}</title></head><body><h1>{status} {title}</h1>"
+        "<p><a href='/'>Advocacy</a></p></body></html>"
+    )
+    return Response(body, status_code=status, media_type=MediaType.HTML)
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    DomainError: _domain_error,
+    ValidationException: _validation_error,
+    HTTPException: _http_error,
+    HTTP_500_INTERNAL_SERVER_ERROR: _internal_error,
+    Exception: _internal_error,
+}

@@ -1,0 +1,188 @@
+"""People: my own profile and consent (/me), and the people directory admins manage (/people)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.params import Parameter
+
+from advocacy.ambassadors import service as ambassadors
+from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, VisibilityChange
+from advocacy.auth.schemas import Principal
+from advocacy.auth.service import PrincipalCache
+from advocacy.db.pool import Database
+from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.people import queries, service
+from advocacy.people.schemas import (
+    ImportReport,
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    ProfileUpdate,
+    TeamCreate,
+    TeamRead,
+)
+from advocacy.settings import Settings
+from content_library.errors import Conflict, Invalid, NotFound
+
+
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+
+
+class Me(msgspec.Struct, frozen=True, kw_only=True):
+    person: PersonRead
+    ambassador: AmbassadorStatus
+
+
+class MeController(Controller):
+    path = "/api/v1/me"
+    tags = ["me"]
+    guards = [ANY_PERSON]
+
+    @get("/", operation_id="getMe")
+    async def me(self, db: Database, principal: Principal) -> Me:
+        """Who I am: profile, roles and ambassador status."""
+        async with db.connection() as conn:
+            person = await queries.person_by_id(conn, principal.person_id)
+            if person is None:
+                raise NotFound("Your account no longer exists")
+            status = await ambassadors.status_of(conn, principal.person_id)
+        return Me(person=person, ambassador=status)
+
+    @patch("/", operation_id="updateMe")
+    async def update_me(
+        self, data: ProfileUpdate, db: Database, principal: Principal, principal_cache: PrincipalCache
+    ) -> PersonRead:
+        """Change my display name, language or time zone."""
+        person = await service.update_person(db, principal.public_id, data, actor_id=principal.person_id)
+        principal_cache.forget_person(principal.person_id)
+        return person
+
+    @get("/ambassador", operation_id="getMyAmbassadorStatus")
+    async def ambassador_status(self, db: Database, principal: Principal) -> AmbassadorStatus:
+        """My ambassador status: opted in or not, consent expiry, whether the charter must be re-accepted."""
+        return await ambassadors.ambassador_status(db, principal.person_id)
+
+    @post("/ambassador", operation_id="optIn", status_code=200)
+    async def opt_in(self, data: OptIn, db: Database, principal: Principal, settings: Settings) -> AmbassadorStatus:
+        """Opt in (or renew) by accepting the charter version in force."""
+        return await ambassadors.opt_in(db, principal, data, validity_days=settings.consent_validity_days)
+
+    @post("/ambassador/opt-out", operation_id="optOut", status_code=200)
+    async def opt_out(self, db: Database, principal: Principal) -> AmbassadorStatus:
+        """Stop being an ambassador, at once."""
+        return await ambassadors.opt_out(db, principal)
+
+    @patch("/ambassador/visibility", operation_id="setMyVisibility")
+    async def visibility(self, data: VisibilityChange, db: Database, principal: Principal) -> AmbassadorStatus:
+        """How I appear on leaderboards: public, team_only, anonymous or hidden."""
+        return await ambassadors.change_visibility(db, principal, data)
+
+    @get("/consent-history", operation_id="getMyConsentHistory")
+    async def consent_history(self, db: Database, principal: Principal) -> list[ConsentEvent]:
+        """Every consent change I made, oldest first."""
+        return await ambassadors.consent_history(db, principal.person_id)
+
+
+class PeopleController(Controller):
+    path = "/api/v1/people"
+    tags = ["people"]
+    guards = [Allow(Role.ADMIN, Role.HR)]
+
+    @get("/", operation_id="listPeople")
+    async def list_people(
+        self,
+        db: Database,
+        limit: Limit = 50,
+        cursor: Cursor = None,
+        team: Annotated[str | None, Parameter(max_length=120)] = None,
+        active: bool | None = None,
+    ) -> Page[PersonRead]:
+        """The people directory, oldest first."""
+        after = decode_cursor(cursor, tuple[int])
+        async with db.connection() as conn:
+            rows = await queries.people_page(
+                conn, after_id=after[0] if after else None, limit=limit + 1, team=team, active=active
+            )
+        page = page_of(rows, limit, key=lambda row: (row[0],))
+        return Page(items=[person for _, person in page.items], next_cursor=page.next_cursor)
+
+    @post("/", operation_id="createPerson", guards=[Allow(Role.ADMIN)])
+    async def create_person(self, data: PersonCreate, db: Database, principal: Principal) -> PersonRead:
+        """Add a person."""
+        return await service.create_person(db, data, actor_id=principal.person_id)
+
+    @get("/{person_id:uuid}", operation_id="getPerson")
+    async def get_person(self, person_id: UUID, db: Database) -> PersonRead:
+        """One person."""
+        async with db.connection() as conn:
+            person = await queries.person_by_public_id(conn, person_id)
+        if person is None:
+            raise NotFound("No such person")
+        return person
+
+    @patch("/{person_id:uuid}", operation_id="updatePerson", guards=[Allow(Role.ADMIN)])
+    async def update_person(
+        self,
+        person_id: UUID,
+        data: PersonUpdate,
+        db: Database,
+        principal: Principal,
+        principal_cache: PrincipalCache,
+    ) -> PersonRead:
+        """Change a person's details, roles or active flag."""
+        person = await service.update_person(db, person_id, data, actor_id=principal.person_id)
+        async with db.connection() as conn:
+            internal_id = await queries.person_id_by_public_id(conn, person_id)
+        if internal_id is not None:
+            principal_cache.forget_person(internal_id)
+        return person
+
+    @post(
+        "/import",
+        operation_id="importPeople",
+        guards=[Allow(Role.ADMIN)],
+        request_max_body_size=IMPORT_MAX_BYTES,
+    )
+    async def import_people(
+        self,
+        request: Request[Any, Any, Any],
+        db: Database,
+        principal: Principal,
+        dry_run: Annotated[bool, Parameter(query="dry_run")] = False,
+    ) -> Response[ImportReport]:
+        """Import people from a CSV body (upsert by e-mail); `?dry_run=true` reports without writing."""
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in ("text/csv", "text/plain", "application/csv"):
+            raise Invalid("Send the CSV file as the request body with Content-Type: text/csv")
+        try:
+            text = (await request.body()).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Invalid("The CSV file must be UTF-8 encoded") from None
+        report = await service.import_people(db, text, dry_run=dry_run, actor_id=principal.person_id)
+        return Response(report, status_code=422 if report.errors else 200)
+
+
+class TeamController(Controller):
+    path = "/api/v1/teams"
+    tags = ["people"]
+    guards = [ANY_PERSON]
+
+    @get("/", operation_id="listTeams")
+    async def list_teams(self, db: Database) -> list[TeamRead]:
+        """Every team, by name."""
+        async with db.connection() as conn:
+            return await queries.teams(conn)
+
+    @post("/", operation_id="createTeam", guards=[Allow(Role.ADMIN, Role.HR)])
+    async def create_team(self, data: TeamCreate, db: Database) -> TeamRead:
+        """Add a team."""
+        async with db.transaction() as conn:
+            team = await queries.insert_team(conn, data.name)
+        if team is None:
+            raise Conflict(f"A team named {data.name} already exists")
+        return team

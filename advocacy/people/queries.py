@@ -1,0 +1,154 @@
+"""SQL for people, teams and roles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from advocacy.people.schemas import PersonRead, TeamRead
+
+_PERSON = """
+SELECT p.public_id AS id, p.email, p.display_name, t.name AS team, p.location, p.language,
+       p.job_title, p.timezone, p.active, p.created_at,
+       COALESCE((SELECT array_agg(r.role ORDER BY r.role) FROM person_roles r WHERE r.person_id = p.id),
+                '{}') AS roles
+FROM people p LEFT JOIN teams t ON t.id = p.team_id
+"""
+
+
+async def person_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> PersonRead | None:
+    row = await conn.fetchrow(_PERSON + " WHERE p.public_id = $1", public_id)
+    return msgspec.convert(row, PersonRead) if row else None
+
+
+async def person_by_id(conn: asyncpg.Connection, person_id: int) -> PersonRead | None:
+    row = await conn.fetchrow(_PERSON + " WHERE p.id = $1", person_id)
+    return msgspec.convert(row, PersonRead) if row else None
+
+
+async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
+    value: int | None = await conn.fetchval("SELECT id FROM people WHERE public_id = $1", public_id)
+    return value
+
+
+async def login_record_by_email(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
+    """id, password_hash and active of the person with this e-mail (for the password check only)."""
+    record: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT id, password_hash, active FROM people WHERE lower(email) = lower($1)", email
+    )
+    return record
+
+
+async def people_page(
+    conn: asyncpg.Connection, *, after_id: int | None, limit: int, team: str | None, active: bool | None
+) -> list[tuple[int, PersonRead]]:
+    rows = await conn.fetch(
+        "SELECT * FROM (" + _PERSON.replace("SELECT p.public_id", "SELECT p.id AS pk, p.public_id", 1) + ") x"
+        " WHERE ($1::bigint IS NULL OR pk > $1) AND ($2::text IS NULL OR lower(team) = lower($2))"
+        " AND ($3::boolean IS NULL OR active = $3) ORDER BY pk LIMIT $4",
+        after_id,
+        team,
+        active,
+        limit,
+    )
+    return [(r["pk"], msgspec.convert(r, PersonRead)) for r in rows]
+
+
+async def team_id_for_name(conn: asyncpg.Connection, name: str) -> int:
+    """The id of the team with this name, created if it does not exist yet."""
+    team_id: int = await conn.fetchval(
+        "WITH found AS (SELECT id FROM teams WHERE lower(name) = lower($1)),"
+        " made AS (INSERT INTO teams (name) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM found)"
+        " ON CONFLICT DO NOTHING RETURNING id)"
+        " SELECT id FROM found UNION ALL SELECT id FROM made UNION ALL"
+        " SELECT id FROM teams WHERE lower(name) = lower($1) LIMIT 1",
+        name,
+    )
+    return team_id
+
+
+async def insert_person(conn: asyncpg.Connection, values: dict[str, Any]) -> int:
+    person_id: int = await conn.fetchval(
+        "INSERT INTO people (email, display_name, team_id, location, language, job_title, timezone,"
+        " password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        values["email"],
+        values["display_name"],
+        values.get("team_id"),
+        values.get("location"),
+        values.get("language", "fr"),
+        values.get("job_title"),
+        values.get("timezone", "Europe/Paris"),
+        values.get("password_hash"),
+    )
+    return person_id
+
+
+_UPDATABLE = ("display_name", "team_id", "location", "language", "job_title", "timezone", "active")
+
+
+async def update_person(conn: asyncpg.Connection, person_id: int, values: dict[str, Any]) -> bool:
+    """Update the given columns; returns whether anything changed."""
+    columns = [c for c in _UPDATABLE if c in values]
+    if not columns:
+        return False
+    assignments = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
+    changed_test = " OR ".join(f"{c} IS DISTINCT FROM ${i + 2}" for i, c in enumerate(columns))
+    status = await conn.execute(
+        f"UPDATE people SET {assignments}, updated_at = now() WHERE id = $1 AND ({changed_test})",
+        person_id,
+        *[values[c] for c in columns],
+    )
+    return bool(status.endswith(" 1"))
+
+
+async def set_password_hash(conn: asyncpg.Connection, person_id: int, password_hash: str) -> None:
+    await conn.execute(
+        "UPDATE people SET password_hash = $2, updated_at = now() WHERE id = $1", person_id, password_hash
+    )
+
+
+async def roles_of(conn: asyncpg.Connection, person_id: int) -> list[str]:
+    rows = await conn.fetch("SELECT role FROM person_roles WHERE person_id = $1 ORDER BY role", person_id)
+    return [r["role"] for r in rows]
+
+
+async def set_roles(conn: asyncpg.Connection, person_id: int, roles: Sequence[str]) -> bool:
+    """Make the person's roles exactly these; returns whether anything changed."""
+    before = set(await roles_of(conn, person_id))
+    if before == set(roles):
+        return False
+    await conn.execute(
+        "DELETE FROM person_roles WHERE person_id = $1 AND NOT (role = ANY($2::text[]))", person_id, list(roles)
+    )
+    await conn.execute(
+        "INSERT INTO person_roles (person_id, role) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+        person_id,
+        list(roles),
+    )
+    return True
+
+
+async def existing_people_by_email(conn: asyncpg.Connection, emails: list[str]) -> dict[str, asyncpg.Record]:
+    rows = await conn.fetch(
+        "SELECT p.id, lower(p.email) AS email, p.display_name, p.team_id, lower(t.name) AS team,"
+        " p.location, p.language, p.job_title, p.timezone, p.active"
+        " FROM people p LEFT JOIN teams t ON t.id = p.team_id WHERE lower(p.email) = ANY($1::text[])",
+        [e.lower() for e in emails],
+    )
+    return {r["email"]: r for r in rows}
+
+
+async def teams(conn: asyncpg.Connection) -> list[TeamRead]:
+    rows = await conn.fetch("SELECT public_id AS id, name FROM teams ORDER BY lower(name)")
+    return [msgspec.convert(r, TeamRead) for r in rows]
+
+
+async def insert_team(conn: asyncpg.Connection, name: str) -> TeamRead | None:
+    row = await conn.fetchrow(
+        "INSERT INTO teams (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING public_id AS id, name", name
+    )
+    return msgspec.convert(row, TeamRead) if row else None

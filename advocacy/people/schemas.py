@@ -1,0 +1,95 @@
+"""People and teams: what the API reads and writes about them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from advocacy.http.guards import Role
+
+Language = Literal["fr", "en"]
+Email = Annotated[
+    str,
+    Meta(
+        pattern=r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
+        max_length=254,
+        description="An e-mail address",
+    ),
+]
+DisplayName = Annotated[str, Meta(min_length=1, max_length=120)]
+ShortText = Annotated[str, Meta(min_length=1, max_length=120)]
+Password = Annotated[str, Meta(min_length=10, max_length=256)]
+TimeZone = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)*$")]
+
+
+class TeamRead(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    name: str
+
+
+class TeamCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    name: ShortText
+
+
+class PersonRead(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    email: str
+    display_name: str
+    team: str | None
+    location: str | None
+    language: Language
+    job_title: str | None
+    timezone: str
+    active: bool
+    roles: list[Role]
+    created_at: datetime
+
+
+class PersonCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    email: Email
+    display_name: DisplayName
+    team: ShortText | None = None
+    location: ShortText | None = None
+    language: Language = "fr"
+    job_title: ShortText | None = None
+    timezone: TimeZone = "Europe/Paris"
+    roles: Annotated[list[Role], Meta(max_length=6)] = msgspec.field(default_factory=lambda: [Role.EMPLOYEE])
+    password: Password | None = None
+
+
+class PersonUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    display_name: DisplayName | UnsetType = UNSET
+    team: ShortText | None | UnsetType = UNSET
+    location: ShortText | None | UnsetType = UNSET
+    language: Language | UnsetType = UNSET
+    job_title: ShortText | None | UnsetType = UNSET
+    timezone: TimeZone | UnsetType = UNSET
+    active: bool | UnsetType = UNSET
+    roles: Annotated[list[Role], Meta(max_length=6)] | UnsetType = UNSET
+
+
+class ProfileUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """What a person may change about themselves."""
+
+    display_name: DisplayName | UnsetType = UNSET
+    language: Language | UnsetType = UNSET
+    timezone: TimeZone | UnsetType = UNSET
+
+
+class ImportRowError(msgspec.Struct, frozen=True, kw_only=True):
+    line: int
+    reason: str
+
+
+class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
+    dry_run: bool
+    applied: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[ImportRowError]

@@ -1,0 +1,235 @@
+"""Decisions about people: creating, updating, roles, and the CSV import with its dry run."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from advocacy.audit.queries import write_audit
+from advocacy.auth.passwords import hash_password
+from advocacy.db.pool import Database
+from advocacy.http.guards import Role
+from advocacy.people import queries
+from advocacy.people.schemas import (
+    ImportReport,
+    ImportRowError,
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    ProfileUpdate,
+)
+from content_library.errors import Conflict, NotFound
+
+CSV_COLUMNS = ("email", "display_name", "team", "location", "language", "job_title", "timezone", "roles")
+MAX_IMPORT_ROWS = 50_000
+
+
+async def create_person(db: Database, body: PersonCreate, *, actor_id: int | None) -> PersonRead:
+    async with db.transaction() as conn:
+        if await queries.existing_people_by_email(conn, [body.email]):
+            raise Conflict(f"A person with the e-mail {body.email} already exists")
+        person_id = await _insert(conn, body)
+        await write_audit(
+            conn, actor_id=actor_id, action="person.created", subject_type="person", subject_id=body.email
+        )
+        person = await queries.person_by_id(conn, person_id)
+    assert person is not None
+    return person
+
+
+async def _insert(conn: asyncpg.Connection, body: PersonCreate) -> int:
+    values: dict[str, Any] = msgspec.structs.asdict(body)
+    values["team_id"] = await queries.team_id_for_name(conn, body.team) if body.team else None
+    values["password_hash"] = hash_password(body.password) if body.password else None
+    person_id = await queries.insert_person(conn, values)
+    await queries.set_roles(conn, person_id, [str(r) for r in body.roles])
+    return person_id
+
+
+async def update_person(
+    db: Database, public_id: UUID, body: PersonUpdate | ProfileUpdate, *, actor_id: int | None
+) -> PersonRead:
+    changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
+    async with db.transaction() as conn:
+        person_id = await queries.person_id_by_public_id(conn, public_id)
+        if person_id is None:
+            raise NotFound("No such person")
+        roles = changes.pop("roles", None)
+        if "team" in changes:
+            team = changes.pop("team")
+            changes["team_id"] = await queries.team_id_for_name(conn, team) if team else None
+        await queries.update_person(conn, person_id, changes)
+        if roles is not None:
+            await queries.set_roles(conn, person_id, [str(r) for r in roles])
+        await write_audit(
+            conn,
+            actor_id=actor_id,
+            action="person.updated",
+            subject_type="person",
+            subject_id=str(public_id),
+            detail={"fields": sorted(changes) + (["roles"] if roles is not None else [])},
+        )
+        person = await queries.person_by_id(conn, person_id)
+    assert person is not None
+    return person
+
+
+async def create_admin(db: Database, *, email: str, display_name: str, password: str) -> PersonRead:
+    """Create an administrator, or give an existing person the admin role and this password."""
+    body = msgspec.convert(
+        {"email": email, "display_name": display_name, "password": password, "roles": ["admin", "employee"]},
+        PersonCreate,
+    )
+    async with db.transaction() as conn:
+        existing = await queries.existing_people_by_email(conn, [body.email])
+        if existing:
+            person_id = existing[body.email.lower()]["id"]
+            await queries.set_password_hash(conn, person_id, hash_password(password))
+            roles = set(await queries.roles_of(conn, person_id)) | {Role.ADMIN.value}
+            await queries.set_roles(conn, person_id, sorted(roles))
+        else:
+            person_id = await _insert(conn, body)
+        await write_audit(conn, actor_id=None, action="admin.created", subject_type="person", subject_id=email)
+        person = await queries.person_by_id(conn, person_id)
+    assert person is not None
+    return person
+
+
+class ImportRow(msgspec.Struct, frozen=True, kw_only=True):
+    line: int
+    person: PersonCreate
+    roles_given: bool
+
+
+def parse_people_csv(text: str) -> tuple[list[ImportRow], list[ImportRowError]]:
+    """Parse and validate every row; each bad row is reported with its line number and reason."""
+    if not text.strip():
+        return [], [ImportRowError(line=1, reason="the file is empty: expected a header line")]
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None:
+        return [], [ImportRowError(line=1, reason="the file is empty: expected a header line")]
+    header = [h.strip().lower() for h in reader.fieldnames]
+    missing = {"email", "display_name"} - set(header)
+    unknown = set(header) - set(CSV_COLUMNS)
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append("missing column(s) " + ", ".join(sorted(missing)))
+        if unknown:
+            parts.append("unknown column(s) " + ", ".join(sorted(unknown)))
+        return [], [
+            ImportRowError(line=1, reason="; ".join(parts) + f" (the columns are: {', '.join(CSV_COLUMNS)})")
+        ]
+    reader.fieldnames = header
+    rows: list[ImportRow] = []
+    errors: list[ImportRowError] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(reader):
+        line = reader.line_num
+        if index >= MAX_IMPORT_ROWS:
+            errors.append(ImportRowError(line=line, reason=f"more than {MAX_IMPORT_ROWS} rows: split the file"))
+            break
+        if None in raw:
+            errors.append(ImportRowError(line=line, reason="more values than columns"))
+            continue
+        values: dict[str, Any] = {k: (v or "").strip() for k, v in raw.items()}
+        values = {k: v for k, v in values.items() if v != ""}
+        if "roles" in values:
+            values["roles"] = [r.strip().lower() for r in values["roles"].replace(",", ";").split(";") if r.strip()]
+        try:
+            person = msgspec.convert(values, PersonCreate)
+        except msgspec.ValidationError as exc:
+            errors.append(ImportRowError(line=line, reason=_row_reason(exc)))
+            continue
+        key = person.email.lower()
+        if key in seen:
+            errors.append(ImportRowError(line=line, reason=f"e-mail {person.email} already on line {seen[key]}"))
+            continue
+        seen[key] = line
+        rows.append(ImportRow(line=line, person=person, roles_given="roles" in values))
+    return rows, errors
+
+
+def _row_reason(exc: msgspec.ValidationError) -> str:
+    text = str(exc)
+    if " - at `$." in text:
+        message, where = text.rsplit(" - at `$.", 1)
+        return f"{where.rstrip('`').split('[')[0]}: {message}"
+    return text
+
+
+def _differs(existing: asyncpg.Record, person: PersonCreate) -> bool:
+    wanted = {
+        "display_name": person.display_name,
+        "team": person.team.lower() if person.team else None,
+        "location": person.location,
+        "language": person.language,
+        "job_title": person.job_title,
+        "timezone": person.timezone,
+    }
+    return any(existing[k] != v for k, v in wanted.items()) or not existing["active"]
+
+
+async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int | None) -> ImportReport:
+    """Upsert people by e-mail. A dry run writes nothing; a re-import of the same file changes nothing.
+
+    A file with any bad row is not imported at all (the report lists every bad row): no half imports.
+    """
+    rows, errors = parse_people_csv(text)
+    requested_dry_run, dry_run = dry_run, dry_run or bool(errors)
+    created = updated = unchanged = 0
+    async with db.transaction() as conn:
+        existing = await queries.existing_people_by_email(conn, [r.person.email for r in rows])
+        for row in rows:
+            person, roles_given = row.person, row.roles_given
+            found = existing.get(person.email.lower())
+            if found is None:
+                created += 1
+                if not dry_run:
+                    await _insert(conn, person)
+                continue
+            roles_changed = False
+            if not dry_run and roles_given:
+                roles_changed = await queries.set_roles(conn, found["id"], [str(r) for r in person.roles])
+            elif roles_given:
+                roles_changed = set(await queries.roles_of(conn, found["id"])) != {str(r) for r in person.roles}
+            if _differs(found, person):
+                if not dry_run:
+                    values: dict[str, Any] = {
+                        "display_name": person.display_name,
+                        "team_id": await queries.team_id_for_name(conn, person.team) if person.team else None,
+                        "location": person.location,
+                        "language": person.language,
+                        "job_title": person.job_title,
+                        "timezone": person.timezone,
+                        "active": True,
+                    }
+                    await queries.update_person(conn, found["id"], values)
+                updated += 1
+            elif roles_changed:
+                updated += 1
+            else:
+                unchanged += 1
+        if not dry_run:
+            await write_audit(
+                conn,
+                actor_id=actor_id,
+                action="people.imported",
+                subject_type="people",
+                subject_id=None,
+                detail={"created": created, "updated": updated, "errors": len(errors)},
+            )
+    return ImportReport(
+        dry_run=requested_dry_run,
+        applied=not dry_run,
+        rows=len(rows) + len(errors),
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        errors=errors,
+    )

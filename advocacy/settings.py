@@ -1,0 +1,190 @@
+"""Settings: one Struct read from the environment (and an optional `.env`); the only place os.environ is read."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import msgspec
+from msgspec import Meta
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message names the variable and what it accepts."""
+
+
+Language = Literal["fr", "en"]
+StorageKind = Literal["local", "s3"]
+LogLevel = Literal["debug", "info", "warning", "error"]
+
+# (variable, what it accepts) for each field; the variable is the field name in capitals.
+_ACCEPTS: dict[str, str] = {
+    "database_url": "a postgresql:// URL, e.g. postgresql://user:pass@host:5432/advocacy",
+    "redis_url": "a redis:// or unix:// URL, e.g. redis://localhost:6379/0",
+    "redis_namespace": "a key prefix of letters, digits, ':' '_' '-' (1 to 40 characters)",
+    "secret_key": "a random string of at least 32 characters (python -c 'import secrets; "
+    "print(secrets.token_urlsafe(48))')",
+    "public_base_url": "an http:// or https:// URL without a path, e.g. https://advocacy.example.com",
+    "default_language": "fr or en",
+    "data_dir": "a folder path",
+    "max_body_bytes": "an integer number of bytes between 1024 and 104857600",
+    "max_upload_bytes": "an integer number of bytes between 1024 and 1073741824",
+    "max_image_pixels": "an integer between 1000000 and 500000000",
+    "consent_validity_days": "an integer number of days between 1 and 3650",
+    "session_ttl_hours": "an integer number of hours between 1 and 2160",
+    "token_max_days": "an integer number of days between 1 and 3650",
+    "login_attempts_per_15min": "an integer between 1 and 1000",
+    "auth_cache_seconds": "a number of seconds between 0 and 60",
+    "db_pool_min": "an integer between 1 and 100",
+    "db_pool_max": "an integer between 1 and 500",
+    "outbox_max_attempts": "an integer between 1 and 100",
+    "storage": "local or s3",
+    "s3_endpoint_url": "an https:// URL of an S3-compatible endpoint",
+    "s3_bucket": "a bucket name",
+    "s3_region": "a region name",
+    "s3_access_key_id": "an access key id",
+    "s3_secret_access_key": "a secret access key",
+    "log_level": "debug, info, warning or error",
+    "access_log": "true or false",
+}
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    database_url: str
+    redis_url: str
+    secret_key: Annotated[str, Meta(min_length=32)]
+    redis_namespace: Annotated[str, Meta(pattern=r"^[A-Za-z0-9:_-]{1,40}$")] = "advocacy"
+    public_base_url: str = "http://127.0.0.1:8000"
+    default_language: Language = "fr"
+    data_dir: str = ".advocacy"
+    max_body_bytes: Annotated[int, Meta(ge=1024, le=104_857_600)] = 1_048_576
+    max_upload_bytes: Annotated[int, Meta(ge=1024, le=1_073_741_824)] = 20 * 1024 * 1024
+    max_image_pixels: Annotated[int, Meta(ge=1_000_000, le=500_000_000)] = 50_000_000
+    consent_validity_days: Annotated[int, Meta(ge=1, le=3650)] = 365
+    session_ttl_hours: Annotated[int, Meta(ge=1, le=2160)] = 12
+    token_max_days: Annotated[int, Meta(ge=1, le=3650)] = 365
+    login_attempts_per_15min: Annotated[int, Meta(ge=1, le=1000)] = 10
+    auth_cache_seconds: Annotated[float, Meta(ge=0, le=60)] = 5.0
+    db_pool_min: Annotated[int, Meta(ge=1, le=100)] = 2
+    db_pool_max: Annotated[int, Meta(ge=1, le=500)] = 10
+    outbox_max_attempts: Annotated[int, Meta(ge=1, le=100)] = 8
+    storage: StorageKind = "local"
+    s3_endpoint_url: str = ""
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    log_level: LogLevel = "info"
+    access_log: bool = True
+
+    def __post_init__(self) -> None:
+        _check_url("database_url", self.database_url, ("postgresql", "postgres"))
+        _check_url("redis_url", self.redis_url, ("redis", "rediss", "unix"))
+        base = urlsplit(self.public_base_url)
+        if base.scheme not in ("http", "https") or not base.netloc or base.path not in ("", "/"):
+            raise SettingsError(_explain("public_base_url", self.public_base_url))
+        if self.db_pool_min > self.db_pool_max:
+            raise SettingsError("DB_POOL_MIN must not exceed DB_POOL_MAX")
+        if self.storage == "s3" and not (self.s3_bucket and self.s3_endpoint_url):
+            raise SettingsError("STORAGE=s3 needs S3_ENDPOINT_URL and S3_BUCKET to be set")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_base_url.startswith("https://")
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base_url.rstrip("/")
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    def replace(self, **changes: Any) -> Settings:
+        return msgspec.structs.replace(self, **changes)
+
+
+def _explain(field: str, value: object) -> str:
+    return f"{field.upper()}={value!r} is not valid: expected {_ACCEPTS.get(field, 'a valid value')}"
+
+
+def _check_url(field: str, value: str, schemes: tuple[str, ...]) -> None:
+    if urlsplit(value).scheme not in schemes:
+        raise SettingsError(_explain(field, _redact(value)))
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
+
+
+_FIELDS = {name for name in Settings.__struct_fields__}
+_BOOLS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: str | Path | None = ".env",
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build Settings from the environment (a `.env` file fills what the environment leaves unset)."""
+    values: dict[str, Any] = {}
+    if env_file is not None and Path(env_file).is_file():
+        from dotenv import dotenv_values
+
+        for key, raw in dotenv_values(env_file).items():
+            if raw is not None and key.lower() in _FIELDS:
+                values[key.lower()] = raw
+    source = os.environ if environ is None else environ
+    for key, raw in source.items():
+        if key.lower() in _FIELDS and key.isupper():
+            values[key.lower()] = raw
+    if overrides:
+        values.update({k: v for k, v in overrides.items() if v is not None})
+    for key, raw in list(values.items()):
+        if key == "access_log" and isinstance(raw, str):
+            if raw.lower() not in _BOOLS:
+                raise SettingsError(_explain(key, raw))
+            values[key] = _BOOLS[raw.lower()]
+    for required in ("database_url", "redis_url"):
+        if not values.get(required):
+            raise SettingsError(f"{required.upper()} is not set: expected {_ACCEPTS[required]}")
+    if not values.get("secret_key"):
+        values["secret_key"] = _persistent_secret(Path(str(values.get("data_dir", ".advocacy"))))
+    try:
+        return msgspec.convert(values, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise SettingsError(_validation_message(exc, values)) from None
+
+
+def _validation_message(exc: msgspec.ValidationError, values: Mapping[str, Any]) -> str:
+    text = str(exc)
+    if " - at `$." in text:
+        field = text.rsplit(" - at `$.", 1)[1].rstrip("`").split("[")[0].split(".")[0]
+        if field in _FIELDS:
+            shown = _redact(str(values.get(field, ""))) if "url" in field else values.get(field, "")
+            if field == "secret_key":
+                shown = "<hidden>"
+            return _explain(field, shown)
+    if text.startswith("Object contains unknown field"):
+        return text
+    return str(exc.__cause__ or exc)
+
+
+def _persistent_secret(data_dir: Path) -> str:
+    """A secret for local runs: generated once and kept in the data folder, so sessions survive restarts."""
+    path = data_dir / "secret_key"
+    if path.is_file():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret

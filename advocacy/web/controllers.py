@@ -1,0 +1,167 @@
+"""Server-rendered pages: sign-in, and the home page where a person opts in or out."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from advocacy.ambassadors import service as ambassadors
+from advocacy.ambassadors.schemas import OptIn
+from advocacy.auth import service as auth
+from advocacy.auth.controllers import session_cookie
+from advocacy.auth.schemas import Principal
+from advocacy.charter.queries import active_charter
+from advocacy.db.pool import Database
+from advocacy.http.guards import PUBLIC
+from advocacy.http.middleware import client_address
+from advocacy.http.ratelimit import RateLimiter
+from advocacy.people.queries import person_by_id
+from advocacy.settings import Settings
+from advocacy.web.i18n import t
+from content_library.errors import Forbidden, TooManyRequests, Unauthenticated
+
+
+class LoginForm(msgspec.Struct, frozen=True, kw_only=True):
+    email: str = ""
+    password: str = ""
+
+
+class CsrfForm(msgspec.Struct, frozen=True, kw_only=True):
+    csrf: str = ""
+    charter_version: int = 0
+
+
+def _language(request: Request[Any, Any, Any], settings: Settings) -> str:
+    user = request.scope.get("user")
+    if user is not None:
+        return str(user.language)
+    accepted = request.headers.get("accept-language", "")
+    for part in accepted.split(","):
+        code = part.split(";")[0].strip()[:2].lower()
+        if code in ("fr", "en"):
+            return code
+    return settings.default_language
+
+
+def _check_csrf(principal: Principal, given: str) -> None:
+    if not (principal.csrf_token and hmac.compare_digest(principal.csrf_token, given)):
+        raise Forbidden("The form has expired: reload the page and try again")
+
+
+@get("/", guards=[PUBLIC], include_in_schema=False, name="home")
+async def home(request: Request[Any, Any, Any], db: Database, settings: Settings) -> Response[Any]:
+    principal: Principal | None = request.scope.get("user")
+    if principal is None:
+        return Redirect("/login")
+    async with db.connection() as conn:
+        person = await person_by_id(conn, principal.person_id)
+        status = await ambassadors.status_of(conn, principal.person_id)
+        charter = await active_charter(conn)
+    language = principal.language
+    return Template(
+        "home.html",
+        context={
+            "t": lambda key: t(key, language),
+            "language": language,
+            "person": person,
+            "status": status,
+            "charter": charter,
+            "charter_body": (charter.body_fr if language == "fr" else charter.body_en) if charter else "",
+            "csrf": principal.csrf_token or "",
+        },
+    )
+
+
+@get("/login", guards=[PUBLIC], include_in_schema=False)
+async def login_page(request: Request[Any, Any, Any], settings: Settings) -> Template:
+    language = _language(request, settings)
+    return Template("login.html", context={"t": lambda key: t(key, language), "language": language, "error": ""})
+
+
+@post("/login", guards=[PUBLIC], include_in_schema=False, status_code=303)
+async def login_submit(
+    request: Request[Any, Any, Any],
+    data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: Database,
+    limiter: RateLimiter,
+    settings: Settings,
+) -> Response[Any]:
+    language = _language(request, settings)
+    try:
+        token, _, _ = await auth.login(
+            db,
+            limiter,
+            email=data.email.strip(),
+            password=data.password,
+            client=client_address(request.scope),
+            attempts_per_15min=settings.login_attempts_per_15min,
+            session_hours=settings.session_ttl_hours,
+        )
+    except (Unauthenticated, TooManyRequests) as exc:
+        message = t("wrong_login", language) if isinstance(exc, Unauthenticated) else exc.detail
+        return Template(
+            "login.html",
+            context={"t": lambda key: t(key, language), "language": language, "error": message},
+            status_code=exc.status,
+        )
+    redirect = Redirect("/", status_code=303)
+    redirect.cookies.append(session_cookie(settings, token, max_age=settings.session_ttl_hours * 3600))
+    return redirect
+
+
+@post("/logout", guards=[PUBLIC], include_in_schema=False, status_code=303)
+async def logout_submit(
+    request: Request[Any, Any, Any],
+    data: Annotated[CsrfForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: Database,
+    settings: Settings,
+) -> Response[Any]:
+    principal: Principal | None = request.scope.get("user")
+    if principal is not None:
+        _check_csrf(principal, data.csrf)
+        session_token = request.scope.get("auth")
+        if isinstance(session_token, str):
+            await auth.logout(db, request.app.state.principal_cache, session_token)
+    redirect = Redirect("/login", status_code=303)
+    redirect.cookies.append(session_cookie(settings, "", max_age=0))
+    return redirect
+
+
+@post("/ambassador", guards=[PUBLIC], include_in_schema=False, status_code=303)
+async def opt_in_submit(
+    request: Request[Any, Any, Any],
+    data: Annotated[CsrfForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: Database,
+    settings: Settings,
+) -> Redirect:
+    principal: Principal | None = request.scope.get("user")
+    if principal is None:
+        return Redirect("/login", status_code=303)
+    _check_csrf(principal, data.csrf)
+    await ambassadors.opt_in(
+        db, principal, OptIn(charter_version=data.charter_version), validity_days=settings.consent_validity_days
+    )
+    return Redirect("/", status_code=303)
+
+
+@post("/ambassador/opt-out", guards=[PUBLIC], include_in_schema=False, status_code=303)
+async def opt_out_submit(
+    request: Request[Any, Any, Any],
+    data: Annotated[CsrfForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: Database,
+) -> Redirect:
+    principal: Principal | None = request.scope.get("user")
+    if principal is None:
+        return Redirect("/login", status_code=303)
+    _check_csrf(principal, data.csrf)
+    await ambassadors.opt_out(db, principal)
+    return Redirect("/", status_code=303)
+
+
+WEB_HANDLERS = [home, login_page, login_submit, logout_submit, opt_in_submit, opt_out_submit]

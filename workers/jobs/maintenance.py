@@ -1,0 +1,15 @@
+"""Housekeeping cron jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advocacy.http.idempotency import KEEP_HOURS
+
+
+async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
+    async with ctx["db"].transaction() as conn:
+        status: str = await conn.execute(
+            "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)", KEEP_HOURS
+        )
+    return int(status.split()[-1])

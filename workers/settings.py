@@ -1,0 +1,85 @@
+"""arq worker: the outbox job, cron jobs, and the pools it opens on start-up."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.worker import Function, Worker, func
+
+from advocacy.db.pool import Database
+from advocacy.outbox.service import RUN_OUTBOX_JOB, Handler, run_row
+from advocacy.settings import Settings
+from workers.jobs import outbox_handlers
+from workers.jobs.maintenance import purge_idempotency_keys
+from workers.relay import relay_forever
+
+
+def redis_settings(settings: Settings) -> RedisSettings:
+    if settings.redis_url.startswith("unix://"):
+        path, _, query = settings.redis_url[len("unix://") :].partition("?")
+        database = 0
+        for part in query.split("&"):
+            if part.startswith("db="):
+                database = int(part[3:])
+        return RedisSettings(unix_socket_path=path, database=database)
+    return RedisSettings.from_dsn(settings.redis_url)
+
+
+def queue_name(settings: Settings) -> str:
+    return f"{settings.redis_namespace}:queue"
+
+
+async def run_outbox_row(ctx: dict[str, Any], row_id: int) -> str:
+    return await run_row(
+        ctx["db"], row_id, ctx["handlers"], ctx, max_attempts=ctx["settings"].outbox_max_attempts
+    )
+
+
+FUNCTIONS: list[Function] = [
+    # keep_result=0: the outbox row, not arq, remembers that a job ran, so its id is free for a re-run.
+    func(run_outbox_row, name=RUN_OUTBOX_JOB, max_tries=3, timeout=600, keep_result=0),
+]
+
+
+def build_worker(
+    settings: Settings,
+    *,
+    handlers: dict[str, Handler] | None = None,
+    burst: bool = False,
+    relay: bool = True,
+    handle_signals: bool = True,
+) -> Worker:
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["settings"] = settings
+        ctx["db"] = await Database.connect(settings.database_url, min_size=1, max_size=settings.db_pool_max)
+        ctx["handlers"] = handlers if handlers is not None else outbox_handlers()
+        if relay:
+            ctx["relay"] = asyncio.create_task(
+                relay_forever(
+                    ctx["db"], ctx["redis"], settings.redis_namespace, queue_name(settings), settings.database_url
+                )
+            )
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        task = ctx.get("relay")
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        if "db" in ctx:
+            await ctx["db"].close()
+
+    return Worker(
+        functions=FUNCTIONS,
+        cron_jobs=[cron(purge_idempotency_keys, minute={7}, second={0}, run_at_startup=False, unique=True)],
+        redis_settings=redis_settings(settings),
+        queue_name=queue_name(settings),
+        on_startup=startup,
+        on_shutdown=shutdown,
+        burst=burst,
+        handle_signals=handle_signals,
+        max_jobs=20,
+        poll_delay=0.2,
+    )
