@@ -52,13 +52,18 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
 
 
 def redis_client(settings: Settings) -> Redis:
-    return Redis.from_url(settings.redis_url)
+    client: Redis = Redis.from_url(settings.redis_url)
+    return client
 
 
-def create_app(settings: Settings, *, extra_handlers: list[ControllerRouterHandler] | None = None) -> Litestar:
+def create_app(
+    settings: Settings, *, extra_handlers: list[ControllerRouterHandler] | None = None
+) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        db = await Database.connect(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        db = await Database.connect(
+            settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max
+        )
         redis = redis_client(settings)
         app.state.db = db
         app.state.redis = redis
@@ -89,7 +94,9 @@ def create_app(settings: Settings, *, extra_handlers: list[ControllerRouterHandl
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer", description="Personal API token"),
-                    "session": SecurityScheme(type="apiKey", name="advocacy_session", security_scheme_in="cookie"),
+                    "session": SecurityScheme(
+                        type="apiKey", name="advocacy_session", security_scheme_in="cookie"
+                    ),
                 }
             ),
             security=[{"bearer": []}, {"session": []}],

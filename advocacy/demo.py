@@ -8,7 +8,7 @@ from advocacy.auth.passwords import hash_password
 from advocacy.db.pool import Database
 from advocacy.people import queries as people
 
-DEMO_PASSWORD = "advocacy-demo"
+DEMO_PASSWORD = "advocacy-demo"  # noqa: S105 - the published demo password
 # (email, display name, team, language, roles, opted in)
 DEMO_PEOPLE = [
     ("admin@demo.example", "Alex Admin", "IT", "en", ["admin", "employee"], False),

@@ -58,7 +58,7 @@ class EmbeddedServers:
 
         folder = self.data_dir / "postgres"
         folder.mkdir(parents=True, exist_ok=True)
-        server = pgserver.get_server(self._short_dir(folder), cleanup_mode="stop")
+        server = pgserver.get_server(self._short_dir(folder), cleanup_mode="stop")  # type: ignore[attr-defined]
         self._pg = server
         uri: str = server.get_uri()
         return uri

@@ -132,7 +132,7 @@ async def serve_all(settings: Settings, *, host: str, port: int, with_worker: bo
         loop.add_signal_handler(sig, stop)
     server_task = asyncio.create_task(server.serve())
     worker_task = asyncio.create_task(worker.async_run()) if worker else None
-    while not server.started and not server_task.done():
+    while not server.started and not server_task.done():  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
         await asyncio.sleep(0.05)
     if server.started:
         print(on_ready, flush=True)

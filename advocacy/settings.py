@@ -124,7 +124,7 @@ def _redact(url: str) -> str:
     return url
 
 
-_FIELDS = {name for name in Settings.__struct_fields__}
+_FIELDS = set(Settings.__struct_fields__)
 _BOOLS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 

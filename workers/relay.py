@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -44,10 +45,8 @@ async def relay_forever(db: Database, arq_redis: Any, namespace: str, queue_name
             except Exception:
                 pause = min(pause * 2, 30.0)  # queue or database down: back off, nothing is lost
             wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout=pause)
-            except TimeoutError:
-                pass
     finally:
         if listener is not None:
             await listener.close()

@@ -59,7 +59,11 @@ def build_worker(
         if relay:
             ctx["relay"] = asyncio.create_task(
                 relay_forever(
-                    ctx["db"], ctx["redis"], settings.redis_namespace, queue_name(settings), settings.database_url
+                    ctx["db"],
+                    ctx["redis"],
+                    settings.redis_namespace,
+                    queue_name(settings),
+                    settings.database_url,
                 )
             )
 

@@ -66,7 +66,9 @@ async def mark_opted_out(conn: asyncpg.Connection, person_id: int) -> bool:
 
 async def set_visibility(conn: asyncpg.Connection, person_id: int, visibility: str) -> bool:
     status = await conn.execute(
-        "UPDATE ambassadors SET visibility = $2, updated_at = now() WHERE person_id = $1", person_id, visibility
+        "UPDATE ambassadors SET visibility = $2, updated_at = now() WHERE person_id = $1",
+        person_id,
+        visibility,
     )
     return bool(status.endswith(" 1"))
 

@@ -23,7 +23,9 @@ class NotAnAmbassador(DomainError):
     status = 403
 
 
-def status_from_row(row: asyncpg.Record | None, active_version: int | None, now: datetime) -> AmbassadorStatus:
+def status_from_row(
+    row: asyncpg.Record | None, active_version: int | None, now: datetime
+) -> AmbassadorStatus:
     if row is None:
         return AmbassadorStatus(
             is_ambassador=False,
@@ -109,7 +111,9 @@ async def opt_in(db: Database, principal: Principal, body: OptIn, *, validity_da
                 "read it and accept that one",
                 extra={"active_charter_version": version},
             )
-        before = status_from_row(await queries.consent_row(conn, principal.person_id), version, datetime.now(UTC))
+        before = status_from_row(
+            await queries.consent_row(conn, principal.person_id), version, datetime.now(UTC)
+        )
         if before.status != "opted_in":
             kind = "opted_in"
         elif before.charter_version != version or before.needs_reacceptance:
@@ -118,11 +122,19 @@ async def opt_in(db: Database, principal: Principal, body: OptIn, *, validity_da
             kind = "renewed"
         expires_at = datetime.now(UTC) + timedelta(days=validity_days)
         await queries.upsert_opt_in(
-            conn, person_id=principal.person_id, charter_id=charter_id, expires_at=expires_at, visibility=body.visibility
+            conn,
+            person_id=principal.person_id,
+            charter_id=charter_id,
+            expires_at=expires_at,
+            visibility=body.visibility,
         )
         status = await status_of(conn, principal.person_id)
         await queries.insert_event(
-            conn, person_id=principal.person_id, kind=kind, charter_id=charter_id, visibility=status.visibility
+            conn,
+            person_id=principal.person_id,
+            kind=kind,
+            charter_id=charter_id,
+            visibility=status.visibility,
         )
     return status
 
@@ -144,7 +156,11 @@ async def change_visibility(db: Database, principal: Principal, body: Visibility
         if not await queries.set_visibility(conn, principal.person_id, visibility):
             raise Conflict("Opt in first: the visibility preference belongs to your ambassador profile")
         await queries.insert_event(
-            conn, person_id=principal.person_id, kind="visibility_changed", charter_id=None, visibility=visibility
+            conn,
+            person_id=principal.person_id,
+            kind="visibility_changed",
+            charter_id=None,
+            visibility=visibility,
         )
         return await status_of(conn, principal.person_id)
 

@@ -55,16 +55,24 @@ class SessionController(Controller):
             session_hours=settings.session_ttl_hours,
         )
         assert principal.csrf_token is not None
-        body = SessionCreated(person_id=principal.public_id, csrf_token=principal.csrf_token, expires_at=expires_at)
-        return Response(body, cookies=[session_cookie(settings, token, max_age=settings.session_ttl_hours * 3600)])
+        body = SessionCreated(
+            person_id=principal.public_id, csrf_token=principal.csrf_token, expires_at=expires_at
+        )
+        return Response(
+            body, cookies=[session_cookie(settings, token, max_age=settings.session_ttl_hours * 3600)]
+        )
 
     @post("/logout", operation_id="logout", status_code=204, guards=[ANY_PERSON])
     async def logout(
-        self, request: Request[Any, Any, Any], db: Database, principal_cache: PrincipalCache, settings: Settings
+        self,
+        request: Request[Any, Any, Any],
+        db: Database,
+        principal_cache: PrincipalCache,
+        settings: Settings,
     ) -> Response[None]:
         """End the current web session."""
         session_token = request.scope.get("auth")
-        if isinstance(session_token, str) and session_token != "token":
+        if isinstance(session_token, str) and session_token != "token":  # noqa: S105
             await service.logout(db, principal_cache, session_token)
         return Response(None, status_code=204, cookies=[session_cookie(settings, "", max_age=0)])
 

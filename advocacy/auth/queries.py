@@ -46,7 +46,13 @@ async def principal_row_for_session(conn: asyncpg.Connection, token_hash: bytes)
 
 
 async def insert_token(
-    conn: asyncpg.Connection, *, person_id: int, name: str, token_hash: bytes, prefix: str, expires_at: datetime
+    conn: asyncpg.Connection,
+    *,
+    person_id: int,
+    name: str,
+    token_hash: bytes,
+    prefix: str,
+    expires_at: datetime,
 ) -> UUID:
     public_id: UUID = await conn.fetchval(
         "INSERT INTO api_tokens (person_id, name, token_hash, prefix, expires_at)"

@@ -20,7 +20,7 @@ from advocacy.http.ratelimit import RateLimiter
 from advocacy.people.queries import login_record_by_email
 from content_library.errors import Invalid, NotFound, Unauthenticated
 
-TOKEN_PREFIX = "adv_"
+TOKEN_PREFIX = "adv_"  # noqa: S105 - a prefix, not a secret
 SESSION_COOKIE = "advocacy_session"
 CSRF_HEADER = "x-csrf-token"
 
@@ -116,8 +116,12 @@ async def login(
 ) -> tuple[str, Principal, datetime]:
     """Check a password; returns (session token, principal, expiry). Throttled per account and per address."""
     message = "Too many sign-in attempts; wait before trying again"
-    await limiter.hit(LOGIN_RULE_PER_ACCOUNT.format(n=attempts_per_15min), "login", email.lower(), message=message)
-    await limiter.hit(LOGIN_RULE_PER_ADDRESS.format(n=attempts_per_15min * 5), "login-ip", client, message=message)
+    await limiter.hit(
+        LOGIN_RULE_PER_ACCOUNT.format(n=attempts_per_15min), "login", email.lower(), message=message
+    )
+    await limiter.hit(
+        LOGIN_RULE_PER_ADDRESS.format(n=attempts_per_15min * 5), "login-ip", client, message=message
+    )
     async with db.connection() as conn:
         record = await login_record_by_email(conn, email)
     password_hash = record["password_hash"] if record is not None else None
@@ -146,7 +150,9 @@ async def logout(db: Database, cache: PrincipalCache, session_token: str) -> Non
     cache.forget(b"s" + hash_secret(session_token))
 
 
-async def create_token(db: Database, principal: Principal, body: TokenCreate, *, max_days: int) -> TokenCreated:
+async def create_token(
+    db: Database, principal: Principal, body: TokenCreate, *, max_days: int
+) -> TokenCreated:
     if body.expires_in_days > max_days:
         raise Invalid(f"A token may live at most {max_days} days")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -162,7 +168,11 @@ async def create_token(db: Database, principal: Principal, body: TokenCreate, *,
             expires_at=expires_at,
         )
         await write_audit(
-            conn, actor_id=principal.person_id, action="token.created", subject_type="token", subject_id=str(public_id)
+            conn,
+            actor_id=principal.person_id,
+            action="token.created",
+            subject_type="token",
+            subject_id=str(public_id),
         )
     return TokenCreated(id=public_id, name=body.name, token=token, prefix=prefix, expires_at=expires_at)
 
@@ -178,7 +188,11 @@ async def revoke_token(db: Database, cache: PrincipalCache, principal: Principal
         if token_hash is None:
             raise NotFound("You have no token with this id")
         await write_audit(
-            conn, actor_id=principal.person_id, action="token.revoked", subject_type="token", subject_id=str(token_id)
+            conn,
+            actor_id=principal.person_id,
+            action="token.revoked",
+            subject_type="token",
+            subject_id=str(token_id),
         )
     cache.forget(token_hash)
 

@@ -33,7 +33,9 @@ async def charters(conn: asyncpg.Connection) -> list[CharterRead]:
 
 
 async def charter_rules(conn: asyncpg.Connection, version: int) -> dict[str, Any] | None:
-    rules: dict[str, Any] | None = await conn.fetchval("SELECT rules FROM charters WHERE version = $1", version)
+    rules: dict[str, Any] | None = await conn.fetchval(
+        "SELECT rules FROM charters WHERE version = $1", version
+    )
     return rules
 
 
@@ -65,13 +67,14 @@ async def insert_draft(
 
 async def activate(conn: asyncpg.Connection, version: int, *, activated_by: int | None) -> CharterRead | None:
     """Make this version the only active one and record the activation; None if it is not a draft."""
-    charter_id = await conn.fetchval("SELECT id FROM charters WHERE version = $1 AND status = 'draft'", version)
+    charter_id = await conn.fetchval(
+        "SELECT id FROM charters WHERE version = $1 AND status = 'draft'", version
+    )
     if charter_id is None:
         return None
     await conn.execute("UPDATE charters SET status = 'retired' WHERE status = 'active'")
     row = await conn.fetchrow(
-        "UPDATE charters SET status = 'active', activated_at = now() WHERE id = $1"
-        f" RETURNING {_COLUMNS}",
+        f"UPDATE charters SET status = 'active', activated_at = now() WHERE id = $1 RETURNING {_COLUMNS}",
         charter_id,
     )
     await conn.execute(

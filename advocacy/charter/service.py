@@ -34,7 +34,11 @@ async def create_draft(db: Database, body: CharterDraftCreate, *, actor_id: int 
             created_by=actor_id,
         )
         await write_audit(
-            conn, actor_id=actor_id, action="charter.drafted", subject_type="charter", subject_id=str(charter.version)
+            conn,
+            actor_id=actor_id,
+            action="charter.drafted",
+            subject_type="charter",
+            subject_id=str(charter.version),
         )
     return charter
 

@@ -86,7 +86,9 @@ def check_applied(known: list[Migration], applied: dict[int, tuple[str, str]]) -
     return [m for m in known if m.version not in applied]
 
 
-async def pending_migrations(conn: asyncpg.Connection, known: list[Migration] | None = None) -> list[Migration]:
+async def pending_migrations(
+    conn: asyncpg.Connection, known: list[Migration] | None = None
+) -> list[Migration]:
     return check_applied(known or bundled_migrations(), await applied_migrations(conn))
 
 

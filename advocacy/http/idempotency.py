@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 import msgspec
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp
 
 from advocacy.http.middleware import client_address, header
 from advocacy.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_type
+
+# Litestar's ASGI TypedDicts make every key access a union puzzle; these middlewares treat them as mappings.
+Scope = Any
+Message = Any
+Receive = Any
+Send = Any
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 KEEP_HOURS = 24
@@ -25,7 +32,10 @@ async def _send_problem(send: Send, scope: Scope, status: int, kind: str, title:
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -144,7 +154,9 @@ class IdempotencyMiddleware(ASGIMiddleware):
             async with state.db.connection() as conn:
                 if status >= 500:
                     # The work may not have happened: let the client retry with the same key.
-                    await conn.execute("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2", owner, key)
+                    await conn.execute(
+                        "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2", owner, key
+                    )
                 else:
                     await conn.execute(
                         "UPDATE idempotency_keys SET status_code = $3, content_type = $4, body = $5"

@@ -12,10 +12,14 @@ from typing import Any
 
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Send
 
 from advocacy.auth.service import CSRF_HEADER, SESSION_COOKIE, principal_for_session, principal_for_token
 from advocacy.logs import request_id_var
+
+# Litestar's ASGI TypedDicts make every key access a union puzzle; these middlewares treat them as mappings.
+Scope = Any
+Message = Any
 
 access_log = logging.getLogger("advocacy.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -25,7 +29,7 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
-            return value.decode("latin-1")
+            return str(value.decode("latin-1"))
     return None
 
 
@@ -102,11 +106,11 @@ class AuthenticationMiddleware(ASGIMiddleware):
         if authorization is not None:
             scheme, _, credential = authorization.partition(" ")
             if scheme.lower() != "bearer" or not credential.strip():
-                scope["auth_error"] = "The Authorization header must be 'Bearer <token>'"  # type: ignore[typeddict-unknown-key]
+                scope["auth_error"] = "The Authorization header must be 'Bearer <token>'"
             else:
                 principal = await principal_for_token(state.db, state.principal_cache, credential.strip())
                 if principal is None:
-                    scope["auth_error"] = "This API token is unknown, expired or revoked"  # type: ignore[typeddict-unknown-key]
+                    scope["auth_error"] = "This API token is unknown, expired or revoked"
                 scope["user"] = principal
                 scope["auth"] = "token"
         else:
@@ -114,13 +118,15 @@ class AuthenticationMiddleware(ASGIMiddleware):
             if session_token:
                 principal = await principal_for_session(state.db, state.principal_cache, session_token)
                 if principal is None:
-                    scope["auth_error"] = "Your session has ended; sign in again"  # type: ignore[typeddict-unknown-key]
+                    scope["auth_error"] = "Your session has ended; sign in again"
                 elif (
                     scope["method"] not in _SAFE_METHODS
                     and scope["path"].startswith("/api/")
                     and not _csrf_ok(scope, principal.csrf_token)
                 ):
-                    scope["auth_error"] = "Missing or wrong X-CSRF-Token header for a cookie-authenticated call"  # type: ignore[typeddict-unknown-key]
+                    scope["auth_error"] = (
+                        "Missing or wrong X-CSRF-Token header for a cookie-authenticated call"
+                    )
                     principal = None
                 scope["user"] = principal
                 scope["auth"] = session_token if principal else None

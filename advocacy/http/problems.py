@@ -113,7 +113,7 @@ def _validation_error(request: Request[Any, Any, Any], exc: ValidationException)
                     )
                 )
     detail = exc.detail or "The request is not valid"
-    if "Malformed" in detail or "JSON" in detail and not errors:
+    if "Malformed" in detail or ("JSON" in detail and not errors):
         return problem_response(request, status=400, kind="malformed-body", detail=detail)
     return problem_response(
         request, status=422, kind="validation", title="Invalid input", detail=detail, errors=errors or None
@@ -125,7 +125,7 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     if not request.url.path.startswith("/api/") and status in (401, 403, 404, 405):
         return _html_error(status, exc.detail)
     if isinstance(exc, NotAuthorizedException):
-        reason = request.scope.get("auth_error")  # type: ignore[typeddict-item]
+        reason = request.scope.get("auth_error")
         return problem_response(request, status=401, detail=str(reason or exc.detail))
     if isinstance(exc, PermissionDeniedException):
         return problem_response(request, status=403, detail=exc.detail)

@@ -29,7 +29,9 @@ class OutboxController(Controller):
     ) -> Page[OutboxRow]:
         """Outbox rows, newest first; `status=parked` lists the ones that gave up."""
         after = decode_cursor(cursor, tuple[int])
-        rows = await service.list_rows(db, status=status, after_id=after[0] if after else None, limit=limit + 1)
+        rows = await service.list_rows(
+            db, status=status, after_id=after[0] if after else None, limit=limit + 1
+        )
         return page_of(rows, limit, key=lambda row: (row.id,))
 
     @post("/{row_id:int}/retry", operation_id="retryOutboxRow", status_code=202)

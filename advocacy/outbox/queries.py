@@ -13,7 +13,9 @@ from advocacy.outbox.schemas import OutboxRow
 _COLUMNS = "id, job, args, status, attempts, next_attempt_at, last_error, created_at, done_at"
 
 
-async def insert_row(conn: asyncpg.Connection, job: str, args: dict[str, Any], dedupe_key: str | None) -> int | None:
+async def insert_row(
+    conn: asyncpg.Connection, job: str, args: dict[str, Any], dedupe_key: str | None
+) -> int | None:
     row_id: int | None = await conn.fetchval(
         "INSERT INTO outbox (job, args, dedupe_key) VALUES ($1, $2, $3) ON CONFLICT (dedupe_key) DO NOTHING"
         " RETURNING id",
@@ -79,7 +81,9 @@ async def mark_failed(
     )
 
 
-async def rows_page(conn: asyncpg.Connection, *, status: str | None, after_id: int | None, limit: int) -> list[OutboxRow]:
+async def rows_page(
+    conn: asyncpg.Connection, *, status: str | None, after_id: int | None, limit: int
+) -> list[OutboxRow]:
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM outbox WHERE ($1::text IS NULL OR status = $1)"
         " AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3",

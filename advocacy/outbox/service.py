@@ -53,7 +53,9 @@ async def relay_once(db: Database, enqueue_job: EnqueueFn, *, batch: int = 500) 
         unsent = [row_id for row_id, _ in claimed if row_id not in set(sent)]
         async with db.transaction() as conn:
             await queries.release_rows(conn, unsent)
-        log.warning("outbox relay could not reach the queue", extra={"error": repr(exc), "unsent": len(unsent)})
+        log.warning(
+            "outbox relay could not reach the queue", extra={"error": repr(exc), "unsent": len(unsent)}
+        )
         raise
     return len(sent)
 
@@ -90,7 +92,13 @@ async def run_row(
             )
             log.warning(
                 "outbox job failed",
-                extra={"row": row_id, "job": row.job, "attempts": attempts, "parked": park, "error": repr(exc)},
+                extra={
+                    "row": row_id,
+                    "job": row.job,
+                    "attempts": attempts,
+                    "parked": park,
+                    "error": repr(exc),
+                },
             )
             return "parked" if park else "failed"
         await queries.mark_done(conn, row_id)

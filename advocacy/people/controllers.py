@@ -29,7 +29,6 @@ from advocacy.people.schemas import (
 from advocacy.settings import Settings
 from content_library.errors import Conflict, Invalid, NotFound
 
-
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -68,7 +67,9 @@ class MeController(Controller):
         return await ambassadors.ambassador_status(db, principal.person_id)
 
     @post("/ambassador", operation_id="optIn", status_code=200)
-    async def opt_in(self, data: OptIn, db: Database, principal: Principal, settings: Settings) -> AmbassadorStatus:
+    async def opt_in(
+        self, data: OptIn, db: Database, principal: Principal, settings: Settings
+    ) -> AmbassadorStatus:
         """Opt in (or renew) by accepting the charter version in force."""
         return await ambassadors.opt_in(db, principal, data, validity_days=settings.consent_validity_days)
 
@@ -78,7 +79,9 @@ class MeController(Controller):
         return await ambassadors.opt_out(db, principal)
 
     @patch("/ambassador/visibility", operation_id="setMyVisibility")
-    async def visibility(self, data: VisibilityChange, db: Database, principal: Principal) -> AmbassadorStatus:
+    async def visibility(
+        self, data: VisibilityChange, db: Database, principal: Principal
+    ) -> AmbassadorStatus:
         """How I appear on leaderboards: public, team_only, anonymous or hidden."""
         return await ambassadors.change_visibility(db, principal, data)
 

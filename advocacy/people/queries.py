@@ -122,7 +122,9 @@ async def set_roles(conn: asyncpg.Connection, person_id: int, roles: Sequence[st
     if before == set(roles):
         return False
     await conn.execute(
-        "DELETE FROM person_roles WHERE person_id = $1 AND NOT (role = ANY($2::text[]))", person_id, list(roles)
+        "DELETE FROM person_roles WHERE person_id = $1 AND NOT (role = ANY($2::text[]))",
+        person_id,
+        list(roles),
     )
     await conn.execute(
         "INSERT INTO person_roles (person_id, role) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",

@@ -63,10 +63,10 @@ class PersonCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
 
 class PersonUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     display_name: DisplayName | UnsetType = UNSET
-    team: ShortText | None | UnsetType = UNSET
-    location: ShortText | None | UnsetType = UNSET
+    team: ShortText | UnsetType | None = UNSET
+    location: ShortText | UnsetType | None = UNSET
     language: Language | UnsetType = UNSET
-    job_title: ShortText | None | UnsetType = UNSET
+    job_title: ShortText | UnsetType | None = UNSET
     timezone: TimeZone | UnsetType = UNSET
     active: bool | UnsetType = UNSET
     roles: Annotated[list[Role], Meta(max_length=6)] | UnsetType = UNSET

@@ -94,7 +94,9 @@ async def create_admin(db: Database, *, email: str, display_name: str, password:
             await queries.set_roles(conn, person_id, sorted(roles))
         else:
             person_id = await _insert(conn, body)
-        await write_audit(conn, actor_id=None, action="admin.created", subject_type="person", subject_id=email)
+        await write_audit(
+            conn, actor_id=None, action="admin.created", subject_type="person", subject_id=email
+        )
         person = await queries.person_by_id(conn, person_id)
     assert person is not None
     return person
@@ -132,7 +134,9 @@ def parse_people_csv(text: str) -> tuple[list[ImportRow], list[ImportRowError]]:
     for index, raw in enumerate(reader):
         line = reader.line_num
         if index >= MAX_IMPORT_ROWS:
-            errors.append(ImportRowError(line=line, reason=f"more than {MAX_IMPORT_ROWS} rows: split the file"))
+            errors.append(
+                ImportRowError(line=line, reason=f"more than {MAX_IMPORT_ROWS} rows: split the file")
+            )
             break
         if None in raw:
             errors.append(ImportRowError(line=line, reason="more values than columns"))
@@ -140,7 +144,9 @@ def parse_people_csv(text: str) -> tuple[list[ImportRow], list[ImportRowError]]:
         values: dict[str, Any] = {k: (v or "").strip() for k, v in raw.items()}
         values = {k: v for k, v in values.items() if v != ""}
         if "roles" in values:
-            values["roles"] = [r.strip().lower() for r in values["roles"].replace(",", ";").split(";") if r.strip()]
+            values["roles"] = [
+                r.strip().lower() for r in values["roles"].replace(",", ";").split(";") if r.strip()
+            ]
         try:
             person = msgspec.convert(values, PersonCreate)
         except msgspec.ValidationError as exc:
@@ -148,7 +154,9 @@ def parse_people_csv(text: str) -> tuple[list[ImportRow], list[ImportRowError]]:
             continue
         key = person.email.lower()
         if key in seen:
-            errors.append(ImportRowError(line=line, reason=f"e-mail {person.email} already on line {seen[key]}"))
+            errors.append(
+                ImportRowError(line=line, reason=f"e-mail {person.email} already on line {seen[key]}")
+            )
             continue
         seen[key] = line
         rows.append(ImportRow(line=line, person=person, roles_given="roles" in values))
@@ -197,7 +205,9 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
             if not dry_run and roles_given:
                 roles_changed = await queries.set_roles(conn, found["id"], [str(r) for r in person.roles])
             elif roles_given:
-                roles_changed = set(await queries.roles_of(conn, found["id"])) != {str(r) for r in person.roles}
+                roles_changed = set(await queries.roles_of(conn, found["id"])) != {
+                    str(r) for r in person.roles
+                }
             if _differs(found, person):
                 if not dry_run:
                     values: dict[str, Any] = {

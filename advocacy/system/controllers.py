@@ -50,7 +50,9 @@ class SystemController(Controller):
         except Exception as exc:
             checks["redis"] = f"unreachable: {type(exc).__name__}"
         ready = all(value == "ok" for value in checks.values())
-        return Response(Health(status="ready" if ready else "not ready", checks=checks), status_code=200 if ready else 503)
+        return Response(
+            Health(status="ready" if ready else "not ready", checks=checks), status_code=200 if ready else 503
+        )
 
     @get("/metrics", operation_id="metrics", media_type=MediaType.TEXT)
     async def metrics(self, request: Request[Any, Any, Any], db: Database) -> Response[bytes]:

@@ -81,7 +81,9 @@ async def home(request: Request[Any, Any, Any], db: Database, settings: Settings
 @get("/login", guards=[PUBLIC], include_in_schema=False)
 async def login_page(request: Request[Any, Any, Any], settings: Settings) -> Template:
     language = _language(request, settings)
-    return Template("login.html", context={"t": lambda key: t(key, language), "language": language, "error": ""})
+    return Template(
+        "login.html", context={"t": lambda key: t(key, language), "language": language, "error": ""}
+    )
 
 
 @post("/login", guards=[PUBLIC], include_in_schema=False, status_code=303)
@@ -145,7 +147,10 @@ async def opt_in_submit(
         return Redirect("/login", status_code=303)
     _check_csrf(principal, data.csrf)
     await ambassadors.opt_in(
-        db, principal, OptIn(charter_version=data.charter_version), validity_days=settings.consent_validity_days
+        db,
+        principal,
+        OptIn(charter_version=data.charter_version),
+        validity_days=settings.consent_validity_days,
     )
     return Redirect("/", status_code=303)
 

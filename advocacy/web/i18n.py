@@ -8,7 +8,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sign_out": {"fr": "Se déconnecter", "en": "Sign out"},
     "email": {"fr": "Adresse e-mail", "en": "E-mail address"},
     "password": {"fr": "Mot de passe", "en": "Password"},
-    "wrong_login": {"fr": "L'e-mail ou le mot de passe est incorrect.", "en": "The e-mail or the password is wrong."},
+    "wrong_login": {
+        "fr": "L'e-mail ou le mot de passe est incorrect.",
+        "en": "The e-mail or the password is wrong.",
+    },
     "hello": {"fr": "Bonjour", "en": "Hello"},
     "roles": {"fr": "Rôles", "en": "Roles"},
     "ambassador": {"fr": "Ambassadeur", "en": "Ambassador"},

@@ -6,8 +6,8 @@ from typing import Any
 
 import asyncpg
 
-from advocacy.ambassadors.service import OPTED_OUT_JOB
 from advocacy.ambassadors.cleanup import forget_opted_out
+from advocacy.ambassadors.service import OPTED_OUT_JOB
 from advocacy.outbox.service import Handler
 
 
