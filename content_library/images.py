@@ -366,9 +366,9 @@ def crop_box(
     """The largest box of the target's aspect inside width×height, centred on the focal point (0..1)
     as nearly as the edges allow: (left, top, right, bottom), never outside the image."""
     scale = min(width / target_width, height / target_height)
-    box_width, box_height = target_width * scale, target_height * scale
-    left = min(max(focal_x * width - box_width / 2, 0.0), width - box_width)
-    top = min(max(focal_y * height - box_height / 2, 0.0), height - box_height)
+    box_width, box_height = min(float(width), target_width * scale), min(float(height), target_height * scale)
+    left = max(0.0, min(focal_x * width - box_width / 2, width - box_width))
+    top = max(0.0, min(focal_y * height - box_height / 2, height - box_height))
     return (left, top, left + box_width, top + box_height)
 
 
