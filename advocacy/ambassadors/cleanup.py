@@ -11,9 +11,7 @@ def board_key_pattern(namespace: str) -> str:
     return f"{namespace}:board:*"
 
 
-async def forget_opted_out(
-    conn: asyncpg.Connection, redis: Redis, namespace: str, person_id: int
-) -> int:
+async def forget_opted_out(conn: asyncpg.Connection, redis: Redis, namespace: str, person_id: int) -> int:
     """Remove the person from every board; returns how many boards listed them. Safe to run twice."""
     still_out = await conn.fetchval(
         "SELECT status = 'opted_out' FROM ambassadors WHERE person_id = $1", person_id

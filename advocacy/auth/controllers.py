@@ -7,18 +7,17 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import Cookie
+from litestar.params import FromPath
 
 from advocacy.auth import service
-from advocacy.auth.schemas import LoginBody, Principal, SessionCreated, TokenCreate, TokenCreated, TokenRead
-from advocacy.auth.service import SESSION_COOKIE, PrincipalCache
-from advocacy.db.pool import Database
+from advocacy.auth.schemas import LoginBody, SessionCreated, TokenCreate, TokenCreated, TokenRead
+from advocacy.auth.service import SESSION_COOKIE
+from advocacy.http.deps import DbDep, LimiterDep, PrincipalCacheDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, PUBLIC
 from advocacy.http.middleware import client_address
-from advocacy.http.ratelimit import RateLimiter
-from advocacy.settings import Settings
 
 
-def session_cookie(settings: Settings, value: str, *, max_age: int) -> Cookie:
+def session_cookie(settings: SettingsDep, value: str, *, max_age: int) -> Cookie:
     return Cookie(
         key=SESSION_COOKIE,
         value=value,
@@ -40,9 +39,9 @@ class SessionController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: LoginBody,
-        db: Database,
-        limiter: RateLimiter,
-        settings: Settings,
+        db: DbDep,
+        limiter: LimiterDep,
+        settings: SettingsDep,
     ) -> Response[SessionCreated]:
         """Sign in with e-mail and password; sets the session cookie and returns the CSRF token."""
         token, principal, expires_at = await service.login(
@@ -66,9 +65,9 @@ class SessionController(Controller):
     async def logout(
         self,
         request: Request[Any, Any, Any],
-        db: Database,
-        principal_cache: PrincipalCache,
-        settings: Settings,
+        db: DbDep,
+        principal_cache: PrincipalCacheDep,
+        settings: SettingsDep,
     ) -> Response[None]:
         """End the current web session."""
         session_token = request.scope.get("auth")
@@ -83,20 +82,20 @@ class TokenController(Controller):
     guards = [ANY_PERSON]
 
     @get("/", operation_id="listMyTokens")
-    async def list_tokens(self, db: Database, principal: Principal) -> list[TokenRead]:
+    async def list_tokens(self, db: DbDep, principal: PrincipalDep) -> list[TokenRead]:
         """My API tokens (never the secret itself)."""
         return await service.list_tokens(db, principal)
 
     @post("/", operation_id="createMyToken")
     async def create_token(
-        self, data: TokenCreate, db: Database, principal: Principal, settings: Settings
+        self, data: TokenCreate, db: DbDep, principal: PrincipalDep, settings: SettingsDep
     ) -> TokenCreated:
         """Create a personal API token; the token is shown in this response only."""
         return await service.create_token(db, principal, data, max_days=settings.token_max_days)
 
     @delete("/{token_id:uuid}", operation_id="revokeMyToken", status_code=204)
     async def revoke_token(
-        self, token_id: UUID, db: Database, principal: Principal, principal_cache: PrincipalCache
+        self, token_id: FromPath[UUID], db: DbDep, principal: PrincipalDep, principal_cache: PrincipalCacheDep
     ) -> None:
         """Revoke one of my tokens; it stops working at once."""
         await service.revoke_token(db, principal_cache, principal, token_id)

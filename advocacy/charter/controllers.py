@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
+from litestar.params import FromPath
 
-from advocacy.auth.schemas import Principal
 from advocacy.charter import service
 from advocacy.charter.schemas import CharterDraftCreate, CharterRead
-from advocacy.db.pool import Database
+from advocacy.http.deps import DbDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow, Role
 
 
@@ -17,7 +17,7 @@ class CharterController(Controller):
     guards = [ANY_PERSON]
 
     @get("/", operation_id="getActiveCharter")
-    async def active(self, db: Database) -> CharterRead:
+    async def active(self, db: DbDep) -> CharterRead:
         """The charter in force, to read before opting in."""
         return await service.active_charter(db)
 
@@ -28,16 +28,16 @@ class CharterVersionController(Controller):
     guards = [Allow(Role.COMPLIANCE)]
 
     @get("/", operation_id="listCharters")
-    async def list_versions(self, db: Database) -> list[CharterRead]:
+    async def list_versions(self, db: DbDep) -> list[CharterRead]:
         """Every charter version, newest first."""
         return await service.list_charters(db)
 
     @post("/", operation_id="createCharterDraft")
-    async def create_draft(self, data: CharterDraftCreate, db: Database, principal: Principal) -> CharterRead:
+    async def create_draft(self, data: CharterDraftCreate, db: DbDep, principal: PrincipalDep) -> CharterRead:
         """Draft a new charter version."""
         return await service.create_draft(db, data, actor_id=principal.person_id)
 
     @post("/{version:int}/activate", operation_id="activateCharter", status_code=200)
-    async def activate(self, version: int, db: Database, principal: Principal) -> CharterRead:
+    async def activate(self, version: FromPath[int], db: DbDep, principal: PrincipalDep) -> CharterRead:
         """Put a draft in force; a material change asks every ambassador to accept it again."""
         return await service.activate(db, version, actor_id=principal.person_id)

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
 
 from advocacy.auth.schemas import Principal
@@ -51,3 +51,10 @@ DEPENDENCIES = {
     "principal_cache": Provide(_cache, sync_to_thread=False),
     "principal": Provide(_principal, sync_to_thread=False),
 }
+
+# Handlers name what they need with these, e.g. `db: DbDep` (Litestar 3 drops inferred dependencies).
+DbDep = NamedDependency[Database]
+SettingsDep = NamedDependency[Settings]
+LimiterDep = NamedDependency[RateLimiter]
+PrincipalCacheDep = NamedDependency[PrincipalCache]
+PrincipalDep = NamedDependency[Principal]

@@ -6,7 +6,7 @@ import base64
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from content_library.errors import Invalid
 
@@ -15,8 +15,10 @@ T = TypeVar("T")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
-Limit = Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="How many items at most")]
-Cursor = Annotated[str | None, Parameter(max_length=512, description="`next_cursor` of the previous page")]
+Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="How many items at most")]
+Cursor = Annotated[
+    str | None, QueryParameter(max_length=512, description="`next_cursor` of the previous page")
+]
 
 
 class Page(msgspec.Struct, Generic[T], frozen=True, kw_only=True):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
-from advocacy.db.pool import Database
+from advocacy.http.deps import DbDep
 from advocacy.http.guards import Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.outbox import service
@@ -22,8 +22,8 @@ class OutboxController(Controller):
     @get("/", operation_id="listOutbox")
     async def list_rows(
         self,
-        db: Database,
-        status: Annotated[OutboxStatus | None, Parameter(description="Only rows in this state")] = None,
+        db: DbDep,
+        status: Annotated[OutboxStatus | None, QueryParameter(description="Only rows in this state")] = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[OutboxRow]:
@@ -35,6 +35,6 @@ class OutboxController(Controller):
         return page_of(rows, limit, key=lambda row: (row.id,))
 
     @post("/{row_id:int}/retry", operation_id="retryOutboxRow", status_code=202)
-    async def retry(self, row_id: int, db: Database) -> None:
+    async def retry(self, row_id: FromPath[int], db: DbDep) -> None:
         """Put a parked row back in the queue with its tries reset."""
         await service.retry(db, row_id)

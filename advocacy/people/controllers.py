@@ -7,13 +7,11 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
 from advocacy.ambassadors import service as ambassadors
 from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, VisibilityChange
-from advocacy.auth.schemas import Principal
-from advocacy.auth.service import PrincipalCache
-from advocacy.db.pool import Database
+from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.people import queries, service
@@ -26,7 +24,6 @@ from advocacy.people.schemas import (
     TeamCreate,
     TeamRead,
 )
-from advocacy.settings import Settings
 from content_library.errors import Conflict, Invalid, NotFound
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -43,7 +40,7 @@ class MeController(Controller):
     guards = [ANY_PERSON]
 
     @get("/", operation_id="getMe")
-    async def me(self, db: Database, principal: Principal) -> Me:
+    async def me(self, db: DbDep, principal: PrincipalDep) -> Me:
         """Who I am: profile, roles and ambassador status."""
         async with db.connection() as conn:
             person = await queries.person_by_id(conn, principal.person_id)
@@ -54,7 +51,7 @@ class MeController(Controller):
 
     @patch("/", operation_id="updateMe")
     async def update_me(
-        self, data: ProfileUpdate, db: Database, principal: Principal, principal_cache: PrincipalCache
+        self, data: ProfileUpdate, db: DbDep, principal: PrincipalDep, principal_cache: PrincipalCacheDep
     ) -> PersonRead:
         """Change my display name, language or time zone."""
         person = await service.update_person(db, principal.public_id, data, actor_id=principal.person_id)
@@ -62,31 +59,31 @@ class MeController(Controller):
         return person
 
     @get("/ambassador", operation_id="getMyAmbassadorStatus")
-    async def ambassador_status(self, db: Database, principal: Principal) -> AmbassadorStatus:
+    async def ambassador_status(self, db: DbDep, principal: PrincipalDep) -> AmbassadorStatus:
         """My ambassador status: opted in or not, consent expiry, whether the charter must be re-accepted."""
         return await ambassadors.ambassador_status(db, principal.person_id)
 
     @post("/ambassador", operation_id="optIn", status_code=200)
     async def opt_in(
-        self, data: OptIn, db: Database, principal: Principal, settings: Settings
+        self, data: OptIn, db: DbDep, principal: PrincipalDep, settings: SettingsDep
     ) -> AmbassadorStatus:
         """Opt in (or renew) by accepting the charter version in force."""
         return await ambassadors.opt_in(db, principal, data, validity_days=settings.consent_validity_days)
 
     @post("/ambassador/opt-out", operation_id="optOut", status_code=200)
-    async def opt_out(self, db: Database, principal: Principal) -> AmbassadorStatus:
+    async def opt_out(self, db: DbDep, principal: PrincipalDep) -> AmbassadorStatus:
         """Stop being an ambassador, at once."""
         return await ambassadors.opt_out(db, principal)
 
     @patch("/ambassador/visibility", operation_id="setMyVisibility")
     async def visibility(
-        self, data: VisibilityChange, db: Database, principal: Principal
+        self, data: VisibilityChange, db: DbDep, principal: PrincipalDep
     ) -> AmbassadorStatus:
         """How I appear on leaderboards: public, team_only, anonymous or hidden."""
         return await ambassadors.change_visibility(db, principal, data)
 
     @get("/consent-history", operation_id="getMyConsentHistory")
-    async def consent_history(self, db: Database, principal: Principal) -> list[ConsentEvent]:
+    async def consent_history(self, db: DbDep, principal: PrincipalDep) -> list[ConsentEvent]:
         """Every consent change I made, oldest first."""
         return await ambassadors.consent_history(db, principal.person_id)
 
@@ -99,10 +96,10 @@ class PeopleController(Controller):
     @get("/", operation_id="listPeople")
     async def list_people(
         self,
-        db: Database,
+        db: DbDep,
         limit: Limit = 50,
         cursor: Cursor = None,
-        team: Annotated[str | None, Parameter(max_length=120)] = None,
+        team: Annotated[str | None, QueryParameter(max_length=120)] = None,
         active: bool | None = None,
     ) -> Page[PersonRead]:
         """The people directory, oldest first."""
@@ -115,12 +112,12 @@ class PeopleController(Controller):
         return Page(items=[person for _, person in page.items], next_cursor=page.next_cursor)
 
     @post("/", operation_id="createPerson", guards=[Allow(Role.ADMIN)])
-    async def create_person(self, data: PersonCreate, db: Database, principal: Principal) -> PersonRead:
+    async def create_person(self, data: PersonCreate, db: DbDep, principal: PrincipalDep) -> PersonRead:
         """Add a person."""
         return await service.create_person(db, data, actor_id=principal.person_id)
 
     @get("/{person_id:uuid}", operation_id="getPerson")
-    async def get_person(self, person_id: UUID, db: Database) -> PersonRead:
+    async def get_person(self, person_id: FromPath[UUID], db: DbDep) -> PersonRead:
         """One person."""
         async with db.connection() as conn:
             person = await queries.person_by_public_id(conn, person_id)
@@ -131,11 +128,11 @@ class PeopleController(Controller):
     @patch("/{person_id:uuid}", operation_id="updatePerson", guards=[Allow(Role.ADMIN)])
     async def update_person(
         self,
-        person_id: UUID,
+        person_id: FromPath[UUID],
         data: PersonUpdate,
-        db: Database,
-        principal: Principal,
-        principal_cache: PrincipalCache,
+        db: DbDep,
+        principal: PrincipalDep,
+        principal_cache: PrincipalCacheDep,
     ) -> PersonRead:
         """Change a person's details, roles or active flag."""
         person = await service.update_person(db, person_id, data, actor_id=principal.person_id)
@@ -154,9 +151,9 @@ class PeopleController(Controller):
     async def import_people(
         self,
         request: Request[Any, Any, Any],
-        db: Database,
-        principal: Principal,
-        dry_run: Annotated[bool, Parameter(query="dry_run")] = False,
+        db: DbDep,
+        principal: PrincipalDep,
+        dry_run: Annotated[bool, QueryParameter(description="Report without writing")] = False,
     ) -> Response[ImportReport]:
         """Import people from a CSV body (upsert by e-mail); `?dry_run=true` reports without writing."""
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -176,13 +173,13 @@ class TeamController(Controller):
     guards = [ANY_PERSON]
 
     @get("/", operation_id="listTeams")
-    async def list_teams(self, db: Database) -> list[TeamRead]:
+    async def list_teams(self, db: DbDep) -> list[TeamRead]:
         """Every team, by name."""
         async with db.connection() as conn:
             return await queries.teams(conn)
 
     @post("/", operation_id="createTeam", guards=[Allow(Role.ADMIN, Role.HR)])
-    async def create_team(self, data: TeamCreate, db: Database) -> TeamRead:
+    async def create_team(self, data: TeamCreate, db: DbDep) -> TeamRead:
         """Add a team."""
         async with db.transaction() as conn:
             team = await queries.insert_team(conn, data.name)

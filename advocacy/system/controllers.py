@@ -10,7 +10,7 @@ from litestar import Controller, MediaType, Request, Response, get
 from prometheus_client import generate_latest
 
 from advocacy.db.migrations import pending_migrations
-from advocacy.db.pool import Database
+from advocacy.http.deps import DbDep
 from advocacy.http.guards import PUBLIC
 from advocacy.outbox.service import counts
 
@@ -32,7 +32,7 @@ class SystemController(Controller):
         return Health(status="ok")
 
     @get("/readyz", operation_id="readyz")
-    async def readyz(self, request: Request[Any, Any, Any], db: Database) -> Response[Health]:
+    async def readyz(self, request: Request[Any, Any, Any], db: DbDep) -> Response[Health]:
         """PostgreSQL and Redis answer and the migrations are current."""
         checks: dict[str, str] = {}
         try:
@@ -55,7 +55,7 @@ class SystemController(Controller):
         )
 
     @get("/metrics", operation_id="metrics", media_type=MediaType.TEXT)
-    async def metrics(self, request: Request[Any, Any, Any], db: Database) -> Response[bytes]:
+    async def metrics(self, request: Request[Any, Any, Any], db: DbDep) -> Response[bytes]:
         """Prometheus text format: requests and latencies per route, outbox rows per state (all workers)."""
         state = request.app.state
         body = generate_latest(state.metrics.registry)

@@ -17,12 +17,10 @@ from advocacy.auth import service as auth
 from advocacy.auth.controllers import session_cookie
 from advocacy.auth.schemas import Principal
 from advocacy.charter.queries import active_charter
-from advocacy.db.pool import Database
+from advocacy.http.deps import DbDep, LimiterDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
-from advocacy.http.ratelimit import RateLimiter
 from advocacy.people.queries import person_by_id
-from advocacy.settings import Settings
 from advocacy.web.i18n import t
 from content_library.errors import Forbidden, TooManyRequests, Unauthenticated
 
@@ -37,7 +35,7 @@ class CsrfForm(msgspec.Struct, frozen=True, kw_only=True):
     charter_version: int = 0
 
 
-def _language(request: Request[Any, Any, Any], settings: Settings) -> str:
+def _language(request: Request[Any, Any, Any], settings: SettingsDep) -> str:
     user = request.scope.get("user")
     if user is not None:
         return str(user.language)
@@ -49,13 +47,13 @@ def _language(request: Request[Any, Any, Any], settings: Settings) -> str:
     return settings.default_language
 
 
-def _check_csrf(principal: Principal, given: str) -> None:
+def _check_csrf(principal: PrincipalDep, given: str) -> None:
     if not (principal.csrf_token and hmac.compare_digest(principal.csrf_token, given)):
         raise Forbidden("The form has expired: reload the page and try again")
 
 
 @get("/", guards=[PUBLIC], include_in_schema=False, name="home")
-async def home(request: Request[Any, Any, Any], db: Database, settings: Settings) -> Response[Any]:
+async def home(request: Request[Any, Any, Any], db: DbDep, settings: SettingsDep) -> Response[Any]:
     principal: Principal | None = request.scope.get("user")
     if principal is None:
         return Redirect("/login")
@@ -79,7 +77,7 @@ async def home(request: Request[Any, Any, Any], db: Database, settings: Settings
 
 
 @get("/login", guards=[PUBLIC], include_in_schema=False)
-async def login_page(request: Request[Any, Any, Any], settings: Settings) -> Template:
+async def login_page(request: Request[Any, Any, Any], settings: SettingsDep) -> Template:
     language = _language(request, settings)
     return Template(
         "login.html", context={"t": lambda key: t(key, language), "language": language, "error": ""}
@@ -90,9 +88,9 @@ async def login_page(request: Request[Any, Any, Any], settings: Settings) -> Tem
 async def login_submit(
     request: Request[Any, Any, Any],
     data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-    db: Database,
-    limiter: RateLimiter,
-    settings: Settings,
+    db: DbDep,
+    limiter: LimiterDep,
+    settings: SettingsDep,
 ) -> Response[Any]:
     language = _language(request, settings)
     try:
@@ -121,8 +119,8 @@ async def login_submit(
 async def logout_submit(
     request: Request[Any, Any, Any],
     data: Annotated[CsrfForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-    db: Database,
-    settings: Settings,
+    db: DbDep,
+    settings: SettingsDep,
 ) -> Response[Any]:
     principal: Principal | None = request.scope.get("user")
     if principal is not None:
@@ -139,8 +137,8 @@ async def logout_submit(
 async def opt_in_submit(
     request: Request[Any, Any, Any],
     data: Annotated[CsrfForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-    db: Database,
-    settings: Settings,
+    db: DbDep,
+    settings: SettingsDep,
 ) -> Redirect:
     principal: Principal | None = request.scope.get("user")
     if principal is None:
@@ -159,7 +157,7 @@ async def opt_in_submit(
 async def opt_out_submit(
     request: Request[Any, Any, Any],
     data: Annotated[CsrfForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-    db: Database,
+    db: DbDep,
 ) -> Redirect:
     principal: Principal | None = request.scope.get("user")
     if principal is None:
