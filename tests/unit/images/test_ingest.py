@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image
@@ -64,6 +65,28 @@ def test_a_truncated_jpeg_is_refused_as_damaged() -> None:
     data = encode(photo(), "JPEG", quality=90)
     with pytest.raises(Invalid, match="damaged or truncated"):
         ingest(data[: len(data) // 2], max_pixels=LIMIT)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "GIF"])
+def test_other_truncated_images_are_refused_as_damaged(fmt: str) -> None:
+    data = encode(photo(), fmt)
+    with pytest.raises(Invalid, match="damaged or truncated"):
+        ingest(data[: len(data) // 2], max_pixels=LIMIT)
+
+
+def test_limits_given_to_concurrent_calls_do_not_leak_into_each_other() -> None:
+    data = encode(photo(100, 100), "PNG")
+
+    def outcome(limit: int) -> str:
+        try:
+            return f"accepted {ingest(data, max_pixels=limit).width}"
+        except Invalid:
+            return "refused"
+
+    limits = [5_000, 20_000] * 8
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(outcome, limits))
+    assert outcomes == ["refused", "accepted 100"] * 8
 
 
 def test_a_jpeg_cut_inside_its_header_is_refused_as_damaged() -> None:

@@ -35,8 +35,9 @@ def decoded(rendition: Rendition) -> Image.Image:
     return image.convert("RGB")
 
 
-def reddish(pixel: tuple[int, ...]) -> bool:
-    return pixel[0] > 200 and pixel[1] < 70 and pixel[2] < 70
+def reddish(pixel: object) -> bool:
+    assert isinstance(pixel, tuple)
+    return bool(pixel[0] > 200 and pixel[1] < 70 and pixel[2] < 70)
 
 
 def count_red(image: Image.Image) -> int:

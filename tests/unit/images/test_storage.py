@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 from collections.abc import AsyncIterator
@@ -198,8 +199,7 @@ needs_boto3 = pytest.mark.skipif(importlib.util.find_spec("boto3") is None, reas
 
 @pytest.fixture
 def s3() -> Any:
-    from botocore.stub import Stubber
-
+    stubber_class = importlib.import_module("botocore.stub").Stubber
     storage = storage_from_config(
         "s3",
         bucket="media",
@@ -210,7 +210,7 @@ def s3() -> Any:
         path_style="true",
     )
     assert isinstance(storage, S3Storage)
-    stubber = Stubber(storage._client)
+    stubber = stubber_class(storage._client)
     with stubber:
         yield storage, stubber
     stubber.assert_no_pending_responses()
