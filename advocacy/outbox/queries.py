@@ -27,21 +27,21 @@ async def insert_row(
     return row_id
 
 
-async def claim_due_rows(conn: asyncpg.Connection, limit: int) -> list[tuple[int, str]]:
+async def claim_due_rows(conn: asyncpg.Connection, limit: int, stale_seconds: float) -> list[tuple[int, str]]:
     """Pending rows that are due, plus enqueued ones whose queue entry may have been lost; marks them enqueued."""
     rows = await conn.fetch(
         """
         WITH due AS (
-            (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
-             ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-            UNION
-            (SELECT id FROM outbox WHERE status = 'enqueued' AND enqueued_at < now() - interval '5 minutes'
-             LIMIT $1 FOR UPDATE SKIP LOCKED)
+            SELECT id FROM outbox
+            WHERE (status = 'pending' AND next_attempt_at <= now())
+               OR (status = 'enqueued' AND enqueued_at < now() - make_interval(secs => $2))
+            ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
         )
         UPDATE outbox o SET status = 'enqueued', enqueued_at = now() FROM due WHERE o.id = due.id
         RETURNING o.id, o.job
         """,
         limit,
+        stale_seconds,
     )
     return [(r["id"], r["job"]) for r in rows]
 

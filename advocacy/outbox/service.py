@@ -40,10 +40,17 @@ def job_id(namespace: str, row_id: int) -> str:
 EnqueueFn = Callable[[int], Awaitable[None]]
 
 
-async def relay_once(db: Database, enqueue_job: EnqueueFn, *, batch: int = 500) -> int:
+# A row enqueued this long ago and still not done may have lost its queue entry (Redis restarted empty):
+# it is enqueued again; the job id and the row lock make a second delivery harmless.
+STALE_AFTER_SECONDS = 300.0
+
+
+async def relay_once(
+    db: Database, enqueue_job: EnqueueFn, *, batch: int = 500, stale_after: float = STALE_AFTER_SECONDS
+) -> int:
     """Move due rows to the queue. If the queue is down the rows go back to pending and nothing is lost."""
     async with db.transaction() as conn:
-        claimed = await queries.claim_due_rows(conn, batch)
+        claimed = await queries.claim_due_rows(conn, batch, stale_after)
     sent: list[int] = []
     try:
         for row_id, _ in claimed:
