@@ -245,8 +245,8 @@ def _srgb_profile() -> ImageCms.ImageCmsProfile:
 
 def _to_srgb(image: Image.Image) -> Image.Image:
     """RGB or RGBA pixels in sRGB, using the embedded ICC profile when there is a usable one."""
-    if image.mode in ("P", "PA"):
-        image = image.convert("RGBA")
+    if image.mode in ("P", "PA") or (image.mode in ("L", "RGB") and "transparency" in image.info):
+        image = image.convert("RGBA")  # a transparent palette index or tRNS colour becomes real alpha
     elif image.mode.startswith("I") or image.mode == "F":
         image = _to_8_bit(image)
     alpha = image.getchannel("A") if image.mode in ("RGBA", "LA", "La", "RGBa") else None
@@ -277,11 +277,8 @@ def _apply_icc(base: Image.Image, icc: object) -> Image.Image | None:
 
 
 def _to_8_bit(image: Image.Image) -> Image.Image:
-    """Stretch a 16-bit or float greyscale image into 8 bits (Pillow's own conversion clips it)."""
-    floats = image.convert("F")
-    low, high = (float(v) for v in floats.getextrema() if isinstance(v, (int, float)))
-    span = (high - low) or 1.0
-    return floats.point(lambda v: (v - low) * 255.0 / span).convert("L")
+    """A 16-bit greyscale image in 8 bits, tones kept (Pillow's own conversion clips at 255)."""
+    return image.convert("F").point(lambda v: v / 257.0).convert("L")
 
 
 def _flatten(image: Image.Image, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:

@@ -171,12 +171,22 @@ def test_a_cmyk_jpeg_becomes_rgb_with_the_right_colour() -> None:
     assert master.getpixel((32, 32)) == pytest.approx((255, 0, 0), abs=25)
 
 
-def test_a_sixteen_bit_greyscale_png_is_stretched_into_eight_bits() -> None:
-    image = Image.new("I;16", (32, 32), 1000)
-    image.paste(60000, (16, 0, 32, 32))
+def test_a_sixteen_bit_greyscale_png_keeps_its_tones_in_eight_bits() -> None:
+    image = Image.new("I;16", (32, 32), 32896)  # mid-grey in 16 bits
+    image.paste(65535, (16, 0, 32, 32))
     master = decoded(ingest(encode(image, "PNG"), max_pixels=LIMIT).data)
-    dark, light = master.getpixel((4, 4)), master.getpixel((28, 4))
-    assert dark[0] < 10 < 245 < light[0]  # type: ignore[index]
+    assert master.getpixel((4, 4)) == pytest.approx((128, 128, 128), abs=2)
+    assert master.getpixel((28, 4)) == pytest.approx((255, 255, 255), abs=2)
+
+
+def test_a_png_transparent_colour_becomes_alpha() -> None:
+    image = Image.new("RGB", (20, 20), (0, 0, 255))
+    image.paste((255, 255, 255), (0, 0, 10, 20))
+    result = ingest(encode(image, "PNG", transparency=(255, 255, 255)), max_pixels=LIMIT)
+    master = decoded(result.data)
+    assert result.has_alpha
+    assert master.getpixel((5, 5))[3] == 0  # type: ignore[index]
+    assert master.getpixel((15, 5)) == (0, 0, 255, 255)
 
 
 def test_exif_orientation_6_is_applied_to_the_pixels() -> None:
