@@ -32,11 +32,12 @@ from tests.factories import Factory
 
 class Stores(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str
+    admin_database_url: str  # the server's maintenance database: for tests that create their own databases
     redis_url: str
     namespace: str
 
 
-def _with_database(dsn: str, name: str) -> str:
+def with_database(dsn: str, name: str) -> str:
     parts = urlsplit(dsn)
     return urlunsplit(parts._replace(path="/" + name))
 
@@ -47,7 +48,7 @@ async def _create_database(admin_dsn: str, name: str) -> str:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-    dsn = _with_database(admin_dsn, name)
+    dsn = with_database(admin_dsn, name)
     conn = await asyncpg.connect(dsn)
     try:
         await migrate(conn)
@@ -81,7 +82,12 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
         database_url = asyncio.run(_create_database(embedded.database_url, name))
         namespace = f"t{secrets.token_hex(4)}"
         try:
-            yield Stores(database_url=database_url, redis_url=embedded.redis_url, namespace=namespace)
+            yield Stores(
+                database_url=database_url,
+                admin_database_url=embedded.database_url,
+                redis_url=embedded.redis_url,
+                namespace=namespace,
+            )
         finally:
             asyncio.run(_drop_database(embedded.database_url, name, embedded.redis_url, namespace))
 
