@@ -150,7 +150,7 @@ def parse_people_csv(text: str) -> tuple[list[ImportRow], list[ImportRowError]]:
         try:
             person = msgspec.convert(values, PersonCreate)
         except msgspec.ValidationError as exc:
-            errors.append(ImportRowError(line=line, reason=_row_reason(exc)))
+            errors.append(ImportRowError(line=line, reason=_row_reason(exc, values)))
             continue
         key = person.email.lower()
         if key in seen:
@@ -163,11 +163,27 @@ def parse_people_csv(text: str) -> tuple[list[ImportRow], list[ImportRowError]]:
     return rows, errors
 
 
-def _row_reason(exc: msgspec.ValidationError) -> str:
+_ACCEPTS = {
+    "email": "is not an e-mail address",
+    "language": "is not a language: use fr or en",
+    "roles": "is not a role: use " + ", ".join(r.value for r in Role) + " (separated by ;)",
+}
+
+
+def _row_reason(exc: msgspec.ValidationError, values: dict[str, Any]) -> str:
+    """Say what is wrong in the words of the file (the column and the value), not the validator's."""
     text = str(exc)
+    if text.startswith("Object missing required field `"):
+        return f"{text.split('`')[1]}: missing (this column is required)"
     if " - at `$." in text:
         message, where = text.rsplit(" - at `$.", 1)
-        return f"{where.rstrip('`').split('[')[0]}: {message}"
+        field = where.rstrip("`").split("[")[0]
+        if field in _ACCEPTS:
+            given = values.get(field)
+            if field == "roles" and isinstance(given, list) and "'" in message:
+                given = message.split("'")[1]
+            return f"{field}: {given!r} {_ACCEPTS[field]}"
+        return f"{field}: {message}"
     return text
 
 
