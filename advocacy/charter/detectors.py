@@ -44,6 +44,18 @@ class Hit(NamedTuple):
     values: tuple[tuple[str, str], ...] = ()
 
 
+class Facts(NamedTuple):
+    """What several detectors need about the text, computed once per check."""
+
+    text: str
+    lowered: str
+    words: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> Facts:
+        return cls(text, text.lower(), text.split())
+
+
 MESSAGES: dict[str, Message] = {
     "personal_data.email": Message(
         fr="Adresse e-mail : ne publiez pas de coordonnées personnelles.",
@@ -95,10 +107,12 @@ MESSAGES: dict[str, Message] = {
         en="Too long for this network: {count} characters, at most {limit}.",
     ),
     "network.hashtags": Message(
-        fr="Trop de hashtags : {count} pour {limit} au plus.", en="Too many hashtags: {count}, at most {limit}."
+        fr="Trop de hashtags : {count} pour {limit} au plus.",
+        en="Too many hashtags: {count}, at most {limit}.",
     ),
     "network.mentions": Message(
-        fr="Trop de mentions : {count} pour {limit} au plus.", en="Too many mentions: {count}, at most {limit}."
+        fr="Trop de mentions : {count} pour {limit} au plus.",
+        en="Too many mentions: {count}, at most {limit}.",
     ),
     "tone.shouting": Message(
         fr="Évitez d'écrire en majuscules : cela se lit comme un cri.",
@@ -107,7 +121,9 @@ MESSAGES: dict[str, Message] = {
     "tone.punctuation": Message(
         fr="Une ponctuation plus sobre passera mieux.", en="Lighter punctuation will read better."
     ),
-    "tone.emoji": Message(fr="Moins d'émojis à la suite passera mieux.", en="Fewer emoji in a row will read better."),
+    "tone.emoji": Message(
+        fr="Moins d'émojis à la suite passera mieux.", en="Fewer emoji in a row will read better."
+    ),
     "caption.locked": Message(
         fr="Le texte validé de cette publication doit rester tel quel ; ajoutez vos mots autour.",
         en="This post's approved text must stay as it is; add your own words around it.",
@@ -116,20 +132,24 @@ MESSAGES: dict[str, Message] = {
 
 _EMAIL_DOMAIN = re.compile(r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _EMAIL_LOCAL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}\Z")
-_PHONE_CANDIDATE = re.compile(r"(?:\+|\b)\(?\d(?:[ ().\-/]{0,2}\d){6,16}")
-_IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
+_DIGIT_RUN = re.compile(r"[0-9](?:[ ().\-/]{0,3}[0-9]){6,}")
+_IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b")
 _CARD_CANDIDATE = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
-_NIR_CANDIDATE = re.compile(r"(?<![\d])[12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[AaBb])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}(?!\d)")
+_NIR_CANDIDATE = re.compile(
+    r"(?<![\d])[12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[AaBb])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}(?!\d)"
+)
 _NON_DIGITS = re.compile(r"[^0-9A-Za-z]")
 # Issuer prefixes of the card schemes people carry (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay,
 # Maestro); a Luhn-valid number without one is most likely an order or tracking number.
-_CARD_PREFIX = re.compile(r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|3(?:0[0-5]|[689])|6(?:011|5|4[4-9]|2)|35|5[06-9]")
+_CARD_PREFIX = re.compile(
+    r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|3(?:0[0-5]|[689])|6(?:011|5|4[4-9]|2)|35|5[06-9]"
+)
 
-_SECRET_HINTS = ("AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "AIza", "-----BEGIN", "earer", "eyJ")
+_SECRET_HINT = re.compile("AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|eyJ")
 _SECRETS = re.compile(
     r"(?P<aws_access_key>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"
     r"|(?P<github_token>\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{22,255}\b)"
-    r"|(?P<slack_token>\bxox[abposr]-[A-Za-z0-9-]{10,250})"
+    r"|(?P<slack_token>\bxox[abposr]-[A-Za-z0-9-]{15,250})"
     r"|(?P<google_api_key>\bAIza[0-9A-Za-z_-]{35})"
     r"|(?P<private_key>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
     r"(?:[\s\S]{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?)"
@@ -143,6 +163,11 @@ _EMOJI_UNIT = (
     r"(?:\u200d\p{Extended_Pictographic}[\p{Emoji_Modifier}\ufe0f]?)*)"
 )
 _EMOJI_UNIT_RE = regex.compile(_EMOJI_UNIT)
+# A superset of Extended_Pictographic and Regional_Indicator that the standard library scans fast.
+_PICTOGRAPH = re.compile(
+    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2190-\u21ff\u2300-\u23ff\u24c2\u25aa-\u27bf"
+    "\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001ffff]"
+)
 _SHOUT_WORD = r"\p{Lu}[\p{Lu}\p{Nd}'’]+"
 
 
@@ -173,17 +198,22 @@ class PersonalDataDetector:
         hits: list[Hit] = []
         if rules.emails and "@" in text:
             hits += self._emails(text)
+        # Every number these rules look for holds a run of 7+ digits: only those windows are examined.
+        windows = [m.span() for m in _DIGIT_RUN.finditer(text)]
+        if not windows:
+            return hits
         strong: list[Hit] = []
-        if rules.nir:
-            strong += self._numbers(text, _NIR_CANDIDATE, "personal_data.nir", _valid_nir)
+        for start, end in windows:
+            if rules.nir:
+                strong += self._numbers(text, start, end, _NIR_CANDIDATE, "personal_data.nir", _valid_nir)
+            if rules.cards:
+                strong += self._numbers(text, start, end, _CARD_CANDIDATE, "personal_data.card", _valid_card)
         if rules.ibans:
-            strong += self._ibans(text)
-        if rules.cards:
-            strong += self._numbers(text, _CARD_CANDIDATE, "personal_data.card", _valid_card)
-        strong = _drop_overlapping(strong)
+            strong += self._ibans(text, windows)
+        strong = _drop_overlapping(sorted(strong, key=lambda hit: (hit.rule_id != "personal_data.nir", hit)))
         hits += strong
         if rules.phones:
-            hits += [hit for hit in self._phones(text) if not _overlaps(hit, strong)]
+            hits += [hit for hit in self._phones(text, windows) if not _overlaps(hit, strong)]
         return hits
 
     def _hit(self, rule_id: str, start: int, end: int) -> Hit:
@@ -198,12 +228,31 @@ class PersonalDataDetector:
             hits.append(self._hit("personal_data.email", local.start(), match.end()))
         return hits
 
-    def _numbers(self, text: str, pattern: re.Pattern[str], rule_id: str, valid: Callable[[str], bool]) -> list[Hit]:
-        return [self._hit(rule_id, *m.span()) for m in pattern.finditer(text) if valid(m.group())]
+    def _numbers(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        pattern: re.Pattern[str],
+        rule_id: str,
+        valid: Callable[[str], bool],
+    ) -> list[Hit]:
+        return [self._hit(rule_id, *m.span()) for m in pattern.finditer(text, start, end) if valid(m.group())]
 
-    def _ibans(self, text: str) -> list[Hit]:
+    def _ibans(self, text: str, windows: list[tuple[int, int]]) -> list[Hit]:
+        # An IBAN's country code and leading letters come before its long digit run.
+        merged: list[tuple[int, int]] = []
+        for start, end in windows:
+            start, end = max(0, start - 40), min(len(text), end + 40)
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+            else:
+                merged.append((start, end))
+        return [hit for start, end in merged for hit in self._ibans_in(text, start, end)]
+
+    def _ibans_in(self, text: str, start: int, end: int) -> list[Hit]:
         hits = []
-        for match in _IBAN_CANDIDATE.finditer(text):
+        for match in _IBAN_CANDIDATE.finditer(text, start, end):
             candidate = match.group()
             # The pattern may run on into a following capitalised word: try the longest valid prefix.
             for end in range(len(candidate), 14, -1):
@@ -212,13 +261,17 @@ class PersonalDataDetector:
                     break
         return hits
 
-    def _phones(self, text: str) -> list[Hit]:
+    def _phones(self, text: str, windows: list[tuple[int, int]]) -> list[Hit]:
         spans: set[tuple[int, int]] = set()
-        for candidate in _PHONE_CANDIDATE.finditer(text):
-            offset = candidate.start()
-            piece = candidate.group()
+        for start, end in windows:
+            while start > 0 and text[start - 1] in "+(" and start > end - 40:
+                start -= 1
+            offset = start
+            piece = text[start:end]
             for region in self._rules.phone_regions:
-                for found in phonenumbers.PhoneNumberMatcher(piece, region, leniency=phonenumbers.Leniency.VALID):
+                for found in phonenumbers.PhoneNumberMatcher(
+                    piece, region, leniency=phonenumbers.Leniency.VALID
+                ):
                     spans.add((offset + found.start, offset + found.end))
         return [self._hit("personal_data.phone", start, end) for start, end in _outermost(spans)]
 
@@ -267,18 +320,36 @@ class SecretDetector:
     def __init__(self, rules: SecretRules) -> None:
         self._rules = rules
 
-    def find(self, text: str) -> list[Hit]:
-        if not self._rules.enabled or not any(hint in text for hint in _SECRET_HINTS):
+    def find(self, facts: Facts) -> list[Hit]:
+        text = facts.text
+        # Every credential looked for is a word of 20+ characters, and a key block starts with its banner.
+        if not self._rules.enabled:
             return []
+        windows: list[tuple[int, int]] = []
+        at = 0
+        for word in [word for word in facts.words if len(word) >= 20]:
+            # Words are found in order, so a shorter word cannot be mistaken for a longer one holding it.
+            at = text.find(word, at)
+            # "Bearer " comes before its token.
+            if _SECRET_HINT.search(word) or "earer" in text[max(0, at - 8) : at]:
+                windows.append((max(0, at - 8), at + len(word)))
+            at += len(word)
+        banner = text.find("-----BEGIN")
+        if banner >= 0:
+            windows.append((banner, len(text)))
+        spans: set[tuple[int, int, str]] = set()
+        for start, end in windows:
+            spans |= {(*m.span(), str(m.lastgroup)) for m in _SECRETS.finditer(text, start, end)}
         return [
             Hit(
-                f"secrets.{match.lastgroup}",
+                f"secrets.{kind}",
                 Category.SECRETS,
                 self._rules.severity,
-                *match.span(),
-                values=(("kind", str(match.lastgroup).replace("_", " ")),),
+                start,
+                end,
+                values=(("kind", kind.replace("_", " ")),),
             )
-            for match in _SECRETS.finditer(text)
+            for start, end, kind in sorted(spans)
         ]
 
 
@@ -295,8 +366,9 @@ class InternalDomainDetector:
             else None
         )
 
-    def find(self, text: str, lowered: str) -> list[Hit]:
-        if self._pattern is None or not any(domain in lowered for domain in self.domains):
+    def find(self, facts: Facts) -> list[Hit]:
+        text = facts.text
+        if self._pattern is None or not any(domain in facts.lowered for domain in self.domains):
             return []
         return [
             Hit(
@@ -320,11 +392,11 @@ class LinkDetector:
         self._internal = internal
 
     def find(self, text: str, content_link: str | None) -> list[Hit]:
-        if not self._rules.enabled or "." not in text:
+        if not self._rules.enabled:
             return []
         own = _host(content_link) if content_link else None
         hits = []
-        for match in networks.URL_PATTERN.finditer(text):
+        for match in networks.urls(text):
             host = _host(match.group())
             if host == own or _under(host, self._allowed) or _under(host, self._internal):
                 continue
@@ -342,7 +414,13 @@ class LinkDetector:
                 )
             else:
                 hits.append(
-                    Hit("links.not_allowed", Category.LINKS, self._rules.severity, *match.span(), values=(("domain", host),))
+                    Hit(
+                        "links.not_allowed",
+                        Category.LINKS,
+                        self._rules.severity,
+                        *match.span(),
+                        values=(("domain", host),),
+                    )
                 )
         return hits
 
@@ -352,18 +430,13 @@ class DisclosureDetector:
 
     def __init__(self, rules: DisclosureRules) -> None:
         self._rules = rules
-        self._patterns = {
-            language: re.compile(
-                "|".join(rf"(?<![\w#]){re.escape(tag)}(?!\w)" for tag in rules.tags(language)), re.IGNORECASE
-            )
-            for language in Language
-            if rules.tags(language)
-        }
+        self._tags = {language: [tag.lower() for tag in rules.tags(language)] for language in Language}
 
-    def find(self, text: str, language: Language) -> list[Hit]:
-        pattern = self._patterns.get(language)
-        if not self._rules.rewards_sharing or pattern is None or pattern.search(text):
+    def find(self, facts: Facts, language: Language) -> list[Hit]:
+        tags = self._tags[language]
+        if not self._rules.rewards_sharing or not tags or any(_has_tag(facts.lowered, tag) for tag in tags):
             return []
+        text = facts.text
         tag = self._rules.tags(language)[0]
         end = len(text.rstrip())
         return [
@@ -379,6 +452,25 @@ class DisclosureDetector:
         ]
 
 
+def _has_tag(lowered: str, tag: str) -> bool:
+    at = lowered.find(tag)
+    while at >= 0:
+        end = at + len(tag)
+        before = lowered[at - 1] if at else " "
+        after = lowered[end] if end < len(lowered) else " "
+        if not (before.isalnum() or before in "#_") and not (after.isalnum() or after == "_"):
+            return True
+        at = lowered.find(tag, at + 1)
+    return False
+
+
+_PUNCTUATION_PAIRS = ("!!", "!?", "?!", "??")
+
+
+def _has_any(text: str, chars: str) -> bool:
+    return any(char in text for char in chars)
+
+
 class ToneDetector:
     """Shouting (runs of words in capitals), runs of punctuation and runs of emoji; warnings only."""
 
@@ -389,23 +481,35 @@ class ToneDetector:
         self._punctuation = re.compile(f"{_PUNCTUATION_RUN}{{{rules.max_punctuation_run + 1},}}")
         self._emoji = regex.compile(rf"{_EMOJI_UNIT}(?:\s*{_EMOJI_UNIT}){{{rules.max_emoji_run},}}")
 
-    def find(self, text: str) -> list[Hit]:
+    def find(self, facts: Facts) -> list[Hit]:
         if not self._rules.enabled:
             return []
-        hits = [
-            Hit("tone.shouting", Category.TONE, Severity.WARN, *m.span(), suggestion=m.group().capitalize())
-            for m in self._shouting.finditer(text)
-            if sum(c.isalpha() for c in m.group()) >= 12
-        ]
-        hits += [
-            Hit("tone.punctuation", Category.TONE, Severity.WARN, *m.span(), suggestion=m.group()[0])
-            for m in self._punctuation.finditer(text)
-        ]
-        if not text.isascii():
+        text = facts.text
+        hits: list[Hit] = []
+        if sum(map(str.isupper, facts.words)) >= self._rules.shouting_min_words:
+            hits += [
+                Hit("tone.shouting", Category.TONE, Severity.WARN, m.start(), m.end(), m.group().capitalize())
+                for m in self._shouting.finditer(text)
+                if sum(c.isalpha() for c in m.group()) >= 12
+            ]
+        if any(pair in text for pair in _PUNCTUATION_PAIRS) or (
+            not text.isascii() and _has_any(text, "¡¿‼⁉")
+        ):
+            hits += [
+                Hit("tone.punctuation", Category.TONE, Severity.WARN, m.start(), m.end(), m.group()[0])
+                for m in self._punctuation.finditer(text)
+            ]
+        if not text.isascii() and len(_PICTOGRAPH.findall(text)) > self._rules.max_emoji_run:
             for match in self._emoji.finditer(text):
                 kept = "".join(_EMOJI_UNIT_RE.findall(match.group())[: self._rules.max_emoji_run])
-                hits.append(Hit("tone.emoji", Category.TONE, Severity.WARN, *match.span(), suggestion=kept))
+                hits.append(Hit("tone.emoji", Category.TONE, Severity.WARN, match.start(), match.end(), kept))
         return hits
+
+
+def _spans(
+    text: str, sign: str, cap: int | None, find: Callable[[str], list[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    return find(text) if cap is not None and text.count(sign) > cap else []
 
 
 def network_hits(text: str, network: Network, limit: NetworkLimit, severity: Severity) -> list[Hit]:
@@ -425,8 +529,8 @@ def network_hits(text: str, network: Network, limit: NetworkLimit, severity: Sev
             )
         )
     for rule_id, cap, spans in (
-        ("network.hashtags", limit.max_hashtags, networks.hashtags(text) if limit.max_hashtags else []),
-        ("network.mentions", limit.max_mentions, networks.mentions(text) if limit.max_mentions else []),
+        ("network.hashtags", limit.max_hashtags, _spans(text, "#", limit.max_hashtags, networks.hashtags)),
+        ("network.mentions", limit.max_mentions, _spans(text, "@", limit.max_mentions, networks.mentions)),
     ):
         if cap is not None and len(spans) > cap:
             hits.append(

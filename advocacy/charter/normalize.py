@@ -1,32 +1,35 @@
 """Normalisation for term matching that defeats the usual evasions and keeps a map back to the text as typed.
 
-Pipeline: fold (NFKD, marks and invisibles dropped, case fold, confusables to Latin, punctuation to space),
-leet symbols, space squashing, single-letter runs collapsed (c.o.n.f.i), leet digits. Result: only letters,
-digits and single spaces.
+Fold (NFKD, marks and invisibles dropped, case fold, confusables to Latin, punctuation to space), then per
+word: leet symbols and digits, and runs of single letters collapsed (c.o.n.f.i). Result: words of letters
+or digits joined by single spaces.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 import regex
 from confusable_homoglyphs.utils import load as _load_confusables
 
-# Characters a fold may delete (everything else folds to at least one character): format controls,
-# combining marks and the invisible fillers that are letters or symbols by category.
-_DELETABLE = regex.compile(r"[\p{Cf}\p{Mn}\p{Me}\u115f\u1160\u3164\uffa0\u2800]")
-_LEET_SYMBOLS = "@$!|"
-_SYMBOL_LETTER = {"@": "a", "$": "s", "!": "i", "|": "l"}
+_LEET_SYMBOLS = {"@": "a", "$": "s", "!": "i", "|": "l"}
 _DIGIT_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
-
-_MULTISPACE = re.compile(" {2,}")
-_SYMBOL = re.compile(r"[@$!|]")
-_SINGLE_RUN = re.compile(r"(?<!\S)\S(?: \S){2,}(?!\S)")
-_LEET_TOKEN = re.compile(r"(?<!\S)(?=\S*?\d)(?=\S*?[^\W\d_])\S+")
+# ASCII after case folding: letters and digits stay, leet symbols wait for their word, the rest separates words.
+_ASCII = str.maketrans(
+    {chr(c): (chr(c).lower() if chr(c).isalnum() or chr(c) in _LEET_SYMBOLS else " ") for c in range(128)}
+)
+_ASCII_BYTES_TARGET = "".join(chr(c).translate(_ASCII) for c in range(128)).encode("ascii")
+_NON_SPACE = re.compile(r"\S+")
+_INVISIBLE_FILLERS = "\u115f\u1160\u3164\uffa0\u2800"
+MIN_SPELLED_OUT = 3
+_SPELLED_OUT = re.compile(rf" (\S(?: \S){{{MIN_SPELLED_OUT - 1},}})(?= )")
+_CLASSES = str.maketrans(
+    {chr(c): ("a" if chr(c).isalpha() else "0" if chr(c).isdigit() else " ") for c in range(128)}
+)
 
 
 @cache
@@ -43,6 +46,10 @@ def _confusables() -> dict[str, str]:
     return table
 
 
+# Combining marks, format controls (zero-width, bidi) and invisible fillers: dropped by the fold.
+_DELETABLE = regex.compile(r"[\p{Mn}\p{Me}\p{Cf}\u115f\u1160\u3164\uffa0\u2800]")
+
+
 def _fold_char(char: str) -> str:
     if _DELETABLE.match(char):
         return ""
@@ -52,11 +59,10 @@ def _fold_char(char: str) -> str:
         part = confusables.get(part, part)
         for folded in unicodedata.normalize("NFKD", part.casefold()):
             folded = confusables.get(folded, folded)
-            if unicodedata.category(folded) in ("Mn", "Me", "Cf"):
+            if _DELETABLE.match(folded):
                 continue
             out.append(folded if folded.isalnum() or folded in _LEET_SYMBOLS else " ")
-    # Keeps the invariant the fast path relies on: only _DELETABLE characters vanish.
-    return "".join(out) or " "
+    return "".join(out)
 
 
 class _FoldTable(dict[int, str]):
@@ -71,127 +77,211 @@ class _FoldTable(dict[int, str]):
 _FOLD = _FoldTable()
 
 
-class _EditMap:
-    """Where each character of a stage's output came from: edits (new_start, new_end, old_start, old_end)."""
+class _NotAscii(Exception):
+    pass
 
-    __slots__ = ("_edits", "_starts")
 
-    def __init__(self, edits: list[tuple[int, int, int, int]]) -> None:
-        self._edits = edits
-        self._starts = [edit[0] for edit in edits]
+_RUNS: dict[str, str] = {}
 
-    def char(self, position: int) -> tuple[int, int]:
-        k = bisect_right(self._starts, position) - 1
-        if k < 0:
-            return position, position + 1
-        new_start, new_end, old_start, old_end = self._edits[k]
-        if position < new_end:
-            return old_start, old_end
-        low = old_end + position - new_end
-        return low, low + 1
 
-    def span(self, start: int, end: int, *, take_trailing_deletions: bool) -> tuple[int, int]:
-        low = self.char(start)[0]
-        high = self.char(end - 1)[1]
-        if take_trailing_deletions:
-            k = bisect_left(self._starts, end)
-            while k < len(self._edits) and self._edits[k][0] == end == self._edits[k][1]:
-                if self._edits[k][2] == high:
-                    high = self._edits[k][3]
-                k += 1
-        return low, high
+def _fold_run(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: folds a run of non-ASCII characters, or gives up if the fold is not ASCII."""
+    assert isinstance(error, UnicodeEncodeError)
+    run = error.object[error.start : error.end]
+    folded = _RUNS.get(run)
+    if folded is None:
+        folded = "".join([_FOLD[ord(char)] for char in run])
+        if not folded.isascii():
+            raise _NotAscii
+        if len(_RUNS) < 100_000:
+            _RUNS[run] = folded
+    return folded, error.end
+
+
+codecs.register_error("advocacy-charter-fold", _fold_run)
+
+
+@cache
+def _latin1() -> tuple[bytes, tuple[tuple[bytes, bytes], ...], bytes]:
+    """Byte table folding Latin-1, the Latin-1 characters whose fold is longer (ß -> ss), and those not ASCII."""
+    table = bytearray(_ASCII_BYTES_TARGET)
+    longer: list[tuple[bytes, bytes]] = []
+    foreign = bytearray()
+    for code in range(128, 256):
+        folded = _FOLD[code]
+        if len(folded) == 1 and folded.isascii():
+            table.append(ord(folded))
+        else:
+            table.append(code)
+            if folded.isascii():
+                longer.append((bytes([code]), folded.encode("ascii")))
+            else:
+                foreign.append(code)
+    return bytes(table), tuple(longer), bytes(foreign)
+
+
+def _fold(text: str) -> str:
+    """`text.translate(_FOLD)`, through C codecs and byte tables when the result is ASCII (the usual case)."""
+    if text.isascii():
+        return text.translate(_ASCII)
+    table, longer, foreign = _latin1()
+    try:
+        encoded = text.encode("latin-1", "advocacy-charter-fold")
+    except _NotAscii:
+        return text.translate(_FOLD)
+    if any(code in encoded for code in foreign):
+        return text.translate(_FOLD)
+    encoded = encoded.translate(table)
+    for code, folded in longer:
+        if code in encoded:
+            encoded = encoded.replace(code, folded)
+    return encoded.decode("ascii")
+
+
+def _split_word(word: str, start: int) -> list[tuple[int, str]]:
+    """A word with digits or symbols: symbols inside it become letters, others split it; then digits -> letters."""
+    chars = list(word)
+    last = len(word) - 1
+    for index, char in enumerate(word):
+        if char in _LEET_SYMBOLS:
+            after = index < last and word[index + 1].isalnum()
+            before = index > 0 and word[index - 1].isalnum()
+            # A leading "@" is a mention and a trailing "!" is punctuation, not letters in disguise.
+            chars[index] = _LEET_SYMBOLS[char] if after and (before or char != "@") else " "
+    pieces = []
+    for match in _NON_SPACE.finditer("".join(chars)):
+        piece = match.group()
+        if not (piece.isalpha() or piece.isdigit()):
+            piece = piece.translate(_DIGIT_LEET)
+        pieces.append((start + match.start(), piece))
+    return pieces
+
+
+def _assemble(words: Iterable[tuple[int, str]]) -> tuple[list[str], list[list[int]], list[bool]]:
+    """Output words, the folded index of each of their characters' first source, and which were collapsed."""
+    out: list[str] = []
+    sources: list[list[int]] = []
+    collapsed: list[bool] = []
+    singles: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if len(singles) >= MIN_SPELLED_OUT:
+            joined = "".join(piece for _, piece in singles)
+            if not (joined.isalpha() or joined.isdigit()):
+                joined = joined.translate(_DIGIT_LEET)
+            out.append(joined)
+            sources.append([start for start, _ in singles])
+            collapsed.append(True)
+        else:
+            for start, piece in singles:
+                out.append(piece)
+                sources.append([start])
+                collapsed.append(False)
+        singles.clear()
+
+    for start, word in words:
+        pieces = [(start, word)] if word.isalpha() or word.isdigit() else _split_word(word, start)
+        for piece_start, piece in pieces:
+            if len(piece) == 1:
+                singles.append((piece_start, piece))
+                continue
+            if singles:
+                flush()
+            out.append(piece)
+            sources.append([piece_start])
+            collapsed.append(False)
+    flush()
+    return out, sources, collapsed
+
+
+def _mixes(folded: str) -> bool:
+    """Whether an ASCII folded text has a word mixing letters and digits (leetspeak, or "Q3")."""
+    classes = folded.translate(_CLASSES)
+    return "a0" in classes or "0a" in classes
+
+
+def _resolve_odd_words(words: list[str]) -> list[str]:
+    odd = [index for index, word in enumerate(words) if not (word.isalpha() or word.isdigit())]
+    pieces: list[str] = []
+    done = 0
+    for index in odd:
+        pieces += words[done:index]
+        pieces += [piece for _, piece in _split_word(words[index], 0)]
+        done = index + 1
+    return pieces + words[done:] if odd else words
+
+
+def _collapser(runs: list[tuple[int, int]]) -> Callable[[re.Match[str]], str]:
+    """Joins a run of one-character words, noting where the joined word lands in the output."""
+    removed = [0]
+
+    def collapse(match: re.Match[str]) -> str:
+        joined = match.group(1).replace(" ", "")
+        if not (joined.isalpha() or joined.isdigit()):
+            joined = joined.translate(_DIGIT_LEET)
+        # Output positions are one behind the padded input's, less what earlier runs removed.
+        start = match.start(1) - 1 - removed[0]
+        runs.append((start, start + len(joined)))
+        removed[0] += len(match.group(1)) - len(joined)
+        return f" {joined}"
+
+    return collapse
 
 
 class Normalized:
     """A normalised text and the way back: `original_span` maps a span of `text` to the text as typed."""
 
-    __slots__ = ("_maps", "_stages", "collapsed_runs", "text")
+    __slots__ = ("_folded", "_original", "_origins", "_positions", "collapsed_runs", "text")
 
     def __init__(self, original: str) -> None:
-        folded = original.translate(_FOLD)
-        irregular = len(folded) != len(original) or _DELETABLE.search(original) is not None
-        symbols = _SYMBOL.sub(_resolve_symbol, folded) if "@" in folded or "$" in folded or "!" in folded or "|" in folded else folded
-        squashed = _MULTISPACE.sub(" ", symbols)
-        runs: list[tuple[int, int]] = []
-        collapsed = _SINGLE_RUN.sub(_collapser(runs), squashed)
-        self.text: str = _LEET_TOKEN.sub(_leet_token, collapsed)
-        self.collapsed_runs: list[tuple[int, int]] = runs
-        self._stages = (original if irregular else None, symbols, squashed)
-        self._maps: tuple[_EditMap | None, _EditMap | None, _EditMap | None] | None = None
+        self._original = original
+        folded = _fold(original)
+        self._folded = folded
+        words = folded.split()
+        if not folded.isascii() or any(symbol in folded for symbol in _LEET_SYMBOLS) or _mixes(folded):
+            words = _resolve_odd_words(words)
+        self.collapsed_runs: list[tuple[int, int]] = []
+        text = " ".join(words)
+        if _SPELLED_OUT.search(f" {text} ") is not None:
+            text = _SPELLED_OUT.sub(_collapser(self.collapsed_runs), f" {text} ")[1:-1]
+        self.text: str = text
+        self._positions: list[int] | None = None
+        self._origins: list[int] | None = None
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the text as typed that produced `text[start:end]` (end > start)."""
-        if self._maps is None:
-            self._maps = self._build_maps()
-        fold_map, squash_map, collapse_map = self._maps
-        if collapse_map is not None:
-            start, end = collapse_map.span(start, end, take_trailing_deletions=False)
-        if squash_map is not None:
-            start, end = squash_map.span(start, end, take_trailing_deletions=False)
-        if fold_map is not None:
-            start, end = fold_map.span(start, end, take_trailing_deletions=True)
-        return start, end
+        positions = self._folded_positions()
+        low, high = positions[start], positions[end - 1] + 1
+        if self._original.isascii():
+            return low, high
+        origins = self._fold_origins()
+        low, high = origins[low], origins[high - 1] + 1
+        original = self._original
+        # Marks and invisibles right after the last character belong to it (e + U+0301).
+        while high < len(original) and not _FOLD[ord(original[high])]:
+            high += 1
+        return low, high
 
-    def _build_maps(self) -> tuple[_EditMap | None, _EditMap | None, _EditMap | None]:
-        original, symbols, squashed = self._stages
-        fold_map = None if original is None else _EditMap(_fold_edits(original))
-        squash_edits: list[tuple[int, int, int, int]] = []
-        removed = 0
-        for match in _MULTISPACE.finditer(symbols):
-            new = match.start() + 1 - removed
-            squash_edits.append((new, new, match.start() + 1, match.end()))
-            removed += match.end() - match.start() - 1
-        collapse_edits: list[tuple[int, int, int, int]] = []
-        removed = 0
-        for match in _SINGLE_RUN.finditer(squashed):
-            for space in range(match.start() + 1, match.end(), 2):
-                new = space - removed
-                collapse_edits.append((new, new, space, space + 1))
-                removed += 1
-        return (
-            fold_map,
-            _EditMap(squash_edits) if squash_edits else None,
-            _EditMap(collapse_edits) if collapse_edits else None,
-        )
+    def _folded_positions(self) -> list[int]:
+        if self._positions is None:
+            out, sources, _collapsed = _assemble(
+                (m.start(), m.group()) for m in _NON_SPACE.finditer(self._folded)
+            )
+            positions: list[int] = []
+            for word, starts in zip(out, sources, strict=True):
+                if positions:
+                    positions.append(positions[-1] + 1)
+                positions.extend(starts if len(starts) > 1 else range(starts[0], starts[0] + len(word)))
+            self._positions = positions
+        return self._positions
 
-
-def _fold_edits(original: str) -> list[tuple[int, int, int, int]]:
-    edits: list[tuple[int, int, int, int]] = []
-    new = 0
-    for old, char in enumerate(original):
-        width = len(_FOLD[ord(char)])
-        if width != 1:
-            edits.append((new, new + width, old, old + 1))
-        new += width
-    return edits
-
-
-def _resolve_symbol(match: re.Match[str]) -> str:
-    text, at = match.string, match.start()
-    symbol = text[at]
-    after = at + 1 < len(text) and text[at + 1].isalnum()
-    before = at > 0 and text[at - 1].isalnum()
-    # A leading "@" is a mention and a trailing "!" is punctuation; only letters in disguise are mapped.
-    if after and (before or symbol != "@"):
-        return _SYMBOL_LETTER[symbol]
-    return " "
-
-
-def _collapser(runs: list[tuple[int, int]]) -> Callable[[re.Match[str]], str]:
-    removed = [0]
-
-    def collapse(match: re.Match[str]) -> str:
-        letters = match.group()[::2]
-        start = match.start() - removed[0]
-        runs.append((start, start + len(letters)))
-        removed[0] += len(match.group()) - len(letters)
-        return letters
-
-    return collapse
-
-
-def _leet_token(match: re.Match[str]) -> str:
-    return match.group().translate(_DIGIT_LEET)
+    def _fold_origins(self) -> list[int]:
+        if self._origins is None:
+            origins: list[int] = []
+            for index, char in enumerate(self._original):
+                origins.extend([index] * len(_FOLD[ord(char)]))
+            self._origins = origins
+        return self._origins
 
 
 def normalize(text: str) -> Normalized:
@@ -200,5 +290,5 @@ def normalize(text: str) -> Normalized:
 
 
 def normalize_term(term: str) -> str:
-    """A charter term in the form `normalize` gives text, stripped of edge spaces."""
-    return Normalized(term).text.strip()
+    """A charter term in the form `normalize` gives text."""
+    return Normalized(term).text

@@ -67,11 +67,11 @@ class Category(enum.StrEnum):
     CUSTOM = "custom"
 
 
-class _Input(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class _Input(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     pass
 
 
-class Message(_Input):
+class Message(_Input, frozen=True, kw_only=True):
     """A text shown to people, in both languages; `{term}` is replaced by the matched term where relevant."""
 
     fr: Annotated[str, Meta(min_length=1, max_length=500)]
@@ -81,7 +81,7 @@ class Message(_Input):
         return self.fr if language is Language.FR else self.en
 
 
-class TermList(_Input):
+class TermList(_Input, frozen=True, kw_only=True):
     """A named list of blocked terms or phrases; matched on word boundaries unless `substring` is set."""
 
     name: RuleName
@@ -94,7 +94,7 @@ class TermList(_Input):
     languages: list[Language] = []
 
 
-class PersonalDataRules(_Input):
+class PersonalDataRules(_Input, frozen=True, kw_only=True):
     enabled: bool = True
     severity: Severity = Severity.BLOCK
     emails: bool = True
@@ -103,21 +103,23 @@ class PersonalDataRules(_Input):
     cards: bool = True
     nir: bool = True
     # Regions whose national-format numbers are recognised; international (+..) numbers are found from any region.
-    phone_regions: list[Annotated[str, Meta(pattern=r"^[A-Z]{2}$")]] = ["FR", "GB", "US"]
+    phone_regions: list[Annotated[str, Meta(pattern=r"^[A-Z]{2}$")]] = msgspec.field(
+        default_factory=lambda: ["FR", "GB", "US"]
+    )
     allowed_emails: list[str] = []
 
 
-class SecretRules(_Input):
+class SecretRules(_Input, frozen=True, kw_only=True):
     enabled: bool = True
     severity: Severity = Severity.BLOCK
 
 
-class InternalDomainRules(_Input):
+class InternalDomainRules(_Input, frozen=True, kw_only=True):
     domains: list[Domain] = []
     severity: Severity = Severity.BLOCK
 
 
-class LinkRules(_Input):
+class LinkRules(_Input, frozen=True, kw_only=True):
     """Every URL must be on `allowed_domains` (or be the content's own link); shorteners are refused."""
 
     enabled: bool = True
@@ -127,19 +129,19 @@ class LinkRules(_Input):
     shortener_severity: Severity = Severity.BLOCK
 
 
-class DisclosureRules(_Input):
+class DisclosureRules(_Input, frozen=True, kw_only=True):
     """When the organisation rewards sharing, a post must carry one of its language's disclosure tags."""
 
     rewards_sharing: bool = False
-    fr: list[Term] = ["#collaborateur"]
-    en: list[Term] = ["#employee"]
+    fr: list[Term] = msgspec.field(default_factory=lambda: ["#collaborateur"])
+    en: list[Term] = msgspec.field(default_factory=lambda: ["#employee"])
     severity: Severity = Severity.BLOCK
 
     def tags(self, language: Language) -> list[str]:
         return self.fr if language is Language.FR else self.en
 
 
-class QuietPeriod(_Input):
+class QuietPeriod(_Input, frozen=True, kw_only=True):
     name: Annotated[str, Meta(min_length=1, max_length=200)]
     starts_at: Annotated[datetime, Meta(tz=True)]
     ends_at: Annotated[datetime, Meta(tz=True)]
@@ -152,22 +154,22 @@ class QuietPeriod(_Input):
         return self.starts_at <= at < self.ends_at
 
 
-class QuietPeriodRules(_Input):
+class QuietPeriodRules(_Input, frozen=True, kw_only=True):
     """Inside a window, financial terms and content tagged financial get `severity`."""
 
     periods: list[QuietPeriod] = []
     financial_terms: list[Term] = []
-    financial_tags: list[Term] = ["financial"]
+    financial_tags: list[Term] = msgspec.field(default_factory=lambda: ["financial"])
     severity: Severity = Severity.REVIEW
 
 
-class NetworkLimit(_Input):
+class NetworkLimit(_Input, frozen=True, kw_only=True):
     max_length: PositiveInt
     max_hashtags: PositiveInt | None = None
     max_mentions: PositiveInt | None = None
 
 
-class NetworkRules(_Input):
+class NetworkRules(_Input, frozen=True, kw_only=True):
     """Overrides of the built-in per-network limits (see `networks.DEFAULT_LIMITS`)."""
 
     enabled: bool = True
@@ -175,7 +177,7 @@ class NetworkRules(_Input):
     limits: dict[Network, NetworkLimit] = {}
 
 
-class ToneRules(_Input):
+class ToneRules(_Input, frozen=True, kw_only=True):
     """Tone findings are always warnings."""
 
     enabled: bool = True
@@ -184,11 +186,11 @@ class ToneRules(_Input):
     max_emoji_run: PositiveInt = 3
 
 
-class CaptionRules(_Input):
+class CaptionRules(_Input, frozen=True, kw_only=True):
     locked_severity: Severity = Severity.BLOCK
 
 
-class CharterRules(_Input):
+class CharterRules(_Input, frozen=True, kw_only=True):
     """Everything the engine needs to judge a text; one value per charter version."""
 
     term_lists: list[TermList] = []
