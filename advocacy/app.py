@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from litestar.types import ControllerRouterHandler
 from redis.asyncio import Redis
 
 from advocacy.auth.controllers import SessionController, TokenController
+from advocacy.auth.invalidation import follow_identity_changes
 from advocacy.auth.service import PrincipalCache
 from advocacy.charter.controllers import CharterController, CharterVersionController
 from advocacy.db.pool import Database
@@ -25,7 +27,7 @@ from advocacy.http.deps import DEPENDENCIES
 from advocacy.http.guards import declared_access
 from advocacy.http.idempotency import IdempotencyMiddleware
 from advocacy.http.metrics import HttpMetrics
-from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware
+from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware, ensure_request_id
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.outbox.controllers import OutboxController
@@ -68,9 +70,15 @@ def create_app(
         app.state.db = db
         app.state.redis = redis
         app.state.limiter = RateLimiter(settings.redis_url, settings.redis_namespace)
+        cache: PrincipalCache = app.state.principal_cache
+        ttl, cache.ttl = cache.ttl, 0  # nothing is cached until invalidations can be heard
+        follower = asyncio.create_task(follow_identity_changes(settings.database_url, cache))
+        cache.ttl = ttl if await _listening(follower) else 0
         try:
             yield
         finally:
+            follower.cancel()
+            await asyncio.gather(follower, return_exceptions=True)
             await db.close()
             await redis.aclose()
 
@@ -84,6 +92,7 @@ def create_app(
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware(), AuthenticationMiddleware(), IdempotencyMiddleware()],
+        before_send=[ensure_request_id],
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Advocacy API",
@@ -112,6 +121,12 @@ def create_app(
     )
     refuse_undeclared_routes(app)
     return app
+
+
+async def _listening(follower: asyncio.Task[None]) -> bool:
+    """Give the follower a moment to start listening, so the first requests can already use the cache."""
+    await asyncio.sleep(0)
+    return not follower.done()
 
 
 def refuse_undeclared_routes(app: Litestar) -> None:

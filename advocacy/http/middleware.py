@@ -33,14 +33,29 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def request_id_for(scope: Scope) -> str:
+    """The caller's `X-Request-ID` when it is sane, else a new one."""
+    incoming = header(scope, b"x-request-id")
+    return incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+async def ensure_request_id(message: Message, scope: Scope) -> None:
+    """`before_send` hook: answers Litestar gives before any route matched (404, 405) get an id too."""
+    if message["type"] != "http.response.start" or scope.get("type") != "http":
+        return
+    headers = list(message.get("headers") or ())
+    if not any(name.lower() == b"x-request-id" for name, _ in headers):
+        request_id = request_id_var.get() or request_id_for(scope)
+        message["headers"] = [*headers, (b"x-request-id", request_id.encode())]
+
+
 class RequestContextMiddleware(ASGIMiddleware):
     """Gives every request an id (kept from `X-Request-ID` when sane), counts it and logs it."""
 
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        incoming = header(scope, b"x-request-id")
-        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_for(scope)
         token = request_id_var.set(request_id)
         encoded_id = request_id.encode()
         started = time.perf_counter()

@@ -11,6 +11,7 @@ from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
     PermissionDeniedException,
+    SerializationException,
     ValidationException,
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -130,6 +131,10 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     if isinstance(exc, PermissionDeniedException):
         return problem_response(request, status=403, detail=exc.detail)
     kind = None
+    if status == 400 and isinstance(exc.__cause__, SerializationException):  # the body is not valid JSON
+        return problem_response(
+            request, status=400, kind="malformed-body", detail=f"Malformed JSON body: {exc.detail}"
+        )
     if status == 400 and "body" in (exc.detail or "").lower() and "size" in (exc.detail or "").lower():
         status, kind = 413, "body-too-large"
     headers = dict(exc.headers or {})

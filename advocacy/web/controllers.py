@@ -48,6 +48,9 @@ def _language(request: Request[Any, Any, Any], settings: SettingsDep) -> str:
 
 
 def _check_csrf(principal: PrincipalDep, given: str) -> None:
+    """A cookie rides along with a forged cross-site form; a bearer token does not, so only sessions need it."""
+    if principal.via != "session":
+        return
     if not (principal.csrf_token and hmac.compare_digest(principal.csrf_token, given)):
         raise Forbidden("The form has expired: reload the page and try again")
 
@@ -105,10 +108,11 @@ async def login_submit(
         )
     except (Unauthenticated, TooManyRequests) as exc:
         message = t("wrong_login", language) if isinstance(exc, Unauthenticated) else exc.detail
+        # Not 401: that status promises a WWW-Authenticate challenge (RFC 9110) and means "refused by a guard".
         return Template(
             "login.html",
             context={"t": lambda key: t(key, language), "language": language, "error": message},
-            status_code=exc.status,
+            status_code=422 if isinstance(exc, Unauthenticated) else exc.status,
         )
     redirect = Redirect("/", status_code=303)
     redirect.cookies.append(session_cookie(settings, token, max_age=settings.session_ttl_hours * 3600))
@@ -126,7 +130,7 @@ async def logout_submit(
     if principal is not None:
         _check_csrf(principal, data.csrf)
         session_token = request.scope.get("auth")
-        if isinstance(session_token, str):
+        if principal.via == "session" and isinstance(session_token, str):
             await auth.logout(db, request.app.state.principal_cache, session_token)
     redirect = Redirect("/login", status_code=303)
     redirect.cookies.append(session_cookie(settings, "", max_age=0))
