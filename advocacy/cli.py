@@ -30,6 +30,12 @@ def cmd_up(args: argparse.Namespace) -> None:
 
     data_dir = Path(args.data_dir)
     check_port_free(args.host, args.port)
+    # A bad setting ends it at once, before any embedded server starts (their URLs are not known yet).
+    _settings(
+        database_url=os.environ.get("DATABASE_URL") or "postgresql://embedded",
+        redis_url=os.environ.get("REDIS_URL") or "redis://embedded",
+        data_dir=str(data_dir),
+    )
     with EmbeddedServers(
         data_dir,
         database_url=os.environ.get("DATABASE_URL") or None,
