@@ -22,6 +22,8 @@ from advocacy.auth.controllers import SessionController, TokenController
 from advocacy.auth.invalidation import follow_identity_changes
 from advocacy.auth.service import PrincipalCache
 from advocacy.charter.controllers import CharterController, CharterVersionController
+from advocacy.content.controllers import CONTENT_HANDLERS
+from advocacy.content.storage import storage_from_settings
 from advocacy.db.pool import Database
 from advocacy.http.deps import DEPENDENCIES
 from advocacy.http.guards import declared_access
@@ -49,6 +51,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     CharterController,
     CharterVersionController,
     OutboxController,
+    *CONTENT_HANDLERS,
     *WEB_HANDLERS,
 ]
 
@@ -69,6 +72,7 @@ def create_app(
         redis = redis_client(settings)
         app.state.db = db
         app.state.redis = redis
+        app.state.storage = storage_from_settings(settings)
         app.state.limiter = RateLimiter(settings.redis_url, settings.redis_namespace)
         cache: PrincipalCache = app.state.principal_cache
         ttl, cache.ttl = cache.ttl, 0  # nothing is cached until invalidations can be heard

@@ -73,6 +73,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     db_pool_max: Annotated[int, Meta(ge=1, le=500)] = 10
     outbox_max_attempts: Annotated[int, Meta(ge=1, le=100)] = 8
     storage: StorageKind = "local"
+    # Tests only: let outbound fetches of typed URLs (feeds, Open Graph) reach private/loopback addresses.
+    fetch_allow_private: bool = False
     s3_endpoint_url: str = ""
     s3_bucket: str = ""
     s3_region: str = "us-east-1"

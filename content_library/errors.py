@@ -56,3 +56,15 @@ class TooManyRequests(DomainError):
     def __init__(self, detail: str, *, retry_after: int, extra: dict[str, Any] | None = None) -> None:
         super().__init__(detail, extra=extra)
         self.retry_after = retry_after
+
+
+class PayloadTooLarge(DomainError):
+    kind = "body-too-large"
+    title = "Request body too large"
+    status = 413
+
+
+class UnsupportedMediaType(DomainError):
+    kind = "unsupported-media-type"
+    title = "Unsupported media type"
+    status = 415

@@ -9,10 +9,12 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Function, Worker, func
 
+from advocacy.content.storage import storage_from_settings
 from advocacy.db.pool import Database
 from advocacy.outbox.service import RUN_OUTBOX_JOB, Handler, run_row
 from advocacy.settings import Settings
 from workers.jobs import outbox_handlers
+from workers.jobs.content import poll_content_sources
 from workers.jobs.maintenance import purge_idempotency_keys
 from workers.relay import relay_forever
 
@@ -55,6 +57,7 @@ def build_worker(
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         ctx["db"] = await Database.connect(settings.database_url, min_size=1, max_size=settings.db_pool_max)
+        ctx["storage"] = storage_from_settings(settings)
         ctx["handlers"] = handlers if handlers is not None else outbox_handlers()
         if relay:
             ctx["relay"] = asyncio.create_task(
@@ -77,7 +80,10 @@ def build_worker(
 
     return Worker(
         functions=FUNCTIONS,
-        cron_jobs=[cron(purge_idempotency_keys, minute={7}, second={0}, run_at_startup=False, unique=True)],
+        cron_jobs=[
+            cron(purge_idempotency_keys, minute={7}, second={0}, run_at_startup=False, unique=True),
+            cron(poll_content_sources, minute=set(range(0, 60, 15)), second={30}, run_at_startup=False, unique=True),
+        ],
         redis_settings=redis_settings(settings),
         queue_name=queue_name(settings),
         on_startup=startup,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from advocacy.outbox.service import Handler
-from workers.jobs import ambassadors
+from workers.jobs import ambassadors, content
 
 
 def outbox_handlers() -> dict[str, Handler]:
     """Every job the outbox can name; a domain adds its handlers here."""
     return {
         **ambassadors.HANDLERS,
+        **content.HANDLERS,
     }

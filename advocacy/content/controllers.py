@@ -1,0 +1,540 @@
+"""Content library API: items, workflow, versions, images, campaigns, search, suggestions, sources, the
+employee feed, library settings, and the media files themselves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
+
+from advocacy.ambassadors.service import require_ambassador
+from advocacy.content.uploads import check_declared_length, upload_stream
+from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
+from advocacy.http.guards import ANY_PERSON, PUBLIC, Allow, Role
+from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.outbox.service import enqueue
+from advocacy.settings import Settings
+from content_library import queries, service, sources
+from content_library.errors import NotFound
+from content_library.opengraph import fetch_open_graph
+from content_library.safe_fetch import FetchPolicy
+from content_library.schemas import (
+    AssetRead,
+    CampaignCreate,
+    CampaignRead,
+    CampaignUpdate,
+    FeedEntry,
+    FeedFilter,
+    ImageUpdate,
+    ItemCreate,
+    ItemRead,
+    ItemUpdate,
+    Language,
+    LibraryFilter,
+    LibrarySettings,
+    Network,
+    OpenGraph,
+    OpenGraphRequest,
+    PollResult,
+    SourceCreate,
+    SourceRead,
+    Status,
+    SuggestionCreate,
+    SuggestionDecline,
+    SuggestionRead,
+    TransitionIn,
+    TransitionRead,
+    VersionDiff,
+    VersionRead,
+)
+from content_library.storage import Storage, validate_key
+
+# The largest body an upload route lets through at all; the configured limit applies while streaming.
+UPLOAD_CEILING = 1_073_741_824 + 65_536
+FEED_DEFAULT_LIMIT = 20
+
+
+def _storage(state: State) -> Storage:
+    storage: Storage = state.storage
+    return storage
+
+
+STORAGE = {"storage": Provide(_storage, sync_to_thread=False)}
+StorageDep = NamedDependency[Storage]
+
+Text = Annotated[str | None, QueryParameter(max_length=200)]
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    return FetchPolicy(allow_private=settings.fetch_allow_private)
+
+
+class LibrarySettingsUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    allow_self_approval: bool | msgspec.UnsetType = msgspec.UNSET
+    default_language: Language | msgspec.UnsetType | None = msgspec.UNSET
+    brand_frame_color: (
+        Annotated[str, msgspec.Meta(pattern=r"^#[0-9a-fA-F]{6}$")] | msgspec.UnsetType | None
+    ) = msgspec.UNSET
+    brand_frame_width: Annotated[float, msgspec.Meta(gt=0, le=0.2)] | msgspec.UnsetType = msgspec.UNSET
+
+
+class ContentItemController(Controller):
+    path = "/api/v1/content/items"
+    tags = ["content"]
+    guards = [Allow(Role.CURATOR, Role.REVIEWER)]
+    dependencies = STORAGE
+
+    @get("/", operation_id="searchContentItems")
+    async def search(
+        self,
+        db: DbDep,
+        storage: StorageDep,
+        limit: Limit = 50,
+        cursor: Cursor = None,
+        q: Annotated[
+            str | None, QueryParameter(max_length=300, description="Words, in French or English")
+        ] = None,
+        status: Annotated[Status | None, QueryParameter()] = None,
+        tag: Text = None,
+        campaign: Annotated[str | None, QueryParameter(max_length=80, description="Campaign slug")] = None,
+        network: Annotated[Network | None, QueryParameter()] = None,
+        language: Annotated[Language | None, QueryParameter()] = None,
+        author: Annotated[UUID | None, QueryParameter()] = None,
+    ) -> Page[ItemRead]:
+        """Search the library (full text in French and English, accents ignored), newest first."""
+        after = decode_cursor(cursor, tuple[int])
+        flt = LibraryFilter(
+            q=q.strip() or None if q else None,
+            status=status,
+            tag=tag.strip().lower() if tag else None,
+            campaign=campaign,
+            network=network,
+            language=language,
+            author=author,
+        )
+        rows = await service.search_items(
+            db, flt, after_id=after[0] if after else None, limit=limit + 1, storage=storage
+        )
+        page = page_of(rows, limit, key=lambda row: (row[0],))
+        return Page(items=[item for _, item in page.items], next_cursor=page.next_cursor)
+
+    @post("/", operation_id="createContentItem", guards=[Allow(Role.CURATOR)])
+    async def create(
+        self, data: ItemCreate, db: DbDep, principal: PrincipalDep, storage: StorageDep
+    ) -> ItemRead:
+        """Create a draft."""
+        return await service.create_item(db, data, actor_id=principal.person_id, storage=storage)
+
+    @post("/prefill", operation_id="prefillFromLink", guards=[Allow(Role.CURATOR)], status_code=200)
+    async def prefill(self, data: OpenGraphRequest, settings: SettingsDep) -> OpenGraph:
+        """A page's Open Graph title, description and image, to prefill a draft."""
+        return await fetch_open_graph(service.normalise_link(data.url), policy=fetch_policy(settings))
+
+    @get("/{item_id:uuid}", operation_id="getContentItem")
+    async def read(self, item_id: FromPath[UUID], db: DbDep, storage: StorageDep) -> ItemRead:
+        """One item with its captions, images and renditions' state."""
+        return await service.get_item(db, item_id, storage=storage)
+
+    @patch("/{item_id:uuid}", operation_id="updateContentItem", guards=[Allow(Role.CURATOR)])
+    async def update(
+        self,
+        item_id: FromPath[UUID],
+        data: ItemUpdate,
+        db: DbDep,
+        principal: PrincipalDep,
+        storage: StorageDep,
+    ) -> ItemRead:
+        """Edit an item (a new version; an approved item goes back to review)."""
+        return await service.update_item(
+            db, item_id, data, actor_id=principal.person_id, roles=principal.roles, storage=storage
+        )
+
+    @post("/{item_id:uuid}/transitions", operation_id="transitionContentItem", status_code=200)
+    async def move(
+        self,
+        item_id: FromPath[UUID],
+        data: TransitionIn,
+        db: DbDep,
+        principal: PrincipalDep,
+        storage: StorageDep,
+    ) -> ItemRead:
+        """Move an item through the workflow (submit, approve, send back, archive, restore)."""
+        return await service.transition(
+            db, item_id, data, actor_id=principal.person_id, roles=principal.roles, storage=storage
+        )
+
+    @get("/{item_id:uuid}/transitions", operation_id="listContentItemTransitions")
+    async def history(self, item_id: FromPath[UUID], db: DbDep) -> list[TransitionRead]:
+        """Every workflow move of an item: who, when, from, to, comment."""
+        return await service.transitions(db, item_id)
+
+    @get("/{item_id:uuid}/versions", operation_id="listContentItemVersions")
+    async def versions(self, item_id: FromPath[UUID], db: DbDep) -> list[VersionRead]:
+        """Every version of an item, newest first."""
+        return await service.versions(db, item_id)
+
+    @get("/{item_id:uuid}/versions/diff", operation_id="diffContentItemVersions")
+    async def diff(
+        self,
+        item_id: FromPath[UUID],
+        db: DbDep,
+        from_version: Annotated[int, QueryParameter(query="from", ge=1)],
+        to_version: Annotated[int, QueryParameter(query="to", ge=1)],
+    ) -> VersionDiff:
+        """What changed between two versions of an item."""
+        return await service.diff_versions(db, item_id, from_version, to_version)
+
+    @post(
+        "/{item_id:uuid}/images",
+        operation_id="uploadContentImage",
+        guards=[Allow(Role.CURATOR)],
+        request_max_body_size=UPLOAD_CEILING,
+        status_code=201,
+    )
+    async def upload(
+        self,
+        item_id: FromPath[UUID],
+        request: Request[Any, Any, Any],
+        db: DbDep,
+        principal: PrincipalDep,
+        settings: SettingsDep,
+        storage: StorageDep,
+    ) -> AssetRead:
+        """Upload an image (multipart field `file`, or the raw body); its type is read from its bytes."""
+        return await service.add_image(
+            db,
+            storage,
+            item_id,
+            upload_stream(request, settings.max_upload_bytes),
+            actor_id=principal.person_id,
+            roles=principal.roles,
+            max_bytes=settings.max_upload_bytes,
+            max_pixels=settings.max_image_pixels,
+            enqueue=enqueue,
+        )
+
+    @patch(
+        "/{item_id:uuid}/images/{image_id:uuid}",
+        operation_id="updateContentImage",
+        guards=[Allow(Role.CURATOR)],
+    )
+    async def update_image(
+        self,
+        item_id: FromPath[UUID],
+        image_id: FromPath[UUID],
+        data: ImageUpdate,
+        db: DbDep,
+        principal: PrincipalDep,
+        storage: StorageDep,
+    ) -> AssetRead:
+        """Set an image's alt text per language, focal point (renditions are remade) or position."""
+        return await service.update_image(
+            db, storage, item_id, image_id, data, roles=principal.roles, enqueue=enqueue
+        )
+
+    @post(
+        "/{item_id:uuid}/images/{image_id:uuid}/renditions",
+        operation_id="rerunContentRenditions",
+        guards=[Allow(Role.CURATOR)],
+        status_code=202,
+    )
+    async def rerun(
+        self,
+        item_id: FromPath[UUID],
+        image_id: FromPath[UUID],
+        db: DbDep,
+        principal: PrincipalDep,
+        storage: StorageDep,
+    ) -> AssetRead:
+        """Make an image's renditions again (after a failure, or to pick up a new brand overlay)."""
+        return await service.rerun_renditions(
+            db, storage, item_id, image_id, roles=principal.roles, enqueue=enqueue
+        )
+
+    @delete(
+        "/{item_id:uuid}/images/{image_id:uuid}",
+        operation_id="deleteContentImage",
+        guards=[Allow(Role.CURATOR)],
+    )
+    async def remove_image(
+        self,
+        item_id: FromPath[UUID],
+        image_id: FromPath[UUID],
+        db: DbDep,
+        principal: PrincipalDep,
+        storage: StorageDep,
+    ) -> None:
+        """Remove an image and its renditions."""
+        await service.delete_image(db, storage, item_id, image_id, roles=principal.roles)
+
+
+class CampaignController(Controller):
+    path = "/api/v1/content/campaigns"
+    tags = ["content"]
+    guards = [ANY_PERSON]
+
+    @get("/", operation_id="listCampaigns")
+    async def list_campaigns(self, db: DbDep, limit: Limit = 50, cursor: Cursor = None) -> Page[CampaignRead]:
+        """Campaigns, newest first."""
+        after = decode_cursor(cursor, tuple[int])
+        async with db.connection() as conn:
+            rows = await queries.campaigns_page(conn, after_id=after[0] if after else None, limit=limit + 1)
+        page = page_of(rows, limit, key=lambda row: (row[0],))
+        return Page(items=[c for _, c in page.items], next_cursor=page.next_cursor)
+
+    @post("/", operation_id="createCampaign", guards=[Allow(Role.CURATOR)])
+    async def create(self, data: CampaignCreate, db: DbDep, principal: PrincipalDep) -> CampaignRead:
+        """Create a campaign."""
+        return await service.create_campaign(db, data, actor_id=principal.person_id)
+
+    @get("/{campaign_id:uuid}", operation_id="getCampaign")
+    async def read(self, campaign_id: FromPath[UUID], db: DbDep) -> CampaignRead:
+        """One campaign."""
+        async with db.connection() as conn:
+            found = await queries.campaign_by_public_id(conn, campaign_id)
+        if found is None:
+            raise NotFound("No such campaign.")
+        return found
+
+    @patch("/{campaign_id:uuid}", operation_id="updateCampaign", guards=[Allow(Role.CURATOR)])
+    async def update(self, campaign_id: FromPath[UUID], data: CampaignUpdate, db: DbDep) -> CampaignRead:
+        """Change a campaign."""
+        return await service.update_campaign(db, campaign_id, data)
+
+
+class SuggestionController(Controller):
+    path = "/api/v1/content/suggestions"
+    tags = ["content"]
+    guards = [Allow(Role.CURATOR)]
+    dependencies = STORAGE
+
+    @post("/", operation_id="suggestContent", guards=[ANY_PERSON])
+    async def suggest(self, data: SuggestionCreate, db: DbDep, principal: PrincipalDep) -> SuggestionRead:
+        """Suggest a post (opted-in employees): a link and a note, for the curators' queue."""
+        async with db.connection() as conn:
+            await require_ambassador(conn, principal.person_id)
+        return await service.suggest(db, principal.person_id, data.link, data.note)
+
+    @post(
+        "/with-image",
+        operation_id="suggestContentWithImage",
+        guards=[ANY_PERSON],
+        request_max_body_size=UPLOAD_CEILING,
+        status_code=201,
+    )
+    async def suggest_with_image(
+        self,
+        request: Request[Any, Any, Any],
+        db: DbDep,
+        principal: PrincipalDep,
+        settings: SettingsDep,
+        storage: StorageDep,
+        link: Annotated[str, QueryParameter(min_length=8, max_length=2000)],
+        note: Annotated[str | None, QueryParameter(max_length=2000)] = None,
+    ) -> SuggestionRead:
+        """Suggest a post with an image (the image is the body; link and note in the query)."""
+        async with db.connection() as conn:
+            await require_ambassador(conn, principal.person_id)
+        service.normalise_link(link)
+        check_declared_length(request, settings.max_upload_bytes)
+        image = await service.receive_image(
+            storage,
+            upload_stream(request, settings.max_upload_bytes),
+            max_bytes=settings.max_upload_bytes,
+            max_pixels=settings.max_image_pixels,
+        )
+        return await service.suggest(
+            db, principal.person_id, link, note, image=image, storage=storage, enqueue=enqueue
+        )
+
+    @get("/mine", operation_id="listMySuggestions", guards=[ANY_PERSON])
+    async def mine(
+        self, db: DbDep, principal: PrincipalDep, limit: Limit = 50, cursor: Cursor = None
+    ) -> Page[SuggestionRead]:
+        """My suggestions, with what became of them (and why one was declined)."""
+        after = decode_cursor(cursor, tuple[int])
+        async with db.connection() as conn:
+            rows = await queries.suggestions_page(
+                conn,
+                person_id=principal.person_id,
+                status=None,
+                after_id=after[0] if after else None,
+                limit=limit + 1,
+            )
+        page = page_of(rows, limit, key=lambda row: (row[0],))
+        return Page(items=[s for _, s in page.items], next_cursor=page.next_cursor)
+
+    @get("/", operation_id="listSuggestions")
+    async def queue(
+        self,
+        db: DbDep,
+        limit: Limit = 50,
+        cursor: Cursor = None,
+        status: Annotated[str | None, QueryParameter(pattern="^(pending|accepted|declined)$")] = "pending",
+    ) -> Page[SuggestionRead]:
+        """The curators' queue of suggestions (pending by default)."""
+        after = decode_cursor(cursor, tuple[int])
+        async with db.connection() as conn:
+            rows = await queries.suggestions_page(
+                conn, person_id=None, status=status, after_id=after[0] if after else None, limit=limit + 1
+            )
+        page = page_of(rows, limit, key=lambda row: (row[0],))
+        return Page(items=[s for _, s in page.items], next_cursor=page.next_cursor)
+
+    @post("/{suggestion_id:uuid}/accept", operation_id="acceptSuggestion", status_code=200)
+    async def accept(
+        self,
+        suggestion_id: FromPath[UUID],
+        db: DbDep,
+        principal: PrincipalDep,
+        storage: StorageDep,
+        data: JSONBody[ItemCreate | None] = None,
+    ) -> ItemRead:
+        """Turn a suggestion into a draft."""
+        return await service.accept_suggestion(
+            db, suggestion_id, data, actor_id=principal.person_id, storage=storage
+        )
+
+    @post("/{suggestion_id:uuid}/decline", operation_id="declineSuggestion", status_code=200)
+    async def decline(
+        self, suggestion_id: FromPath[UUID], data: SuggestionDecline, db: DbDep, principal: PrincipalDep
+    ) -> SuggestionRead:
+        """Decline a suggestion with a reason the employee sees."""
+        return await service.decline_suggestion(db, suggestion_id, data.reason, actor_id=principal.person_id)
+
+
+class SourceController(Controller):
+    path = "/api/v1/content/sources"
+    tags = ["content"]
+    guards = [Allow(Role.CURATOR)]
+
+    @get("/", operation_id="listContentSources")
+    async def list_sources(self, db: DbDep) -> list[SourceRead]:
+        """RSS/Atom sources and how their last poll went."""
+        return await sources.list_sources(db)
+
+    @post("/", operation_id="addContentSource")
+    async def add(self, data: SourceCreate, db: DbDep, principal: PrincipalDep) -> SourceRead:
+        """Add an RSS/Atom source; it is polled on a schedule and each new link becomes a draft."""
+        return await sources.add_source(db, data, actor_id=principal.person_id)
+
+    @post("/{source_id:uuid}/poll", operation_id="pollContentSource", status_code=200)
+    async def poll(self, source_id: FromPath[UUID], db: DbDep, settings: SettingsDep) -> PollResult:
+        """Poll one source now."""
+        results = await sources.poll_sources(db, policy=fetch_policy(settings), only=source_id)
+        if not results:
+            raise NotFound("No such active source.")
+        return results[0]
+
+
+class LibrarySettingsController(Controller):
+    path = "/api/v1/content/settings"
+    tags = ["content"]
+    guards = [Allow(Role.ADMIN)]
+
+    @get("/", operation_id="getLibrarySettings", guards=[Allow(Role.CURATOR, Role.REVIEWER)])
+    async def read(self, db: DbDep) -> LibrarySettings:
+        """The organisation's content library settings (self-approval, default language, brand frame)."""
+        return await service.library_settings(db)
+
+    @patch("/", operation_id="updateLibrarySettings")
+    async def update(self, data: LibrarySettingsUpdate, db: DbDep) -> LibrarySettings:
+        """Change the content library settings."""
+        values = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+        return await service.set_library_settings(db, **values)
+
+
+class FeedController(Controller):
+    path = "/api/v1/feed"
+    tags = ["feed"]
+    guards = [ANY_PERSON]
+    dependencies = STORAGE
+
+    @get("/", operation_id="getFeed")
+    async def feed(
+        self,
+        db: DbDep,
+        principal: PrincipalDep,
+        settings: SettingsDep,
+        storage: StorageDep,
+        limit: Limit = FEED_DEFAULT_LIMIT,
+        cursor: Cursor = None,
+        q: Annotated[str | None, QueryParameter(max_length=300)] = None,
+        tag: Text = None,
+        campaign: Annotated[str | None, QueryParameter(max_length=80, description="Campaign slug")] = None,
+        network: Annotated[Network | None, QueryParameter()] = None,
+    ) -> Page[FeedEntry]:
+        """My feed (opted-in employees): live approved posts for me, pinned first then newest."""
+        after = decode_cursor(cursor, tuple[bool, int, datetime, int])
+        flt = FeedFilter(
+            q=q.strip() or None if q else None,
+            tag=tag.strip().lower() if tag else None,
+            campaign=campaign,
+            network=network,
+        )
+        async with db.connection() as conn:
+            await require_ambassador(conn, principal.person_id)
+            library = await queries.library_settings(conn)
+            rows = await service.feed(
+                conn,
+                principal.person_id,
+                flt=flt,
+                after=after,
+                limit=limit + 1,
+                default_language=library.default_language or settings.default_language,
+                storage=storage,
+            )
+        page = page_of(rows, limit, key=lambda row: row[0])
+        return Page(items=[entry for _, entry in page.items], next_cursor=page.next_cursor)
+
+
+class MediaController(Controller):
+    path = "/media"
+    tags = ["content"]
+    guards = [PUBLIC]
+    dependencies = STORAGE
+    include_in_schema = False
+
+    @get("/{key:path}", operation_id="getMedia")
+    async def media(
+        self, key: FromPath[str], request: Request[Any, Any, Any], db: DbDep, storage: StorageDep
+    ) -> Response[Any]:
+        """A stored image or rendition (keys are random; names never come from users)."""
+        key = key.lstrip("/")
+        try:
+            validate_key(key)
+        except Exception:
+            raise NotFound("No such file.") from None
+        async with db.connection() as conn:
+            found = await queries.stored_file(conn, key)
+        if found is None:
+            raise NotFound("No such file.")
+        headers = {
+            "ETag": found.etag,
+            "Cache-Control": "public, max-age=31536000, immutable",
+            "X-Content-Type-Options": "nosniff",
+        }
+        match = request.headers.get("if-none-match")
+        if (match and found.etag in [m.strip() for m in match.split(",")]) or match == "*":
+            return Response(content=b"", status_code=304, headers=headers)
+        chunks = await storage.open(key)
+        headers["Content-Length"] = str(found.size_bytes)
+        return Stream(chunks, media_type=found.content_type, headers=headers)
+
+
+CONTENT_HANDLERS = [
+    ContentItemController,
+    CampaignController,
+    SuggestionController,
+    SourceController,
+    LibrarySettingsController,
+    FeedController,
+    MediaController,
+]

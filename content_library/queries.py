@@ -1,0 +1,849 @@
+"""SQL of the content library, and only SQL: each function takes a connection and returns Structs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from content_library.schemas import (
+    AssetRow,
+    CampaignRead,
+    Caption,
+    FeedFilter,
+    ItemRead,
+    ItemRow,
+    LibraryFilter,
+    LibrarySettings,
+    Reader,
+    SourceRead,
+    SourceRow,
+    StoredFile,
+    SuggestionRead,
+    TransitionRead,
+    VersionRead,
+)
+
+# --- organisation settings ------------------------------------------------------------------------
+
+
+async def library_settings(conn: asyncpg.Connection) -> LibrarySettings:
+    raw = await conn.fetchval("SELECT settings FROM organisation WHERE id = 1")
+    if not isinstance(raw, dict):
+        return LibrarySettings()
+    known = {k: v for k, v in raw.items() if k in LibrarySettings.__struct_fields__}
+    try:
+        return msgspec.convert(known, LibrarySettings)
+    except msgspec.ValidationError:
+        return LibrarySettings()
+
+
+async def merge_organisation_settings(conn: asyncpg.Connection, values: dict[str, Any]) -> None:
+    await conn.execute(
+        "INSERT INTO organisation (id, name, settings) VALUES (1, 'Organisation', $1::jsonb)"
+        " ON CONFLICT (id) DO UPDATE SET settings = organisation.settings || $1::jsonb, updated_at = now()",
+        values,
+    )
+
+
+# --- people and teams, as the library needs them ------------------------------------------------
+
+
+async def reader(conn: asyncpg.Connection, person_id: int) -> Reader | None:
+    row = await conn.fetchrow(
+        "SELECT id AS person_id, team_id, lower(location) AS location, language FROM people WHERE id = $1",
+        person_id,
+    )
+    return msgspec.convert(row, Reader) if row else None
+
+
+async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
+    rows = await conn.fetch(
+        "SELECT public_id, id FROM teams WHERE public_id = ANY($1::uuid[])", list(public_ids)
+    )
+    return {r["public_id"]: r["id"] for r in rows}
+
+
+async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
+    value: int | None = await conn.fetchval("SELECT id FROM people WHERE public_id = $1", public_id)
+    return value
+
+
+# --- campaigns --------------------------------------------------------------------------------------
+
+_CAMPAIGN = (
+    "SELECT public_id AS id, slug, name, description, starts_at, ends_at, goal,"
+    " points_multiplier::float8 AS points_multiplier, created_at FROM campaigns"
+)
+
+
+async def insert_campaign(
+    conn: asyncpg.Connection, values: dict[str, Any], created_by: int | None
+) -> CampaignRead | None:
+    row = await conn.fetchrow(
+        "WITH made AS (INSERT INTO campaigns (slug, name, description, starts_at, ends_at, goal,"
+        " points_multiplier, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " ON CONFLICT (slug) DO NOTHING RETURNING *)"
+        " SELECT public_id AS id, slug, name, description, starts_at, ends_at, goal,"
+        " points_multiplier::float8 AS points_multiplier, created_at FROM made",
+        values["slug"],
+        values["name"],
+        values.get("description"),
+        values.get("starts_at"),
+        values.get("ends_at"),
+        values.get("goal"),
+        values.get("points_multiplier", 1.0),
+        created_by,
+    )
+    return msgspec.convert(row, CampaignRead) if row else None
+
+
+_CAMPAIGN_COLUMNS = {"name", "description", "starts_at", "ends_at", "goal", "points_multiplier"}
+
+
+async def update_campaign(
+    conn: asyncpg.Connection, public_id: UUID, changes: dict[str, Any]
+) -> CampaignRead | None:
+    columns = [c for c in changes if c in _CAMPAIGN_COLUMNS]
+    sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
+    if sets:
+        await conn.execute(
+            f"UPDATE campaigns SET {sets}, updated_at = now() WHERE public_id = $1",
+            public_id,
+            *[changes[c] for c in columns],
+        )
+    return await campaign_by_public_id(conn, public_id)
+
+
+async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> CampaignRead | None:
+    row = await conn.fetchrow(_CAMPAIGN + " WHERE public_id = $1", public_id)
+    return msgspec.convert(row, CampaignRead) if row else None
+
+
+async def campaign_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
+    value: int | None = await conn.fetchval("SELECT id FROM campaigns WHERE public_id = $1", public_id)
+    return value
+
+
+async def campaigns_page(
+    conn: asyncpg.Connection, *, after_id: int | None, limit: int
+) -> list[tuple[int, CampaignRead]]:
+    rows = await conn.fetch(
+        "SELECT id AS pk, public_id AS id, slug, name, description, starts_at, ends_at, goal,"
+        " points_multiplier::float8 AS points_multiplier, created_at FROM campaigns"
+        " WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2",
+        after_id,
+        limit,
+    )
+    return [(r["pk"], msgspec.convert(r, CampaignRead)) for r in rows]
+
+
+# --- items ------------------------------------------------------------------------------------------
+
+_ITEM_COLUMNS = {
+    "title",
+    "summary",
+    "link",
+    "campaign_id",
+    "caption_policy",
+    "allow_reshare",
+    "status",
+    "starts_at",
+    "expires_at",
+    "pinned",
+    "priority",
+    "tags",
+    "hashtags",
+    "networks",
+    "audience_team_ids",
+    "audience_locations",
+    "audience_languages",
+    "version",
+    "source_id",
+    "created_by",
+    "updated_by",
+    "submitted_by",
+    "approved_by",
+    "approved_at",
+}
+
+
+async def insert_item(conn: asyncpg.Connection, values: dict[str, Any]) -> tuple[int, UUID]:
+    columns = [c for c in values if c in _ITEM_COLUMNS]
+    placeholders = ", ".join(f"${i + 1}" for i in range(len(columns)))
+    row = await conn.fetchrow(
+        f"INSERT INTO content_items ({', '.join(columns)}) VALUES ({placeholders}) RETURNING id, public_id",
+        *[values[c] for c in columns],
+    )
+    assert row is not None
+    return row["id"], row["public_id"]
+
+
+async def update_item(conn: asyncpg.Connection, item_id: int, changes: dict[str, Any]) -> None:
+    columns = [c for c in changes if c in _ITEM_COLUMNS]
+    sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
+    await conn.execute(
+        f"UPDATE content_items SET {sets + ', ' if sets else ''}updated_at = now() WHERE id = $1",
+        item_id,
+        *[changes[c] for c in columns],
+    )
+
+
+async def item_row(conn: asyncpg.Connection, public_id: UUID, *, for_update: bool = False) -> ItemRow | None:
+    row = await conn.fetchrow(
+        "SELECT id, public_id, title, summary, link, campaign_id, caption_policy, allow_reshare, status,"
+        " starts_at, expires_at, pinned, priority, tags, hashtags, networks, audience_team_ids,"
+        " audience_locations, audience_languages, version, created_by, approved_at"
+        " FROM content_items WHERE public_id = $1" + (" FOR UPDATE" if for_update else ""),
+        public_id,
+    )
+    return msgspec.convert(row, ItemRow) if row else None
+
+
+async def replace_captions(conn: asyncpg.Connection, item_id: int, captions: Sequence[Caption]) -> None:
+    await conn.execute("DELETE FROM content_captions WHERE item_id = $1", item_id)
+    await conn.execute(
+        "INSERT INTO content_captions (item_id, network, language, body)"
+        " SELECT $1, n, l, b FROM unnest($2::text[], $3::text[], $4::text[]) AS t(n, l, b)",
+        item_id,
+        [c.network for c in captions],
+        [c.language for c in captions],
+        [c.body for c in captions],
+    )
+    await conn.execute(
+        "UPDATE content_items SET languages = COALESCE((SELECT array_agg(DISTINCT language ORDER BY language)"
+        " FROM content_captions WHERE item_id = $1), '{}') WHERE id = $1",
+        item_id,
+    )
+
+
+async def refresh_search_doc(conn: asyncpg.Connection, item_id: int) -> None:
+    """Titles and summaries in both languages' configurations, captions in their own, tags as words."""
+    await conn.execute(
+        """
+        UPDATE content_items ci SET search_doc =
+            setweight(to_tsvector('french', library_unaccent(ci.title || ' ' || COALESCE(ci.summary, ''))), 'A')
+            || setweight(to_tsvector('english', library_unaccent(ci.title || ' ' || COALESCE(ci.summary, ''))), 'A')
+            || setweight(to_tsvector('simple', library_unaccent(array_to_string(ci.tags || ci.hashtags, ' '))), 'A')
+            || setweight(to_tsvector('french', library_unaccent(COALESCE(
+                (SELECT string_agg(body, ' ') FROM content_captions WHERE item_id = ci.id AND language = 'fr'), ''))), 'B')
+            || setweight(to_tsvector('english', library_unaccent(COALESCE(
+                (SELECT string_agg(body, ' ') FROM content_captions WHERE item_id = ci.id AND language = 'en'), ''))), 'B')
+        WHERE ci.id = $1
+        """,
+        item_id,
+    )
+
+
+# The image JSON shared by item reads and the feed; $media is the URL prefix of stored files.
+_IMAGES = """
+COALESCE((
+    SELECT json_agg(json_build_object(
+        'id', a.public_id, 'position', a.position, 'url', {media} || a.storage_key,
+        'content_type', a.content_type, 'width', a.width, 'height', a.height,
+        'placeholder', a.placeholder, 'focal_x', a.focal_x, 'focal_y', a.focal_y,
+        'alt_text', a.alt_text, 'renditions_state', a.renditions_state,
+        'renditions_reason', a.renditions_reason,
+        'near_duplicate_of', (SELECT d.public_id FROM content_assets d WHERE d.id = a.near_duplicate_of),
+        'renditions', COALESCE((
+            SELECT json_agg(json_build_object('name', r.name, 'format', r.format, 'width', r.width,
+                                              'height', r.height, 'url', {media} || r.storage_key)
+                            ORDER BY r.id)
+            FROM content_renditions r WHERE r.asset_id = a.id), '[]'::json)
+    ) ORDER BY a.position, a.id)
+    FROM content_assets a WHERE a.item_id = ci.id), '[]'::json)
+"""
+
+_CAPTIONS = """
+COALESCE((SELECT json_agg(json_build_object('network', cc.network, 'language', cc.language, 'body', cc.body)
+                          ORDER BY cc.language, cc.network NULLS FIRST)
+          FROM content_captions cc WHERE cc.item_id = ci.id), '[]'::json)
+"""
+
+_ITEM_READ = f"""
+SELECT ci.id AS pk, ci.public_id AS id, ci.title, ci.summary, ci.link,
+       CASE WHEN c.id IS NULL THEN NULL
+            ELSE json_build_object('id', c.public_id, 'slug', c.slug, 'name', c.name) END AS campaign,
+       ci.caption_policy, ci.allow_reshare, ci.status,
+       (ci.status = 'approved' AND (ci.starts_at IS NULL OR ci.starts_at <= $2)
+        AND (ci.expires_at IS NULL OR ci.expires_at > $2)) AS live,
+       (ci.expires_at IS NOT NULL AND ci.expires_at <= $2) AS expired,
+       ci.starts_at, ci.expires_at, ci.pinned, ci.priority, ci.tags, ci.hashtags, ci.networks,
+       json_build_object(
+           'teams', COALESCE((SELECT json_agg(t.public_id ORDER BY t.id) FROM teams t
+                              WHERE t.id = ANY(ci.audience_team_ids)), '[]'::json),
+           'locations', ci.audience_locations, 'languages', ci.audience_languages) AS audience,
+       {_CAPTIONS} AS captions,
+       {_IMAGES.format(media="$3::text")} AS images,
+       ci.version, p.public_id AS created_by, ci.created_at, ci.updated_at, ci.approved_at
+FROM content_items ci
+LEFT JOIN campaigns c ON c.id = ci.campaign_id
+LEFT JOIN people p ON p.id = ci.created_by
+WHERE ci.id = ANY($1::bigint[])
+"""
+
+
+async def items_read(
+    conn: asyncpg.Connection, ids: Sequence[int], *, at: datetime, media: str
+) -> list[ItemRead]:
+    """The items with these ids, in the order given."""
+    rows = await conn.fetch(_ITEM_READ, list(ids), at, media)
+    by_id = {r["pk"]: msgspec.convert(dict(r), ItemRead) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+_TS_QUERY = (
+    "(websearch_to_tsquery('french', library_unaccent({q})) || websearch_to_tsquery('english', library_unaccent({q}))"
+    " || websearch_to_tsquery('simple', library_unaccent({q})))"
+)
+
+
+async def library_page(
+    conn: asyncpg.Connection, flt: LibraryFilter, *, after_id: int | None, limit: int
+) -> list[int]:
+    """Ids of the items matching the filter, newest first."""
+    rows = await conn.fetch(
+        "SELECT ci.id FROM content_items ci WHERE ($1::bigint IS NULL OR ci.id < $1)"
+        " AND ($2::text IS NULL OR ci.status = $2)"
+        " AND ($3::text IS NULL OR ci.tags @> ARRAY[$3::text])"
+        " AND ($4::text IS NULL OR ci.campaign_id = (SELECT id FROM campaigns WHERE slug = $4))"
+        " AND ($5::text IS NULL OR cardinality(ci.networks) = 0 OR $5 = ANY(ci.networks))"
+        " AND ($6::text IS NULL OR $6 = ANY(ci.languages))"
+        " AND ($7::uuid IS NULL OR ci.created_by = (SELECT id FROM people WHERE public_id = $7))"
+        " AND ($8::text IS NULL OR ci.search_doc @@ " + _TS_QUERY.format(q="$8") + ")"
+        " ORDER BY ci.id DESC LIMIT $9",
+        after_id,
+        flt.status,
+        flt.tag,
+        flt.campaign,
+        flt.network,
+        flt.language,
+        flt.author,
+        flt.q,
+        limit,
+    )
+    return [r["id"] for r in rows]
+
+
+# --- versions and transitions ------------------------------------------------------------------------
+
+
+async def insert_version(
+    conn: asyncpg.Connection, item_id: int, version: int, snapshot: Any, created_by: int | None
+) -> None:
+    await conn.execute(
+        "INSERT INTO content_item_versions (item_id, version, snapshot, created_by) VALUES ($1, $2, $3, $4)",
+        item_id,
+        version,
+        msgspec.to_builtins(snapshot),
+        created_by,
+    )
+
+
+_VERSION = (
+    "SELECT v.version, p.public_id AS created_by, v.created_at, v.snapshot"
+    " FROM content_item_versions v LEFT JOIN people p ON p.id = v.created_by"
+)
+
+
+async def versions_of_item(conn: asyncpg.Connection, item_id: int) -> list[VersionRead]:
+    rows = await conn.fetch(_VERSION + " WHERE v.item_id = $1 ORDER BY v.version DESC", item_id)
+    return [msgspec.convert(dict(r), VersionRead) for r in rows]
+
+
+async def version_of_item(conn: asyncpg.Connection, item_id: int, version: int) -> VersionRead | None:
+    row = await conn.fetchrow(_VERSION + " WHERE v.item_id = $1 AND v.version = $2", item_id, version)
+    return msgspec.convert(dict(row), VersionRead) if row else None
+
+
+async def insert_transition(
+    conn: asyncpg.Connection,
+    item_id: int,
+    *,
+    from_status: str | None,
+    to_status: str,
+    version: int,
+    actor_id: int | None,
+    comment: str | None,
+) -> None:
+    await conn.execute(
+        "INSERT INTO content_transitions (item_id, from_status, to_status, version, actor_id, comment)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
+        item_id,
+        from_status,
+        to_status,
+        version,
+        actor_id,
+        comment,
+    )
+
+
+async def transitions_of_item(conn: asyncpg.Connection, item_id: int) -> list[TransitionRead]:
+    rows = await conn.fetch(
+        "SELECT t.from_status, t.to_status, t.version, p.public_id AS actor, t.comment, t.at"
+        " FROM content_transitions t LEFT JOIN people p ON p.id = t.actor_id"
+        " WHERE t.item_id = $1 ORDER BY t.id",
+        item_id,
+    )
+    return [msgspec.convert(r, TransitionRead) for r in rows]
+
+
+# --- assets and renditions ------------------------------------------------------------------------
+
+_ASSET_ROW = (
+    "SELECT id, public_id, item_id, storage_key, content_type, focal_x::float8 AS focal_x,"
+    " focal_y::float8 AS focal_y, renditions_state, renditions_attempts, alt_text FROM content_assets"
+)
+
+
+async def insert_asset(conn: asyncpg.Connection, values: dict[str, Any]) -> AssetRow:
+    row = await conn.fetchrow(
+        "WITH made AS (INSERT INTO content_assets (item_id, suggestion_id, position, storage_key, content_type,"
+        " size_bytes, etag, width, height, source_type, phash, placeholder, near_duplicate_of, uploaded_by)"
+        " VALUES ($1, $2, COALESCE($3, (SELECT COALESCE(max(position) + 1, 0) FROM content_assets"
+        " WHERE item_id = $1)), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *)"
+        " SELECT id, public_id, item_id, storage_key, content_type, focal_x::float8 AS focal_x,"
+        " focal_y::float8 AS focal_y, renditions_state, renditions_attempts, alt_text FROM made",
+        values.get("item_id"),
+        values.get("suggestion_id"),
+        values.get("position"),
+        values["storage_key"],
+        values["content_type"],
+        values["size_bytes"],
+        values["etag"],
+        values["width"],
+        values["height"],
+        values["source_type"],
+        values["phash"],
+        values["placeholder"],
+        values.get("near_duplicate_of"),
+        values.get("uploaded_by"),
+    )
+    return msgspec.convert(row, AssetRow)
+
+
+async def recent_phashes(conn: asyncpg.Connection, limit: int) -> list[tuple[int, str]]:
+    rows = await conn.fetch("SELECT id, phash FROM content_assets ORDER BY id DESC LIMIT $1", limit)
+    return [(r["id"], r["phash"]) for r in rows]
+
+
+async def asset_row(
+    conn: asyncpg.Connection, public_id: UUID, *, for_update: bool = False
+) -> AssetRow | None:
+    row = await conn.fetchrow(
+        _ASSET_ROW + " WHERE public_id = $1" + (" FOR UPDATE" if for_update else ""), public_id
+    )
+    return msgspec.convert(row, AssetRow) if row else None
+
+
+async def asset_row_by_id(
+    conn: asyncpg.Connection, asset_id: int, *, for_update: bool = False
+) -> AssetRow | None:
+    row = await conn.fetchrow(_ASSET_ROW + " WHERE id = $1" + (" FOR UPDATE" if for_update else ""), asset_id)
+    return msgspec.convert(row, AssetRow) if row else None
+
+
+async def count_item_assets(conn: asyncpg.Connection, item_id: int) -> int:
+    value: int = await conn.fetchval("SELECT count(*) FROM content_assets WHERE item_id = $1", item_id)
+    return value
+
+
+_ASSET_COLUMNS = {
+    "alt_text",
+    "focal_x",
+    "focal_y",
+    "position",
+    "renditions_state",
+    "renditions_reason",
+    "renditions_attempts",
+    "item_id",
+}
+
+
+async def update_asset(conn: asyncpg.Connection, asset_id: int, changes: dict[str, Any]) -> None:
+    columns = [c for c in changes if c in _ASSET_COLUMNS]
+    if not columns:
+        return
+    sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
+    await conn.execute(
+        f"UPDATE content_assets SET {sets} WHERE id = $1", asset_id, *[changes[c] for c in columns]
+    )
+
+
+async def set_renditions_state(
+    conn: asyncpg.Connection, asset_id: int, state: str, reason: str | None
+) -> None:
+    await conn.execute(
+        "UPDATE content_assets SET renditions_state = $2, renditions_reason = $3, renditions_at = now()"
+        " WHERE id = $1",
+        asset_id,
+        state,
+        reason,
+    )
+
+
+async def rendition_keys(conn: asyncpg.Connection, asset_id: int) -> list[str]:
+    rows = await conn.fetch("SELECT storage_key FROM content_renditions WHERE asset_id = $1", asset_id)
+    return [r["storage_key"] for r in rows]
+
+
+async def replace_renditions(
+    conn: asyncpg.Connection, asset_id: int, renditions: Sequence[dict[str, Any]]
+) -> None:
+    await conn.execute("DELETE FROM content_renditions WHERE asset_id = $1", asset_id)
+    await conn.executemany(
+        "INSERT INTO content_renditions (asset_id, name, format, width, height, storage_key, content_type,"
+        " size_bytes, etag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        [
+            (
+                asset_id,
+                r["name"],
+                r["format"],
+                r["width"],
+                r["height"],
+                r["key"],
+                r["content_type"],
+                r["size"],
+                r["etag"],
+            )
+            for r in renditions
+        ],
+    )
+
+
+async def stored_file(conn: asyncpg.Connection, key: str) -> StoredFile | None:
+    row = await conn.fetchrow(
+        "SELECT content_type, size_bytes, etag FROM content_assets WHERE storage_key = $1"
+        " UNION ALL SELECT content_type, size_bytes, etag FROM content_renditions WHERE storage_key = $1 LIMIT 1",
+        key,
+    )
+    return msgspec.convert(row, StoredFile) if row else None
+
+
+async def languages_missing_alt_text(conn: asyncpg.Connection, item_id: int) -> list[str]:
+    """Languages of the item's captions for which some image has no alt text."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT l.language FROM content_items ci"
+        " CROSS JOIN LATERAL unnest(CASE WHEN cardinality(ci.languages) = 0 THEN ARRAY['fr'] ELSE ci.languages END)"
+        " AS l(language)"
+        " JOIN content_assets a ON a.item_id = ci.id"
+        " WHERE ci.id = $1 AND COALESCE(btrim(a.alt_text ->> l.language), '') = ''"
+        " ORDER BY 1",
+        item_id,
+    )
+    return [r["language"] for r in rows]
+
+
+# --- the feed -------------------------------------------------------------------------------------
+
+# Whether the reader already shared the item. The shares area owns this expression: it is the only
+# place the feed learns about shares, and stays `false` until shares exist.
+ALREADY_SHARED_SQL = "false"
+
+_VISIBLE = """
+ci.status = 'approved'
+AND (ci.starts_at IS NULL OR ci.starts_at <= $1) AND (ci.expires_at IS NULL OR ci.expires_at > $1)
+AND (cardinality(ci.audience_team_ids) = 0 OR $2::bigint = ANY(ci.audience_team_ids))
+AND (cardinality(ci.audience_locations) = 0 OR $3::text = ANY(ci.audience_locations))
+AND (cardinality(ci.audience_languages) = 0 OR $4::text = ANY(ci.audience_languages))
+AND ci.languages && ARRAY[$4::text, $5::text]
+"""
+
+_FEED = f"""
+WITH page AS (
+    SELECT ci.* FROM content_items ci
+    WHERE {_VISIBLE}
+      AND ($6::text IS NULL OR ci.tags @> ARRAY[$6::text])
+      AND ($7::text IS NULL OR ci.campaign_id = (SELECT id FROM campaigns WHERE slug = $7))
+      AND ($8::text IS NULL OR cardinality(ci.networks) = 0 OR $8 = ANY(ci.networks))
+      AND ($9::text IS NULL OR ci.search_doc @@ {_TS_QUERY.format(q="$9")})
+      AND ($10::boolean IS NULL OR (ci.pinned, ci.priority, ci.feed_at, ci.id) < ($10, $11::smallint, $12::timestamptz, $13::bigint))
+    ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
+    LIMIT $14
+)
+SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci.allow_reshare,
+       ci.hashtags, ci.tags, ci.networks, ci.pinned, ci.priority, ci.feed_at, ci.starts_at, ci.expires_at,
+       ci.languages,
+       CASE WHEN c.id IS NULL THEN NULL
+            ELSE json_build_object('id', c.public_id, 'slug', c.slug, 'name', c.name) END AS campaign,
+       COALESCE((SELECT json_agg(json_build_object('network', cc.network, 'language', cc.language, 'body', cc.body))
+                 FROM content_captions cc WHERE cc.item_id = ci.id AND cc.language IN ($4, $5)), '[]'::json) AS captions,
+       COALESCE((
+           SELECT json_agg(json_build_object(
+               'id', a.public_id, 'alt_text', a.alt_text, 'placeholder', a.placeholder,
+               'ready', a.renditions_state = 'ready',
+               'renditions', COALESCE((SELECT json_agg(json_build_object('name', r.name, 'format', r.format,
+                   'width', r.width, 'height', r.height, 'key', r.storage_key))
+                   FROM content_renditions r WHERE r.asset_id = a.id), '[]'::json)
+           ) ORDER BY a.position, a.id)
+           FROM content_assets a WHERE a.item_id = ci.id), '[]'::json) AS images,
+       {ALREADY_SHARED_SQL} AS already_shared
+FROM page ci LEFT JOIN campaigns c ON c.id = ci.campaign_id
+ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
+"""
+
+
+class FeedRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    public_id: UUID
+    title: str
+    summary: str | None
+    link: str | None
+    caption_policy: str
+    allow_reshare: bool
+    hashtags: list[str]
+    tags: list[str]
+    networks: list[str]
+    pinned: bool
+    priority: int
+    feed_at: datetime
+    starts_at: datetime | None
+    expires_at: datetime | None
+    languages: list[str]
+    campaign: dict[str, Any] | None
+    captions: list[dict[str, Any]]
+    images: list[dict[str, Any]]
+    already_shared: bool
+
+
+async def feed_rows(
+    conn: asyncpg.Connection,
+    who: Reader,
+    *,
+    default_language: str,
+    flt: FeedFilter,
+    after: tuple[bool, int, datetime, int] | None,
+    limit: int,
+    at: datetime,
+) -> list[FeedRow]:
+    """Live approved items in the reader's audience, pinned first then newest (live_items_for_person)."""
+    rows = await conn.fetch(
+        _FEED,
+        at,
+        who.team_id,
+        who.location,
+        who.language,
+        default_language,
+        flt.tag,
+        flt.campaign,
+        flt.network,
+        flt.q,
+        after[0] if after else None,
+        after[1] if after else None,
+        after[2] if after else None,
+        after[3] if after else None,
+        limit,
+    )
+    return [msgspec.convert(dict(r), FeedRow) for r in rows]
+
+
+_SHAREABLE = """
+SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci.allow_reshare,
+       ci.campaign_id, c.slug AS campaign_slug, ci.tags, ci.hashtags, ci.languages,
+       (ci.status = 'approved' AND (ci.starts_at IS NULL OR ci.starts_at <= $2)
+        AND (ci.expires_at IS NULL OR ci.expires_at > $2)) AS live,
+       ((cardinality(ci.audience_team_ids) = 0 OR p.team_id = ANY(ci.audience_team_ids))
+        AND (cardinality(ci.audience_locations) = 0 OR lower(p.location) = ANY(ci.audience_locations))
+        AND (cardinality(ci.audience_languages) = 0 OR p.language = ANY(ci.audience_languages))) AS in_audience,
+       p.language AS person_language,
+       COALESCE((SELECT json_agg(json_build_object('network', cc.network, 'language', cc.language, 'body', cc.body))
+                 FROM content_captions cc WHERE cc.item_id = ci.id), '[]'::json) AS captions,
+       (SELECT r.storage_key FROM content_assets a JOIN content_renditions r ON r.asset_id = a.id
+        WHERE a.item_id = ci.id AND r.name = 'link' AND r.format = 'jpeg'
+        ORDER BY a.position, a.id LIMIT 1) AS link_key
+FROM content_items ci
+LEFT JOIN campaigns c ON c.id = ci.campaign_id
+LEFT JOIN people p ON p.id = $3
+WHERE ci.public_id = $1
+"""
+
+
+async def shareable_row(
+    conn: asyncpg.Connection, public_id: UUID, *, at: datetime, person_id: int
+) -> dict[str, Any] | None:
+    row = await conn.fetchrow(_SHAREABLE, public_id, at, person_id)
+    return dict(row) if row else None
+
+
+# --- suggestions ------------------------------------------------------------------------------------
+
+_SUGGESTION = """
+SELECT s.public_id AS id, s.link, s.note, s.status, s.decline_reason, ci.public_id AS item,
+       p.public_id AS suggested_by,
+       (SELECT a.public_id FROM content_assets a WHERE a.suggestion_id = s.id ORDER BY a.id LIMIT 1) AS image,
+       s.created_at, s.decided_at
+FROM content_suggestions s
+LEFT JOIN content_items ci ON ci.id = s.item_id
+LEFT JOIN people p ON p.id = s.person_id
+"""
+
+
+async def insert_suggestion(
+    conn: asyncpg.Connection, person_id: int, link: str, note: str | None
+) -> tuple[int, UUID]:
+    row = await conn.fetchrow(
+        "INSERT INTO content_suggestions (person_id, link, note) VALUES ($1, $2, $3) RETURNING id, public_id",
+        person_id,
+        link,
+        note,
+    )
+    assert row is not None
+    return row["id"], row["public_id"]
+
+
+async def suggestion(conn: asyncpg.Connection, public_id: UUID) -> SuggestionRead | None:
+    row = await conn.fetchrow(_SUGGESTION + " WHERE s.public_id = $1", public_id)
+    return msgspec.convert(row, SuggestionRead) if row else None
+
+
+async def suggestion_for_update(conn: asyncpg.Connection, public_id: UUID) -> asyncpg.Record | None:
+    record: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT id, person_id, link, note, status FROM content_suggestions WHERE public_id = $1 FOR UPDATE",
+        public_id,
+    )
+    return record
+
+
+async def decide_suggestion(
+    conn: asyncpg.Connection,
+    suggestion_id: int,
+    *,
+    status: str,
+    reason: str | None,
+    item_id: int | None,
+    by: int,
+) -> None:
+    await conn.execute(
+        "UPDATE content_suggestions SET status = $2, decline_reason = $3, item_id = $4, decided_by = $5,"
+        " decided_at = now() WHERE id = $1",
+        suggestion_id,
+        status,
+        reason,
+        item_id,
+        by,
+    )
+
+
+async def suggestions_page(
+    conn: asyncpg.Connection, *, person_id: int | None, status: str | None, after_id: int | None, limit: int
+) -> list[tuple[int, SuggestionRead]]:
+    rows = await conn.fetch(
+        "SELECT * FROM ("
+        + _SUGGESTION.replace("SELECT s.public_id", "SELECT s.id AS pk, s.person_id AS owner, s.public_id", 1)
+        + ") x"
+        " WHERE ($1::bigint IS NULL OR owner = $1) AND ($2::text IS NULL OR status = $2)"
+        " AND ($3::bigint IS NULL OR pk < $3) ORDER BY pk DESC LIMIT $4",
+        person_id,
+        status,
+        after_id,
+        limit,
+    )
+    return [(r["pk"], msgspec.convert(r, SuggestionRead)) for r in rows]
+
+
+async def attach_suggestion_assets(conn: asyncpg.Connection, suggestion_id: int, item_id: int) -> None:
+    await conn.execute(
+        "UPDATE content_assets SET item_id = $2 WHERE suggestion_id = $1", suggestion_id, item_id
+    )
+
+
+# --- sources ----------------------------------------------------------------------------------------
+
+_SOURCE = (
+    "SELECT public_id AS id, name, url, language, tags, active, last_polled_at, last_status, last_error,"
+    " items_created, created_at FROM content_sources"
+)
+
+
+async def insert_source(
+    conn: asyncpg.Connection,
+    *,
+    name: str,
+    url: str,
+    language: str,
+    campaign_id: int | None,
+    tags: list[str],
+    created_by: int,
+) -> SourceRead | None:
+    public_id = await conn.fetchval(
+        "INSERT INTO content_sources (name, url, language, campaign_id, tags, created_by)"
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (url) DO NOTHING RETURNING public_id",
+        name,
+        url,
+        language,
+        campaign_id,
+        tags,
+        created_by,
+    )
+    if public_id is None:
+        return None
+    return await source(conn, public_id)
+
+
+async def source(conn: asyncpg.Connection, public_id: UUID) -> SourceRead | None:
+    row = await conn.fetchrow(_SOURCE + " WHERE public_id = $1", public_id)
+    return msgspec.convert(row, SourceRead) if row else None
+
+
+async def sources(conn: asyncpg.Connection) -> list[SourceRead]:
+    rows = await conn.fetch(_SOURCE + " ORDER BY id")
+    return [msgspec.convert(r, SourceRead) for r in rows]
+
+
+async def active_source_rows(conn: asyncpg.Connection, public_id: UUID | None = None) -> list[SourceRow]:
+    rows = await conn.fetch(
+        "SELECT id, public_id, url, language, campaign_id, tags, etag, last_modified, created_by"
+        " FROM content_sources WHERE active AND ($1::uuid IS NULL OR public_id = $1) ORDER BY id",
+        public_id,
+    )
+    return [msgspec.convert(r, SourceRow) for r in rows]
+
+
+async def record_poll(
+    conn: asyncpg.Connection,
+    source_id: int,
+    *,
+    status: str,
+    error: str | None,
+    etag: str | None,
+    last_modified: str | None,
+    created: int,
+) -> None:
+    await conn.execute(
+        "UPDATE content_sources SET last_polled_at = now(), last_status = $2, last_error = $3,"
+        " etag = COALESCE($4, etag), last_modified = COALESCE($5, last_modified),"
+        " items_created = items_created + $6 WHERE id = $1",
+        source_id,
+        status,
+        error,
+        etag,
+        last_modified,
+        created,
+    )
+
+
+async def claim_source_link(conn: asyncpg.Connection, source_id: int, link: str) -> bool:
+    """Whether this link is new to every source (and now taken by this one)."""
+    taken = await conn.fetchval(
+        "INSERT INTO content_source_entries (link, source_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
+        link,
+        source_id,
+    )
+    return bool(taken)
+
+
+async def set_source_entry_item(conn: asyncpg.Connection, link: str, item_id: int) -> None:
+    await conn.execute("UPDATE content_source_entries SET item_id = $2 WHERE link = $1", link, item_id)
+
+
+async def last_editor(conn: asyncpg.Connection, item_id: int) -> int | None:
+    value: int | None = await conn.fetchval("SELECT updated_by FROM content_items WHERE id = $1", item_id)
+    return value
+
+
+async def delete_asset(conn: asyncpg.Connection, asset_id: int) -> None:
+    await conn.execute("DELETE FROM content_assets WHERE id = $1", asset_id)

@@ -1,0 +1,137 @@
+"""RSS/Atom sources: polled with conditional GET, parsed by feedparser, each new link becomes one draft."""
+
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+import feedparser
+
+from content_library import queries
+from content_library.errors import Conflict, DomainError, Invalid
+from content_library.safe_fetch import FetchPolicy, safe_get
+from content_library.schemas import CaptionIn, ItemCreate, PollResult, SourceCreate, SourceRead, SourceRow
+from content_library.service import Transactional, _campaign_id, _check_captions, _create_item, normalise_link
+
+log = logging.getLogger("content_library.sources")
+
+MAX_ENTRIES_PER_POLL = 50
+
+
+async def add_source(db: Transactional, body: SourceCreate, *, actor_id: int) -> SourceRead:
+    url = normalise_link(body.url)
+    async with db.transaction() as conn:
+        campaign_id = await _campaign_id(conn, body.campaign)
+        found = await queries.insert_source(
+            conn,
+            name=body.name,
+            url=url,
+            language=body.language,
+            campaign_id=campaign_id,
+            tags=[t.strip().lower() for t in body.tags],
+            created_by=actor_id,
+        )
+    if found is None:
+        raise Conflict("This feed is already a source.")
+    return found
+
+
+async def list_sources(db: Transactional) -> list[SourceRead]:
+    async with db.connection() as conn:
+        return await queries.sources(conn)
+
+
+def _text(value: object, limit: int) -> str:
+    return str(value or "").strip()[:limit]
+
+
+async def poll_source(db: Transactional, source: SourceRow, *, policy: FetchPolicy) -> PollResult:
+    """Fetch one source (If-None-Match / If-Modified-Since) and create a draft per link never seen."""
+    headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
+    if source.etag:
+        headers["If-None-Match"] = source.etag
+    if source.last_modified:
+        headers["If-Modified-Since"] = source.last_modified
+    try:
+        result = await safe_get(source.url, policy=policy, headers=headers)
+        if result.status == 304:
+            async with db.transaction() as conn:
+                await queries.record_poll(
+                    conn,
+                    source.id,
+                    status="not-modified",
+                    error=None,
+                    etag=None,
+                    last_modified=None,
+                    created=0,
+                )
+            return PollResult(source=source.public_id, status="not-modified", created=0)
+        if result.status >= 400:
+            raise Invalid(f"The feed answered {result.status}.")
+        parsed = feedparser.parse(result.body)
+        if parsed.bozo and not parsed.entries:
+            raise Invalid(f"The feed could not be read: {type(parsed.bozo_exception).__name__}.")
+    except DomainError as exc:
+        async with db.transaction() as conn:
+            await queries.record_poll(
+                conn, source.id, status="failed", error=exc.detail, etag=None, last_modified=None, created=0
+            )
+        return PollResult(source=source.public_id, status="failed", created=0, error=exc.detail)
+    created = 0
+    async with db.transaction() as conn:
+        for entry in parsed.entries[:MAX_ENTRIES_PER_POLL]:
+            try:
+                link = normalise_link(_text(entry.get("link"), 2000))
+            except Invalid:
+                continue
+            if not await queries.claim_source_link(conn, source.id, link):
+                continue
+            title = _text(entry.get("title"), 200) or link[:200]
+            summary = _text(entry.get("summary"), 2000) or None
+            body = ItemCreate(
+                title=title,
+                summary=summary,
+                link=link,
+                tags=source.tags,
+                captions=[CaptionIn(language=source.language, body=title)],
+            )
+            item = await _create_item(
+                conn,
+                body,
+                _check_captions(body.captions),
+                actor_id=source.created_by,
+                storage=None,
+                source_id=source.id,
+                campaign_id=source.campaign_id,
+            )
+            row = await queries.item_row(conn, item.id)
+            assert row is not None
+            await queries.set_source_entry_item(conn, link, row.id)
+            created += 1
+        await queries.record_poll(
+            conn,
+            source.id,
+            status="ok",
+            error=None,
+            etag=result.headers.get("etag"),
+            last_modified=result.headers.get("last-modified"),
+            created=created,
+        )
+    return PollResult(source=source.public_id, status="ok", created=created)
+
+
+async def poll_sources(
+    db: Transactional, *, policy: FetchPolicy, only: UUID | None = None
+) -> list[PollResult]:
+    async with db.connection() as conn:
+        rows = await queries.active_source_rows(conn, only)
+    results = []
+    for source in rows:
+        try:
+            results.append(await poll_source(db, source, policy=policy))
+        except Exception:  # one broken source never stops the others
+            log.exception("polling source %s failed", source.public_id)
+            results.append(
+                PollResult(source=source.public_id, status="failed", created=0, error="internal error")
+            )
+    return results

@@ -1,0 +1,68 @@
+"""The publishing workflow: which status may follow which, and who may move an item along."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from content_library.errors import Conflict, Forbidden, Invalid
+from content_library.schemas import Status
+
+CURATOR, REVIEWER, ADMIN = "curator", "reviewer", "admin"
+
+# (from, to) -> roles allowed to make that move; anything absent is forbidden for everyone.
+TRANSITIONS: dict[tuple[Status, Status], frozenset[str]] = {
+    ("draft", "in_review"): frozenset({CURATOR}),
+    ("in_review", "draft"): frozenset({CURATOR, REVIEWER}),  # withdrawn, or changes requested
+    ("in_review", "approved"): frozenset({REVIEWER}),
+    ("in_review", "archived"): frozenset({CURATOR, REVIEWER}),
+    ("draft", "archived"): frozenset({CURATOR}),
+    ("approved", "archived"): frozenset({CURATOR, REVIEWER}),
+    ("archived", "draft"): frozenset({CURATOR}),
+}
+
+
+def effective_roles(roles: Iterable[str]) -> frozenset[str]:
+    held = frozenset(roles)
+    return held | {CURATOR, REVIEWER} if ADMIN in held else held
+
+
+def check_transition(
+    current: Status,
+    target: Status,
+    roles: Iterable[str],
+    *,
+    is_own: bool,
+    allow_self_approval: bool,
+    languages_missing_alt: list[str],
+) -> None:
+    """Raise why this move is refused; return if it may happen."""
+    if current == target:
+        raise Conflict(f"The item is already {current}.", extra={"reason": "same-status"})
+    allowed = TRANSITIONS.get((current, target))
+    if allowed is None:
+        raise Conflict(
+            f"An item cannot go from {current} to {target}.",
+            extra={"reason": "forbidden-transition", "from": current, "to": target},
+        )
+    held = effective_roles(roles)
+    if not allowed & held:
+        raise Forbidden(
+            f"Moving an item from {current} to {target} needs the {' or '.join(sorted(allowed))} role.",
+            extra={"reason": "role"},
+        )
+    if target == "approved":
+        if is_own and not allow_self_approval:
+            raise Forbidden(
+                "You cannot approve an item you wrote: another reviewer must approve it "
+                "(the organisation does not allow self-approval).",
+                extra={"reason": "self-approval"},
+            )
+        if languages_missing_alt:
+            raise Invalid(
+                "Every image needs alt text in " + ", ".join(languages_missing_alt) + " before approval.",
+                extra={"reason": "alt-text-missing", "languages": languages_missing_alt},
+            )
+
+
+def can_edit(roles: Iterable[str]) -> bool:
+    return CURATOR in effective_roles(roles)
