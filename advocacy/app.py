@@ -32,6 +32,7 @@ from advocacy.http.metrics import HttpMetrics
 from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware, ensure_request_id
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.incentives.controllers import INCENTIVES_HANDLERS
 from advocacy.outbox.controllers import OutboxController
 from advocacy.people.controllers import MeController, PeopleController, TeamController
 from advocacy.settings import Settings
@@ -52,6 +53,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     CharterVersionController,
     OutboxController,
     *CONTENT_HANDLERS,
+    *INCENTIVES_HANDLERS,
     *WEB_HANDLERS,
 ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advocacy.outbox.service import Handler
-from workers.jobs import ambassadors, content
+from workers.jobs import ambassadors, content, incentives
 
 
 def outbox_handlers() -> dict[str, Handler]:
@@ -11,4 +11,5 @@ def outbox_handlers() -> dict[str, Handler]:
     return {
         **ambassadors.HANDLERS,
         **content.HANDLERS,
+        **incentives.HANDLERS,
     }

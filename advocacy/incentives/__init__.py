@@ -1,0 +1,1 @@
+"""Incentives: points ledger, badges, leaderboards, challenges and HR rewards."""

@@ -1,0 +1,235 @@
+"""Leaderboards: Redis sorted sets `{namespace}:board:{period}:{scope}` with member str(person_id).
+
+The score is points * 2**31 + (MAX_TS - reached_ts): higher points first, and among equal points whoever
+reached the total first. Workers fold new ledger rows in with one Lua script per batch (idempotent by a
+marker derived from the rows' keys); `rebuild` recomputes every board from the ledger and gives exactly
+the scores the incremental path gives. Visibility is applied when a board is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import asyncpg
+from redis.asyncio import Redis
+
+from advocacy.incentives import queries
+from advocacy.incentives.rules import (
+    BOARD_KINDS,
+    MAX_TS,
+    TIE_SPAN,
+    board_key,
+    decode_score,
+    encode_score,
+    period_keys,
+    scope_keys,
+    seconds_since_epoch,
+)
+from advocacy.incentives.schemas import BoardEntry, BoardProfile, LedgerEntry
+
+# KEYS[1]: marker ('' for none). ARGV[1]: marker ttl; then (key, member, points, reached_ts) quads.
+# Numbers are formatted with %.0f: Redis' Lua turns numbers into strings with 14 digits otherwise.
+_FOLD = f"""
+if KEYS[1] ~= '' then
+  if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return -1 end
+end
+local span = {TIE_SPAN}
+local maxts = {MAX_TS}
+local n = 0
+for i = 2, #ARGV, 4 do
+  local key, member = ARGV[i], ARGV[i + 1]
+  local add, ts = tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
+  local current = redis.call('ZSCORE', key, member)
+  local points, reached = 0, -1
+  if current then
+    local s = tonumber(current)
+    points = math.floor(s / span)
+    reached = maxts - (s - points * span)
+  end
+  if ts > reached then reached = ts end
+  points = points + add
+  redis.call('ZADD', key, string.format('%.0f', points * span + (maxts - reached)), member)
+  n = n + 1
+end
+return n
+"""
+
+MARKER_TTL_SECONDS = 7 * 24 * 3600
+FOLD_CHUNK = 2000  # quads per script call: keeps each call short so Redis stays responsive
+
+
+def board_deltas(
+    namespace: str, entries: Iterable[LedgerEntry], ranked: frozenset[int] | set[int]
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(board key, member) -> (points to add, latest reached ts) for the entries that move boards."""
+    deltas: dict[tuple[str, str], tuple[int, int]] = {}
+    for entry in entries:
+        if entry.points == 0 or entry.kind not in BOARD_KINDS or entry.person_id not in ranked:
+            continue
+        ts = seconds_since_epoch(entry.occurred_at)
+        member = str(entry.person_id)
+        for period in period_keys(entry.occurred_at):
+            for scope in scope_keys(entry.team_id, entry.campaign_id):
+                key = (board_key(namespace, period, scope), member)
+                points, reached = deltas.get(key, (0, -1))
+                deltas[key] = (points + entry.points, max(reached, ts))
+    return deltas
+
+
+async def fold(
+    redis: Redis, namespace: str, entries: list[LedgerEntry], ranked: frozenset[int] | set[int]
+) -> int:
+    """Add written ledger rows to every board they count on; a repeat of the same rows does nothing."""
+    deltas = board_deltas(namespace, entries, ranked)
+    if not deltas:
+        return 0
+    digest = hashlib.sha256("\n".join(sorted(e.idempotency_key for e in entries)).encode()).hexdigest()[:32]
+    items = list(deltas.items())
+    script = redis.register_script(_FOLD)
+    written = 0
+    async with redis.pipeline(transaction=False) as pipe:
+        for start in range(0, len(items), FOLD_CHUNK):
+            args: list[str | int] = [MARKER_TTL_SECONDS]
+            for (key, member), (points, reached) in items[start : start + FOLD_CHUNK]:
+                args += [key, member, points, reached]
+            marker = f"{namespace}:boardfold:{digest}:{start}"
+            await script(keys=[marker], args=args, client=pipe)
+        for result in await pipe.execute():
+            written += max(0, int(result))
+    return written
+
+
+def rollup(
+    namespace: str, day_rows: Iterable[tuple[int, int | None, int | None, datetime, int, datetime | None]]
+) -> dict[str, dict[str, float]]:
+    """board key -> {member: score} from per-day totals (person, team, campaign, day start, points, reached)."""
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, -1])
+    for person, team, campaign, day, points, reached_at in day_rows:
+        ts = seconds_since_epoch(reached_at) if reached_at is not None else -1
+        member = str(person)
+        for period in period_keys(day):
+            for scope in scope_keys(team, campaign):
+                slot = totals[(board_key(namespace, period, scope), member)]
+                slot[0] += points
+                slot[1] = max(slot[1], ts)
+    boards: dict[str, dict[str, float]] = defaultdict(dict)
+    for (key, member), (points, reached) in totals.items():
+        boards[key][member] = encode_score(points, reached)
+    return boards
+
+
+async def rebuild(conn: asyncpg.Connection, redis: Redis, namespace: str) -> int:
+    """Recompute every board from the ledger; each board is swapped in whole. Returns the board count."""
+    rows = await queries.board_day_totals(conn)
+    day_rows = (
+        (
+            r["person_id"],
+            r["team_id"],
+            r["campaign_id"],
+            datetime(r["day"].year, r["day"].month, r["day"].day, 12, tzinfo=UTC),
+            int(r["points"]),
+            r["reached_at"],
+        )
+        for r in rows
+    )
+    boards = rollup(namespace, day_rows)
+    staging = f"{namespace}:boardtmp:{secrets.token_hex(6)}"
+    prefix = f"{namespace}:board:"
+    async with redis.pipeline(transaction=False) as pipe:
+        pending = 0
+        for key, members in boards.items():
+            tmp = staging + ":" + key[len(prefix) :]
+            items = list(members.items())
+            for start in range(0, len(items), 5000):
+                pipe.zadd(tmp, dict(items[start : start + 5000]))
+                pending += 1
+            if pending >= 200:
+                await pipe.execute()
+                pending = 0
+        await pipe.execute()
+    existing = {k.decode() async for k in redis.scan_iter(match=f"{prefix}*", count=1000)}
+    async with redis.pipeline(transaction=False) as pipe:
+        for key in boards:
+            pipe.rename(staging + ":" + key[len(prefix) :], key)
+        stale = existing - set(boards)
+        if stale:
+            pipe.delete(*stale)
+        await pipe.execute()
+    return len(boards)
+
+
+async def board_snapshot(redis: Redis, key: str) -> list[tuple[str, float]]:
+    """Every (member, score) of a board, best first (for tests and checks)."""
+    raw = await redis.zrevrange(key, 0, -1, withscores=True)
+    return [(m.decode(), float(s)) for m, s in raw]
+
+
+# --- reading with visibility -------------------------------------------------------------------------
+
+
+def shown_name(profile: BoardProfile, viewer_id: int, viewer_team: int | None) -> str | None:
+    """How a person appears to this viewer, or None when they are not listed for them."""
+    if profile.person_id == viewer_id:
+        return profile.display_name
+    if not profile.opted_in or profile.visibility == "hidden":
+        return None
+    if profile.visibility == "anonymous":
+        return f"Ambassador #{profile.alias_number}"
+    if profile.visibility == "team_only":
+        same_team = viewer_team is not None and profile.team_id == viewer_team
+        return profile.display_name if same_team else None
+    return profile.display_name
+
+
+async def read_window(redis: Redis, key: str, start: int, stop: int) -> list[tuple[int, int, int]]:
+    """(rank, person, points) for positions start..stop (0-based, inclusive)."""
+    raw = await redis.zrevrange(key, start, stop, withscores=True)
+    return [(start + i + 1, int(m), decode_score(s)[0]) for i, (m, s) in enumerate(raw)]
+
+
+async def my_position(redis: Redis, key: str, person_id: int) -> tuple[int, int] | None:
+    """(rank, points) of a person on a board, or None when not on it."""
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.zrevrank(key, str(person_id))
+        pipe.zscore(key, str(person_id))
+        rank, score = await pipe.execute()
+    if rank is None or score is None:
+        return None
+    return int(rank) + 1, decode_score(float(score))[0]
+
+
+async def top_and_me(
+    redis: Redis, key: str, limit: int, person_id: int
+) -> tuple[list[tuple[int, int, int]], tuple[int, int] | None]:
+    """The first limit*2+10 positions (room for people not listed) and my (rank, points), in one trip."""
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.zrevrange(key, 0, limit * 2 + 9, withscores=True)
+        pipe.zrevrank(key, str(person_id))
+        pipe.zscore(key, str(person_id))
+        raw, rank, score = await pipe.execute()
+    window = [(i + 1, int(m), decode_score(s)[0]) for i, (m, s) in enumerate(raw)]
+    me = None if rank is None or score is None else (int(rank) + 1, decode_score(float(score))[0])
+    return window, me
+
+
+def visible_entries(
+    window: list[tuple[int, int, int]],
+    profiles: dict[int, BoardProfile],
+    viewer_id: int,
+    viewer_team: int | None,
+    limit: int,
+) -> list[BoardEntry]:
+    entries: list[BoardEntry] = []
+    for rank, person, points in window:
+        profile = profiles.get(person)
+        name = shown_name(profile, viewer_id, viewer_team) if profile else None
+        if name is None:
+            continue
+        entries.append(BoardEntry(rank=rank, name=name, points=points, is_me=person == viewer_id))
+        if len(entries) >= limit:
+            break
+    return entries

@@ -1,0 +1,805 @@
+"""SQL for incentives: rules versions, the ledger and the rows that serialise it, boards from the ledger,
+badges, flags, recognition, challenges, rewards and redemptions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from advocacy.incentives.schemas import (
+    BadgeRead,
+    BoardProfile,
+    FlagRead,
+    LedgerEntry,
+    PointsRules,
+    RedemptionRead,
+    RewardRead,
+    RulesVersion,
+)
+
+# --- rules -------------------------------------------------------------------------------------------
+
+
+async def current_rules(conn: asyncpg.Connection) -> RulesVersion | None:
+    row = await conn.fetchrow(
+        "SELECT version, rules, note, created_at FROM points_rules ORDER BY version DESC LIMIT 1"
+    )
+    return msgspec.convert(row, RulesVersion) if row else None
+
+
+async def rules_versions(conn: asyncpg.Connection) -> list[RulesVersion]:
+    rows = await conn.fetch("SELECT version, rules, note, created_at FROM points_rules ORDER BY version DESC")
+    return [msgspec.convert(r, RulesVersion) for r in rows]
+
+
+async def insert_rules(
+    conn: asyncpg.Connection, rules: PointsRules, note: str | None, actor_id: int | None
+) -> RulesVersion:
+    # the advisory lock makes two HR edits at once take consecutive versions instead of colliding
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('points_rules'))")
+    row = await conn.fetchrow(
+        "INSERT INTO points_rules (version, rules, note, created_by)"
+        " SELECT COALESCE(max(version), 0) + 1, $1, $2, $3 FROM points_rules"
+        " RETURNING version, rules, note, created_at",
+        msgspec.to_builtins(rules),
+        note,
+        actor_id,
+    )
+    return msgspec.convert(row, RulesVersion)
+
+
+# --- what an award reads and locks -------------------------------------------------------------------
+
+
+async def people_for_award(
+    conn: asyncpg.Connection, person_ids: Sequence[int]
+) -> dict[int, tuple[int | None, bool]]:
+    """person id -> (team id, may earn points now: opted in and consent not expired)."""
+    rows = await conn.fetch(
+        "SELECT p.id, p.team_id,"
+        " COALESCE(a.status = 'opted_in' AND (a.expires_at IS NULL OR a.expires_at > now()), false) AS active"
+        " FROM people p LEFT JOIN ambassadors a ON a.person_id = p.id WHERE p.id = ANY($1::bigint[])",
+        list(person_ids),
+    )
+    return {r["id"]: (r["team_id"], r["active"]) for r in rows}
+
+
+async def lock_accounts(conn: asyncpg.Connection, person_ids: Sequence[int]) -> dict[int, asyncpg.Record]:
+    """Create missing account rows and lock them all, in id order (so two writers never deadlock)."""
+    ids = sorted(set(person_ids))
+    await conn.execute(
+        "INSERT INTO points_accounts (person_id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING", ids
+    )
+    rows = await conn.fetch(
+        "SELECT person_id, balance, earned, shares, unique_clicks FROM points_accounts"
+        " WHERE person_id = ANY($1::bigint[]) ORDER BY person_id FOR UPDATE",
+        ids,
+    )
+    return {r["person_id"]: r for r in rows}
+
+
+async def lock_daily(
+    conn: asyncpg.Connection, pairs: Sequence[tuple[int, date]]
+) -> dict[tuple[int, date], list[int]]:
+    """(person, day) -> [points, shares, click_points], creating and locking the rows."""
+    people = [p for p, _ in pairs]
+    days = [d for _, d in pairs]
+    await conn.execute(
+        "INSERT INTO points_daily (person_id, day) SELECT * FROM unnest($1::bigint[], $2::date[])"
+        " ON CONFLICT DO NOTHING",
+        people,
+        days,
+    )
+    rows = await conn.fetch(
+        "SELECT d.person_id, d.day, d.points, d.shares, d.click_points FROM points_daily d"
+        " JOIN unnest($1::bigint[], $2::date[]) AS k(person_id, day) USING (person_id, day)"
+        " ORDER BY d.person_id, d.day FOR UPDATE OF d",
+        people,
+        days,
+    )
+    return {(r["person_id"], r["day"]): [r["points"], r["shares"], r["click_points"]] for r in rows}
+
+
+async def existing_keys(conn: asyncpg.Connection, keys: Sequence[str]) -> set[str]:
+    rows = await conn.fetch(
+        "SELECT idempotency_key FROM points_ledger WHERE idempotency_key = ANY($1::text[])", list(keys)
+    )
+    return {r["idempotency_key"] for r in rows}
+
+
+async def share_totals(conn: asyncpg.Connection, share_ids: Sequence[int]) -> dict[int, asyncpg.Record]:
+    """Per share: points written (reversals aside), click points used (incl. held), held, released, reversed."""
+    rows = await conn.fetch(
+        """
+        SELECT source_id,
+               COALESCE(sum(points) FILTER (WHERE kind <> 'reversal'), 0) AS points,
+               COALESCE(sum(points + held_points) FILTER (WHERE kind = 'click'), 0) AS click_points,
+               COALESCE(sum(held_points), 0) AS held,
+               COALESCE(sum(points) FILTER (WHERE kind = 'release'), 0) AS released,
+               bool_or(kind = 'reversal') AS reversed
+        FROM points_ledger WHERE source_type = 'share' AND source_id = ANY($1::bigint[])
+        GROUP BY source_id
+        """,
+        list(share_ids),
+    )
+    return {r["source_id"]: r for r in rows}
+
+
+async def open_flagged_shares(conn: asyncpg.Connection, share_ids: Sequence[int]) -> set[int]:
+    rows = await conn.fetch(
+        "SELECT share_id FROM share_flags WHERE status IN ('open', 'confirmed') AND share_id = ANY($1::bigint[])",
+        list(share_ids),
+    )
+    return {r["share_id"] for r in rows}
+
+
+async def campaign_multipliers(conn: asyncpg.Connection, campaign_ids: Sequence[int]) -> dict[int, float]:
+    """campaigns.points_multiplier (the content library's table); 1 for a campaign that is not there."""
+    if not campaign_ids:
+        return {}
+    rows = await conn.fetch(
+        "SELECT id, points_multiplier FROM campaigns WHERE id = ANY($1::bigint[])", list(campaign_ids)
+    )
+    return {r["id"]: float(r["points_multiplier"] or 1) for r in rows}
+
+
+_ENTRY_COLUMNS = (
+    "id, person_id, team_id, kind, points, held_points, quantity, network, campaign_id, source_type,"
+    " source_id, rule_version, reason_code, note, idempotency_key, occurred_at"
+)
+
+
+async def insert_entries(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) -> list[LedgerEntry]:
+    """Append rows (ON CONFLICT DO NOTHING on the idempotency key); returns only those written now."""
+    if not rows:
+        return []
+    columns = list(zip(*rows, strict=True))
+    records = await conn.fetch(
+        "INSERT INTO points_ledger (person_id, team_id, kind, points, held_points, quantity, network,"
+        " campaign_id, source_type, source_id, rule_version, reason_code, note, idempotency_key, occurred_at)"
+        " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::int[], $6::int[],"
+        " $7::text[], $8::bigint[], $9::text[], $10::bigint[], $11::int[], $12::text[], $13::text[],"
+        " $14::text[], $15::timestamptz[])"
+        f" ON CONFLICT (idempotency_key) DO NOTHING RETURNING {_ENTRY_COLUMNS}",
+        *[list(c) for c in columns],
+    )
+    return [msgspec.convert(r, LedgerEntry) for r in records]
+
+
+async def add_to_accounts(conn: asyncpg.Connection, deltas: dict[int, tuple[int, int, int, int]]) -> None:
+    """person -> (balance, earned, shares, unique clicks) to add."""
+    if not deltas:
+        return
+    ids = list(deltas)
+    parts = list(zip(*deltas.values(), strict=True))
+    await conn.execute(
+        "UPDATE points_accounts a SET balance = a.balance + d.b, earned = a.earned + d.e,"
+        " shares = a.shares + d.s, unique_clicks = a.unique_clicks + d.c, updated_at = now()"
+        " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[], $5::bigint[]) AS d(id, b, e, s, c)"
+        " WHERE a.person_id = d.id",
+        ids,
+        *[list(p) for p in parts],
+    )
+
+
+async def set_daily(conn: asyncpg.Connection, values: dict[tuple[int, date], list[int]]) -> None:
+    if not values:
+        return
+    keys = list(values)
+    await conn.execute(
+        "UPDATE points_daily d SET points = v.p, shares = v.s, click_points = v.c"
+        " FROM unnest($1::bigint[], $2::date[], $3::int[], $4::int[], $5::int[]) AS v(person_id, day, p, s, c)"
+        " WHERE d.person_id = v.person_id AND d.day = v.day",
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        [values[k][0] for k in keys],
+        [values[k][1] for k in keys],
+        [values[k][2] for k in keys],
+    )
+
+
+async def share_weeks(
+    conn: asyncpg.Connection, person_ids: Sequence[int], since: datetime
+) -> dict[int, set[str]]:
+    """ISO weeks (IYYY-"W"IW) in which each person had a rewarded published share since `since`."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT person_id, to_char(occurred_at AT TIME ZONE 'UTC', 'IYYY-\"W\"IW') AS week"
+        " FROM points_ledger WHERE kind = 'share_published' AND reason_code <> 'network_not_rewarded'"
+        " AND person_id = ANY($1::bigint[]) AND occurred_at >= $2",
+        list(person_ids),
+        since,
+    )
+    weeks: dict[int, set[str]] = {}
+    for r in rows:
+        weeks.setdefault(r["person_id"], set()).add(r["week"])
+    return weeks
+
+
+async def accounts_of(conn: asyncpg.Connection, person_ids: Sequence[int]) -> dict[int, asyncpg.Record]:
+    rows = await conn.fetch(
+        "SELECT person_id, balance, earned, shares, unique_clicks FROM points_accounts"
+        " WHERE person_id = ANY($1::bigint[])",
+        list(person_ids),
+    )
+    return {r["person_id"]: r for r in rows}
+
+
+# --- history, balance --------------------------------------------------------------------------------
+
+
+async def history_page(
+    conn: asyncpg.Connection, person_id: int, *, before_id: int | None, limit: int
+) -> list[LedgerEntry]:
+    rows = await conn.fetch(
+        f"SELECT {_ENTRY_COLUMNS} FROM points_ledger WHERE person_id = $1"
+        " AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3",
+        person_id,
+        before_id,
+        limit,
+    )
+    return [msgspec.convert(r, LedgerEntry) for r in rows]
+
+
+async def ledger_balance(conn: asyncpg.Connection, person_id: int) -> int:
+    value: int = await conn.fetchval(
+        "SELECT COALESCE(sum(points), 0) FROM points_ledger WHERE person_id = $1", person_id
+    )
+    return value
+
+
+# --- boards from the ledger --------------------------------------------------------------------------
+
+
+async def board_day_totals(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Per (person, team, campaign, UTC day): points and the last time a non-zero row changed them, for
+    people who are ambassadors now. Days nest in weeks, months and quarters, so they roll up exactly."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """
+        SELECT l.person_id, l.team_id, l.campaign_id, (l.occurred_at AT TIME ZONE 'UTC')::date AS day,
+               sum(l.points)::bigint AS points,
+               max(l.occurred_at) FILTER (WHERE l.points <> 0) AS reached_at
+        FROM points_ledger l JOIN ambassadors a ON a.person_id = l.person_id AND a.status = 'opted_in'
+        WHERE l.kind IN ('share_published', 'click', 'engagement', 'kudos', 'streak_bonus', 'reversal',
+                         'release', 'challenge')
+        GROUP BY 1, 2, 3, 4
+        HAVING bool_or(l.points <> 0)
+        """
+    )
+    return rows
+
+
+async def month_totals(conn: asyncpg.Connection, start: datetime, end: datetime) -> list[asyncpg.Record]:
+    """Per opted-in person: organisation-wide board points in [start, end) and when they reached them."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """
+        SELECT l.person_id, p.display_name, sum(l.points)::bigint AS points,
+               max(l.occurred_at) FILTER (WHERE l.points <> 0) AS reached_at
+        FROM points_ledger l JOIN ambassadors a ON a.person_id = l.person_id AND a.status = 'opted_in'
+        JOIN people p ON p.id = l.person_id
+        WHERE l.occurred_at >= $1 AND l.occurred_at < $2
+          AND l.kind IN ('share_published', 'click', 'engagement', 'kudos', 'streak_bonus', 'reversal',
+                         'release', 'challenge')
+        GROUP BY l.person_id, p.display_name
+        HAVING bool_or(l.points <> 0)
+        """,
+        start,
+        end,
+    )
+    return rows
+
+
+async def board_profiles(conn: asyncpg.Connection, person_ids: Sequence[int]) -> dict[int, BoardProfile]:
+    rows = await conn.fetch(
+        "SELECT p.id AS person_id, p.display_name, p.team_id, COALESCE(a.visibility, 'hidden') AS visibility,"
+        " COALESCE(a.alias_number, 0) AS alias_number, COALESCE(a.status = 'opted_in', false) AS opted_in"
+        " FROM people p LEFT JOIN ambassadors a ON a.person_id = p.id WHERE p.id = ANY($1::bigint[])",
+        list(person_ids),
+    )
+    return {r["person_id"]: msgspec.convert(r, BoardProfile) for r in rows}
+
+
+async def team_id_of(conn: asyncpg.Connection, person_id: int) -> int | None:
+    value: int | None = await conn.fetchval("SELECT team_id FROM people WHERE id = $1", person_id)
+    return value
+
+
+async def team_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
+    value: int | None = await conn.fetchval("SELECT id FROM teams WHERE public_id = $1", public_id)
+    return value
+
+
+async def team_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> list[int]:
+    rows = await conn.fetch("SELECT id FROM teams WHERE public_id = ANY($1::uuid[])", list(public_ids))
+    return [r["id"] for r in rows]
+
+
+async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
+    value: int | None = await conn.fetchval("SELECT id FROM people WHERE public_id = $1", public_id)
+    return value
+
+
+async def organisation_settings(conn: asyncpg.Connection) -> dict[str, Any]:
+    value: dict[str, Any] | None = await conn.fetchval("SELECT settings FROM organisation WHERE id = 1")
+    return value or {}
+
+
+# --- badges and notifications ------------------------------------------------------------------------
+
+
+async def insert_badges(
+    conn: asyncpg.Connection, awards: Sequence[tuple[int, str, str, datetime]]
+) -> list[asyncpg.Record]:
+    """(person, badge, period, at); each badge once per person and period. Returns the new ones."""
+    if not awards:
+        return []
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "INSERT INTO badge_awards (person_id, badge, period, awarded_at)"
+        " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[])"
+        " ON CONFLICT DO NOTHING RETURNING id, person_id, badge, period",
+        [a[0] for a in awards],
+        [a[1] for a in awards],
+        [a[2] for a in awards],
+        [a[3] for a in awards],
+    )
+    return rows
+
+
+async def badges_of(conn: asyncpg.Connection, person_id: int) -> list[tuple[BadgeRead, str]]:
+    rows = await conn.fetch(
+        "SELECT public_id AS id, badge, period, awarded_at FROM badge_awards WHERE person_id = $1"
+        " ORDER BY awarded_at, id",
+        person_id,
+    )
+    return [(msgspec.convert({**dict(r), "name": r["badge"]}, BadgeRead), r["badge"]) for r in rows]
+
+
+async def badge_award(conn: asyncpg.Connection, person_id: int, public_id: UUID) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT b.badge, b.period, b.awarded_at, p.display_name, p.language FROM badge_awards b"
+        " JOIN people p ON p.id = b.person_id WHERE b.person_id = $1 AND b.public_id = $2",
+        person_id,
+        public_id,
+    )
+    return row
+
+
+async def insert_notifications(
+    conn: asyncpg.Connection, rows: Sequence[tuple[int, str, str, str, int | None, str]]
+) -> None:
+    """(person, kind, subject_fr, subject_en, badge award id, dedupe key)."""
+    if not rows:
+        return
+    await conn.execute(
+        "INSERT INTO recognition_notifications (person_id, kind, subject_fr, subject_en, badge_award_id,"
+        " dedupe_key) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[],"
+        " $6::text[]) ON CONFLICT (dedupe_key) DO NOTHING",
+        *[list(c) for c in zip(*rows, strict=True)],
+    )
+
+
+async def notifications_of(conn: asyncpg.Connection, person_id: int, limit: int) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT public_id AS id, kind, subject_fr, subject_en, created_at FROM recognition_notifications"
+        " WHERE person_id = $1 ORDER BY id DESC LIMIT $2",
+        person_id,
+        limit,
+    )
+    return rows
+
+
+# --- recognition periods -----------------------------------------------------------------------------
+
+
+async def recognition_period(conn: asyncpg.Connection, period: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT period, winners, closed_at FROM recognition_periods WHERE period = $1", period
+    )
+    return row
+
+
+async def insert_recognition_period(
+    conn: asyncpg.Connection, period: str, winners: list[dict[str, Any]], actor_id: int | None
+) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "INSERT INTO recognition_periods (period, winners, closed_by) VALUES ($1, $2, $3)"
+        " ON CONFLICT (period) DO NOTHING RETURNING period, winners, closed_at",
+        period,
+        winners,
+        actor_id,
+    )
+    return row
+
+
+async def recognition_periods(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT period, winners, closed_at FROM recognition_periods ORDER BY period DESC"
+    )
+    return rows
+
+
+# --- flags -------------------------------------------------------------------------------------------
+
+
+async def insert_flag(
+    conn: asyncpg.Connection, share_id: int, person_id: int, reasons: list[str], stats: dict[str, float]
+) -> bool:
+    status = await conn.execute(
+        "INSERT INTO share_flags (share_id, person_id, reasons, stats) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (share_id) DO NOTHING",
+        share_id,
+        person_id,
+        reasons,
+        stats,
+    )
+    return bool(status.endswith(" 1"))
+
+
+_FLAG = """
+SELECT f.id AS pk, f.public_id AS id, f.share_id, p.display_name AS person, f.reasons, f.stats, f.status,
+       COALESCE((SELECT sum(held_points) FROM points_ledger l
+                 WHERE l.source_type = 'share' AND l.source_id = f.share_id), 0)::int AS held_points,
+       f.flagged_at, f.decided_at, f.note
+FROM share_flags f JOIN people p ON p.id = f.person_id
+"""
+
+
+async def flags_page(
+    conn: asyncpg.Connection, *, status: str | None, after_id: int | None, limit: int
+) -> list[tuple[int, FlagRead]]:
+    rows = await conn.fetch(
+        _FLAG + " WHERE ($1::text IS NULL OR f.status = $1) AND ($2::bigint IS NULL OR f.id > $2)"
+        " ORDER BY f.id LIMIT $3",
+        status,
+        after_id,
+        limit,
+    )
+    return [(r["pk"], msgspec.convert(r, FlagRead)) for r in rows]
+
+
+async def decide_flag(
+    conn: asyncpg.Connection, public_id: UUID, status: str, actor_id: int, note: str | None
+) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "UPDATE share_flags SET status = $2, decided_by = $3, decided_at = now(), note = $4"
+        " WHERE public_id = $1 AND status = 'open' RETURNING share_id, person_id",
+        public_id,
+        status,
+        actor_id,
+        note,
+    )
+    return row
+
+
+async def flag_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> FlagRead | None:
+    row = await conn.fetchrow(_FLAG + " WHERE f.public_id = $1", public_id)
+    return msgspec.convert(row, FlagRead) if row else None
+
+
+async def held_entries_of_share(conn: asyncpg.Connection, share_id: int) -> list[LedgerEntry]:
+    rows = await conn.fetch(
+        f"SELECT {_ENTRY_COLUMNS} FROM points_ledger WHERE source_type = 'share' AND source_id = $1"
+        " AND held_points <> 0 ORDER BY id",
+        share_id,
+    )
+    return [msgspec.convert(r, LedgerEntry) for r in rows]
+
+
+# --- challenges --------------------------------------------------------------------------------------
+
+
+async def insert_challenge(conn: asyncpg.Connection, values: dict[str, Any]) -> UUID:
+    public_id: UUID = await conn.fetchval(
+        "INSERT INTO challenges (name_fr, name_en, description, starts_at, ends_at, team_ids, campaign_id,"
+        " goal, threshold, top_n, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        " RETURNING public_id",
+        values["name_fr"],
+        values["name_en"],
+        values["description"],
+        values["starts_at"],
+        values["ends_at"],
+        values["team_ids"],
+        values["campaign_id"],
+        values["goal"],
+        values["threshold"],
+        values["top_n"],
+        values["created_by"],
+    )
+    return public_id
+
+
+_CHALLENGE = (
+    "SELECT id AS pk, public_id AS id, name_fr, name_en, description, starts_at, ends_at, team_ids,"
+    " campaign_id, goal, threshold, top_n, closed_at FROM challenges"
+)
+
+
+async def challenge_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(_CHALLENGE + " WHERE public_id = $1", public_id)
+    return row
+
+
+async def challenges_list(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        _CHALLENGE + " ORDER BY starts_at DESC, id DESC LIMIT $1", limit
+    )
+    return rows
+
+
+async def challenges_due(conn: asyncpg.Connection, now: datetime) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        _CHALLENGE + " WHERE closed_at IS NULL AND ends_at <= $1 ORDER BY ends_at FOR UPDATE SKIP LOCKED", now
+    )
+    return rows
+
+
+async def challenge_standings(
+    conn: asyncpg.Connection,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    team_ids: list[int],
+    campaign_id: int | None,
+) -> list[asyncpg.Record]:
+    """Participants' board points in the window, best first (ties: who reached the total first)."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """
+        SELECT l.person_id, p.display_name, sum(l.points)::bigint AS points,
+               max(l.occurred_at) FILTER (WHERE l.points <> 0) AS reached_at
+        FROM points_ledger l JOIN people p ON p.id = l.person_id
+        JOIN ambassadors a ON a.person_id = l.person_id AND a.status = 'opted_in'
+        WHERE l.occurred_at >= $1 AND l.occurred_at < $2
+          AND l.kind IN ('share_published', 'click', 'engagement', 'kudos', 'streak_bonus', 'reversal', 'release')
+          AND (cardinality($3::bigint[]) = 0 OR l.team_id = ANY($3::bigint[]))
+          AND ($4::bigint IS NULL OR l.campaign_id = $4)
+        GROUP BY l.person_id, p.display_name
+        ORDER BY points DESC, reached_at ASC NULLS LAST, l.person_id
+        """,
+        starts_at,
+        ends_at,
+        team_ids,
+        campaign_id,
+    )
+    return rows
+
+
+async def record_challenge_results(
+    conn: asyncpg.Connection, challenge_id: int, results: Sequence[tuple[int, int, int, bool]]
+) -> bool:
+    """(person, points, rank, won) rows; closes the challenge. False if it was already closed."""
+    status = await conn.execute(
+        "UPDATE challenges SET closed_at = now() WHERE id = $1 AND closed_at IS NULL", challenge_id
+    )
+    if not status.endswith(" 1"):
+        return False
+    if results:
+        await conn.execute(
+            "INSERT INTO challenge_results (challenge_id, person_id, points, rank, won)"
+            " SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::int[], $5::bool[])",
+            challenge_id,
+            *[list(c) for c in zip(*results, strict=True)],
+        )
+    return True
+
+
+async def challenge_results(conn: asyncpg.Connection, challenge_id: int) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT r.person_id, p.display_name, r.points, r.rank, r.won FROM challenge_results r"
+        " JOIN people p ON p.id = r.person_id WHERE r.challenge_id = $1 ORDER BY r.rank",
+        challenge_id,
+    )
+    return rows
+
+
+# --- rewards and redemptions -------------------------------------------------------------------------
+
+_REWARD = """
+SELECT r.id AS pk, r.public_id AS id, r.name, r.description, r.image_url, r.cost, r.stock, r.per_person_limit,
+       r.active_from, r.active_until, r.archived, r.eligible_team_ids,
+       COALESCE((SELECT array_agg(t.public_id ORDER BY t.id) FROM teams t
+                 WHERE t.id = ANY(r.eligible_team_ids)), '{}') AS eligible_teams
+FROM rewards r
+"""
+
+
+def _reward(row: asyncpg.Record) -> RewardRead:
+    return msgspec.convert(row, RewardRead)
+
+
+async def insert_reward(conn: asyncpg.Connection, values: dict[str, Any]) -> RewardRead:
+    pk = await conn.fetchval(
+        "INSERT INTO rewards (name, description, image_url, cost, stock, per_person_limit, active_from,"
+        " active_until, eligible_team_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        values["name"],
+        values["description"],
+        values["image_url"],
+        values["cost"],
+        values["stock"],
+        values["per_person_limit"],
+        values["active_from"],
+        values["active_until"],
+        values["eligible_team_ids"],
+    )
+    row = await conn.fetchrow(_REWARD + " WHERE r.id = $1", pk)
+    assert row is not None
+    return _reward(row)
+
+
+_REWARD_COLUMNS = (
+    "name",
+    "description",
+    "image_url",
+    "cost",
+    "stock",
+    "per_person_limit",
+    "active_from",
+    "active_until",
+    "eligible_team_ids",
+    "archived",
+)
+
+
+async def update_reward(
+    conn: asyncpg.Connection, public_id: UUID, values: dict[str, Any]
+) -> RewardRead | None:
+    columns = [c for c in _REWARD_COLUMNS if c in values]
+    if columns:
+        assignments = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
+        await conn.execute(
+            f"UPDATE rewards SET {assignments}, updated_at = now() WHERE public_id = $1",
+            public_id,
+            *[values[c] for c in columns],
+        )
+    row = await conn.fetchrow(_REWARD + " WHERE r.public_id = $1", public_id)
+    return _reward(row) if row else None
+
+
+async def rewards_page(
+    conn: asyncpg.Connection,
+    *,
+    after_id: int | None,
+    limit: int,
+    available_for_team: int | None,
+    only_available: bool,
+    now: datetime,
+) -> list[tuple[int, RewardRead]]:
+    rows = await conn.fetch(
+        _REWARD + " WHERE ($1::bigint IS NULL OR r.id > $1)"
+        " AND (NOT $3 OR (NOT r.archived AND (r.active_from IS NULL OR r.active_from <= $4)"
+        "   AND (r.active_until IS NULL OR r.active_until > $4)"
+        "   AND (cardinality(r.eligible_team_ids) = 0 OR $5::bigint = ANY(r.eligible_team_ids))))"
+        " ORDER BY r.id LIMIT $2",
+        after_id,
+        limit,
+        only_available,
+        now,
+        available_for_team,
+    )
+    return [(r["pk"], _reward(r)) for r in rows]
+
+
+async def lock_reward(conn: asyncpg.Connection, public_id: UUID) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT id, name, cost, stock, per_person_limit, active_from, active_until, eligible_team_ids, archived"
+        " FROM rewards WHERE public_id = $1 FOR UPDATE",
+        public_id,
+    )
+    return row
+
+
+async def lock_account(conn: asyncpg.Connection, person_id: int) -> int:
+    """The person's balance, with their account row locked until the transaction ends."""
+    await conn.execute(
+        "INSERT INTO points_accounts (person_id) VALUES ($1) ON CONFLICT DO NOTHING", person_id
+    )
+    balance: int = await conn.fetchval(
+        "SELECT balance FROM points_accounts WHERE person_id = $1 FOR UPDATE", person_id
+    )
+    return balance
+
+
+async def active_redemptions_count(conn: asyncpg.Connection, person_id: int, reward_id: int) -> int:
+    value: int = await conn.fetchval(
+        "SELECT count(*) FROM redemptions WHERE person_id = $1 AND reward_id = $2 AND status <> 'rejected'",
+        person_id,
+        reward_id,
+    )
+    return value
+
+
+async def take_stock(conn: asyncpg.Connection, reward_id: int, delta: int) -> None:
+    await conn.execute(
+        "UPDATE rewards SET stock = stock + $2, updated_at = now() WHERE id = $1 AND stock IS NOT NULL",
+        reward_id,
+        delta,
+    )
+
+
+async def insert_redemption(
+    conn: asyncpg.Connection, reward_id: int, person_id: int, cost: int
+) -> tuple[int, UUID]:
+    row = await conn.fetchrow(
+        "INSERT INTO redemptions (reward_id, person_id, cost) VALUES ($1, $2, $3) RETURNING id, public_id",
+        reward_id,
+        person_id,
+        cost,
+    )
+    assert row is not None
+    return row["id"], row["public_id"]
+
+
+async def add_balance(conn: asyncpg.Connection, person_id: int, delta: int) -> None:
+    await conn.execute(
+        "UPDATE points_accounts SET balance = balance + $2, updated_at = now() WHERE person_id = $1",
+        person_id,
+        delta,
+    )
+
+
+_REDEMPTION = """
+SELECT x.id AS pk, x.public_id AS id, r.public_id AS reward_id, r.name AS reward, p.display_name AS person,
+       x.cost, x.status, x.note, x.requested_at, x.approved_at, x.fulfilled_at, x.rejected_at
+FROM redemptions x JOIN rewards r ON r.id = x.reward_id JOIN people p ON p.id = x.person_id
+"""
+
+
+async def redemption_read(conn: asyncpg.Connection, redemption_id: int) -> RedemptionRead:
+    row = await conn.fetchrow(_REDEMPTION + " WHERE x.id = $1", redemption_id)
+    return msgspec.convert(row, RedemptionRead)
+
+
+async def lock_redemption(conn: asyncpg.Connection, public_id: UUID) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT x.id, x.person_id, x.reward_id, x.cost, x.status, r.name AS reward FROM redemptions x"
+        " JOIN rewards r ON r.id = x.reward_id WHERE x.public_id = $1 FOR UPDATE OF x",
+        public_id,
+    )
+    return row
+
+
+async def set_redemption_status(
+    conn: asyncpg.Connection, redemption_id: int, status: str, actor_id: int, note: str | None
+) -> None:
+    column = {"approved": "approved_at", "fulfilled": "fulfilled_at", "rejected": "rejected_at"}[status]
+    await conn.execute(
+        f"UPDATE redemptions SET status = $2, {column} = now(), decided_by = $3,"
+        " note = COALESCE($4, note) WHERE id = $1",
+        redemption_id,
+        status,
+        actor_id,
+        note,
+    )
+
+
+async def redemptions_page(
+    conn: asyncpg.Connection,
+    *,
+    person_id: int | None,
+    status: str | None,
+    after_id: int | None,
+    limit: int,
+) -> list[tuple[int, RedemptionRead]]:
+    rows = await conn.fetch(
+        _REDEMPTION
+        + " WHERE ($1::bigint IS NULL OR x.person_id = $1) AND ($2::text IS NULL OR x.status = $2)"
+        " AND ($3::bigint IS NULL OR x.id > $3) ORDER BY x.id LIMIT $4",
+        person_id,
+        status,
+        after_id,
+        limit,
+    )
+    return [(r["pk"], msgspec.convert(r, RedemptionRead)) for r in rows]
+
+
+async def fulfilments(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT x.public_id, p.email, p.display_name, t.name AS team, r.name AS reward, x.cost, x.note,"
+        " x.requested_at, x.approved_at, x.fulfilled_at FROM redemptions x"
+        " JOIN rewards r ON r.id = x.reward_id JOIN people p ON p.id = x.person_id"
+        " LEFT JOIN teams t ON t.id = p.team_id WHERE x.status = 'fulfilled' ORDER BY x.fulfilled_at, x.id"
+    )
+    return rows

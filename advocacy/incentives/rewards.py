@@ -1,0 +1,214 @@
+"""Rewards: the catalogue HR manages, and redemptions that reserve points atomically.
+
+A redemption locks the person's account row, then the reward row (always in that order), checks the
+window, eligibility, per-person limit, stock and balance, and writes a negative ledger row in the same
+transaction: concurrent requests queue on the locks, so no balance and no stock ever goes below zero.
+A rejection writes a refund row and puts the item back in stock.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from msgspec import UNSET
+
+from advocacy.db.pool import Database
+from advocacy.incentives import queries
+from advocacy.incentives.schemas import (
+    FulfilBody,
+    LedgerEntry,
+    RedemptionRead,
+    RejectBody,
+    RewardCreate,
+    RewardRead,
+    RewardUpdate,
+)
+from content_library.errors import Conflict, Forbidden, Invalid, NotFound
+
+
+def _check_window(active_from: datetime | None, active_until: datetime | None) -> None:
+    if active_from is not None and active_until is not None and active_until <= active_from:
+        raise Invalid("active_until must come after active_from")
+
+
+async def create_reward(db: Database, body: RewardCreate) -> RewardRead:
+    _check_window(body.active_from, body.active_until)
+    async with db.transaction() as conn:
+        team_ids = await queries.team_ids_by_public_ids(conn, body.eligible_teams)
+        if len(team_ids) != len(set(body.eligible_teams)):
+            raise Invalid("One of the eligible teams does not exist")
+        values: dict[str, Any] = msgspec.structs.asdict(body)
+        values["eligible_team_ids"] = team_ids
+        return await queries.insert_reward(conn, values)
+
+
+async def update_reward(db: Database, reward_id: UUID, body: RewardUpdate) -> RewardRead:
+    values = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not UNSET}
+    async with db.transaction() as conn:
+        if "eligible_teams" in values:
+            teams = values.pop("eligible_teams")
+            values["eligible_team_ids"] = await queries.team_ids_by_public_ids(conn, teams)
+            if len(values["eligible_team_ids"]) != len(set(teams)):
+                raise Invalid("One of the eligible teams does not exist")
+        reward = await queries.update_reward(conn, reward_id, values)
+        if reward is None:
+            raise NotFound("No such reward")
+        _check_window(reward.active_from, reward.active_until)
+    return reward
+
+
+async def catalogue(
+    db: Database, person_id: int, *, everything: bool, after_id: int | None, limit: int
+) -> list[tuple[int, RewardRead]]:
+    async with db.connection() as conn:
+        team_id = await queries.team_id_of(conn, person_id)
+        return await queries.rewards_page(
+            conn,
+            after_id=after_id,
+            limit=limit,
+            available_for_team=team_id,
+            only_available=not everything,
+            now=datetime.now(UTC),
+        )
+
+
+async def redeem(db: Database, reward_id: UUID, person_id: int) -> RedemptionRead:
+    now = datetime.now(UTC)
+    async with db.transaction() as conn:
+        balance = await queries.lock_account(conn, person_id)
+        reward = await queries.lock_reward(conn, reward_id)
+        if reward is None or reward["archived"]:
+            raise NotFound("No such reward")
+        if (reward["active_from"] and reward["active_from"] > now) or (
+            reward["active_until"] and reward["active_until"] <= now
+        ):
+            raise Conflict("This reward cannot be redeemed now", extra={"reason": "outside-window"})
+        if reward["eligible_team_ids"]:
+            team_id = await queries.team_id_of(conn, person_id)
+            if team_id not in reward["eligible_team_ids"]:
+                raise Forbidden("This reward is not offered to your team", extra={"reason": "not-eligible"})
+        if reward["per_person_limit"] is not None:
+            taken = await queries.active_redemptions_count(conn, person_id, reward["id"])
+            if taken >= reward["per_person_limit"]:
+                raise Conflict(
+                    f"You already redeemed this reward {taken} time(s), the most allowed",
+                    extra={"reason": "limit-reached"},
+                )
+        if reward["stock"] is not None and reward["stock"] <= 0:
+            raise Conflict("This reward is out of stock", extra={"reason": "out-of-stock"})
+        cost = int(reward["cost"])
+        if balance < cost:
+            raise Conflict(
+                f"This reward costs {cost} points and your balance is {balance}",
+                extra={"reason": "insufficient-points", "balance": balance, "cost": cost},
+            )
+        redemption_id, _ = await queries.insert_redemption(conn, reward["id"], person_id, cost)
+        await _ledger_row(conn, person_id, "redemption", -cost, redemption_id, reward["name"], now)
+        await queries.take_stock(conn, reward["id"], -1)
+        return await queries.redemption_read(conn, redemption_id)
+
+
+async def _ledger_row(
+    conn: Any, person_id: int, kind: str, points: int, redemption_id: int, note: str, at: datetime
+) -> list[LedgerEntry]:
+    entries = await queries.insert_entries(
+        conn,
+        [
+            (
+                person_id,
+                None,
+                kind,
+                points,
+                0,
+                1,
+                None,
+                None,
+                "redemption",
+                redemption_id,
+                None,
+                kind,
+                note,
+                f"{kind}:{redemption_id}",
+                at,
+            )
+        ],
+    )
+    if entries:
+        await queries.add_balance(conn, person_id, points)
+    return entries
+
+
+async def decide(
+    db: Database,
+    redemption_id: UUID,
+    action: str,
+    actor_id: int,
+    *,
+    fulfil: FulfilBody | None = None,
+    reject: RejectBody | None = None,
+) -> RedemptionRead:
+    """approve (requested -> approved), fulfil (approved -> fulfilled, with a note), reject (requested or
+    approved -> rejected: the points come back and the item returns to stock)."""
+    allowed = {"approve": ("requested",), "fulfil": ("approved",), "reject": ("requested", "approved")}[
+        action
+    ]
+    async with db.transaction() as conn:
+        row = await queries.lock_redemption(conn, redemption_id)
+        if row is None:
+            raise NotFound("No such redemption")
+        if row["status"] not in allowed:
+            raise Conflict(
+                f"A {row['status']} redemption cannot be {action}d", extra={"status": row["status"]}
+            )
+        if action == "approve":
+            await queries.set_redemption_status(conn, row["id"], "approved", actor_id, None)
+        elif action == "fulfil":
+            await queries.set_redemption_status(
+                conn, row["id"], "fulfilled", actor_id, fulfil.note if fulfil else None
+            )
+        else:
+            reason = reject.reason if reject else ""
+            await queries.lock_account(conn, row["person_id"])
+            await _ledger_row(
+                conn, row["person_id"], "refund", int(row["cost"]), row["id"], reason, datetime.now(UTC)
+            )
+            await queries.take_stock(conn, row["reward_id"], 1)
+            await queries.set_redemption_status(conn, row["id"], "rejected", actor_id, reason)
+        return await queries.redemption_read(conn, row["id"])
+
+
+async def redemptions(
+    db: Database, *, person_id: int | None, status: str | None, after_id: int | None, limit: int
+) -> list[tuple[int, RedemptionRead]]:
+    async with db.connection() as conn:
+        return await queries.redemptions_page(
+            conn, person_id=person_id, status=status, after_id=after_id, limit=limit
+        )
+
+
+FULFILMENT_COLUMNS = [
+    "redemption", "email", "display_name", "team", "reward", "cost", "note",
+    "requested_at", "approved_at", "fulfilled_at",
+]  # fmt: skip
+
+
+async def fulfilments_csv(db: Database) -> str:
+    async with db.connection() as conn:
+        rows = await queries.fulfilments(conn)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(FULFILMENT_COLUMNS)
+    for r in rows:
+        values = [str(r["public_id"]), r["email"], r["display_name"], r["team"] or "", r["reward"], r["cost"],
+                  r["note"] or "", r["requested_at"].isoformat(), r["approved_at"].isoformat() if r["approved_at"] else "",
+                  r["fulfilled_at"].isoformat() if r["fulfilled_at"] else ""]  # fmt: skip
+        # a cell starting with = + - @ would be a formula in a spreadsheet: neutralise it
+        writer.writerow(
+            [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in values]
+        )
+    return out.getvalue()

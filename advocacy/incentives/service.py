@@ -1,0 +1,526 @@
+"""Incentives decisions: awarding through the ledger and onto the boards, rules versions, kudos, the points
+page and history, boards with visibility, badges and cards, anti-gaming flags, recognition periods."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+from redis.asyncio import Redis
+
+from advocacy.ambassadors.service import require_ambassador
+from advocacy.db.pool import Database
+from advocacy.incentives import badges, boards, cards, queries
+from advocacy.incentives.ledger import award_batch, rules_in_force
+from advocacy.incentives.rules import (
+    FLAG_REASONS,
+    AntiGaming,
+    board_key,
+    current_period_key,
+    encode_score,
+    gaming_signals,
+    reason_text,
+    seconds_since_epoch,
+)
+from advocacy.incentives.schemas import (
+    BadgeRead,
+    Board,
+    BoardEntry,
+    ClickSample,
+    FlagRead,
+    HistoryEntry,
+    KudosCreate,
+    LedgerEntry,
+    MyRank,
+    NetworkExplanation,
+    Period,
+    PointEvent,
+    PointsSummary,
+    RecognitionRead,
+    RecognitionWinner,
+    RulesUpdate,
+    RulesVersion,
+    Scope,
+)
+from content_library.errors import Invalid, NotFound
+
+AWARD_JOB = "incentives.award"
+REVERSE_SHARE_JOB = "incentives.reverse_share"
+RELEASE_SHARE_JOB = "incentives.release_share"
+REBUILD_JOB = "incentives.rebuild_boards"
+
+KNOWN_NETWORKS = ("linkedin", "x", "facebook", "mastodon", "bluesky")
+
+
+# --- the award path ----------------------------------------------------------------------------------
+
+
+async def award_and_rank(
+    conn: asyncpg.Connection, redis: Redis, namespace: str, events: list[PointEvent]
+) -> list[LedgerEntry]:
+    """Ledger rows, badges, then boards. Run inside the caller's transaction (an outbox job's): the board
+    fold is keyed by the rows' idempotency keys, so a retry after a failed commit does not add twice."""
+    result = await award_batch(conn, events)
+    if result.entries:
+        await badges.check_after_award(conn, result.entries)
+        await boards.fold(redis, namespace, result.entries, result.ranked)
+    return result.entries
+
+
+def events_from_args(args: dict[str, Any]) -> list[PointEvent]:
+    """Outbox args {"events": [...]} (JSON: datetimes as ISO strings) into PointEvents."""
+    try:
+        return msgspec.convert(args.get("events", []), list[PointEvent], strict=False)
+    except msgspec.ValidationError as exc:
+        raise Invalid(f"Bad point events in job arguments: {exc}") from None
+
+
+def events_to_args(events: list[PointEvent]) -> dict[str, Any]:
+    return {"events": msgspec.to_builtins(events)}
+
+
+async def reverse_share(
+    conn: asyncpg.Connection, redis: Redis, namespace: str, share_id: int, reason: str | None
+) -> list[LedgerEntry]:
+    """Take back what a share earned (withdrawn, or compliance says it should not have gone out)."""
+    people = await conn.fetch(
+        "SELECT DISTINCT person_id FROM points_ledger WHERE source_type = 'share' AND source_id = $1",
+        share_id,
+    )
+    now = datetime.now(UTC)
+    events = [
+        PointEvent(
+            kind="reversal",
+            person_id=r["person_id"],
+            source_type="share",
+            source_id=share_id,
+            occurred_at=now,
+            idempotency_key=f"reversal:share:{share_id}:{r['person_id']}",
+            reason=reason,
+        )
+        for r in people
+    ]
+    return await award_and_rank(conn, redis, namespace, events)
+
+
+async def release_share(
+    conn: asyncpg.Connection, redis: Redis, namespace: str, share_id: int
+) -> list[LedgerEntry]:
+    """Pay the click points held while a share was flagged, once HR cleared it."""
+    held = await queries.held_entries_of_share(conn, share_id)
+    if not held:
+        return []
+    first = held[0]
+    event = PointEvent(
+        kind="release",
+        person_id=first.person_id,
+        network=first.network,
+        campaign_id=first.campaign_id,
+        source_type="share",
+        source_id=share_id,
+        occurred_at=datetime.now(UTC),
+        idempotency_key=f"release:share:{share_id}",
+    )
+    return await award_and_rank(conn, redis, namespace, [event])
+
+
+# --- rules, kudos, points page -----------------------------------------------------------------------
+
+
+async def rules(db: Database) -> RulesVersion:
+    async with db.connection() as conn:
+        version, current = await rules_in_force(conn)
+        stored = await queries.current_rules(conn)
+    return stored or RulesVersion(version=version, rules=current, note="default rules", created_at=None)
+
+
+async def rules_history(db: Database) -> list[RulesVersion]:
+    async with db.connection() as conn:
+        return await queries.rules_versions(conn)
+
+
+async def set_rules(db: Database, body: RulesUpdate, actor_id: int) -> RulesVersion:
+    async with db.transaction() as conn:
+        version = await queries.insert_rules(conn, body.rules, body.note, actor_id)
+        await conn.execute(
+            "INSERT INTO audit_log (actor_id, action, subject_type, subject_id, detail)"
+            " VALUES ($1, 'points_rules.changed', 'points_rules', $2, $3)",
+            actor_id,
+            str(version.version),
+            {"note": body.note},
+        )
+    return version
+
+
+async def kudos(db: Database, redis: Redis, namespace: str, body: KudosCreate, actor_id: int) -> LedgerEntry:
+    async with db.transaction() as conn:
+        person_id = await queries.person_id_by_public_id(conn, body.person_id)
+        if person_id is None:
+            raise NotFound("No such person")
+        await require_ambassador(conn, person_id)
+        event = PointEvent(
+            kind="kudos",
+            person_id=person_id,
+            source_type="kudos",
+            source_id=actor_id,
+            occurred_at=datetime.now(UTC),
+            idempotency_key=f"kudos:{secrets.token_urlsafe(12)}",
+            reason=body.reason,
+            points=body.points,
+        )
+        entries = await award_and_rank(conn, redis, namespace, [event])
+    return entries[0]
+
+
+async def summary(db: Database, person_id: int, language: str) -> PointsSummary:
+    async with db.connection() as conn:
+        version, current = await rules_in_force(conn)
+        account = (await queries.accounts_of(conn, [person_id])).get(person_id)
+    networks = sorted({*KNOWN_NETWORKS, *current.networks})
+    explained = []
+    for network in networks:
+        rule = current.for_network(network)
+        why = None
+        if not rule.rewarded and rule.why_not is not None:
+            why = rule.why_not.fr if language == "fr" else rule.why_not.en
+        explained.append(
+            NetworkExplanation(
+                network=network,
+                share=rule.share if rule.rewarded else 0,
+                click=rule.click if rule.rewarded else 0,
+                engagement=rule.engagement if rule.rewarded else 0,
+                rewarded=rule.rewarded,
+                why_not=why,
+            )
+        )
+    return PointsSummary(
+        balance=int(account["balance"]) if account else 0,
+        earned=int(account["earned"]) if account else 0,
+        shares=int(account["shares"]) if account else 0,
+        unique_clicks=int(account["unique_clicks"]) if account else 0,
+        rules_version=version,
+        daily_cap=current.daily_cap,
+        networks=explained,
+    )
+
+
+def history_entry(entry: LedgerEntry, language: str) -> HistoryEntry:
+    values: dict[str, object] = {}
+    if entry.kind == "streak_bonus":
+        values["weeks"] = entry.note or ""
+    return HistoryEntry(
+        kind=entry.kind,
+        points=entry.points,
+        held_points=entry.held_points,
+        network=entry.network,
+        reason_code=entry.reason_code,
+        reason=reason_text(entry.reason_code, entry.note, language, **values),
+        note=entry.note if entry.kind != "streak_bonus" else None,
+        occurred_at=entry.occurred_at,
+    )
+
+
+async def history(
+    db: Database, person_id: int, language: str, *, before_id: int | None, limit: int
+) -> list[tuple[int, HistoryEntry]]:
+    async with db.connection() as conn:
+        rows = await queries.history_page(conn, person_id, before_id=before_id, limit=limit)
+    return [(e.id, history_entry(e, language)) for e in rows]
+
+
+# --- boards ------------------------------------------------------------------------------------------
+
+
+async def _board_key(
+    conn: asyncpg.Connection,
+    namespace: str,
+    person_id: int,
+    period: Period,
+    scope: Scope,
+    key: str | None,
+    team: UUID | None,
+    campaign: int | None,
+) -> tuple[str, str, int | None]:
+    """(redis key, period key, viewer team) for a board request."""
+    viewer_team = await queries.team_id_of(conn, person_id)
+    period_key = (
+        current_period_key(period, datetime.now(UTC)) if key is None else _checked_period(period, key)
+    )
+    if scope == "org":
+        scope_key = "org"
+    elif scope == "team":
+        team_id = viewer_team if team is None else await queries.team_id_by_public_id(conn, team)
+        if team_id is None:
+            raise NotFound("No such team (or you are in no team): name one with ?team=")
+        scope_key = f"team:{team_id}"
+    else:
+        if campaign is None:
+            raise Invalid("A campaign board needs ?campaign=<id>")
+        scope_key = f"campaign:{campaign}"
+    return board_key(namespace, period_key, scope_key), period_key, viewer_team
+
+
+_PERIOD_SHAPES = {
+    "week": (re.compile(r"^\d{4}-W\d{2}$"), "2026-W47"),
+    "month": (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "2026-11"),
+    "quarter": (re.compile(r"^\d{4}-Q[1-4]$"), "2026-Q4"),
+}
+
+
+def _checked_period(period: Period, key: str) -> str:
+    if period == "all":
+        return "all"
+    pattern, example = _PERIOD_SHAPES[period]
+    if not pattern.match(key):
+        raise Invalid(f"A {period} is written like {example}")
+    return f"{period}:{key}"
+
+
+async def board_top(
+    db: Database,
+    redis: Redis,
+    namespace: str,
+    person_id: int,
+    *,
+    period: Period,
+    scope: Scope,
+    key: str | None,
+    team: UUID | None,
+    campaign: int | None,
+    limit: int,
+) -> Board:
+    async with db.connection() as conn:
+        redis_key, period_key, viewer_team = await _board_key(
+            conn, namespace, person_id, period, scope, key, team, campaign
+        )
+        window, mine = await boards.top_and_me(redis, redis_key, limit, person_id)
+        profiles = await queries.board_profiles(conn, [p for _, p, _ in window] + [person_id])
+    entries = boards.visible_entries(window, profiles, person_id, viewer_team, limit)
+    me = None
+    if mine is not None:
+        own = profiles.get(person_id)
+        me = BoardEntry(rank=mine[0], name=own.display_name if own else "", points=mine[1], is_me=True)
+    return Board(period=period, key=period_key, scope=scope, entries=entries, me=me)
+
+
+async def my_rank(
+    db: Database,
+    redis: Redis,
+    namespace: str,
+    person_id: int,
+    *,
+    period: Period,
+    scope: Scope,
+    key: str | None,
+    team: UUID | None,
+    campaign: int | None,
+    around: int,
+) -> MyRank:
+    async with db.connection() as conn:
+        redis_key, period_key, viewer_team = await _board_key(
+            conn, namespace, person_id, period, scope, key, team, campaign
+        )
+        mine = await boards.my_position(redis, redis_key, person_id)
+        if mine is None:
+            return MyRank(period=period, key=period_key, scope=scope, me=None, neighbours=[])
+        rank = mine[0]
+        spread = around * 4 + 4
+        window = await boards.read_window(redis, redis_key, max(0, rank - 1 - spread), rank - 1 + spread)
+        profiles = await queries.board_profiles(conn, [p for _, p, _ in window])
+    shown = boards.visible_entries(window, profiles, person_id, viewer_team, len(window))
+    index = next(i for i, e in enumerate(shown) if e.is_me)
+    me = shown[index]
+    neighbours = shown[max(0, index - around) : index] + shown[index + 1 : index + 1 + around]
+    return MyRank(period=period, key=period_key, scope=scope, me=me, neighbours=neighbours)
+
+
+async def rebuild_boards(db: Database, redis: Redis, namespace: str) -> int:
+    async with db.connection() as conn:
+        return await boards.rebuild(conn, redis, namespace)
+
+
+# --- badges and cards --------------------------------------------------------------------------------
+
+
+async def my_badges(db: Database, person_id: int, language: str) -> list[BadgeRead]:
+    async with db.connection() as conn:
+        rows = await queries.badges_of(conn, person_id)
+    return [msgspec.structs.replace(b, name=badges.badge_name(code, language)) for b, code in rows]
+
+
+async def badge_card(db: Database, person_id: int, award_id: UUID, language: str) -> bytes:
+    async with db.connection() as conn:
+        row = await queries.badge_award(conn, person_id, award_id)
+        org = await queries.organisation_settings(conn)
+        org_name = await conn.fetchval("SELECT name FROM organisation WHERE id = 1")
+    if row is None:
+        raise NotFound("No such badge of yours")
+    colours = cards.colours_from_settings(org)
+    period = row["period"] or row["awarded_at"].strftime("%Y-%m-%d")
+    return await asyncio.to_thread(
+        cards.render_card,
+        display_name=row["display_name"],
+        badge=badges.badge_name(row["badge"], language),
+        period=period,
+        organisation=org_name or "",
+        colours=colours,
+        language=language,
+    )
+
+
+# --- anti-gaming -------------------------------------------------------------------------------------
+
+
+def anti_gaming_settings(org: dict[str, Any]) -> AntiGaming:
+    raw = (org.get("incentives") or {}).get("anti_gaming") or {}
+    try:
+        return msgspec.convert(raw, AntiGaming)
+    except msgspec.ValidationError:
+        return AntiGaming()
+
+
+async def check_share_clicks(
+    conn: asyncpg.Connection, share_id: int, person_id: int, samples: list[ClickSample]
+) -> list[str]:
+    """Flag the share (and so hold its click points) when its clicks look gamed; returns the reasons."""
+    thresholds = anti_gaming_settings(await queries.organisation_settings(conn))
+    reasons, stats = gaming_signals(samples, thresholds)
+    if reasons:
+        await queries.insert_flag(conn, share_id, person_id, reasons, stats)
+    return reasons
+
+
+async def flags(
+    db: Database, *, status: str | None, after_id: int | None, limit: int
+) -> list[tuple[int, FlagRead]]:
+    async with db.connection() as conn:
+        return await queries.flags_page(conn, status=status, after_id=after_id, limit=limit)
+
+
+def flag_reason_text(code: str, language: str) -> str:
+    message = FLAG_REASONS.get(code)
+    return code if message is None else (message.fr if language == "fr" else message.en)
+
+
+async def decide_flag(
+    db: Database, flag_id: UUID, *, clear: bool, actor_id: int, note: str | None
+) -> FlagRead:
+    from advocacy.outbox.service import enqueue
+
+    async with db.transaction() as conn:
+        decided = await queries.decide_flag(
+            conn, flag_id, "cleared" if clear else "confirmed", actor_id, note
+        )
+        if decided is None:
+            if await queries.flag_by_public_id(conn, flag_id) is None:
+                raise NotFound("No such flag")
+            raise Invalid("This flag was already decided")
+        if clear:
+            await enqueue(
+                conn,
+                RELEASE_SHARE_JOB,
+                {"share_id": decided["share_id"]},
+                dedupe_key=f"release:share:{decided['share_id']}",
+            )
+        flag = await queries.flag_by_public_id(conn, flag_id)
+    assert flag is not None
+    return flag
+
+
+# --- recognition periods -----------------------------------------------------------------------------
+
+
+def month_bounds(period: str) -> tuple[datetime, datetime]:
+    try:
+        year, month = (int(p) for p in period.split("-"))
+        start = datetime(year, month, 1, tzinfo=UTC)
+    except ValueError:
+        raise Invalid("A recognition period is a month written like 2026-11") from None
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
+    return start, end
+
+
+def recognition_winner_count(org: dict[str, Any]) -> int:
+    value = (org.get("incentives") or {}).get("recognition_winners", 3)
+    return value if isinstance(value, int) and 1 <= value <= 100 else 3
+
+
+async def close_period(db: Database, period: str, actor_id: int | None) -> RecognitionRead:
+    """Winners from the month's organisation board (same order as the board), their badges and
+    notifications; closing a period twice returns the first result and changes nothing."""
+    start, end = month_bounds(period)
+    if start > datetime.now(UTC):
+        raise Invalid("This month has not started yet")
+    async with db.transaction() as conn:
+        existing = await queries.recognition_period(conn, period)
+        if existing is not None:
+            return _recognition(existing, newly_closed=False)
+        org = await queries.organisation_settings(conn)
+        totals = await queries.month_totals(conn, start, end)
+        ranked = sorted(
+            totals,
+            key=lambda r: (
+                -encode_score(
+                    int(r["points"]), seconds_since_epoch(r["reached_at"]) if r["reached_at"] else -1
+                ),
+                str(r["person_id"]),
+            ),
+        )
+        winners_count = recognition_winner_count(org)
+        winners = [
+            {
+                "person_id": r["person_id"],
+                "display_name": r["display_name"],
+                "rank": i + 1,
+                "points": int(r["points"]),
+            }
+            for i, r in enumerate(ranked[:winners_count])
+            if int(r["points"]) > 0
+        ]
+        stored = await queries.insert_recognition_period(conn, period, winners, actor_id)
+        if stored is None:  # closed by someone else a moment ago
+            stored = await queries.recognition_period(conn, period)
+            assert stored is not None
+            return _recognition(stored, newly_closed=False)
+        at = datetime.now(UTC)
+        grants = [(w["person_id"], "ambassador_of_the_month", period, at) for w in winners]
+        grants += [(r["person_id"], "top10_month", period, at) for r in ranked[:10] if int(r["points"]) > 0]
+        await badges.grant(conn, grants)
+    return _recognition(stored, newly_closed=True)
+
+
+def _recognition(row: asyncpg.Record, *, newly_closed: bool) -> RecognitionRead:
+    return RecognitionRead(
+        period=row["period"],
+        winners=msgspec.convert(row["winners"], list[RecognitionWinner]),
+        closed_at=row["closed_at"],
+        newly_closed=newly_closed,
+    )
+
+
+async def recognition_periods(db: Database) -> list[RecognitionRead]:
+    async with db.connection() as conn:
+        rows = await queries.recognition_periods(conn)
+    return [_recognition(r, newly_closed=False) for r in rows]
+
+
+async def notifications(db: Database, person_id: int, language: str, limit: int) -> list[Any]:
+    from advocacy.incentives.schemas import NotificationRead
+
+    async with db.connection() as conn:
+        rows = await queries.notifications_of(conn, person_id, limit)
+    return [
+        NotificationRead(
+            id=r["id"],
+            kind=r["kind"],
+            subject=r["subject_fr"] if language == "fr" else r["subject_en"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
