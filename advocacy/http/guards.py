@@ -23,7 +23,8 @@ class Role(StrEnum):
 class Allow:
     """A guard naming who may call: `PUBLIC`, `ANY_PERSON` (signed in, any role) or a set of roles.
 
-    Admin passes every role check: an organisation's administrators can always act.
+    Admin passes every role check: an organisation's administrators can always act. When several layers
+    (router, controller, route) declare one, the closest to the route replaces the others.
     """
 
     def __init__(self, *roles: Role, public: bool = False, any_person: bool = False) -> None:
@@ -31,8 +32,12 @@ class Allow:
         self.public = public
         self.any_person = any_person
 
-    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        if self.public:
+    async def __call__(
+        self, connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+    ) -> None:
+        # Litestar runs the guards of every layer; the Allow closest to the handler is the one that decides
+        # (a route may widen or narrow its controller's), exactly as declared_access() reports it.
+        if self.public or declared_access(handler) is not self:
             return
         user = connection.scope.get("user")
         if user is None:

@@ -52,7 +52,10 @@ async def test_opting_in_to_another_charter_version_is_a_conflict_naming_the_ver
 
 async def test_opting_in_with_no_charter_in_force_is_a_conflict(client: Any, factory: Factory) -> None:
     someone = await factory.person()
-    assert problem(await client.post(AMBASSADOR, json={"charter_version": 1}, headers=someone.headers))["status"] == 409
+    assert (
+        problem(await client.post(AMBASSADOR, json={"charter_version": 1}, headers=someone.headers))["status"]
+        == 409
+    )
 
 
 async def test_opting_in_records_the_charter_version_the_time_and_a_consent_event(
@@ -74,8 +77,13 @@ async def test_consent_events_cannot_be_edited(factory: Factory, db: Database) -
     someone = await factory.person(ambassador=True)
     async with db.connection() as conn:
         with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
-            await conn.execute("UPDATE consent_events SET kind = 'opted_out' WHERE person_id = $1", someone.person_id)
-        assert await conn.fetchval("SELECT kind FROM consent_events WHERE person_id = $1", someone.person_id) == "opted_in"
+            await conn.execute(
+                "UPDATE consent_events SET kind = 'opted_out' WHERE person_id = $1", someone.person_id
+            )
+        assert (
+            await conn.fetchval("SELECT kind FROM consent_events WHERE person_id = $1", someone.person_id)
+            == "opted_in"
+        )
 
 
 async def test_consent_events_of_an_erased_person_go_with_them(factory: Factory, db: Database) -> None:
@@ -83,7 +91,10 @@ async def test_consent_events_of_an_erased_person_go_with_them(factory: Factory,
     someone = await factory.person(ambassador=True)
     async with db.connection() as conn:
         await conn.execute("DELETE FROM people WHERE id = $1", someone.person_id)
-        assert await conn.fetchval("SELECT count(*) FROM consent_events WHERE person_id = $1", someone.person_id) == 0
+        assert (
+            await conn.fetchval("SELECT count(*) FROM consent_events WHERE person_id = $1", someone.person_id)
+            == 0
+        )
 
 
 async def test_the_audit_log_refuses_update_and_delete(factory: Factory, db: Database) -> None:
@@ -115,7 +126,9 @@ async def test_opting_out_takes_effect_at_once_and_queues_the_follow_up_work(
     ]
 
 
-async def test_opting_out_twice_records_and_queues_it_once(client: Any, factory: Factory, db: Database) -> None:
+async def test_opting_out_twice_records_and_queues_it_once(
+    client: Any, factory: Factory, db: Database
+) -> None:
     someone = await factory.person(ambassador=True)
     await client.post(f"{AMBASSADOR}/opt-out", headers=someone.headers)
     await client.post(f"{AMBASSADOR}/opt-out", headers=someone.headers)
@@ -129,7 +142,9 @@ async def test_an_ambassador_chooses_how_they_appear_on_leaderboards(
     client: Any, factory: Factory, visibility: str
 ) -> None:
     someone = await factory.person(ambassador=True)
-    response = await client.patch(f"{AMBASSADOR}/visibility", json={"visibility": visibility}, headers=someone.headers)
+    response = await client.patch(
+        f"{AMBASSADOR}/visibility", json={"visibility": visibility}, headers=someone.headers
+    )
     assert response.status_code == 200, response.text
     assert (await status(client, someone.headers))["visibility"] == visibility
     last = (await history(client, someone.headers))[-1]
@@ -138,7 +153,9 @@ async def test_an_ambassador_chooses_how_they_appear_on_leaderboards(
 
 async def test_an_unknown_visibility_is_refused_with_a_field_error(client: Any, factory: Factory) -> None:
     someone = await factory.person(ambassador=True)
-    response = await client.patch(f"{AMBASSADOR}/visibility", json={"visibility": "famous"}, headers=someone.headers)
+    response = await client.patch(
+        f"{AMBASSADOR}/visibility", json={"visibility": "famous"}, headers=someone.headers
+    )
     body = problem(response)
     assert body["status"] == 422
     assert [e["field"] for e in body["errors"]] == ["visibility"]
@@ -185,11 +202,17 @@ async def test_opting_in_again_after_opting_out_is_a_fresh_opt_in(client: Any, f
     await client.post(f"{AMBASSADOR}/opt-out", headers=someone.headers)
     again = await client.post(AMBASSADOR, json={"charter_version": 1}, headers=someone.headers)
     assert again.json()["is_ambassador"] is True
-    assert [e["kind"] for e in await history(client, someone.headers)] == ["opted_in", "opted_out", "opted_in"]
+    assert [e["kind"] for e in await history(client, someone.headers)] == [
+        "opted_in",
+        "opted_out",
+        "opted_in",
+    ]
 
 
 async def test_visibility_belongs_to_ambassadors(client: Any, factory: Factory) -> None:
     await factory.charter()
     someone = await factory.person()
-    response = await client.patch(f"{AMBASSADOR}/visibility", json={"visibility": "hidden"}, headers=someone.headers)
+    response = await client.patch(
+        f"{AMBASSADOR}/visibility", json={"visibility": "hidden"}, headers=someone.headers
+    )
     assert problem(response)["status"] == 409

@@ -14,7 +14,9 @@ async def login(client: AsyncTestClient[Any], email: str, password: str = "corre
     return await client.post("/api/v1/auth/login", json={"email": email, "password": password})
 
 
-async def test_password_login_sets_an_http_only_same_site_session_cookie(client: Any, factory: Factory) -> None:
+async def test_password_login_sets_an_http_only_same_site_session_cookie(
+    client: Any, factory: Factory
+) -> None:
     someone = await factory.person(email="ana@example.com")
     response = await login(client, "ANA@example.com")
     assert response.status_code == 200, response.text
@@ -25,7 +27,9 @@ async def test_password_login_sets_an_http_only_same_site_session_cookie(client:
     assert me.json()["person"]["email"] == someone.person.email
 
 
-async def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client: Any, factory: Factory) -> None:
+async def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
+    client: Any, factory: Factory
+) -> None:
     await factory.person(email="ana@example.com")
     wrong_password = problem(await login(client, "ana@example.com", "not the password"))
     unknown_email = problem(await login(client, "nobody@example.com", "not the password"))
@@ -62,13 +66,17 @@ async def test_logout_ends_the_session(client: Any, factory: Factory) -> None:
 
 async def test_an_api_token_is_shown_once_and_stored_hashed(client: Any, factory: Factory, db: Any) -> None:
     someone = await factory.person()
-    created = await client.post("/api/v1/me/tokens", json={"name": "ci", "expires_in_days": 7}, headers=someone.headers)
+    created = await client.post(
+        "/api/v1/me/tokens", json={"name": "ci", "expires_in_days": 7}, headers=someone.headers
+    )
     assert created.status_code == 201
     token = created.json()["token"]
     listed = await client.get("/api/v1/me/tokens", headers=someone.headers)
     assert token not in listed.text
     async with db.connection() as conn:
-        stored = await conn.fetchval("SELECT count(*) FROM api_tokens WHERE token_hash = $1::bytea", token.encode())
+        stored = await conn.fetchval(
+            "SELECT count(*) FROM api_tokens WHERE token_hash = $1::bytea", token.encode()
+        )
     assert stored == 0
     assert (await client.get("/api/v1/me", headers=bearer(token))).status_code == 200
 

@@ -11,7 +11,13 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from advocacy.db.migrations import MigrationError, bundled_migrations, load_migrations, migrate, pending_migrations
+from advocacy.db.migrations import (
+    MigrationError,
+    bundled_migrations,
+    load_migrations,
+    migrate,
+    pending_migrations,
+)
 from tests.conftest import Stores, with_database
 
 
@@ -111,13 +117,15 @@ async def test_a_migration_that_fails_leaves_nothing_of_itself_behind(
 async def test_a_database_ahead_of_the_code_is_refused(blank: asyncpg.Connection, folder: Path) -> None:
     await migrate(blank, load_migrations(folder))
     (folder / "0003_add_index.sql").unlink()
-    with pytest.raises(MigrationError, match="0003_add_index.sql which this version of Advocacy does not know"):
+    with pytest.raises(
+        MigrationError, match=r"0003_add_index\.sql which this version of Advocacy does not know"
+    ):
         await migrate(blank, load_migrations(folder))
 
 
 def test_a_badly_named_migration_file_is_refused(tmp_path: Path) -> None:
     write(tmp_path, "1_Create.sql", "SELECT 1;")
-    with pytest.raises(MigrationError, match="1_Create.sql must be named NNNN_lowercase_name.sql"):
+    with pytest.raises(MigrationError, match=r"1_Create\.sql must be named NNNN_lowercase_name\.sql"):
         load_migrations(tmp_path)
 
 

@@ -29,7 +29,12 @@ async def test_a_parked_row_is_listed_with_its_error(client: Any, factory: Facto
     response = await client.get(OUTBOX, params={"status": "parked"}, headers=admin.headers)
     assert response.status_code == 200, response.text
     [row] = response.json()["items"]
-    assert (row["id"], row["job"], row["status"], row["args"]) == (row_id, "nobody.handles.this", "parked", {"n": 1})
+    assert (row["id"], row["job"], row["status"], row["args"]) == (
+        row_id,
+        "nobody.handles.this",
+        "parked",
+        {"n": 1},
+    )
     assert "no handler" in row["last_error"]
     everything = (await client.get(OUTBOX, headers=admin.headers)).json()["items"]
     assert [r["job"] for r in everything] == ["still.pending", "nobody.handles.this"]  # newest first
@@ -42,7 +47,9 @@ async def test_retrying_a_parked_row_puts_it_back_to_pending_with_its_tries_rese
     row_id = await parked_row(db)
     response = await client.post(f"{OUTBOX}/{row_id}/retry", headers=admin.headers)
     assert response.status_code == 202, response.text
-    assert (await client.get(OUTBOX, params={"status": "parked"}, headers=admin.headers)).json()["items"] == []
+    assert (await client.get(OUTBOX, params={"status": "parked"}, headers=admin.headers)).json()[
+        "items"
+    ] == []
     [row] = (await client.get(OUTBOX, params={"status": "pending"}, headers=admin.headers)).json()["items"]
     assert (row["id"], row["attempts"]) == (row_id, 0)
 
@@ -57,7 +64,10 @@ async def test_only_a_parked_row_can_be_retried(client: Any, factory: Factory, d
 
 async def test_an_unknown_status_filter_is_refused(client: Any, factory: Factory) -> None:
     admin = await factory.person("admin", password=None)
-    assert problem(await client.get(OUTBOX, params={"status": "lost"}, headers=admin.headers))["status"] in (400, 422)
+    assert problem(await client.get(OUTBOX, params={"status": "lost"}, headers=admin.headers))["status"] in (
+        400,
+        422,
+    )
 
 
 async def test_outbox_pages_walk_every_row_once(client: Any, factory: Factory, db: Database) -> None:

@@ -90,7 +90,9 @@ async def test_a_csv_dry_run_reports_every_bad_row_with_its_line_and_reason_and_
     client: Any, factory: Factory, db: Database
 ) -> None:
     admin = await factory.person("admin")
-    response = await client.post(f"{IMPORT}?dry_run=true", content=BROKEN_FILE, headers={**CSV, **admin.headers})
+    response = await client.post(
+        f"{IMPORT}?dry_run=true", content=BROKEN_FILE, headers={**CSV, **admin.headers}
+    )
     assert response.status_code == 422, response.text
     report = response.json()
     reasons = {e["line"]: e["reason"] for e in report["errors"]}
@@ -132,7 +134,9 @@ async def test_a_clean_dry_run_says_what_would_be_created_and_writes_nothing(
     client: Any, factory: Factory, db: Database
 ) -> None:
     admin = await factory.person("admin")
-    response = await client.post(f"{IMPORT}?dry_run=true", content=CLEAN_FILE, headers={**CSV, **admin.headers})
+    response = await client.post(
+        f"{IMPORT}?dry_run=true", content=CLEAN_FILE, headers={**CSV, **admin.headers}
+    )
     assert response.status_code == 200, response.text
     report = response.json()
     assert (report["created"], report["updated"], report["unchanged"], report["applied"]) == (3, 0, 0, False)
@@ -163,14 +167,18 @@ async def test_a_changed_row_updates_that_person_only(client: Any, factory: Fact
     admin = await factory.person("admin", email="admin@example.com")
     await client.post(IMPORT, content=CLEAN_FILE, headers={**CSV, **admin.headers})
     before = await updated_at_by_email(db)
-    changed = CLEAN_FILE.replace("Bob Stone,Marketing,en,,employee;curator", "Bob Stone,Marketing,en,,employee")
+    changed = CLEAN_FILE.replace(
+        "Bob Stone,Marketing,en,,employee;curator", "Bob Stone,Marketing,en,,employee"
+    )
     changed = changed.replace("Ana Martin,Sales,fr,Account manager", "Ana Martin,Sales,fr,Sales director")
     response = await client.post(IMPORT, content=changed, headers={**CSV, **admin.headers})
     assert (response.json()["updated"], response.json()["unchanged"]) == (2, 1)
     after = await updated_at_by_email(db)
     assert after["ana@example.com"] > before["ana@example.com"]
     assert after["chloe@example.com"] == before["chloe@example.com"]
-    people = {p["email"]: p for p in (await client.get("/api/v1/people", headers=admin.headers)).json()["items"]}
+    people = {
+        p["email"]: p for p in (await client.get("/api/v1/people", headers=admin.headers)).json()["items"]
+    }
     assert people["ana@example.com"]["job_title"] == "Sales director"
     assert people["bob@example.com"]["roles"] == ["employee"]
 

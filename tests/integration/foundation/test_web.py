@@ -26,12 +26,16 @@ async def test_the_home_page_sends_a_signed_out_visitor_to_the_login_page(client
     assert login.status_code == 200 and 'name="password"' in login.text
 
 
-async def test_the_login_form_signs_in_and_the_home_page_greets_the_person(client: Any, factory: Factory) -> None:
+async def test_the_login_form_signs_in_and_the_home_page_greets_the_person(
+    client: Any, factory: Factory
+) -> None:
     await factory.charter()
     await factory.person(email="ana@example.com", display_name="Ana Martin", language="en")
     response = await sign_in(client, "ana@example.com")
     assert response.status_code == 303 and response.headers["location"] == "/"
-    assert "advocacy_session=" in response.headers["set-cookie"] and "HttpOnly" in response.headers["set-cookie"]
+    assert (
+        "advocacy_session=" in response.headers["set-cookie"] and "HttpOnly" in response.headers["set-cookie"]
+    )
     home = await client.get("/")
     assert home.status_code == 200
     assert "Ana Martin" in home.text
@@ -55,7 +59,10 @@ async def test_the_opt_in_form_works_with_the_csrf_field_and_is_refused_without_
     await factory.person(email="ana@example.com", language="en")
     await sign_in(client, "ana@example.com")
     csrf = csrf_of((await client.get("/")).text)
-    for forged in ({"charter_version": str(charter.version)}, {"csrf": "guess", "charter_version": str(charter.version)}):
+    for forged in (
+        {"charter_version": str(charter.version)},
+        {"csrf": "guess", "charter_version": str(charter.version)},
+    ):
         refused = await client.post("/ambassador", data=forged, follow_redirects=False)
         assert refused.status_code == 403
     me = (await client.get("/api/v1/me")).json()
@@ -72,10 +79,14 @@ async def test_the_opt_out_form_needs_the_csrf_field_too(client: Any, factory: F
     await sign_in(client, "ana@example.com")
     csrf = csrf_of((await client.get("/")).text)
     assert (await client.post("/ambassador/opt-out", data={}, follow_redirects=False)).status_code == 403
-    assert (await client.get("/api/v1/me", headers=someone.headers)).json()["ambassador"]["is_ambassador"] is True
+    assert (await client.get("/api/v1/me", headers=someone.headers)).json()["ambassador"][
+        "is_ambassador"
+    ] is True
     done = await client.post("/ambassador/opt-out", data={"csrf": csrf}, follow_redirects=False)
     assert done.status_code == 303
-    assert (await client.get("/api/v1/me", headers=someone.headers)).json()["ambassador"]["is_ambassador"] is False
+    assert (await client.get("/api/v1/me", headers=someone.headers)).json()["ambassador"][
+        "is_ambassador"
+    ] is False
 
 
 async def test_names_are_escaped_in_pages(client: Any, factory: Factory) -> None:

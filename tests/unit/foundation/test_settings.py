@@ -17,7 +17,9 @@ GOOD = {
 
 def load(tmp_path: Path, **changes: str) -> Settings:
     environ = {**GOOD, **changes}
-    return load_settings(environ={k: v for k, v in environ.items() if v != ""}, env_file=tmp_path / "none.env")
+    return load_settings(
+        environ={k: v for k, v in environ.items() if v != ""}, env_file=tmp_path / "none.env"
+    )
 
 
 def test_good_values_load_with_their_types(tmp_path: Path) -> None:
@@ -78,7 +80,7 @@ def test_a_missing_database_url_is_refused_with_what_to_set(tmp_path: Path) -> N
 
 
 def test_pool_minimum_above_maximum_is_refused_naming_both(tmp_path: Path) -> None:
-    with pytest.raises(SettingsError, match="DB_POOL_MIN.*DB_POOL_MAX"):
+    with pytest.raises(SettingsError, match=r"DB_POOL_MIN.*DB_POOL_MAX"):
         load(tmp_path, DB_POOL_MIN="20", DB_POOL_MAX="5")
 
 
@@ -107,7 +109,7 @@ def test_the_env_file_fills_unset_variables_but_the_environment_wins(tmp_path: P
 def test_a_wrong_value_in_the_env_file_is_refused_like_one_in_the_environment(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("DEFAULT_LANGUAGE=de\n")
-    with pytest.raises(SettingsError, match="^DEFAULT_LANGUAGE.*fr or en"):
+    with pytest.raises(SettingsError, match=r"^DEFAULT_LANGUAGE.*fr or en"):
         load_settings(environ=GOOD, env_file=env_file)
 
 
