@@ -16,6 +16,7 @@ from stdnum import luhn
 from stdnum.fr import nir
 
 from advocacy.charter import networks
+from advocacy.charter.normalize import normalize_term
 from advocacy.charter.rules import (
     Category,
     DisclosureRules,
@@ -48,12 +49,12 @@ class Facts(NamedTuple):
     """What several detectors need about the text, computed once per check."""
 
     text: str
-    lowered: str
     words: list[str]
+    normalized: str  # the term-matching form: lower case, accents and punctuation gone
 
     @classmethod
-    def of(cls, text: str) -> Facts:
-        return cls(text, text.lower(), text.split())
+    def of(cls, text: str, normalized: str) -> Facts:
+        return cls(text, text.split(), normalized)
 
 
 MESSAGES: dict[str, Message] = {
@@ -145,6 +146,8 @@ _CARD_PREFIX = re.compile(
     r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|3(?:0[0-5]|[689])|6(?:011|5|4[4-9]|2)|35|5[06-9]"
 )
 
+# Each credential pattern holds one of these; plain `in` tests are far cheaper than one regex scan.
+_SECRET_HINTS = ("AKIA", "ASIA", "gh", "xox", "AIza", "eyJ", "earer", "-----BEGIN")
 _SECRET_HINT = re.compile("AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|AIza|eyJ")
 _SECRETS = re.compile(
     r"(?P<aws_access_key>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"
@@ -323,7 +326,7 @@ class SecretDetector:
     def find(self, facts: Facts) -> list[Hit]:
         text = facts.text
         # Every credential looked for is a word of 20+ characters, and a key block starts with its banner.
-        if not self._rules.enabled:
+        if not self._rules.enabled or not any(hint in text for hint in _SECRET_HINTS):
             return []
         windows: list[tuple[int, int]] = []
         at = 0
@@ -359,6 +362,7 @@ class InternalDomainDetector:
     def __init__(self, rules: InternalDomainRules) -> None:
         self._rules = rules
         self.domains = tuple(sorted({domain.lower().strip(".") for domain in rules.domains}))
+        self._keys = tuple(normalize_term(domain) for domain in self.domains)
         alternatives = "|".join(re.escape(domain) for domain in sorted(self.domains, key=len, reverse=True))
         self._pattern = (
             re.compile(rf"(?<![\w.-])(?:[a-z0-9-]+\.)*(?:{alternatives})(?![\w-])", re.IGNORECASE)
@@ -368,7 +372,8 @@ class InternalDomainDetector:
 
     def find(self, facts: Facts) -> list[Hit]:
         text = facts.text
-        if self._pattern is None or not any(domain in facts.lowered for domain in self.domains):
+        # A host on an internal domain holds that domain's words, in order, in the normalised text.
+        if self._pattern is None or not any(key in facts.normalized for key in self._keys):
             return []
         return [
             Hit(
@@ -434,7 +439,7 @@ class DisclosureDetector:
 
     def find(self, facts: Facts, language: Language) -> list[Hit]:
         tags = self._tags[language]
-        if not self._rules.rewards_sharing or not tags or any(_has_tag(facts.lowered, tag) for tag in tags):
+        if not self._rules.rewards_sharing or not tags or any(_has_tag(facts.text, tag) for tag in tags):
             return []
         text = facts.text
         tag = self._rules.tags(language)[0]
@@ -452,15 +457,25 @@ class DisclosureDetector:
         ]
 
 
-def _has_tag(lowered: str, tag: str) -> bool:
-    at = lowered.find(tag)
+def _has_tag(text: str, tag: str) -> bool:
+    """Whether `tag` (lower case) stands in `text` as a word of its own, whatever its case."""
+    # Anchoring on the tag's first character avoids lower-casing the whole text.
+    first = tag[0]
+    if first.isalnum():
+        return _tag_at(text.lower(), tag, tag)
+    return _tag_at(text, first, tag)
+
+
+def _tag_at(text: str, anchor: str, tag: str) -> bool:
+    at = text.find(anchor)
     while at >= 0:
         end = at + len(tag)
-        before = lowered[at - 1] if at else " "
-        after = lowered[end] if end < len(lowered) else " "
-        if not (before.isalnum() or before in "#_") and not (after.isalnum() or after == "_"):
+        before = text[at - 1] if at else " "
+        after = text[end] if end < len(text) else " "
+        boundaries = not (before.isalnum() or before in "#_") and not (after.isalnum() or after == "_")
+        if boundaries and text[at:end].lower() == tag:
             return True
-        at = lowered.find(tag, at + 1)
+        at = text.find(anchor, at + 1)
     return False
 
 

@@ -129,8 +129,9 @@ class CompiledCharter:
         content = content or CheckContent()
         period = next((p for p in self.rules.quiet_periods.periods if p.covers(at)), None)
 
-        facts = Facts.of(text)
-        hits = self._term_hits(normalize(text), language, period)
+        normalized = normalize(text)
+        facts = Facts.of(text, normalized.text)
+        hits = self._term_hits(normalized, language, period)
         hits += self._personal_data.find(text)
         hits += self._secrets.find(facts)
         hits += self._internal.find(facts)

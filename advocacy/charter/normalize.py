@@ -24,6 +24,7 @@ _ASCII = str.maketrans(
 )
 _ASCII_BYTES_TARGET = "".join(chr(c).translate(_ASCII) for c in range(128)).encode("ascii")
 _NON_SPACE = re.compile(r"\S+")
+_SYMBOL = re.compile(r"[@$!|]")
 _INVISIBLE_FILLERS = "\u115f\u1160\u3164\uffa0\u2800"
 MIN_SPELLED_OUT = 3
 _SPELLED_OUT = re.compile(rf" (\S(?: \S){{{MIN_SPELLED_OUT - 1},}})(?= )")
@@ -194,6 +195,18 @@ def _assemble(words: Iterable[tuple[int, str]]) -> tuple[list[str], list[list[in
     return out, sources, collapsed
 
 
+def _has_symbol(folded: str) -> bool:
+    return "@" in folded or "!" in folded or "$" in folded or "|" in folded
+
+
+def _resolve_symbol(match: re.Match[str]) -> str:
+    text, at = match.string, match.start()
+    symbol = text[at]
+    after = at + 1 < len(text) and text[at + 1].isalnum()
+    before = at > 0 and text[at - 1].isalnum()
+    return _LEET_SYMBOLS[symbol] if after and (before or symbol != "@") else " "
+
+
 def _mixes(folded: str) -> bool:
     """Whether an ASCII folded text has a word mixing letters and digits (leetspeak, or "Q3")."""
     classes = folded.translate(_CLASSES)
@@ -237,9 +250,14 @@ class Normalized:
         self._original = original
         folded = _fold(original)
         self._folded = folded
-        words = folded.split()
-        if not folded.isascii() or any(symbol in folded for symbol in _LEET_SYMBOLS) or _mixes(folded):
-            words = _resolve_odd_words(words)
+        if not folded.isascii():
+            words = _resolve_odd_words(folded.split())
+        else:
+            # Same decisions as _split_word, taken on the whole string: symbols are rare, words are many.
+            resolved = _SYMBOL.sub(_resolve_symbol, folded) if _has_symbol(folded) else folded
+            words = resolved.split()
+            if _mixes(resolved):
+                words = _resolve_odd_words(words)
         self.collapsed_runs: list[tuple[int, int]] = []
         text = " ".join(words)
         if _SPELLED_OUT.search(f" {text} ") is not None:
