@@ -8,7 +8,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.datastructures import State
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from redis.asyncio import Redis
 
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
@@ -42,7 +42,7 @@ from advocacy.incentives.schemas import (
 )
 
 PeriodParam = Annotated[Period, QueryParameter(description="week, month, quarter or all")]
-ScopeParam = Annotated[Scope, QueryParameter(description="org, team or campaign")]
+ScopeParam = Annotated[Scope, QueryParameter(name="scope", description="org, team or campaign")]
 KeyParam = Annotated[
     str | None,
     QueryParameter(max_length=10, description="2026-W47, 2026-11 or 2026-Q4; default: the current one"),
@@ -133,7 +133,7 @@ class BoardController(Controller):
         settings: SettingsDep,
         principal: PrincipalDep,
         period: PeriodParam = "month",
-        scope: ScopeParam = "org",
+        board_scope: ScopeParam = "org",
         key: KeyParam = None,
         team: TeamParam = None,
         campaign: CampaignParam = None,
@@ -142,7 +142,7 @@ class BoardController(Controller):
         """The top N of a board as I may see it, and my own rank."""
         return await service.board_top(
             db, _redis(request.app.state), settings.redis_namespace, principal.person_id,
-            period=period, scope=scope, key=key, team=team, campaign=campaign, limit=limit,
+            period=period, scope=board_scope, key=key, team=team, campaign=campaign, limit=limit,
         )  # fmt: skip
 
     @get("/me", operation_id="getMyRank")
@@ -153,7 +153,7 @@ class BoardController(Controller):
         settings: SettingsDep,
         principal: PrincipalDep,
         period: PeriodParam = "month",
-        scope: ScopeParam = "org",
+        board_scope: ScopeParam = "org",
         key: KeyParam = None,
         team: TeamParam = None,
         campaign: CampaignParam = None,
@@ -162,7 +162,7 @@ class BoardController(Controller):
         """My rank on a board and the people just above and below me."""
         return await service.my_rank(
             db, _redis(request.app.state), settings.redis_namespace, principal.person_id,
-            period=period, scope=scope, key=key, team=team, campaign=campaign, around=around,
+            period=period, scope=board_scope, key=key, team=team, campaign=campaign, around=around,
         )  # fmt: skip
 
 
@@ -182,7 +182,9 @@ class PointsAdminController(Controller):
         return await service.rules_history(db)
 
     @put("/rules", operation_id="setPointsRules")
-    async def set_rules(self, data: RulesUpdate, db: DbDep, principal: PrincipalDep) -> RulesVersion:
+    async def set_rules(
+        self, data: JSONBody[RulesUpdate], db: DbDep, principal: PrincipalDep
+    ) -> RulesVersion:
         """Put new points rules in force (a new version; earlier rows keep theirs)."""
         return await service.set_rules(db, data, principal.person_id)
 
@@ -190,7 +192,7 @@ class PointsAdminController(Controller):
     async def kudos(
         self,
         request: Request[Any, Any, Any],
-        data: KudosCreate,
+        data: JSONBody[KudosCreate],
         db: DbDep,
         settings: SettingsDep,
         principal: PrincipalDep,
@@ -217,7 +219,7 @@ class PointsAdminController(Controller):
 
     @post("/flags/{flag_id:uuid}/clear", operation_id="clearShareFlag", status_code=200)
     async def clear(
-        self, flag_id: FromPath[UUID], data: FlagDecision, db: DbDep, principal: PrincipalDep
+        self, flag_id: FromPath[UUID], data: JSONBody[FlagDecision], db: DbDep, principal: PrincipalDep
     ) -> FlagRead:
         """The clicks were genuine: release the held points."""
         return await service.decide_flag(
@@ -226,7 +228,7 @@ class PointsAdminController(Controller):
 
     @post("/flags/{flag_id:uuid}/confirm", operation_id="confirmShareFlag", status_code=200)
     async def confirm(
-        self, flag_id: FromPath[UUID], data: FlagDecision, db: DbDep, principal: PrincipalDep
+        self, flag_id: FromPath[UUID], data: JSONBody[FlagDecision], db: DbDep, principal: PrincipalDep
     ) -> FlagRead:
         """The clicks were gamed: the held points are never paid."""
         return await service.decide_flag(
@@ -261,7 +263,9 @@ class ChallengeController(Controller):
         return await challenges.listing(db, principal.language)
 
     @post("/", operation_id="createChallenge", guards=[Allow(Role.HR, Role.CURATOR)])
-    async def create(self, data: ChallengeCreate, db: DbDep, principal: PrincipalDep) -> ChallengeRead:
+    async def create(
+        self, data: JSONBody[ChallengeCreate], db: DbDep, principal: PrincipalDep
+    ) -> ChallengeRead:
         """Define a time-boxed challenge for some teams or a campaign."""
         public_id = await challenges.create(db, data, principal.person_id)
         return await challenges.progress(db, public_id, principal.person_id, principal.language)
@@ -302,12 +306,12 @@ class RewardController(Controller):
         return Page(items=[r for _, r in page.items], next_cursor=page.next_cursor)
 
     @post("/", operation_id="createReward", guards=[Allow(Role.HR)])
-    async def create(self, data: RewardCreate, db: DbDep) -> RewardRead:
+    async def create(self, data: JSONBody[RewardCreate], db: DbDep) -> RewardRead:
         """Add a reward to the catalogue."""
         return await rewards.create_reward(db, data)
 
     @patch("/{reward_id:uuid}", operation_id="updateReward", guards=[Allow(Role.HR)])
-    async def update(self, reward_id: FromPath[UUID], data: RewardUpdate, db: DbDep) -> RewardRead:
+    async def update(self, reward_id: FromPath[UUID], data: JSONBody[RewardUpdate], db: DbDep) -> RewardRead:
         """Change a reward (archive it with archived=true)."""
         return await rewards.update_reward(db, reward_id, data)
 
@@ -357,14 +361,14 @@ class RedemptionController(Controller):
 
     @post("/{redemption_id:uuid}/fulfil", operation_id="fulfilRedemption", status_code=200)
     async def fulfil(
-        self, redemption_id: FromPath[UUID], data: FulfilBody, db: DbDep, principal: PrincipalDep
+        self, redemption_id: FromPath[UUID], data: JSONBody[FulfilBody], db: DbDep, principal: PrincipalDep
     ) -> RedemptionRead:
         """Mark an approved redemption as handed over, with a note."""
         return await rewards.decide(db, redemption_id, "fulfil", principal.person_id, fulfil=data)
 
     @post("/{redemption_id:uuid}/reject", operation_id="rejectRedemption", status_code=200)
     async def reject(
-        self, redemption_id: FromPath[UUID], data: RejectBody, db: DbDep, principal: PrincipalDep
+        self, redemption_id: FromPath[UUID], data: JSONBody[RejectBody], db: DbDep, principal: PrincipalDep
     ) -> RedemptionRead:
         """Refuse a redemption: the points come back to the person."""
         return await rewards.decide(db, redemption_id, "reject", principal.person_id, reject=data)
