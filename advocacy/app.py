@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ControllerRouterHandler
@@ -76,10 +76,9 @@ def create_app(
         app.state.redis = redis
         app.state.storage = storage_from_settings(settings)
         app.state.limiter = RateLimiter(settings.redis_url, settings.redis_namespace)
-        cache: PrincipalCache = app.state.principal_cache
-        ttl, cache.ttl = cache.ttl, 0  # nothing is cached until invalidations can be heard
-        follower = asyncio.create_task(follow_identity_changes(settings.database_url, cache))
-        cache.ttl = ttl if await _listening(follower) else 0
+        follower = asyncio.create_task(
+            follow_identity_changes(settings.database_url, app.state.principal_cache)
+        )
         try:
             yield
         finally:
@@ -127,12 +126,6 @@ def create_app(
     )
     refuse_undeclared_routes(app)
     return app
-
-
-async def _listening(follower: asyncio.Task[None]) -> bool:
-    """Give the follower a moment to start listening, so the first requests can already use the cache."""
-    await asyncio.sleep(0)
-    return not follower.done()
 
 
 def refuse_undeclared_routes(app: Litestar) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 
@@ -24,9 +26,10 @@ class NotAnAmbassador(DomainError):
 
 
 def status_from_row(
-    row: asyncpg.Record | None, active_version: int | None, now: datetime
+    row: Mapping[str, Any] | asyncpg.Record | None, active_version: int | None, now: datetime
 ) -> AmbassadorStatus:
-    if row is None:
+    """Status from CONSENT_COLUMNS; a row whose consent_status is NULL (never opted in) counts as none."""
+    if row is None or row["consent_status"] is None:
         return AmbassadorStatus(
             is_ambassador=False,
             status="never",
@@ -40,12 +43,12 @@ def status_from_row(
             visibility="public",
             alias=None,
         )
-    opted_in = row["status"] == "opted_in"
+    opted_in = row["consent_status"] == "opted_in"
     expired = opted_in and row["expires_at"] is not None and row["expires_at"] <= now
     reaccept = opted_in and bool(row["needs_reacceptance"])
     return AmbassadorStatus(
         is_ambassador=opted_in and not expired and not reaccept,
-        status=row["status"],
+        status=row["consent_status"],
         charter_version=row["charter_version"],
         active_charter_version=row["active_charter_version"],
         accepted_at=row["accepted_at"],

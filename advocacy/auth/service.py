@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -31,15 +32,20 @@ def hash_secret(secret: str) -> bytes:
 
 
 class PrincipalCache:
-    """credential hash → Principal for a few seconds, so a request costs no query on a warm token.
+    """Who a credential belongs to, and the person's /me row, kept for `ttl` seconds per process.
 
-    Revoking drops the entry at once in this process; other processes see it within `ttl` seconds.
+    Entries are dropped as soon as PostgreSQL says a person changed (triggers NOTIFY identity_changed on
+    commit; see invalidation.py), so a revocation or an opt-out is seen by every replica at once; the TTL
+    only bounds staleness if that notification channel is down.
     """
 
     def __init__(self, ttl: float, max_entries: int = 50_000) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
+        # Set only while invalidations can be heard (see invalidation.py): no notifications, no caching.
+        self.live = False
         self._entries: dict[bytes, tuple[float, Principal]] = {}
+        self._people: dict[int, tuple[float, dict[str, Any]]] = {}
 
     def get(self, key: bytes) -> Principal | None:
         entry = self._entries.get(key)
@@ -51,18 +57,36 @@ class PrincipalCache:
         return entry[1]
 
     def put(self, key: bytes, principal: Principal) -> None:
-        if self.ttl <= 0:
+        if not self.live or self.ttl <= 0:
             return
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
         self._entries[key] = (time.monotonic() + self.ttl, principal)
 
+    def person_row(self, person_id: int) -> dict[str, Any] | None:
+        entry = self._people.get(person_id)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put_person_row(self, person_id: int, row: dict[str, Any]) -> None:
+        if not self.live or self.ttl <= 0:
+            return
+        if len(self._people) >= self.max_entries:
+            self._people.clear()
+        self._people[person_id] = (time.monotonic() + self.ttl, row)
+
     def forget(self, key: bytes) -> None:
         self._entries.pop(key, None)
 
     def forget_person(self, person_id: int) -> None:
+        self._people.pop(person_id, None)
         for key in [k for k, (_, p) in self._entries.items() if p.person_id == person_id]:
             self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._people.clear()
 
 
 def _principal(row: asyncpg.Record, via: str) -> Principal:

@@ -22,6 +22,14 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(kind, encoder=_encode_json, decoder=_decode, schema="pg_catalog")
 
 
+async def reset_connection(conn: asyncpg.Connection) -> None:
+    # asyncpg's default reset (UNLISTEN, RESET ALL, advisory unlock...) costs a round trip per release.
+    # Pooled connections never hold session state here (LISTEN and advisory locks use connections of their
+    # own), so only a transaction left open by a failure needs undoing.
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 class Database:
     """Owns a pool; `transaction()` for units of work, `connection()` for reads."""
 
@@ -35,6 +43,7 @@ class Database:
             min_size=min_size,
             max_size=max_size,
             init=init_connection,
+            reset=reset_connection,
             command_timeout=60,
             server_settings={"timezone": "UTC", "application_name": "advocacy"},
         )

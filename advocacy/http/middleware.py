@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hmac
+import itertools
 import logging
 import re
+import secrets
 import time
-import uuid
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -36,7 +37,7 @@ def header(scope: Scope, name: bytes) -> str | None:
 def request_id_for(scope: Scope) -> str:
     """The caller's `X-Request-ID` when it is sane, else a new one."""
     incoming = header(scope, b"x-request-id")
-    return incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    return incoming if incoming and _REQUEST_ID.match(incoming) else next_request_id()
 
 
 async def ensure_request_id(message: Message, scope: Scope) -> None:
@@ -47,6 +48,16 @@ async def ensure_request_id(message: Message, scope: Scope) -> None:
     if not any(name.lower() == b"x-request-id" for name, _ in headers):
         request_id = request_id_var.get() or request_id_for(scope)
         message["headers"] = [*headers, (b"x-request-id", request_id.encode())]
+
+
+# Unique per process start (random prefix) and per request (counter); uuid4 would read the OS entropy
+# pool on every request, which is measurably slow on small VMs.
+_ID_PREFIX = secrets.token_hex(6)
+_id_counter = itertools.count(1)
+
+
+def next_request_id() -> str:
+    return f"{_ID_PREFIX}{next(_id_counter):010x}"
 
 
 class RequestContextMiddleware(ASGIMiddleware):

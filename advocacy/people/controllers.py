@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -40,14 +41,18 @@ class MeController(Controller):
     guards = [ANY_PERSON]
 
     @get("/", operation_id="getMe")
-    async def me(self, db: DbDep, principal: PrincipalDep) -> Me:
+    async def me(self, db: DbDep, principal: PrincipalDep, principal_cache: PrincipalCacheDep) -> Me:
         """Who I am: profile, roles and ambassador status."""
-        async with db.connection() as conn:
-            person = await queries.person_by_id(conn, principal.person_id)
-            if person is None:
+        row = principal_cache.person_row(principal.person_id)
+        if row is None:
+            async with db.connection() as conn:
+                record = await queries.person_with_consent(conn, principal.person_id)
+            if record is None:
                 raise NotFound("Your account no longer exists")
-            status = await ambassadors.status_of(conn, principal.person_id)
-        return Me(person=person, ambassador=status)
+            row = dict(record)
+            principal_cache.put_person_row(principal.person_id, row)
+        status = ambassadors.status_from_row(row, row["active_charter_version"], datetime.now(UTC))
+        return Me(person=msgspec.convert(row, PersonRead), ambassador=status)
 
     @patch("/", operation_id="updateMe")
     async def update_me(

@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.ambassadors.queries import CONSENT_COLUMNS
 from advocacy.people.schemas import PersonRead, TeamRead
 
 _PERSON = """
@@ -18,6 +19,16 @@ SELECT p.public_id AS id, p.email, p.display_name, t.name AS team, p.location, p
                 '{}') AS roles
 FROM people p LEFT JOIN teams t ON t.id = p.team_id
 """
+
+
+async def person_with_consent(conn: asyncpg.Connection, person_id: int) -> asyncpg.Record | None:
+    """The person (PersonRead columns) and their consent (CONSENT_COLUMNS) in one round trip, for /me."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        _PERSON.replace("FROM people p", f", {CONSENT_COLUMNS} FROM people p", 1)
+        + " LEFT JOIN ambassadors a ON a.person_id = p.id WHERE p.id = $1",
+        person_id,
+    )
+    return row
 
 
 async def person_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> PersonRead | None:
