@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from advocacy.auth.passwords import hash_password
 from advocacy.db.pool import Database
 from advocacy.people import queries as people
+from content_library.storage import Storage
 
 DEMO_PASSWORD = "advocacy-demo"  # noqa: S105 - the published demo password
 # (email, display name, team, language, roles, opted in)
@@ -37,7 +38,7 @@ CHARTER_EN = """Sharing is a choice. Nothing obliges you to, and not sharing nev
 5. Every share is checked before it goes out; you see why a text is refused."""
 
 
-async def seed_demo(db: Database) -> None:
+async def seed_demo(db: Database, storage: Storage | None = None) -> None:
     """Idempotent: running it again changes nothing that is already there."""
     async with db.transaction() as conn:
         await conn.execute(
@@ -88,3 +89,7 @@ async def seed_demo(db: Database) -> None:
                     person_id,
                     charter_id,
                 )
+    if storage is not None:
+        from advocacy.content.demo import seed_demo_library
+
+        await seed_demo_library(db, storage)
