@@ -32,7 +32,12 @@ fmt: $(STAMP)
 	$(BIN)/ruff format advocacy content_library workers tests
 	$(BIN)/ruff check --fix advocacy content_library workers tests
 
+# The benchmarks load the server with wrk and compare Pillow with libvips: Debian packages, installed
+# when missing (as root, the way CI machines run; otherwise it says what to install).
 $(VENV)/.bench-installed: $(STAMP)
+	@command -v wrk >/dev/null && ldconfig -p | grep -q libvips || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk libvips42 >/dev/null; \
+	  else echo "make bench needs: apt-get install wrk libvips42"; exit 1; fi; }
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(VENV)/.bench-installed
 
