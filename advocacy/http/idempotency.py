@@ -11,6 +11,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp
 
+from advocacy.http import idempotency_queries as queries
 from advocacy.http.middleware import client_address, header
 from advocacy.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_type
 
@@ -56,7 +57,11 @@ class IdempotencyMiddleware(ASGIMiddleware):
             )  # fmt: skip
             return
         state = scope["litestar_app"].state
-        limit = state.settings.max_body_bytes
+        # The route's own limit when it sets one (the CSV import allows more than the app-wide default).
+        handler = scope.get("route_handler")
+        limit = (
+            handler.resolve_request_max_body_size() if handler else None
+        ) or state.settings.max_body_bytes
         chunks: list[bytes] = []
         size = 0
         more = True
@@ -81,47 +86,37 @@ class IdempotencyMiddleware(ASGIMiddleware):
             b"\0".join([scope["path"].encode(), scope.get("query_string", b""), body])
         ).digest()
         async with state.db.connection() as conn:
-            claimed = await conn.fetchval(
-                "INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3)"
-                " ON CONFLICT DO NOTHING RETURNING true",
-                owner,
-                key,
-                digest,
-            )
-            if not claimed:
-                row = await conn.fetchrow(
-                    "SELECT request_hash, status_code, content_type, body FROM idempotency_keys"
-                    " WHERE scope = $1 AND key = $2",
-                    owner,
-                    key,
-                )
+            claimed = await queries.claimed_key(conn, owner, key, digest)
+            stored = None if claimed else await queries.stored_response(conn, owner, key)
         if not claimed:
-            if row is None:  # expired between the two statements: treat as a conflict, the client retries
-                row = {"request_hash": b"", "status_code": None}
-            if row["request_hash"] != digest:
+            if stored is None:  # expired between the two statements: treat as a conflict, the client retries
+                stored = queries.StoredResponse(
+                    request_hash=b"", status_code=None, content_type=None, body=None
+                )
+            if stored.request_hash != digest:
                 await _send_problem(
                     send, scope, 409, "idempotency-key-reused", "Idempotency-Key reused",
                     "This Idempotency-Key was already used with another request body",
                 )  # fmt: skip
-            elif row["status_code"] is None:
+            elif stored.status_code is None:
                 await _send_problem(
                     send, scope, 409, "idempotency-in-progress", "Request in progress",
                     "A request with this Idempotency-Key is still being processed; retry shortly",
                 )  # fmt: skip
             else:
-                stored = row["body"] or b""
+                body_stored = stored.body or b""
                 await send(
                     {
                         "type": "http.response.start",
-                        "status": row["status_code"],
+                        "status": stored.status_code,
                         "headers": [
-                            (b"content-type", (row["content_type"] or "application/json").encode()),
-                            (b"content-length", str(len(stored)).encode()),
+                            (b"content-type", (stored.content_type or "application/json").encode()),
+                            (b"content-length", str(len(body_stored)).encode()),
                             (b"idempotent-replayed", b"true"),
                         ],
                     }
                 )
-                await send({"type": "http.response.body", "body": stored})
+                await send({"type": "http.response.body", "body": body_stored})
             return
 
         replayed = False
@@ -154,16 +149,13 @@ class IdempotencyMiddleware(ASGIMiddleware):
             async with state.db.connection() as conn:
                 if status >= 500:
                     # The work may not have happened: let the client retry with the same key.
-                    await conn.execute(
-                        "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2", owner, key
-                    )
+                    await queries.forget_key(conn, owner, key)
                 else:
-                    await conn.execute(
-                        "UPDATE idempotency_keys SET status_code = $3, content_type = $4, body = $5"
-                        " WHERE scope = $1 AND key = $2",
+                    await queries.store_response(
+                        conn,
                         owner,
                         key,
-                        status,
-                        content_type,
-                        b"".join(response_chunks),
+                        status_code=status,
+                        content_type=content_type,
+                        body=b"".join(response_chunks),
                     )

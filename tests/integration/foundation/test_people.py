@@ -229,3 +229,20 @@ async def test_the_import_command_lists_bad_lines_and_exits_non_zero(
         assert f"line {line}: " in done.stderr
     assert "nothing was imported" in done.stderr
     assert await people_count(db) == 0
+
+
+async def test_a_large_import_with_an_idempotency_key_gets_the_routes_own_body_limit(
+    client: Any, factory: Factory, settings: Settings
+) -> None:
+    admin = await factory.person("admin")
+    header = "email,display_name,team,language\n"
+    rows = [f"person{i:06d}@example.com,Person Number {i:06d},Team {i % 40},fr\n" for i in range(20_000)]
+    text = header + "".join(rows)
+    assert len(text.encode()) > settings.max_body_bytes
+    response = await client.post(
+        f"{IMPORT}?dry_run=true",
+        content=text,
+        headers={**CSV, **admin.headers, "Idempotency-Key": "big-import"},
+    )
+    assert response.status_code == 200, response.text[:300]
+    assert response.json()["created"] == 20_000
