@@ -99,6 +99,7 @@ def create_app(
         middleware=[RequestContextMiddleware(), AuthenticationMiddleware(), IdempotencyMiddleware()],
         before_send=[ensure_request_id],
         request_max_body_size=settings.max_body_bytes,
+        logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves
         openapi_config=OpenAPIConfig(
             title="Advocacy API",
             version="1.0.0",

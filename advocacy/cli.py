@@ -29,6 +29,7 @@ def cmd_up(args: argparse.Namespace) -> None:
     from advocacy.embedded import EmbeddedServers
 
     data_dir = Path(args.data_dir)
+    configure_logging(os.environ.get("LOG_LEVEL", "info"))
     check_port_free(args.host, args.port)
     # A bad setting ends it at once, before any embedded server starts (their URLs are not known yet).
     _settings(
@@ -61,7 +62,9 @@ def cmd_up(args: argparse.Namespace) -> None:
             banner.append(f"  demo logins (password {DEMO_PASSWORD!r}):")
             banner += [f"    {email:34s} {roles}" for email, roles in DEMO_LOGINS]
         banner.append("Press Ctrl-C to stop.")
-        asyncio.run(serve_all(settings, host=args.host, port=args.port, with_worker=True, on_ready="\n".join(banner)))
+        asyncio.run(
+            serve_all(settings, host=args.host, port=args.port, with_worker=True, on_ready="\n".join(banner))
+        )
     print("Advocacy stopped.", flush=True)
 
 
@@ -107,7 +110,9 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
 
     settings = _settings()
     password = os.environ.get("ADVOCACY_ADMIN_PASSWORD") or (
-        sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password (10+ characters): ")
+        sys.stdin.readline().rstrip("\n")
+        if args.password_stdin
+        else getpass.getpass("Password (10+ characters): ")
     )
     if len(password) < 10:
         fail("the password must have at least 10 characters")
@@ -147,11 +152,33 @@ def cmd_import_people(args: argparse.Namespace) -> None:
     raise SystemExit(asyncio.run(run()))
 
 
+def cmd_rebuild_leaderboards(args: argparse.Namespace) -> None:
+    from redis.asyncio import Redis
+
+    from advocacy.db.pool import Database
+    from advocacy.incentives.service import rebuild_boards
+
+    settings = _settings()
+
+    async def run() -> int:
+        db = await Database.connect(settings.database_url, min_size=1, max_size=2)
+        redis = Redis.from_url(settings.redis_url)
+        try:
+            return await rebuild_boards(db, redis, settings.redis_namespace)
+        finally:
+            await db.close()
+            await redis.aclose()
+
+    print(f"rebuilt {asyncio.run(run())} leaderboards from the points ledger")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advocacy", description="Employee advocacy service")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    up = sub.add_parser("up", help="everything on embedded PostgreSQL and Redis (unless URLs are set), with demo data")
+    up = sub.add_parser(
+        "up", help="everything on embedded PostgreSQL and Redis (unless URLs are set), with demo data"
+    )
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--port", type=int, default=8000)
     up.add_argument("--data-dir", default=".advocacy")
@@ -179,6 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_argument("file")
     people.add_argument("--dry-run", action="store_true", help="report what would change and every bad row")
     people.set_defaults(func=cmd_import_people)
+
+    sub.add_parser(
+        "rebuild-leaderboards", help="recompute every leaderboard in Redis from the points ledger"
+    ).set_defaults(func=cmd_rebuild_leaderboards)
     return parser
 
 

