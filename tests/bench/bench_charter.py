@@ -123,12 +123,13 @@ def main() -> None:
 
     profanity.load_censor_words(terms)
     profanity_samples = _timed(lambda: profanity.contains_profanity(caption), 2)
+    # Microseconds per check on both sides: in seconds our figure rounded to 0.000 in record().
     record(
         "charter.vs_better_profanity",
-        median(samples),
-        "s",
+        median(samples) * 1e6,
+        "us",
         "better_profanity check",
-        median(profanity_samples),
+        median(profanity_samples) * 1e6,
     )
 
 
