@@ -547,9 +547,8 @@ ALREADY_SHARED_SQL = "false"
 _VISIBLE = """
 ci.status = 'approved'
 AND (ci.starts_at IS NULL OR ci.starts_at <= $1) AND (ci.expires_at IS NULL OR ci.expires_at > $1)
-AND (cardinality(ci.audience_team_ids) = 0 OR $2::bigint = ANY(ci.audience_team_ids))
-AND (cardinality(ci.audience_locations) = 0 OR $3::text = ANY(ci.audience_locations))
-AND (cardinality(ci.audience_languages) = 0 OR $4::text = ANY(ci.audience_languages))
+AND content_audience_includes(ci.audience_team_ids, ci.audience_locations, ci.audience_languages,
+                              $2::bigint, $3::text, $4::text)
 AND ci.languages && ARRAY[$4::text, $5::text]
 """
 
@@ -560,7 +559,7 @@ WITH page AS (
       AND ($6::text IS NULL OR ci.tags @> ARRAY[$6::text])
       AND ($7::text IS NULL OR ci.campaign_id = (SELECT id FROM campaigns WHERE slug = $7))
       AND ($8::text IS NULL OR cardinality(ci.networks) = 0 OR $8 = ANY(ci.networks))
-      AND ($9::text IS NULL OR ci.search_doc @@ {_TS_QUERY.format(q="$9")})
+      AND {{search}}
       AND ($10::boolean IS NULL OR (ci.pinned, ci.priority, ci.feed_at, ci.id) < ($10, $11::smallint, $12::timestamptz, $13::bigint))
     ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
     LIMIT $14
@@ -585,6 +584,11 @@ SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci
 FROM page ci LEFT JOIN campaigns c ON c.id = ci.campaign_id
 ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
 """
+
+# Two fixed statements rather than `($9 IS NULL OR search_doc @@ ...)`: planning the text-search
+# expression costs more than running the whole unfiltered feed query.
+_FEED_SEARCH = _FEED.format(search=f"ci.search_doc @@ {_TS_QUERY.format(q='$9::text')}")
+_FEED_ALL = _FEED.format(search="$9::text IS NULL")
 
 
 class FeedRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -622,7 +626,7 @@ async def feed_rows(
 ) -> list[FeedRow]:
     """Live approved items in the reader's audience, pinned first then newest (live_items_for_person)."""
     rows = await conn.fetch(
-        _FEED,
+        _FEED_SEARCH if flt.q else _FEED_ALL,
         at,
         who.team_id,
         who.location,
