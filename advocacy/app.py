@@ -21,7 +21,9 @@ from redis.asyncio import Redis
 from advocacy.auth.controllers import SessionController, TokenController
 from advocacy.auth.invalidation import follow_identity_changes
 from advocacy.auth.service import PrincipalCache
+from advocacy.charter.cache import CharterCache, follow_charter_activations
 from advocacy.charter.controllers import CharterController, CharterVersionController
+from advocacy.connectors.controllers import ConnectionsController
 from advocacy.content.controllers import CONTENT_HANDLERS
 from advocacy.content.storage import storage_from_settings
 from advocacy.db.pool import Database
@@ -33,8 +35,11 @@ from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMid
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
+from advocacy.links.controllers import TrackedLinkController
+from advocacy.links.service import links_lifespan
 from advocacy.outbox.controllers import OutboxController
 from advocacy.people.controllers import MeController, PeopleController, TeamController
+from advocacy.privacy.controllers import MyDataController, PersonErasureController
 from advocacy.settings import Settings
 from advocacy.system.controllers import SystemController
 from advocacy.web.controllers import WEB_HANDLERS
@@ -52,8 +57,12 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     CharterController,
     CharterVersionController,
     OutboxController,
+    ConnectionsController,
+    MyDataController,
+    PersonErasureController,
     *CONTENT_HANDLERS,
     *INCENTIVES_HANDLERS,
+    TrackedLinkController,
     *WEB_HANDLERS,
 ]
 
@@ -76,14 +85,21 @@ def create_app(
         app.state.redis = redis
         app.state.storage = storage_from_settings(settings)
         app.state.limiter = RateLimiter(settings.redis_url, settings.redis_namespace)
+        # A fresh cache per run of the app: nothing cached survives a restart of the lifespan.
+        app.state.principal_cache = PrincipalCache(settings.auth_cache_seconds)
         follower = asyncio.create_task(
             follow_identity_changes(settings.database_url, app.state.principal_cache)
+        )
+        app.state.charters = CharterCache()
+        charter_follower = asyncio.create_task(
+            follow_charter_activations(settings.database_url, app.state.charters, db)
         )
         try:
             yield
         finally:
             follower.cancel()
-            await asyncio.gather(follower, return_exceptions=True)
+            charter_follower.cancel()
+            await asyncio.gather(follower, charter_follower, return_exceptions=True)
             await db.close()
             await redis.aclose()
 
@@ -93,7 +109,7 @@ def create_app(
             *(extra_handlers or []),
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"], guards=[], opt={}),
         ],
-        lifespan=[lifespan],
+        lifespan=[lifespan, links_lifespan],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware(), AuthenticationMiddleware(), IdempotencyMiddleware()],
@@ -121,7 +137,6 @@ def create_app(
             {
                 "settings": settings,
                 "metrics": HttpMetrics(),
-                "principal_cache": PrincipalCache(settings.auth_cache_seconds),
             }
         ),
     )

@@ -175,13 +175,14 @@ async def factory(db: Database, clean: None) -> Factory:
     return Factory(db)
 
 
-@pytest.fixture
-def app(settings: Settings, clean: None) -> Litestar:
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Litestar:
+    """Built once: each test's client runs the lifespan again, which gives it fresh pools and caches."""
     return create_app(settings)
 
 
 @pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+async def client(app: Litestar, clean: None) -> AsyncIterator[AsyncTestClient[Litestar]]:
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
 

@@ -12,6 +12,7 @@ from advocacy.ambassadors.schemas import OptIn
 from advocacy.ambassadors.service import opt_in
 from advocacy.auth.schemas import Principal, TokenCreate
 from advocacy.auth.service import create_token
+from advocacy.charter.rules import CharterRules
 from advocacy.charter.schemas import CharterDraftCreate, CharterRead
 from advocacy.charter.service import activate, create_draft
 from advocacy.db.pool import Database
@@ -34,19 +35,27 @@ class Factory:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def charter(self, *, material_change: bool = False, rules: dict[str, Any] | None = None) -> CharterRead:
-        draft = await create_draft(
+    async def charter(
+        self, *, material_change: bool = False, rules: dict[str, Any] | None = None
+    ) -> CharterRead:
+        draft = await self.charter_draft(material_change=material_change, rules=rules)
+        return await activate(self.db, draft.version, actor_id=None)
+
+    async def charter_draft(
+        self, *, material_change: bool = False, rules: dict[str, Any] | None = None
+    ) -> CharterRead:
+        """A draft version whose rules are given as they would be written in JSON."""
+        return await create_draft(
             self.db,
             CharterDraftCreate(
                 title="Charter",
                 body_fr="Texte de la charte",
                 body_en="Charter text",
                 material_change=material_change,
-                rules=rules or {},
+                rules=msgspec.convert(rules or {}, CharterRules),
             ),
             actor_id=None,
         )
-        return await activate(self.db, draft.version, actor_id=None)
 
     async def person(
         self,
@@ -54,7 +63,7 @@ class Factory:
         email: str | None = None,
         team: str | None = "Sales",
         language: str = "fr",
-        password: str | None = "correct horse battery",
+        password: str | None = None,  # argon2 is slow on purpose: hash only for tests that sign in
         ambassador: bool = False,
         **extra: Any,
     ) -> Someone:

@@ -17,7 +17,7 @@ async def login(client: AsyncTestClient[Any], email: str, password: str = "corre
 async def test_password_login_sets_an_http_only_same_site_session_cookie(
     client: Any, factory: Factory
 ) -> None:
-    someone = await factory.person(email="ana@example.com")
+    someone = await factory.person(password="correct horse battery", email="ana@example.com")
     response = await login(client, "ANA@example.com")
     assert response.status_code == 200, response.text
     cookie = response.headers["set-cookie"]
@@ -30,7 +30,7 @@ async def test_password_login_sets_an_http_only_same_site_session_cookie(
 async def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
     client: Any, factory: Factory
 ) -> None:
-    await factory.person(email="ana@example.com")
+    await factory.person(password="correct horse battery", email="ana@example.com")
     wrong_password = problem(await login(client, "ana@example.com", "not the password"))
     unknown_email = problem(await login(client, "nobody@example.com", "not the password"))
     assert wrong_password["status"] == unknown_email["status"] == 401
@@ -38,7 +38,7 @@ async def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
 
 
 async def test_repeated_failed_logins_are_throttled(client: Any, factory: Factory) -> None:
-    await factory.person(email="ana@example.com")
+    await factory.person(password="correct horse battery", email="ana@example.com")
     statuses = [(await login(client, "ana@example.com", "guess")).status_code for _ in range(12)]
     assert statuses[:10] == [401] * 10
     last = await login(client, "ana@example.com")
@@ -48,7 +48,7 @@ async def test_repeated_failed_logins_are_throttled(client: Any, factory: Factor
 
 
 async def test_a_cookie_authenticated_unsafe_call_needs_the_csrf_token(client: Any, factory: Factory) -> None:
-    await factory.person(email="ana@example.com")
+    await factory.person(password="correct horse battery", email="ana@example.com")
     csrf = (await login(client, "ana@example.com")).json()["csrf_token"]
     refused = await client.post("/api/v1/me/tokens", json={"name": "laptop"})
     assert problem(refused)["status"] == 401
@@ -58,7 +58,7 @@ async def test_a_cookie_authenticated_unsafe_call_needs_the_csrf_token(client: A
 
 
 async def test_logout_ends_the_session(client: Any, factory: Factory) -> None:
-    await factory.person(email="ana@example.com")
+    await factory.person(password="correct horse battery", email="ana@example.com")
     csrf = (await login(client, "ana@example.com")).json()["csrf_token"]
     assert (await client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf})).status_code == 204
     assert (await client.get("/api/v1/me")).status_code == 401

@@ -30,7 +30,9 @@ async def test_the_login_form_signs_in_and_the_home_page_greets_the_person(
     client: Any, factory: Factory
 ) -> None:
     await factory.charter()
-    await factory.person(email="ana@example.com", display_name="Ana Martin", language="en")
+    await factory.person(
+        password="correct horse battery", email="ana@example.com", display_name="Ana Martin", language="en"
+    )
     response = await sign_in(client, "ana@example.com")
     assert response.status_code == 303 and response.headers["location"] == "/"
     assert (
@@ -45,7 +47,7 @@ async def test_the_login_form_signs_in_and_the_home_page_greets_the_person(
 async def test_a_wrong_password_on_the_form_shows_the_form_again_without_a_session(
     client: Any, factory: Factory
 ) -> None:
-    await factory.person(email="ana@example.com", language="en")
+    await factory.person(password="correct horse battery", email="ana@example.com", language="en")
     response = await sign_in(client, "ana@example.com", "not the password")
     assert response.status_code == 422
     assert 'name="password"' in response.text and "set-cookie" not in response.headers
@@ -56,7 +58,7 @@ async def test_the_opt_in_form_works_with_the_csrf_field_and_is_refused_without_
     client: Any, factory: Factory
 ) -> None:
     charter = await factory.charter()
-    await factory.person(email="ana@example.com", language="en")
+    await factory.person(password="correct horse battery", email="ana@example.com", language="en")
     await sign_in(client, "ana@example.com")
     csrf = csrf_of((await client.get("/")).text)
     for forged in (
@@ -75,7 +77,7 @@ async def test_the_opt_in_form_works_with_the_csrf_field_and_is_refused_without_
 
 
 async def test_the_opt_out_form_needs_the_csrf_field_too(client: Any, factory: Factory) -> None:
-    someone = await factory.person(email="ana@example.com", ambassador=True)
+    someone = await factory.person(password="correct horse battery", email="ana@example.com", ambassador=True)
     await sign_in(client, "ana@example.com")
     csrf = csrf_of((await client.get("/")).text)
     assert (await client.post("/ambassador/opt-out", data={}, follow_redirects=False)).status_code == 403
@@ -90,7 +92,9 @@ async def test_the_opt_out_form_needs_the_csrf_field_too(client: Any, factory: F
 
 
 async def test_names_are_escaped_in_pages(client: Any, factory: Factory) -> None:
-    await factory.person(email="eve@example.com", display_name="<script>alert(1)</script>")
+    await factory.person(
+        password="correct horse battery", email="eve@example.com", display_name="<script>alert(1)</script>"
+    )
     await sign_in(client, "eve@example.com")
     home = (await client.get("/")).text
     assert "<script>alert(1)</script>" not in home and "&lt;script&gt;" in home
@@ -99,7 +103,7 @@ async def test_names_are_escaped_in_pages(client: Any, factory: Factory) -> None
 async def test_signing_out_ends_the_session_even_for_a_kept_copy_of_the_cookie(
     client: Any, factory: Factory
 ) -> None:
-    await factory.person(email="ana@example.com")
+    await factory.person(password="correct horse battery", email="ana@example.com")
     await sign_in(client, "ana@example.com")
     kept = client.cookies.get("advocacy_session")
     csrf = csrf_of((await client.get("/")).text)

@@ -1,0 +1,46 @@
+"""Export my data, erase my account; admins can erase a person on request."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, get, post
+from litestar.params import FromPath
+
+from advocacy.http.deps import DbDep, PrincipalDep
+from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.people.queries import person_id_by_public_id
+from advocacy.privacy import service
+from advocacy.privacy.service import DataExport
+from content_library.errors import NotFound
+
+
+class MyDataController(Controller):
+    path = "/api/v1/me"
+    tags = ["privacy"]
+    guards = [ANY_PERSON]
+
+    @get("/export", operation_id="exportMyData")
+    async def export(self, db: DbDep, principal: PrincipalDep) -> DataExport:
+        """Everything this service holds about me, as JSON (secrets such as token hashes left out)."""
+        return await service.export_person(db, principal.person_id)
+
+    @post("/erasure", operation_id="eraseMe", status_code=202)
+    async def erase(self, db: DbDep, principal: PrincipalDep) -> None:
+        """Erase my account: opt out, revoke every credential, and remove what names me. Cannot be undone."""
+        await service.erase_person(db, principal.person_id, actor_id=principal.person_id)
+
+
+class PersonErasureController(Controller):
+    path = "/api/v1/people"
+    tags = ["privacy"]
+    guards = [Allow(Role.ADMIN)]
+
+    @post("/{person_id:uuid}/erasure", operation_id="erasePerson", status_code=202)
+    async def erase(self, person_id: FromPath[UUID], db: DbDep, principal: PrincipalDep) -> None:
+        """Erase a person at their request (admins)."""
+        async with db.connection() as conn:
+            internal = await person_id_by_public_id(conn, person_id)
+        if internal is None:
+            raise NotFound("No such person")
+        await service.erase_person(db, internal, actor_id=principal.person_id)

@@ -1,0 +1,60 @@
+"""A person's rights over their data: a complete export, and erasure that keeps history without naming them.
+
+Erasure pseudonymises rather than deletes: append-only records (consent events, verdicts, the points ledger,
+the audit log) must stay whole for compliance, so they keep pointing at a row that no longer says who it was.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from advocacy.ambassadors import queries as consent
+from advocacy.ambassadors.service import OPTED_OUT_JOB
+from advocacy.audit.queries import write_audit
+from advocacy.auth.queries import revoke_all_credentials
+from advocacy.db.pool import Database
+from advocacy.outbox.service import enqueue
+from advocacy.people.queries import person_by_id
+from advocacy.privacy import queries
+from content_library.errors import NotFound
+
+
+class DataExport(msgspec.Struct, frozen=True, kw_only=True):
+    generated_at: datetime
+    person: dict[str, Any]
+    # table name → the rows of that table that reference the person (secret columns left out)
+    records: dict[str, list[dict[str, Any]]]
+
+
+async def export_person(db: Database, person_id: int) -> DataExport:
+    async with db.transaction() as conn:
+        person = await person_by_id(conn, person_id)
+        if person is None:
+            raise NotFound("No such person")
+        records: dict[str, list[dict[str, Any]]] = {}
+        for table, column in await queries.tables_referencing_people(conn):
+            columns = await queries.exportable_columns(conn, table)
+            rows = await queries.rows_of_person(conn, table, column, columns, person_id)
+            if rows:
+                records.setdefault(table, []).extend(rows)
+    return DataExport(generated_at=datetime.now(UTC), person=msgspec.to_builtins(person), records=records)
+
+
+async def erase_person(db: Database, person_id: int, *, actor_id: int | None) -> None:
+    """Opt out, revoke every credential and pseudonymise, in one transaction; the opt-out job cleans Redis."""
+    async with db.transaction() as conn:
+        if await person_by_id(conn, person_id) is None:
+            raise NotFound("No such person")
+        if await consent.mark_opted_out(conn, person_id):
+            await consent.insert_event(
+                conn, person_id=person_id, kind="opted_out", charter_id=None, visibility=None
+            )
+        await enqueue(conn, OPTED_OUT_JOB, {"person_id": person_id})
+        await revoke_all_credentials(conn, person_id)
+        await queries.pseudonymise_person(conn, person_id)
+        await write_audit(
+            conn, actor_id=actor_id, action="person.erased", subject_type="person", subject_id=str(person_id)
+        )
