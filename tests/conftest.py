@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -75,7 +77,11 @@ async def _drop_database(admin_dsn: str, name: str, redis_url: str, namespace: s
 def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
     admin_dsn = os.environ.get("TEST_DATABASE_URL") or None
     redis_url = os.environ.get("TEST_REDIS_URL") or None
-    embedded = EmbeddedServers(tmp_path_factory.mktemp("stores"), database_url=admin_dsn, redis_url=redis_url)
+    # Not under pytest's 0700 temp folders: run as root, pgserver starts PostgreSQL as its own user,
+    # which must be able to reach the data folder.
+    folder = Path(tempfile.mkdtemp(prefix="advocacy-test-"))
+    folder.chmod(0o755)
+    embedded = EmbeddedServers(folder, database_url=admin_dsn, redis_url=redis_url)
     with embedded:
         assert embedded.database_url and embedded.redis_url
         name = f"advocacy_test_{secrets.token_hex(4)}"

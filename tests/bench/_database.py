@@ -38,17 +38,16 @@ class BenchStores:
 def bench_stores() -> Iterator[BenchStores]:
     admin = os.environ.get("TEST_DATABASE_URL") or None
     redis_url = os.environ.get("TEST_REDIS_URL") or None
-    with (
-        tempfile.TemporaryDirectory(prefix="advocacy-bench-") as folder,
-        EmbeddedServers(Path(folder), database_url=admin, redis_url=redis_url) as servers,
-    ):
-        assert servers.database_url and servers.redis_url
-        name = f"advocacy_bench_{secrets.token_hex(4)}"
-        url = asyncio.run(_create(servers.database_url, name))
-        try:
-            yield BenchStores(url, servers.redis_url, f"bench{secrets.token_hex(3)}")
-        finally:
-            asyncio.run(_drop(servers.database_url, name))
+    with tempfile.TemporaryDirectory(prefix="advocacy-bench-") as folder:
+        Path(folder).chmod(0o755)  # pgserver runs PostgreSQL as its own user when started as root
+        with EmbeddedServers(Path(folder), database_url=admin, redis_url=redis_url) as servers:
+            assert servers.database_url and servers.redis_url
+            name = f"advocacy_bench_{secrets.token_hex(4)}"
+            url = asyncio.run(_create(servers.database_url, name))
+            try:
+                yield BenchStores(url, servers.redis_url, f"bench{secrets.token_hex(3)}")
+            finally:
+                asyncio.run(_drop(servers.database_url, name))
 
 
 def _with_database(dsn: str, name: str) -> str:
