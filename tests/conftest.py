@@ -96,6 +96,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
             )
         finally:
             asyncio.run(_drop_database(embedded.database_url, name, embedded.redis_url, namespace))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
