@@ -50,6 +50,19 @@ _ACCEPTS: dict[str, str] = {
     "s3_secret_access_key": "a secret access key",
     "log_level": "debug, info, warning or error",
     "access_log": "true or false",
+    "token_encryption_keys": "comma-separated Fernet keys (python -c 'from cryptography.fernet import Fernet; "
+    "print(Fernet.generate_key().decode())'); the first encrypts, every one decrypts",
+    "linkedin_client_id": "the LinkedIn app's client id",
+    "linkedin_client_secret": "the LinkedIn app's client secret",
+    "x_client_id": "the X app's OAuth 2 client id",
+    "x_client_secret": "the X app's OAuth 2 client secret (empty for a public client)",
+    "linkedin_auth_url": "an http(s) URL, default https://www.linkedin.com",
+    "linkedin_api_url": "an http(s) URL, default https://api.linkedin.com",
+    "x_auth_url": "an http(s) URL, default https://x.com",
+    "x_api_url": "an http(s) URL, default https://api.x.com",
+    "bluesky_service_url": "an http(s) URL of a PDS or entryway, default https://bsky.social",
+    "connector_timeout_seconds": "a number of seconds between 1 and 120",
+    "publish_max_inline_wait_seconds": "a number of seconds between 0 and 600",
 }
 
 
@@ -82,6 +95,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     s3_secret_access_key: str = ""
     log_level: LogLevel = "info"
     access_log: bool = True
+    # Connected accounts (advocacy/connectors): tokens are encrypted with these keys; unset, a key derived
+    # from SECRET_KEY is used (fine for a laptop, not for production: set TOKEN_ENCRYPTION_KEYS).
+    token_encryption_keys: str = ""
+    linkedin_client_id: str = ""
+    linkedin_client_secret: str = ""
+    x_client_id: str = ""
+    x_client_secret: str = ""
+    linkedin_auth_url: str = "https://www.linkedin.com"
+    linkedin_api_url: str = "https://api.linkedin.com"
+    x_auth_url: str = "https://x.com"
+    x_api_url: str = "https://api.x.com"
+    bluesky_service_url: str = "https://bsky.social"
+    connector_timeout_seconds: Annotated[float, Meta(ge=1, le=120)] = 15.0
+    # A Retry-After up to this long is waited out inside the publish job; longer ones reschedule the job.
+    publish_max_inline_wait_seconds: Annotated[float, Meta(ge=0, le=600)] = 30.0
 
     def __post_init__(self) -> None:
         _check_url("database_url", self.database_url, ("postgresql", "postgres"))
@@ -93,6 +121,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             raise SettingsError("DB_POOL_MIN must not exceed DB_POOL_MAX")
         if self.storage == "s3" and not (self.s3_bucket and self.s3_endpoint_url):
             raise SettingsError("STORAGE=s3 needs S3_ENDPOINT_URL and S3_BUCKET to be set")
+        for field in (
+            "linkedin_auth_url",
+            "linkedin_api_url",
+            "x_auth_url",
+            "x_api_url",
+            "bluesky_service_url",
+        ):
+            _check_url(field, getattr(self, field), ("http", "https"))
+        if self.token_encryption_keys:
+            _check_fernet_keys(self.token_encryption_keys)
 
     @property
     def secure_cookies(self) -> bool:
@@ -117,6 +155,19 @@ def _explain(field: str, value: object) -> str:
 def _check_url(field: str, value: str, schemes: tuple[str, ...]) -> None:
     if urlsplit(value).scheme not in schemes:
         raise SettingsError(_explain(field, _redact(value)))
+
+
+def _check_fernet_keys(value: str) -> None:
+    import base64
+    import binascii
+
+    for key in value.split(","):
+        try:
+            ok = len(base64.urlsafe_b64decode(key.strip().encode())) == 32
+        except (binascii.Error, ValueError):
+            ok = False
+        if not ok:
+            raise SettingsError(_explain("token_encryption_keys", "<hidden>"))
 
 
 def _redact(url: str) -> str:
