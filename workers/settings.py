@@ -15,6 +15,7 @@ from advocacy.outbox.service import RUN_OUTBOX_JOB, Handler, run_row
 from advocacy.settings import Settings
 from workers.jobs import outbox_handlers
 from workers.jobs.content import poll_content_sources
+from workers.jobs.incentives import close_challenges
 from workers.jobs.maintenance import purge_idempotency_keys
 from workers.relay import relay_forever
 
@@ -82,6 +83,7 @@ def build_worker(
         functions=FUNCTIONS,
         cron_jobs=[
             cron(purge_idempotency_keys, minute={7}, second={0}, run_at_startup=False, unique=True),
+            cron(close_challenges, minute=set(range(0, 60, 5)), second={15}, run_at_startup=False, unique=True),
             cron(poll_content_sources, minute=set(range(0, 60, 15)), second={30}, run_at_startup=False, unique=True),
         ],
         redis_settings=redis_settings(settings),

@@ -12,7 +12,8 @@ import hashlib
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 
 import asyncpg
 from redis.asyncio import Redis
@@ -31,35 +32,62 @@ from advocacy.incentives.rules import (
 )
 from advocacy.incentives.schemas import BoardEntry, BoardProfile, LedgerEntry
 
-# KEYS[1]: marker ('' for none). ARGV[1]: marker ttl; then (key, member, points, reached_ts) quads.
-# Numbers are formatted with %.0f: Redis' Lua turns numbers into strings with 14 digits otherwise.
+# KEYS[1]: marker ('' for none). ARGV[1]: marker ttl; then groups: board key, n, n x (member, points, ts).
+# One ZMSCORE and one ZADD per board key. Numbers are formatted with %.0f: Redis' Lua would otherwise
+# turn them into strings with 14 significant digits.
 _FOLD = f"""
 if KEYS[1] ~= '' then
   if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return -1 end
 end
 local span = {TIE_SPAN}
 local maxts = {MAX_TS}
+local i = 2
 local n = 0
-for i = 2, #ARGV, 4 do
-  local key, member = ARGV[i], ARGV[i + 1]
-  local add, ts = tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
-  local current = redis.call('ZSCORE', key, member)
-  local points, reached = 0, -1
-  if current then
-    local s = tonumber(current)
-    points = math.floor(s / span)
-    reached = maxts - (s - points * span)
+while i <= #ARGV do
+  local key = ARGV[i]
+  local count = tonumber(ARGV[i + 1])
+  i = i + 2
+  local members = {{}}
+  for j = 0, count - 1 do members[j + 1] = ARGV[i + j * 3] end
+  local current = redis.call('ZMSCORE', key, unpack(members))
+  local zargs = {{}}
+  for j = 0, count - 1 do
+    local add = tonumber(ARGV[i + j * 3 + 1])
+    local ts = tonumber(ARGV[i + j * 3 + 2])
+    local points, reached = 0, -1
+    local score = current[j + 1]
+    if score then
+      local s = tonumber(score)
+      points = math.floor(s / span)
+      reached = maxts - (s - points * span)
+    end
+    if ts > reached then reached = ts end
+    points = points + add
+    zargs[#zargs + 1] = string.format('%.0f', points * span + (maxts - reached))
+    zargs[#zargs + 1] = members[j + 1]
   end
-  if ts > reached then reached = ts end
-  points = points + add
-  redis.call('ZADD', key, string.format('%.0f', points * span + (maxts - reached)), member)
-  n = n + 1
+  redis.call('ZADD', key, unpack(zargs))
+  i = i + count * 3
+  n = n + count
 end
 return n
 """
 
 MARKER_TTL_SECONDS = 7 * 24 * 3600
-FOLD_CHUNK = 2000  # quads per script call: keeps each call short so Redis stays responsive
+GROUP_MAX = 1000  # members per ZMSCORE/ZADD (Lua's unpack has a stack limit)
+CALL_MAX = 6000  # members per script call: keeps each call short so Redis stays responsive
+
+
+@lru_cache(maxsize=4096)
+def _boards_of_day(
+    namespace: str, day: date, team_id: int | None, campaign_id: int | None
+) -> tuple[str, ...]:
+    noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    return tuple(
+        board_key(namespace, period, scope)
+        for period in period_keys(noon)
+        for scope in scope_keys(team_id, campaign_id)
+    )
 
 
 def board_deltas(
@@ -72,11 +100,14 @@ def board_deltas(
             continue
         ts = seconds_since_epoch(entry.occurred_at)
         member = str(entry.person_id)
-        for period in period_keys(entry.occurred_at):
-            for scope in scope_keys(entry.team_id, entry.campaign_id):
-                key = (board_key(namespace, period, scope), member)
-                points, reached = deltas.get(key, (0, -1))
-                deltas[key] = (points + entry.points, max(reached, ts))
+        day = entry.occurred_at.astimezone(UTC).date()
+        for key in _boards_of_day(namespace, day, entry.team_id, entry.campaign_id):
+            slot = (key, member)
+            previous = deltas.get(slot)
+            if previous is None:
+                deltas[slot] = (entry.points, ts)
+            else:
+                deltas[slot] = (previous[0] + entry.points, max(previous[1], ts))
     return deltas
 
 
@@ -88,16 +119,27 @@ async def fold(
     if not deltas:
         return 0
     digest = hashlib.sha256("\n".join(sorted(e.idempotency_key for e in entries)).encode()).hexdigest()[:32]
-    items = list(deltas.items())
+    by_key: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for (key, member), (points, reached) in deltas.items():
+        by_key[key].append((member, points, reached))
+    calls: list[list[str | int]] = [[MARKER_TTL_SECONDS]]
+    size = 0
+    for key, members in by_key.items():
+        for start in range(0, len(members), GROUP_MAX):
+            group = members[start : start + GROUP_MAX]
+            if size + len(group) > CALL_MAX and size:
+                calls.append([MARKER_TTL_SECONDS])
+                size = 0
+            args = calls[-1]
+            args += [key, len(group)]
+            for member, points, reached in group:
+                args += [member, points, reached]
+            size += len(group)
     script = redis.register_script(_FOLD)
     written = 0
     async with redis.pipeline(transaction=False) as pipe:
-        for start in range(0, len(items), FOLD_CHUNK):
-            args: list[str | int] = [MARKER_TTL_SECONDS]
-            for (key, member), (points, reached) in items[start : start + FOLD_CHUNK]:
-                args += [key, member, points, reached]
-            marker = f"{namespace}:boardfold:{digest}:{start}"
-            await script(keys=[marker], args=args, client=pipe)
+        for number, args in enumerate(calls):
+            await script(keys=[f"{namespace}:boardfold:{digest}:{number}"], args=args, client=pipe)
         for result in await pipe.execute():
             written += max(0, int(result))
     return written

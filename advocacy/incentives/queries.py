@@ -295,12 +295,17 @@ async def month_totals(conn: asyncpg.Connection, start: datetime, end: datetime)
 
 async def board_profiles(conn: asyncpg.Connection, person_ids: Sequence[int]) -> dict[int, BoardProfile]:
     rows = await conn.fetch(
-        "SELECT p.id AS person_id, p.display_name, p.team_id, COALESCE(a.visibility, 'hidden') AS visibility,"
-        " COALESCE(a.alias_number, 0) AS alias_number, COALESCE(a.status = 'opted_in', false) AS opted_in"
+        "SELECT p.id, p.display_name, p.team_id, COALESCE(a.visibility, 'hidden'),"
+        " COALESCE(a.alias_number, 0), COALESCE(a.status = 'opted_in', false)"
         " FROM people p LEFT JOIN ambassadors a ON a.person_id = p.id WHERE p.id = ANY($1::bigint[])",
         list(person_ids),
     )
-    return {r["person_id"]: msgspec.convert(r, BoardProfile) for r in rows}
+    return {
+        r[0]: BoardProfile(
+            person_id=r[0], display_name=r[1], team_id=r[2], visibility=r[3], alias_number=r[4], opted_in=r[5]
+        )
+        for r in rows
+    }
 
 
 async def team_id_of(conn: asyncpg.Connection, person_id: int) -> int | None:

@@ -246,16 +246,18 @@ async def _board_key(
     key: str | None,
     team: UUID | None,
     campaign: int | None,
-) -> tuple[str, str, int | None]:
-    """(redis key, period key, viewer team) for a board request."""
-    viewer_team = await queries.team_id_of(conn, person_id)
+) -> tuple[str, str]:
+    """(redis key, period key) for a board request."""
     period_key = (
         current_period_key(period, datetime.now(UTC)) if key is None else _checked_period(period, key)
     )
     if scope == "org":
         scope_key = "org"
     elif scope == "team":
-        team_id = viewer_team if team is None else await queries.team_id_by_public_id(conn, team)
+        if team is None:
+            team_id = await queries.team_id_of(conn, person_id)
+        else:
+            team_id = await queries.team_id_by_public_id(conn, team)
         if team_id is None:
             raise NotFound("No such team (or you are in no team): name one with ?team=")
         scope_key = f"team:{team_id}"
@@ -263,7 +265,7 @@ async def _board_key(
         if campaign is None:
             raise Invalid("A campaign board needs ?campaign=<id>")
         scope_key = f"campaign:{campaign}"
-    return board_key(namespace, period_key, scope_key), period_key, viewer_team
+    return board_key(namespace, period_key, scope_key), period_key
 
 
 _PERIOD_SHAPES = {
@@ -296,11 +298,13 @@ async def board_top(
     limit: int,
 ) -> Board:
     async with db.connection() as conn:
-        redis_key, period_key, viewer_team = await _board_key(
+        redis_key, period_key = await _board_key(
             conn, namespace, person_id, period, scope, key, team, campaign
         )
         window, mine = await boards.top_and_me(redis, redis_key, limit, person_id)
         profiles = await queries.board_profiles(conn, [p for _, p, _ in window] + [person_id])
+    viewer = profiles.get(person_id)
+    viewer_team = viewer.team_id if viewer else None
     entries = boards.visible_entries(window, profiles, person_id, viewer_team, limit)
     me = None
     if mine is not None:
@@ -323,7 +327,7 @@ async def my_rank(
     around: int,
 ) -> MyRank:
     async with db.connection() as conn:
-        redis_key, period_key, viewer_team = await _board_key(
+        redis_key, period_key = await _board_key(
             conn, namespace, person_id, period, scope, key, team, campaign
         )
         mine = await boards.my_position(redis, redis_key, person_id)
@@ -332,7 +336,9 @@ async def my_rank(
         rank = mine[0]
         spread = around * 4 + 4
         window = await boards.read_window(redis, redis_key, max(0, rank - 1 - spread), rank - 1 + spread)
-        profiles = await queries.board_profiles(conn, [p for _, p, _ in window])
+        profiles = await queries.board_profiles(conn, [p for _, p, _ in window] + [person_id])
+    viewer = profiles.get(person_id)
+    viewer_team = viewer.team_id if viewer else None
     shown = boards.visible_entries(window, profiles, person_id, viewer_team, len(window))
     index = next(i for i, e in enumerate(shown) if e.is_me)
     me = shown[index]
