@@ -8,7 +8,6 @@ import csv
 import io
 
 import pytest
-
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
