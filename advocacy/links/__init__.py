@@ -1,0 +1,1 @@
+"""Tracked links (/l/{code}) and the clicks on them: codes, targets with UTM, bot filtering, recording."""

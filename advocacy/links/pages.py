@@ -1,0 +1,51 @@
+"""The two small HTML pages /l/{code} can answer: the Open Graph card for link-preview crawlers and the
+plain 404 for a code that is not ours."""
+
+from __future__ import annotations
+
+from html import escape
+
+from advocacy.links.schemas import LinkPreview
+
+NOT_FOUND_PAGE = (
+    b'<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="robots" content="noindex">'
+    b"<title>Lien introuvable / Link not found</title></head><body>"
+    b"<h1>Lien introuvable</h1><p>Ce lien n'existe pas ou a \xc3\xa9t\xc3\xa9 mal copi\xc3\xa9.</p>"
+    b'<h1 lang="en">Link not found</h1><p lang="en">This link does not exist or was copied wrongly.</p>'
+    b"</body></html>"
+)
+
+
+def preview_page(preview: LinkPreview, *, url: str) -> bytes:
+    title = escape(preview.title)
+    description = escape(preview.description or "")
+    target = escape(preview.target)
+    tags = [
+        '<meta property="og:type" content="article">',
+        f'<meta property="og:title" content="{title}">',
+        f'<meta property="og:url" content="{escape(url)}">',
+        f'<meta name="twitter:title" content="{title}">',
+    ]
+    if description:
+        tags += [
+            f'<meta property="og:description" content="{description}">',
+            f'<meta name="description" content="{description}">',
+            f'<meta name="twitter:description" content="{description}">',
+        ]
+    if preview.image_url:
+        image = escape(preview.image_url)
+        tags += [
+            f'<meta property="og:image" content="{image}">',
+            '<meta property="og:image:width" content="1200">',
+            '<meta property="og:image:height" content="627">',
+            f'<meta name="twitter:image" content="{image}">',
+            '<meta name="twitter:card" content="summary_large_image">',
+        ]
+    else:
+        tags.append('<meta name="twitter:card" content="summary">')
+    head = "".join(tags)
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>{head}'
+        f'<meta name="robots" content="noindex"></head>'
+        f'<body><h1>{title}</h1><p>{description}</p><p><a href="{target}">{target}</a></p></body></html>'
+    ).encode()

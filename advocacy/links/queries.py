@@ -1,0 +1,138 @@
+"""SQL for tracked links and clicks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from advocacy.links.schemas import Click, LinkEntry, UnsettledClick
+
+
+async def insert_link(conn: asyncpg.Connection, *, code: str, share_id: int, target: str) -> bool:
+    """False when the code is taken (the caller draws another) or the share already has its link."""
+    inserted = await conn.fetchval(
+        "INSERT INTO tracked_links (code, share_id, target) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING true",
+        code,
+        share_id,
+        target,
+    )
+    return bool(inserted)
+
+
+async def code_of_share(conn: asyncpg.Connection, share_id: int) -> str | None:
+    code: str | None = await conn.fetchval("SELECT code FROM tracked_links WHERE share_id = $1", share_id)
+    return code
+
+
+async def link_entry(conn: asyncpg.Connection, code: str) -> LinkEntry | None:
+    row = await conn.fetchrow(
+        "SELECT l.share_id, s.person_id, l.target FROM tracked_links l JOIN shares s ON s.id = l.share_id"
+        " WHERE l.code = $1",
+        code,
+    )
+    return msgspec.convert(row, LinkEntry) if row else None
+
+
+class PreviewSource(msgspec.Struct, frozen=True, kw_only=True):
+    item_public_id: UUID
+    network: str
+    language: str
+    person_id: int
+    target: str
+
+
+async def preview_source(conn: asyncpg.Connection, code: str) -> PreviewSource | None:
+    row = await conn.fetchrow(
+        "SELECT ci.public_id AS item_public_id, s.network, s.language, s.person_id, l.target"
+        " FROM tracked_links l JOIN shares s ON s.id = l.share_id JOIN content_items ci ON ci.id = s.content_item_id"
+        " WHERE l.code = $1",
+        code,
+    )
+    return msgspec.convert(row, PreviewSource) if row else None
+
+
+_INSERT_CLICKS = """
+INSERT INTO clicks (share_id, at, visitor_hash, visitor_hash_prev, counted, self, bot, preview)
+SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::bytea[], $4::bytea[], $5::boolean[],
+                     $6::boolean[], $7::boolean[], $8::boolean[])
+"""
+
+
+async def insert_clicks(conn: asyncpg.Connection, clicks: list[Click]) -> None:
+    """One statement (one commit) for a whole batch of clicks."""
+    columns: list[list[Any]] = [[], [], [], [], [], [], [], []]
+    for click in clicks:
+        for column, value in zip(columns, msgspec.structs.astuple(click), strict=True):
+            column.append(value)
+    await conn.execute(_INSERT_CLICKS, *columns)
+
+
+async def lock_settling(conn: asyncpg.Connection) -> None:
+    """Settling is serialised across workers: the 24 h window is judged in click order."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('advocacy:clicks:settle'))")
+
+
+_UNSETTLED = """
+SELECT c.id, c.share_id, c.at, c.visitor_hash, c.visitor_hash_prev,
+       c.self OR EXISTS (SELECT 1 FROM share_sharer_visitors v
+                         WHERE v.share_id = c.share_id AND v.visitor_hash = c.visitor_hash) AS self,
+       s.person_id, s.network, ci.campaign_id,
+       COALESCE(a.status = 'opted_in', false) AS sharer_tracked
+FROM clicks c
+JOIN shares s ON s.id = c.share_id
+JOIN content_items ci ON ci.id = s.content_item_id
+LEFT JOIN ambassadors a ON a.person_id = s.person_id
+WHERE c.counted IS NULL
+ORDER BY c.id
+LIMIT $1
+"""
+
+
+async def unsettled_clicks(conn: asyncpg.Connection, limit: int) -> list[UnsettledClick]:
+    rows = await conn.fetch(_UNSETTLED, limit)
+    return [msgspec.convert(r, UnsettledClick) for r in rows]
+
+
+async def last_counted_clicks(
+    conn: asyncpg.Connection, share_ids: list[int], hashes: list[bytes], since: datetime
+) -> dict[tuple[int, bytes], datetime]:
+    """The latest counted click at or after `since` for each (share, visitor hash) pair asked about."""
+    rows = await conn.fetch(
+        """
+        SELECT q.share_id, q.visitor_hash, max(c.at) AS at
+        FROM unnest($1::bigint[], $2::bytea[]) AS q (share_id, visitor_hash)
+        JOIN clicks c ON c.share_id = q.share_id AND c.visitor_hash = q.visitor_hash AND c.counted AND c.at >= $3
+        GROUP BY q.share_id, q.visitor_hash
+        """,
+        share_ids,
+        hashes,
+        since,
+    )
+    return {(r["share_id"], bytes(r["visitor_hash"])): r["at"] for r in rows}
+
+
+async def mark_settled(
+    conn: asyncpg.Connection, ids: list[int], counted: list[bool], self_: list[bool]
+) -> None:
+    await conn.execute(
+        """
+        UPDATE clicks c SET counted = u.counted, self = u.self, visitor_hash_prev = NULL
+        FROM unnest($1::bigint[], $2::boolean[], $3::boolean[]) AS u (id, counted, self)
+        WHERE c.id = u.id
+        """,
+        ids,
+        counted,
+        self_,
+    )
+
+
+async def add_sharer_visitor(conn: asyncpg.Connection, share_id: int, visitor_hash: bytes) -> None:
+    await conn.execute(
+        "INSERT INTO share_sharer_visitors (share_id, visitor_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        share_id,
+        visitor_hash,
+    )

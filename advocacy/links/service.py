@@ -1,0 +1,239 @@
+"""Tracked links: making one for a share, following one (the hot path), and settling clicks (the 24 h
+window, self clicks, points) in a set-based job off the hot path."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar import Litestar
+
+from advocacy.db.pool import Database
+from advocacy.incentives.schemas import PointEvent
+from advocacy.incentives.service import AWARD_JOB, events_to_args
+from advocacy.links import queries
+from advocacy.links.bots import BotFilter, Visitor
+from advocacy.links.cache import LinkCache
+from advocacy.links.recorder import ClickRecorder
+from advocacy.links.schemas import Click, LinkEntry, LinkPreview, SettleReport
+from advocacy.links.targets import is_code, new_code, tracked_target
+from advocacy.links.visitors import VisitorHasher
+from advocacy.outbox.service import enqueue
+from content_library.service import shareable_item
+from content_library.storage import Storage
+
+DEDUPE_WINDOW = timedelta(hours=24)
+SETTLE_BATCH = 5000
+
+
+class LinkRuntime:
+    """What the redirect needs in process: the code cache, the click recorder, the visitor hasher and the
+    bot filter. Lives on app.state.links for the app's lifetime."""
+
+    def __init__(self, db: Database, secret_key: str) -> None:
+        self.db = db
+        self.cache = LinkCache()
+        self.recorder = ClickRecorder(db)
+        self.visitors = VisitorHasher(secret_key)
+        self.bots = BotFilter()
+
+
+@asynccontextmanager
+async def links_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Starts the click recorder after the pools exist (the app's first lifespan) and drains it at the end."""
+    runtime = LinkRuntime(app.state.db, app.state.settings.secret_key)
+    runtime.recorder.start()
+    app.state.links = runtime
+    try:
+        yield
+    finally:
+        await runtime.recorder.stop()
+
+
+# --- following a link (the hot path) ------------------------------------------------------------------
+
+
+class Outcome(Enum):
+    REDIRECT = "redirect"
+    PREVIEW = "preview"
+    NOT_FOUND = "not_found"
+
+
+class Followed(msgspec.Struct, frozen=True, kw_only=True):
+    outcome: Outcome
+    target: str | None = None
+    recorded: bool = False
+
+
+async def entry_for(runtime: LinkRuntime, code: str) -> LinkEntry | None:
+    if not is_code(code):
+        return None
+    found, entry = runtime.cache.get(code)
+    if not found:
+        async with runtime.db.connection() as conn:
+            entry = await queries.link_entry(conn, code)
+        runtime.cache.put(code, entry)
+    return entry
+
+
+async def follow(
+    runtime: LinkRuntime, code: str, *, address: str, user_agent: str, signed_in_person_id: int | None
+) -> Followed:
+    """Record the click (durably, before answering) and say where to send the visitor."""
+    entry = await entry_for(runtime, code)
+    if entry is None:
+        return Followed(outcome=Outcome.NOT_FOUND)
+    kind = runtime.bots.classify(user_agent)
+    now = datetime.now(UTC)
+    today, yesterday = runtime.visitors.today_and_yesterday(now.date(), address, user_agent)
+    own = signed_in_person_id is not None and signed_in_person_id == entry.person_id
+    bot = kind is not Visitor.PERSON
+    click = Click(
+        share_id=entry.share_id,
+        at=now,
+        visitor_hash=today,
+        visitor_hash_prev=yesterday,
+        counted=False if (bot or own) else None,
+        self=own,
+        bot=bot,
+        preview=kind is Visitor.PREVIEW,
+    )
+    recorded = await runtime.recorder.record(click)
+    outcome = Outcome.PREVIEW if kind is Visitor.PREVIEW else Outcome.REDIRECT
+    return Followed(outcome=outcome, target=entry.target, recorded=recorded)
+
+
+async def preview(
+    db: Database, code: str, *, public_base_url: str, storage: Storage | None
+) -> LinkPreview | None:
+    """What a link-preview crawler is shown (title, summary, the 1200×627 rendition), even after expiry."""
+    async with db.connection() as conn:
+        source = await queries.preview_source(conn, code)
+        if source is None:
+            return None
+        item = await shareable_item(
+            conn,
+            source.item_public_id,
+            network=source.network,
+            language=source.language,
+            person_id=source.person_id,
+            at=datetime.now(UTC),
+            storage=storage,
+        )
+    if item is None:
+        return LinkPreview(target=source.target, title=source.target, description=None, image_url=None)
+    image = item.link_image_path
+    if image is not None and not image.startswith(("http://", "https://")):
+        image = public_base_url.rstrip("/") + image
+    return LinkPreview(target=source.target, title=item.title, description=item.summary, image_url=image)
+
+
+# --- making a link --------------------------------------------------------------------------------------
+
+
+async def create_link(
+    conn: asyncpg.Connection,
+    *,
+    share_id: int,
+    share_public_id: str,
+    network: str,
+    link: str,
+    campaign_slug: str | None,
+) -> str:
+    """The share's tracked link (made once; a second call returns the same code)."""
+    existing = await queries.code_of_share(conn, share_id)
+    if existing is not None:
+        return existing
+    target = tracked_target(
+        link, network=network, campaign_slug=campaign_slug, share_public_id=share_public_id
+    )
+    for _ in range(5):
+        code = new_code()
+        if await queries.insert_link(conn, code=code, share_id=share_id, target=target):
+            return code
+    raise RuntimeError("could not draw a free link code five times in a row")  # 72 random bits: never
+
+
+def link_url(public_base_url: str, code: str) -> str:
+    return f"{public_base_url.rstrip('/')}/l/{code}"
+
+
+async def remember_sharer(
+    conn: asyncpg.Connection, runtime_hasher: VisitorHasher, share_id: int, *, address: str, user_agent: str
+) -> None:
+    """The sharer's own browser today: its clicks on this share are marked self."""
+    visitor = runtime_hasher.hash(datetime.now(UTC).date(), address, user_agent)
+    await queries.add_sharer_visitor(conn, share_id, visitor)
+
+
+# --- settling clicks ------------------------------------------------------------------------------------
+
+SETTLE_JOB_KEY = "clicks-settled"
+
+
+async def settle_clicks(db: Database, *, batch: int = SETTLE_BATCH) -> SettleReport:
+    """Decide `counted` for clicks not yet settled, in click order: a person's click counts unless the
+    same visitor had a counted click on the same share within the previous 24 h, it is the sharer's own,
+    or the sharer no longer takes part (opted out). Counted clicks become point events (outbox), in the
+    same transaction. Safe to run concurrently (serialised by an advisory lock) and to repeat."""
+    settled = counted_total = 0
+    while True:
+        async with db.transaction() as conn:
+            await queries.lock_settling(conn)
+            rows = await queries.unsettled_clicks(conn, batch)
+            if not rows:
+                break
+            earliest = min(r.at for r in rows)
+            keys = {(r.share_id, r.visitor_hash) for r in rows}
+            keys |= {(r.share_id, r.visitor_hash_prev) for r in rows if r.visitor_hash_prev is not None}
+            pairs = sorted(keys)
+            last = await queries.last_counted_clicks(
+                conn, [p[0] for p in pairs], [p[1] for p in pairs], earliest - DEDUPE_WINDOW
+            )
+            ids: list[int] = []
+            counted: list[bool] = []
+            self_flags: list[bool] = []
+            per_share: dict[int, list[Any]] = defaultdict(list)
+            for row in sorted(rows, key=lambda r: (r.at, r.id)):
+                seen = [last.get((row.share_id, row.visitor_hash))]
+                if row.visitor_hash_prev is not None:
+                    seen.append(last.get((row.share_id, row.visitor_hash_prev)))
+                latest = max((t for t in seen if t is not None), default=None)
+                fresh = latest is None or row.at - latest >= DEDUPE_WINDOW
+                counts = fresh and not row.self and row.sharer_tracked
+                if counts:
+                    last[(row.share_id, row.visitor_hash)] = row.at
+                    per_share[row.share_id].append(row)
+                ids.append(row.id)
+                counted.append(counts)
+                self_flags.append(row.self)
+            await queries.mark_settled(conn, ids, counted, self_flags)
+            events = [
+                PointEvent(
+                    kind="click",
+                    person_id=clicks[0].person_id,
+                    network=clicks[0].network,
+                    campaign_id=clicks[0].campaign_id,
+                    source_type="share",
+                    source_id=share_id,
+                    quantity=len(clicks),
+                    occurred_at=max(c.at for c in clicks),
+                    idempotency_key=f"clicks:share:{share_id}:{max(c.id for c in clicks)}",
+                )
+                for share_id, clicks in per_share.items()
+            ]
+            if events:
+                await enqueue(
+                    conn, AWARD_JOB, events_to_args(events), dedupe_key=f"{SETTLE_JOB_KEY}:{max(ids)}"
+                )
+            settled += len(rows)
+            counted_total += sum(counted)
+        if len(rows) < batch:
+            break
+    return SettleReport(settled=settled, counted=counted_total)

@@ -1,0 +1,55 @@
+"""The audit log as CSV or JSON lines, streamed in pages (an export never holds the whole log in memory)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+
+import msgspec
+
+from advocacy.db.pool import Database
+from advocacy.shares import service
+from advocacy.shares.schemas import AuditEntry, AuditFilter
+
+CSV_COLUMNS = ("id", "at", "actor", "actor_name", "action", "subject_type", "subject_id", "detail")
+_PAGE = 1000
+_encode = msgspec.json.Encoder().encode
+
+
+def _csv_line(values: list[str]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue().encode()
+
+
+def _csv_row(entry: AuditEntry) -> bytes:
+    return _csv_line(
+        [
+            str(entry.id),
+            entry.at.isoformat(),
+            str(entry.actor) if entry.actor else "",
+            entry.actor_name or "",
+            entry.action,
+            entry.subject_type,
+            entry.subject_id or "",
+            _encode(entry.detail).decode(),
+        ]
+    )
+
+
+async def audit_export(db: Database, flt: AuditFilter, fmt: str) -> AsyncIterator[bytes]:
+    if fmt == "csv":
+        yield _csv_line(list(CSV_COLUMNS))
+    after: int | None = None
+    while True:
+        entries = await service.audit_entries(db, flt, after_id=after, limit=_PAGE)
+        if not entries:
+            return
+        if fmt == "csv":
+            yield b"".join(_csv_row(e) for e in entries)
+        else:
+            yield b"".join(_encode(e) + b"\n" for e in entries)
+        if len(entries) < _PAGE:
+            return
+        after = entries[-1].id

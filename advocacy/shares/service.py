@@ -1,0 +1,558 @@
+"""The share decisions: check a share against the charter in force and store it with its verdict; hold it
+for compliance, refuse it, or make it ready with its tracked link; fatigue limits and sharing hours;
+withdrawal; confirmation that it went out; the compliance queue and its audit trail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from advocacy.ambassadors.service import require_ambassador
+from advocacy.audit.queries import write_audit
+from advocacy.auth.schemas import Principal
+from advocacy.charter.cache import CharterCache
+from advocacy.charter.engine import CheckContent, Verdict
+from advocacy.charter.rules import Severity
+from advocacy.charter.service import check_share_text
+from advocacy.db.pool import Database
+from advocacy.incentives.schemas import PointEvent
+from advocacy.incentives.service import AWARD_JOB, REVERSE_SHARE_JOB, events_to_args
+from advocacy.links import service as links
+from advocacy.links.visitors import VisitorHasher
+from advocacy.outbox.service import enqueue
+from advocacy.shares import queries
+from advocacy.shares.limits import SharingSettings, local_day, next_opening, sharing_settings_from, zone
+from advocacy.shares.schemas import (
+    AuditEntry,
+    AuditFilter,
+    HeldShareRead,
+    Rejection,
+    ShareConfirm,
+    ShareCreate,
+    SharePreferences,
+    ShareRead,
+    ShareRow,
+    Withdrawal,
+)
+from advocacy.shares.sharepage import check_post_url, share_page, text_as_posted
+from content_library.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from content_library.service import shareable_item
+from content_library.storage import Storage
+
+# Direct publishing (advocacy/connectors) picks a ready direct share up from the outbox: {"share_id": int}.
+PUBLISH_JOB = "shares.publish"
+# How far ahead a share may be scheduled when the limits push it back.
+_SCHEDULE_HORIZON_DAYS = 14
+
+
+class ShareRefused(DomainError):
+    """The charter blocks this text: only a refusal record is kept, with the findings."""
+
+    kind = "share-refused"
+    title = "The charter refuses this share"
+    status = 422
+
+
+class NotNow(DomainError):
+    """A fatigue limit or the sharing hours: the share may go at `may_go_at` (or be scheduled for then)."""
+
+    kind = "share-not-now"
+    title = "Not now"
+    status = 409
+
+
+class Context(msgspec.Struct, frozen=True, kw_only=True):
+    """What a request tells the share flow besides its body."""
+
+    public_base_url: str
+    address: str
+    user_agent: str
+    storage: Storage | None = None
+
+
+def _bilingual(fr: str, en: str) -> str:
+    return f"{en} / {fr}"
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+def to_read(row: ShareRow, *, public_base_url: str, mastodon_instance: str | None) -> ShareRead:
+    link = links.link_url(public_base_url, row.link_code) if row.link_code else None
+    page_url: str | None = None
+    caption_for_copy: str | None = None
+    if row.mode == "share_page" and row.status in ("ready", "published"):
+        page = share_page(row.network, caption=row.caption, link=link, mastodon_instance=mastodon_instance)
+        page_url, caption_for_copy = page.url, page.caption_for_copy
+    return ShareRead(
+        id=row.public_id,
+        item=row.item_public_id,
+        item_title=row.item_title,
+        network=row.network,
+        mode=row.mode,
+        status=row.status,
+        language=row.language,
+        caption=row.caption,
+        images=row.images,
+        verdict=row.verdict,
+        charter_version=row.charter_version,
+        warning_acknowledged=row.warning_acknowledged,
+        created_at=row.created_at,
+        scheduled_for=row.scheduled_for,
+        ready_at=row.ready_at,
+        published_at=row.published_at,
+        withdrawn_at=row.withdrawn_at,
+        status_reason=row.status_reason,
+        post_url=row.external_post_url,
+        link=link,
+        share_url=page_url,
+        caption_for_copy=caption_for_copy,
+    )
+
+
+async def _read(conn: asyncpg.Connection, share_id: int, public_base_url: str) -> ShareRead:
+    row = await queries.share_by_id(conn, share_id)
+    assert row is not None
+    return to_read(
+        row,
+        public_base_url=public_base_url,
+        mastodon_instance=await queries.mastodon_instance(conn, row.person_id),
+    )
+
+
+async def own_share(db: Database, principal: Principal, share: UUID, *, public_base_url: str) -> ShareRead:
+    """One of my shares; another person's is "not found" (its existence is not theirs to learn)."""
+    async with db.connection() as conn:
+        row = await queries.share_by_public_id(conn, share)
+        if row is None or row.person_id != principal.person_id:
+            raise NotFound(_bilingual("Ce partage n'existe pas", "There is no such share of yours"))
+        return to_read(
+            row,
+            public_base_url=public_base_url,
+            mastodon_instance=await queries.mastodon_instance(conn, row.person_id),
+        )
+
+
+async def my_shares(
+    db: Database,
+    principal: Principal,
+    *,
+    status: str | None,
+    after_id: int | None,
+    limit: int,
+    public_base_url: str,
+) -> list[tuple[int, ShareRead]]:
+    async with db.connection() as conn:
+        rows = await queries.shares_of_person(
+            conn, principal.person_id, status=status, after_id=after_id, limit=limit
+        )
+        instance = await queries.mastodon_instance(conn, principal.person_id)
+    return [(r.id, to_read(r, public_base_url=public_base_url, mastodon_instance=instance)) for r in rows]
+
+
+# --- when a share may go ---------------------------------------------------------------------------------
+
+
+async def _may_go_at(
+    conn: asyncpg.Connection, person_id: int, network: str, sharing: SharingSettings, now: datetime
+) -> tuple[datetime, str | None]:
+    """The first moment from `now` that the sharing hours and daily limits allow, and what held it back."""
+    tz = zone(await queries.person_timezone(conn, person_id))
+    candidate, reason = now, None
+    for _ in range(_SCHEDULE_HORIZON_DAYS * 2):
+        opening = next_opening(candidate, tz, sharing.sharing_hours)
+        if opening != candidate:
+            candidate, reason = opening, reason or "outside-sharing-hours"
+        _, begins, ends = local_day(candidate, tz)
+        total, on_network = await queries.shares_on_day(conn, person_id, begins, ends, network)
+        if sharing.max_shares_per_day is not None and total >= sharing.max_shares_per_day:
+            candidate, reason = ends, reason or "daily-limit"
+            continue
+        if (
+            sharing.max_shares_per_network_per_day is not None
+            and on_network >= sharing.max_shares_per_network_per_day
+        ):
+            candidate, reason = ends, reason or "network-daily-limit"
+            continue
+        return candidate, reason
+    raise Conflict(
+        _bilingual(
+            "Aucun créneau de partage libre dans les deux prochaines semaines",
+            "No free sharing slot in the next two weeks",
+        )
+    )
+
+
+_NOT_NOW = {
+    "outside-sharing-hours": (
+        "En dehors des heures de partage de votre organisation",
+        "Outside your organisation's sharing hours",
+    ),
+    "daily-limit": ("Limite de partages du jour atteinte", "You reached today's share limit"),
+    "network-daily-limit": (
+        "Limite de partages du jour atteinte pour ce réseau",
+        "You reached today's share limit for this network",
+    ),
+}
+
+
+# --- sharing -----------------------------------------------------------------------------------------------
+
+
+async def create_share(
+    db: Database,
+    charters: CharterCache,
+    hasher: VisitorHasher,
+    principal: Principal,
+    body: ShareCreate,
+    ctx: Context,
+) -> ShareRead:
+    """Check and store a share; raises ShareRefused (after committing the refusal record) on a block."""
+    now = datetime.now(UTC)
+    refused: ShareRefused | None = None
+    async with db.transaction() as conn:
+        await require_ambassador(conn, principal.person_id)
+        await queries.lock_person_shares(conn, principal.person_id)
+        language = body.language or principal.language
+        item = await shareable_item(
+            conn, body.item, network=body.network, language=language, person_id=principal.person_id, at=now,
+            storage=ctx.storage,
+        )  # fmt: skip
+        if item is None or not item.in_audience:
+            raise NotFound(_bilingual("Ce contenu n'est pas dans votre fil", "This item is not in your feed"))
+        if not item.live:
+            raise Conflict(
+                _bilingual(
+                    "Ce contenu n'est plus (ou pas encore) partageable", "This item cannot be shared now"
+                )
+            )
+        if body.images and await queries.images_of_item(conn, item.item_id, list(body.images)) != len(
+            set(body.images)
+        ):
+            raise Invalid(
+                _bilingual("Ces images n'appartiennent pas à ce contenu", "These images are not this item's")
+            )
+        no_server = body.network == "mastodon" and body.mode == "share_page"
+        if no_server and await queries.mastodon_instance(conn, principal.person_id) is None:
+            raise Invalid(
+                _bilingual(
+                    "Indiquez d'abord votre serveur Mastodon (PUT /api/v1/me/share-preferences)",
+                    "Tell us your Mastodon server first (PUT /api/v1/me/share-preferences)",
+                ),
+                extra={"reason": "mastodon-instance-unknown"},
+            )
+        if body.mode == "share_page" and body.network == "instagram":
+            raise Invalid(
+                _bilingual(
+                    "Instagram n'a pas de page de partage : connectez votre compte pour publier directement",
+                    "Instagram has no share page: connect your account to publish directly",
+                )
+            )
+        if not item.allow_reshare and await queries.already_shared(
+            conn, principal.person_id, item.item_id, body.network
+        ):
+            raise Conflict(
+                _bilingual(
+                    "Vous avez déjà partagé ce contenu sur ce réseau",
+                    "You already shared this item on this network",
+                ),
+                extra={"reason": "already-shared"},
+            )
+        sharing = sharing_settings_from(await queries.organisation_settings(conn))
+        may_go_at, held_back = await _may_go_at(conn, principal.person_id, body.network, sharing, now)
+        if held_back is not None and not body.schedule_if_not_now:
+            fr, en = _NOT_NOW[held_back]
+            raise NotNow(
+                _bilingual(
+                    f"{fr} : possible à partir de {may_go_at:%Y-%m-%d %H:%M} UTC",
+                    f"{en}: it may go from {may_go_at:%Y-%m-%d %H:%M} UTC",
+                ),
+                extra={"reason": held_back, "may_go_at": may_go_at.isoformat()},
+            )
+        content = CheckContent(
+            link=item.link,
+            caption_policy=item.caption_policy,
+            approved_caption=item.caption if item.caption_policy == "locked" else None,
+            tags=item.tags,
+        )
+        text = text_as_posted(body.network, body.caption, item.link)
+        verdict, charter_id = await check_share_text(
+            conn, charters, text=text, network=body.network, language=language, content=content, at=now,
+            reader_language=principal.language,
+        )  # fmt: skip
+        decision = verdict.decision
+        if decision == Severity.WARN and not body.acknowledge_warnings:
+            raise Invalid(
+                _bilingual(
+                    "La charte émet des avertissements : relisez-les et confirmez (acknowledge_warnings)",
+                    "The charter warns about this text: read the warnings and confirm (acknowledge_warnings)",
+                ),
+                extra={"verdict": msgspec.to_builtins(verdict), "reason": "warnings-not-acknowledged"},
+            )
+        if decision == Severity.BLOCK:
+            status, scheduled_for = "refused", None
+        elif decision == Severity.REVIEW:
+            status, scheduled_for = "held", (may_go_at if held_back else None)
+        elif held_back:
+            status, scheduled_for = "scheduled", may_go_at
+        else:
+            status, scheduled_for = "ready", None
+        verdict_json = msgspec.to_builtins(verdict)
+        share_id, public_id = await queries.insert_share(
+            conn, person_id=principal.person_id, item_id=item.item_id, network=body.network, mode=body.mode,
+            status=status, language=language, caption=body.caption, images=list(body.images), charter_id=charter_id,
+            verdict=verdict_json, warning_acknowledged=body.acknowledge_warnings and decision == Severity.WARN,
+            scheduled_for=scheduled_for,
+        )  # fmt: skip
+        await queries.insert_verdict(
+            conn, share_id=share_id, charter_id=charter_id, charter_version=verdict.charter_version,
+            outcome=decision.value, verdict=verdict_json, checked_text=text,
+        )  # fmt: skip
+        if status == "refused":
+            refused = ShareRefused(
+                _bilingual("La charte refuse ce texte", "The charter refuses this text"),
+                extra={"share": str(public_id), "verdict": verdict_json},
+            )
+        else:
+            await links.remember_sharer(
+                conn, hasher, share_id, address=ctx.address, user_agent=ctx.user_agent
+            )
+            if status == "ready":
+                await make_ready(conn, share_id)
+            result = await _read(conn, share_id, ctx.public_base_url)
+    if refused is not None:
+        raise refused
+    return result
+
+
+async def make_ready(conn: asyncpg.Connection, share_id: int) -> None:
+    """Ready: the tracked link exists (when the item has a link) and direct publishing is queued."""
+    row = await queries.share_by_id(conn, share_id)
+    assert row is not None
+    await queries.set_status(conn, share_id, "ready")
+    if row.item_link:
+        slug = (
+            await conn.fetchval("SELECT slug FROM campaigns WHERE id = $1", row.campaign_id)
+            if row.campaign_id
+            else None
+        )
+        await links.create_link(
+            conn, share_id=share_id, share_public_id=str(row.public_id), network=row.network, link=row.item_link,
+            campaign_slug=slug,
+        )  # fmt: skip
+    if row.mode == "direct":
+        await enqueue(conn, PUBLISH_JOB, {"share_id": share_id}, dedupe_key=f"{PUBLISH_JOB}:{share_id}")
+
+
+async def withdraw(
+    db: Database, principal: Principal, share: UUID, body: Withdrawal, *, public_base_url: str
+) -> ShareRead:
+    async with db.transaction() as conn:
+        row = await queries.share_by_public_id(conn, share, for_update=True)
+        if row is None or row.person_id != principal.person_id:
+            raise NotFound(_bilingual("Ce partage n'existe pas", "There is no such share of yours"))
+        if row.status not in ("held", "ready", "scheduled", "published"):
+            raise Conflict(
+                _bilingual(f"Ce partage est déjà {row.status}", f"This share is already {row.status}")
+            )
+        await queries.set_status(conn, row.id, "withdrawn", reason=body.reason)
+        if row.status == "published":
+            await enqueue(
+                conn,
+                REVERSE_SHARE_JOB,
+                {"share_id": row.id, "reason": "withdrawn"},
+                dedupe_key=f"{REVERSE_SHARE_JOB}:{row.id}",
+            )
+        await write_audit(
+            conn, actor_id=principal.person_id, action="share.withdrawn", subject_type="share", subject_id=str(row.public_id),
+            detail={"from": row.status, "reason": body.reason},
+        )  # fmt: skip
+        return await _read(conn, row.id, public_base_url)
+
+
+def published_event(row: ShareRow, at: datetime) -> PointEvent:
+    """Points for a share that went out: one per (person, item, network), whatever the way out."""
+    return PointEvent(
+        kind="share_published",
+        person_id=row.person_id,
+        network=row.network,
+        campaign_id=row.campaign_id,
+        source_type="share",
+        source_id=row.id,
+        occurred_at=at,
+        idempotency_key=f"share_published:{row.person_id}:{row.content_item_id}:{row.network}",
+    )
+
+
+async def mark_published(
+    conn: asyncpg.Connection, share_id: int, *, post_url: str | None, post_id: str | None
+) -> None:
+    """A ready share went out (confirmed by the employee, or published by a connector): status, points."""
+    row = await queries.share_by_id(conn, share_id)
+    assert row is not None
+    await queries.set_published(conn, share_id, post_url=post_url, post_id=post_id)
+    if row.status != "published":
+        event = published_event(row, datetime.now(UTC))
+        await enqueue(
+            conn,
+            AWARD_JOB,
+            events_to_args([event]),
+            dedupe_key=f"{AWARD_JOB}:{event.idempotency_key}:{share_id}",
+        )
+
+
+async def confirm(
+    db: Database, hasher: VisitorHasher, principal: Principal, share: UUID, body: ShareConfirm, ctx: Context
+) -> ShareRead:
+    """The employee says the share went out through the share page, optionally with the post's URL."""
+    async with db.transaction() as conn:
+        row = await queries.share_by_public_id(conn, share, for_update=True)
+        if row is None or row.person_id != principal.person_id:
+            raise NotFound(_bilingual("Ce partage n'existe pas", "There is no such share of yours"))
+        if row.status not in ("ready", "published"):
+            raise Conflict(
+                _bilingual(
+                    f"Un partage {row.status} ne peut pas être confirmé",
+                    f"A {row.status} share cannot be confirmed",
+                )
+            )
+        post_id = check_post_url(row.network, body.post_url) if body.post_url else None
+        await mark_published(conn, row.id, post_url=body.post_url, post_id=post_id)
+        await links.remember_sharer(conn, hasher, row.id, address=ctx.address, user_agent=ctx.user_agent)
+        return await _read(conn, row.id, ctx.public_base_url)
+
+
+async def release_scheduled(db: Database, *, at: datetime | None = None, batch: int = 200) -> int:
+    """Cron: scheduled shares whose time came become ready (tracked link, direct publishing queued)."""
+    released = 0
+    async with db.transaction() as conn:
+        for share_id in await queries.due_scheduled_shares(conn, at or datetime.now(UTC), batch):
+            await make_ready(conn, share_id)
+            released += 1
+    return released
+
+
+# --- preferences -------------------------------------------------------------------------------------------
+
+
+async def preferences(db: Database, principal: Principal) -> SharePreferences:
+    async with db.connection() as conn:
+        return SharePreferences(mastodon_instance=await queries.mastodon_instance(conn, principal.person_id))
+
+
+async def set_preferences(db: Database, principal: Principal, body: SharePreferences) -> SharePreferences:
+    host = body.mastodon_instance.lower() if body.mastodon_instance else None
+    async with db.transaction() as conn:
+        await queries.upsert_preferences(conn, principal.person_id, host)
+    return SharePreferences(mastodon_instance=host)
+
+
+async def sharing_settings(db: Database) -> SharingSettings:
+    async with db.connection() as conn:
+        return sharing_settings_from(await queries.organisation_settings(conn))
+
+
+async def set_sharing_settings(db: Database, body: SharingSettings, *, actor_id: int) -> SharingSettings:
+    async with db.transaction() as conn:
+        await queries.set_sharing_settings(conn, msgspec.to_builtins(body))
+        await write_audit(
+            conn, actor_id=actor_id, action="organisation.sharing_settings", subject_type="organisation", subject_id="1",
+            detail=msgspec.to_builtins(body),
+        )  # fmt: skip
+    return body
+
+
+# --- compliance --------------------------------------------------------------------------------------------
+
+
+async def queue(
+    db: Database, *, status: str, after_id: int | None, limit: int, public_base_url: str
+) -> list[tuple[int, HeldShareRead]]:
+    async with db.connection() as conn:
+        rows = await queries.shares_page(conn, status=status, after_id=after_id, limit=limit)
+    return [
+        (
+            r.id,
+            HeldShareRead(
+                share=to_read(r, public_base_url=public_base_url, mastodon_instance=None),
+                person=r.person_public_id,
+                person_name=r.person_name,
+            ),
+        )
+        for r in rows
+    ]
+
+
+async def _decidable(conn: asyncpg.Connection, reviewer: Principal, share: UUID) -> ShareRow:
+    row = await queries.share_by_public_id(conn, share, for_update=True)
+    if row is None:
+        raise NotFound(_bilingual("Ce partage n'existe pas", "There is no such share"))
+    if row.person_id == reviewer.person_id:
+        raise Forbidden(
+            _bilingual("Vous ne pouvez pas juger votre propre partage", "You cannot review your own share")
+        )
+    return row
+
+
+async def approve(db: Database, reviewer: Principal, share: UUID, *, public_base_url: str) -> ShareRead:
+    async with db.transaction() as conn:
+        row = await _decidable(conn, reviewer, share)
+        if row.status != "held":
+            raise Conflict(
+                _bilingual(
+                    f"Ce partage est {row.status}, pas en attente", f"This share is {row.status}, not held"
+                )
+            )
+        later = row.scheduled_for is not None and row.scheduled_for > datetime.now(UTC)
+        if later:
+            await queries.set_status(conn, row.id, "scheduled", reviewed_by=reviewer.person_id)
+        else:
+            await queries.set_status(conn, row.id, "held", reviewed_by=reviewer.person_id)
+            await make_ready(conn, row.id)
+        await write_audit(
+            conn, actor_id=reviewer.person_id, action="share.approved", subject_type="share", subject_id=str(row.public_id),
+            detail={"verdict": row.verdict.decision.value, "findings": [f.rule_id for f in row.verdict.findings],
+                    "person": str(row.person_public_id), "network": row.network},
+        )  # fmt: skip
+        return await _read(conn, row.id, public_base_url)
+
+
+async def reject(
+    db: Database, reviewer: Principal, share: UUID, body: Rejection, *, public_base_url: str
+) -> ShareRead:
+    """Held → rejected with the reason the employee sees; a share already out can be rejected after the fact
+    (its points are taken back)."""
+    async with db.transaction() as conn:
+        row = await _decidable(conn, reviewer, share)
+        if row.status not in ("held", "ready", "scheduled", "published"):
+            raise Conflict(
+                _bilingual(f"Ce partage est déjà {row.status}", f"This share is already {row.status}")
+            )
+        await queries.set_status(conn, row.id, "rejected", reason=body.reason, reviewed_by=reviewer.person_id)
+        if row.status == "published":
+            await enqueue(
+                conn, REVERSE_SHARE_JOB, {"share_id": row.id, "reason": "rejected by compliance"},
+                dedupe_key=f"{REVERSE_SHARE_JOB}:{row.id}",
+            )  # fmt: skip
+        await write_audit(
+            conn, actor_id=reviewer.person_id, action="share.rejected", subject_type="share", subject_id=str(row.public_id),
+            detail={"from": row.status, "reason": body.reason, "verdict": row.verdict.decision.value,
+                    "findings": [f.rule_id for f in row.verdict.findings], "person": str(row.person_public_id),
+                    "network": row.network},
+        )  # fmt: skip
+        return await _read(conn, row.id, public_base_url)
+
+
+async def audit_entries(
+    db: Database, flt: AuditFilter, *, after_id: int | None, limit: int
+) -> list[AuditEntry]:
+    async with db.connection() as conn:
+        return await queries.audit_page(conn, flt, after_id=after_id, limit=limit)
+
+
+def verdict_of(data: dict[str, Any]) -> Verdict:
+    return msgspec.convert(data, Verdict)

@@ -1,0 +1,89 @@
+"""`links.redirect_rps` / `links.redirect_p99_ms`: GET /l/{code} with click recording (group commit: every
+answered click is committed before its redirect) against a bare Litestar redirect from a dict, same run;
+then the clicks in PostgreSQL are checked against the requests wrk saw answered."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+
+from advocacy.db.pool import Database
+from advocacy.links.service import settle_clicks
+from tests.bench._common import record
+from tests.bench._database import BenchStores, bench_stores
+from tests.bench._load import served, warm_then_measure, wrk
+
+TARGET = "https://example.com/landing?utm_source=x"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+CODE = "benchCode0001"
+CONNECTIONS = 32
+
+
+async def _seed(stores: BenchStores) -> None:
+    conn = await asyncpg.connect(stores.database_url)
+    try:
+        person = await conn.fetchval(
+            "INSERT INTO people (email, display_name) VALUES ('bench@example.com', 'Bench') RETURNING id"
+        )
+        await conn.execute("INSERT INTO ambassadors (person_id, status) VALUES ($1, 'opted_in')", person)
+        item = await conn.fetchval(
+            "INSERT INTO content_items (title, link, status) VALUES ('Bench', $1, 'approved') RETURNING id",
+            TARGET,
+        )
+        share = await conn.fetchval(
+            "INSERT INTO shares (person_id, content_item_id, network, status, language, caption, verdict)"
+            " VALUES ($1, $2, 'x', 'ready', 'fr', 'bench', '{}') RETURNING id",
+            person,
+            item,
+        )
+        await conn.execute(
+            "INSERT INTO tracked_links (code, share_id, target) VALUES ($1, $2, $3)", CODE, share, TARGET
+        )
+    finally:
+        await conn.close()
+
+
+async def _click_rows(stores: BenchStores) -> int:
+    conn = await asyncpg.connect(stores.database_url)
+    try:
+        total: int = await conn.fetchval("SELECT count(*) FROM clicks")
+    finally:
+        await conn.close()
+    return total
+
+
+async def _settle(stores: BenchStores) -> int:
+    db = await Database.connect(stores.database_url, min_size=1, max_size=2)
+    try:
+        report = await settle_clicks(db)
+    finally:
+        await db.close()
+    return report.counted
+
+
+def main() -> None:
+    headers = {"User-Agent": BROWSER}
+    with bench_stores() as stores:
+        asyncio.run(_seed(stores))
+        with served("tests.bench._apps:bare_app", env={"BENCH_REDIRECT_TARGET": TARGET}) as base:
+            bare = warm_then_measure(f"{base}/bare-redirect/abc123", headers=headers)
+        with served("tests.bench._apps:real_app", env=stores.env()) as base:
+            wrk(f"{base}/l/{CODE}", seconds=2, connections=CONNECTIONS, headers=headers)
+            before = asyncio.run(_click_rows(stores))
+            links = wrk(f"{base}/l/{CODE}", seconds=8, connections=CONNECTIONS, headers=headers)
+            rows = asyncio.run(_click_rows(stores)) - before
+        counted = asyncio.run(_settle(stores))
+    assert links.errors == 0, f"{links.errors} failed requests on /l/{{code}}"
+    # wrk counts the responses it read before its clock stopped; the server may have answered (and
+    # recorded) up to one more request per connection that wrk was still reading when it stopped.
+    print(f"   click rows {rows} for {links.requests} answered requests (+ at most {CONNECTIONS} cut off)")
+    assert links.requests <= rows <= links.requests + CONNECTIONS, (rows, links.requests)
+    # one browser on loopback is one visitor: the 24 h window counts all its clicks once
+    assert counted == 1, f"{counted} counted clicks from one visitor, expected 1"
+    record("links.redirect_rps", links.rps, "req/s", "bare Litestar redirect from a dict", bare.rps)
+    record("links.redirect_p99_ms", links.p99_ms, "ms", "bare Litestar redirect p99", bare.p99_ms)
+
+
+if __name__ == "__main__":
+    main()
