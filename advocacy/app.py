@@ -41,6 +41,7 @@ from advocacy.outbox.controllers import OutboxController
 from advocacy.people.controllers import MeController, PeopleController, TeamController
 from advocacy.privacy.controllers import MyDataController, PersonErasureController
 from advocacy.settings import Settings
+from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
 from advocacy.web.controllers import WEB_HANDLERS
 
@@ -62,6 +63,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     PersonErasureController,
     *CONTENT_HANDLERS,
     *INCENTIVES_HANDLERS,
+    *SHARES_HANDLERS,
     TrackedLinkController,
     *WEB_HANDLERS,
 ]

@@ -540,9 +540,11 @@ async def languages_missing_alt_text(conn: asyncpg.Connection, item_id: int) -> 
 
 # --- the feed -------------------------------------------------------------------------------------
 
-# Whether the reader already shared the item. The shares area owns this expression: it is the only
-# place the feed learns about shares, and stays `false` until shares exist.
-ALREADY_SHARED_SQL = "false"
+# Whether the reader ($15, their person id) already shared the item. The shares area owns this expression:
+# it is the only place the feed learns about shares. A held share (awaiting compliance) is not "shared" yet;
+# a refused, rejected, withdrawn or failed one is not either (served by shares_person_item_idx).
+ALREADY_SHARED_SQL = """EXISTS (SELECT 1 FROM shares s WHERE s.person_id = $15::bigint AND s.content_item_id = ci.id
+                                  AND s.status IN ('ready', 'scheduled', 'published'))"""
 
 _VISIBLE = """
 ci.status = 'approved'
@@ -641,6 +643,7 @@ async def feed_rows(
         after[2] if after else None,
         after[3] if after else None,
         limit,
+        who.person_id,
     )
     return [msgspec.convert(dict(r), FeedRow) for r in rows]
 
