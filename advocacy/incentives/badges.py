@@ -63,9 +63,14 @@ def badge_name(code: str, language: str) -> str:
     return definition.name.fr if language == "fr" else definition.name.en
 
 
-def earned_by_counters(counters: dict[str, int]) -> list[str]:
+def earned_by_counters(counters: dict[str, int], before: dict[str, int] | None = None) -> list[str]:
+    """Badges whose threshold the counters reach (and, given `before`, crossed since then)."""
     return [
-        b.code for b in BADGES.values() if b.counter is not None and counters.get(b.counter, 0) >= b.threshold
+        b.code
+        for b in BADGES.values()
+        if b.counter is not None
+        and counters.get(b.counter, 0) >= b.threshold
+        and (before is None or before.get(b.counter, 0) < b.threshold)
     ]
 
 
@@ -96,13 +101,21 @@ async def check_after_award(conn: asyncpg.Connection, entries: list[LedgerEntry]
     """Badges the new rows may have earned (counters and streaks); returns how many were given."""
     if not entries:
         return 0
-    people = {e.person_id for e in entries if e.kind in ("share_published", "click")}
+    added: dict[int, dict[str, int]] = {}
+    for e in entries:
+        if e.reason_code == "network_not_rewarded" or e.kind not in ("share_published", "click"):
+            continue
+        delta = added.setdefault(e.person_id, {"shares": 0, "unique_clicks": 0})
+        delta["shares" if e.kind == "share_published" else "unique_clicks"] += (
+            1 if e.kind == "share_published" else e.quantity
+        )
     awards: list[tuple[int, str, str, datetime]] = []
     now = datetime.now(UTC)
-    if people:
-        for person, account in (await queries.accounts_of(conn, list(people))).items():
+    if added:
+        for person, account in (await queries.accounts_of(conn, list(added))).items():
             counters = {"shares": int(account["shares"]), "unique_clicks": int(account["unique_clicks"])}
-            awards += [(person, code, "", now) for code in earned_by_counters(counters)]
+            before = {k: counters[k] - added[person][k] for k in counters}
+            awards += [(person, code, "", now) for code in earned_by_counters(counters, before)]
     for entry in entries:
         if entry.kind == "streak_bonus" and entry.note and entry.note.isdigit() and int(entry.note) >= 4:
             awards.append((entry.person_id, "streak_4", "", now))

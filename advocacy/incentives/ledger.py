@@ -60,10 +60,11 @@ async def award_batch(conn: asyncpg.Connection, events: list[PointEvent]) -> Awa
         batch = [e for e in batch if e.idempotency_key not in done]
         if not batch:
             return AwardResult(entries=[], ranked=_ranked(people))
-        entries = await _write(conn, batch, people)
-        streaks = await _streak_events(conn, entries)
+        version, rules = await rules_in_force(conn)
+        entries = await _write(conn, batch, people, version, rules)
+        streaks = _streak_events(entries, rules, await _weeks_for_streaks(conn, entries))
         if streaks:
-            entries += await _write(conn, streaks, people)
+            entries += await _write(conn, streaks, people, version, rules)
     return AwardResult(entries=entries, ranked=_ranked(people))
 
 
@@ -72,9 +73,12 @@ def _ranked(people: dict[int, tuple[int | None, bool]]) -> frozenset[int]:
 
 
 async def _write(
-    conn: asyncpg.Connection, batch: list[PointEvent], people: dict[int, tuple[int | None, bool]]
+    conn: asyncpg.Connection,
+    batch: list[PointEvent],
+    people: dict[int, tuple[int | None, bool]],
+    version: int,
+    rules: PointsRules,
 ) -> list[LedgerEntry]:
-    version, rules = await rules_in_force(conn)
     share_ids = [e.source_id for e in batch if e.source_type == "share" and e.source_id is not None]
     totals = await queries.share_totals(conn, share_ids) if share_ids else {}
     flagged = await queries.open_flagged_shares(conn, share_ids) if share_ids else set()
@@ -200,22 +204,31 @@ async def _keep_counters(
     await queries.set_daily(conn, {k: v for k, v in daily.items() if k in written})
 
 
-async def _streak_events(conn: asyncpg.Connection, entries: list[LedgerEntry]) -> list[PointEvent]:
-    """A bonus each time a person's run of consecutive ISO weeks with a rewarded share reaches a multiple
-    of the rules' streak length (keyed by person and week, so it is paid once)."""
+def _latest_rewarded_shares(entries: list[LedgerEntry]) -> dict[int, datetime]:
     latest: dict[int, datetime] = {}
     for entry in entries:
         rewarded_share = entry.kind == "share_published" and entry.reason_code != "network_not_rewarded"
         if rewarded_share and (entry.person_id not in latest or entry.occurred_at > latest[entry.person_id]):
             latest[entry.person_id] = entry.occurred_at
+    return latest
+
+
+async def _weeks_for_streaks(conn: asyncpg.Connection, entries: list[LedgerEntry]) -> dict[int, set[str]]:
+    latest = _latest_rewarded_shares(entries)
     if not latest:
-        return []
-    _, rules = await rules_in_force(conn)
-    weeks_needed = rules.streak_weeks
+        return {}
     since = min(latest.values()) - timedelta(weeks=STREAK_LOOKBACK_WEEKS)
-    weeks = await queries.share_weeks(conn, list(latest), since)
+    return await queries.share_weeks(conn, list(latest), since)
+
+
+def _streak_events(
+    entries: list[LedgerEntry], rules: PointsRules, weeks: dict[int, set[str]]
+) -> list[PointEvent]:
+    """A bonus each time a person's run of consecutive ISO weeks with a rewarded share reaches a multiple
+    of the rules' streak length (keyed by person and week, so it is paid once)."""
+    weeks_needed = rules.streak_weeks
     events: list[PointEvent] = []
-    for person, at in latest.items():
+    for person, at in _latest_rewarded_shares(entries).items():
         run = 0
         cursor = at
         shared = weeks.get(person, set())
