@@ -192,6 +192,69 @@ def cmd_rebuild_leaderboards(args: argparse.Namespace) -> None:
     print(f"rebuilt {asyncio.run(run())} leaderboards from the points ledger")
 
 
+def _charter_format(path: str, given: str | None) -> str:
+    if given:
+        return given
+    suffix = Path(path).suffix.lower()
+    if suffix in (".toml", ".json"):
+        return suffix[1:]
+    fail(f"cannot tell the format of {path}: name it .toml or .json, or pass --format")
+    raise AssertionError  # unreachable: fail() exits
+
+
+def cmd_charter_import(args: argparse.Namespace) -> None:
+    import msgspec
+
+    from advocacy.charter.service import import_charter, parse_charter_document
+    from advocacy.db.pool import Database
+    from content_library.errors import DomainError
+
+    settings = _settings()
+    fmt = _charter_format(args.file, args.format)
+    try:
+        document = parse_charter_document(Path(args.file).read_bytes(), fmt)  # type: ignore[arg-type]
+    except (OSError, DomainError) as exc:
+        fail(str(exc))
+        raise
+    if args.material_change:
+        document = msgspec.structs.replace(document, material_change=True)
+
+    async def run() -> None:
+        db = await Database.connect(settings.database_url, min_size=1, max_size=2)
+        try:
+            charter = await import_charter(db, document, activate=args.activate, actor_id=None)
+        except DomainError as exc:
+            fail(str(exc))
+        finally:
+            await db.close()
+        state = "active" if charter.status == "active" else "a draft (activate it with --activate or the API)"
+        print(f"charter version {charter.version} imported: {state}")
+
+    asyncio.run(run())
+
+
+def cmd_charter_export(args: argparse.Namespace) -> None:
+    from advocacy.charter.service import export_charter
+    from advocacy.db.pool import Database
+    from content_library.errors import DomainError
+
+    settings = _settings()
+
+    async def run() -> bytes:
+        db = await Database.connect(settings.database_url, min_size=1, max_size=2)
+        try:
+            _, body = await export_charter(db, args.version, args.format)
+        except DomainError as exc:
+            fail(str(exc))
+            raise
+        finally:
+            await db.close()
+        return body
+
+    sys.stdout.buffer.write(asyncio.run(run()))
+    sys.stdout.flush()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advocacy", description="Employee advocacy service")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -226,6 +289,25 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_argument("file")
     people.add_argument("--dry-run", action="store_true", help="report what would change and every bad row")
     people.set_defaults(func=cmd_import_people)
+
+    charter = sub.add_parser("charter", help="import or export a charter version (TOML or JSON)")
+    charter_sub = charter.add_subparsers(dest="charter_command", required=True)
+    charter_import = charter_sub.add_parser("import", help="draft a charter version from a TOML or JSON file")
+    charter_import.add_argument("file")
+    charter_import.add_argument(
+        "--format", choices=["toml", "json"], help="default: from the file's extension"
+    )
+    charter_import.add_argument(
+        "--activate", action="store_true", help="put the new version in force at once"
+    )
+    charter_import.add_argument(
+        "--material-change", action="store_true", help="ambassadors must accept this version again"
+    )
+    charter_import.set_defaults(func=cmd_charter_import)
+    charter_export = charter_sub.add_parser("export", help="write a charter version to standard output")
+    charter_export.add_argument("--version", type=int, help="default: the version in force")
+    charter_export.add_argument("--format", choices=["toml", "json"], default="toml")
+    charter_export.set_defaults(func=cmd_charter_export)
 
     sub.add_parser(
         "rebuild-leaderboards", help="recompute every leaderboard in Redis from the points ledger"

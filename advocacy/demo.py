@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
+import msgspec
+
 from advocacy.auth.passwords import hash_password
+from advocacy.charter import queries as charters
+from advocacy.charter.rules import load_default_rules
 from advocacy.db.pool import Database
 from advocacy.people import queries as people
 from content_library.storage import Storage
@@ -44,19 +49,7 @@ async def seed_demo(db: Database, storage: Storage | None = None) -> None:
         await conn.execute(
             "INSERT INTO organisation (id, name) VALUES (1, 'Demo Company') ON CONFLICT (id) DO NOTHING"
         )
-        charter_id = await conn.fetchval("SELECT id FROM charters WHERE status = 'active'")
-        if charter_id is None:
-            charter_id = await conn.fetchval(
-                "INSERT INTO charters (version, status, title, body_fr, body_en, activated_at)"
-                " VALUES ((SELECT COALESCE(max(version), 0) + 1 FROM charters), 'active', $1, $2, $3, now())"
-                " RETURNING id",
-                CHARTER_TITLE,
-                CHARTER_FR,
-                CHARTER_EN,
-            )
-            await conn.execute(
-                "INSERT INTO charter_activations (charter_id, material_change) VALUES ($1, false)", charter_id
-            )
+        charter_id = await _seed_charter(conn)
         password_hash = hash_password(DEMO_PASSWORD)
         for email, name, team, language, roles, opted_in in DEMO_PEOPLE:
             existing = await people.existing_people_by_email(conn, [email])
@@ -93,3 +86,28 @@ async def seed_demo(db: Database, storage: Storage | None = None) -> None:
         from advocacy.content.demo import seed_demo_library
 
         await seed_demo_library(db, storage)
+
+
+async def _seed_charter(conn: asyncpg.Connection) -> int:
+    """The default FR/EN charter (default_charter.toml) in force; a demo charter seeded before it had rules
+    (an empty rule set) is followed by a version carrying them. Returns the active version's id."""
+    active = await charters.active_charter_id_and_version(conn)
+    if active is not None:
+        charter_id, version = active
+        rules = await charters.charter_rules(conn, version)
+        current = await charters.charter_by_version(conn, version)
+        if rules or current is None or current.title != CHARTER_TITLE:
+            return charter_id
+    draft = await charters.insert_draft(
+        conn,
+        title=CHARTER_TITLE,
+        body_fr=CHARTER_FR,
+        body_en=CHARTER_EN,
+        material_change=False,
+        rules=msgspec.to_builtins(load_default_rules()),
+        created_by=None,
+    )
+    await charters.activate(conn, draft.version, activated_by=None)
+    active = await charters.active_charter_id_and_version(conn)
+    assert active is not None
+    return active[0]

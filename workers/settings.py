@@ -9,6 +9,7 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Function, Worker, func
 
+from advocacy.charter.cache import CharterCache, follow_charter_activations
 from advocacy.content.storage import storage_from_settings
 from advocacy.db.pool import Database
 from advocacy.outbox.service import RUN_OUTBOX_JOB, Handler, run_row
@@ -60,6 +61,10 @@ def build_worker(
         ctx["db"] = await Database.connect(settings.database_url, min_size=1, max_size=settings.db_pool_max)
         ctx["storage"] = storage_from_settings(settings)
         ctx["handlers"] = handlers if handlers is not None else outbox_handlers()
+        ctx["charters"] = CharterCache()
+        ctx["charter_follower"] = asyncio.create_task(
+            follow_charter_activations(settings.database_url, ctx["charters"], ctx["db"])
+        )
         if relay:
             ctx["relay"] = asyncio.create_task(
                 relay_forever(
@@ -72,10 +77,10 @@ def build_worker(
             )
 
     async def shutdown(ctx: dict[str, Any]) -> None:
-        task = ctx.get("relay")
-        if task is not None:
+        tasks = [task for task in (ctx.get("relay"), ctx.get("charter_follower")) if task is not None]
+        for task in tasks:
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         if "db" in ctx:
             await ctx["db"].close()
 

@@ -1,14 +1,50 @@
-"""The charter as employees read it, and the versions compliance drafts and activates."""
+"""The charter as employees read it and check their texts against it, and the versions compliance drafts,
+imports, exports, tries, compares and activates.
+"""
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
-from litestar.params import FromPath
+from datetime import datetime
+from typing import Annotated
 
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, QueryParameter
+
+from advocacy.auth.schemas import Principal
 from advocacy.charter import service
-from advocacy.charter.schemas import CharterDraftCreate, CharterRead
-from advocacy.http.deps import DbDep, PrincipalDep
+from advocacy.charter.engine import Verdict
+from advocacy.charter.schemas import (
+    ActivationRead,
+    CharterDraftCreate,
+    CharterFormat,
+    CharterRead,
+    CharterReading,
+    CheckRequest,
+    TryRequest,
+    WhatIfReport,
+)
+from advocacy.http.deps import CharterCacheDep, DbDep, LimiterDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.http.ratelimit import RateLimiter
+
+CHECKS_PER_MINUTE = "120/minute"
+WHAT_IFS_PER_MINUTE = "20/minute"
+# A check body holds at most 10 000 characters (up to 12 bytes each as JSON escapes) and a content item.
+CHECK_MAX_BODY = 256 * 1024
+DOCUMENT_MAX_BODY = 8 * 1024 * 1024
+_MEDIA = {"toml": "application/toml", "json": "application/json"}
+
+FormatParam = Annotated[CharterFormat, QueryParameter(description="toml (the default) or json")]
+
+
+async def _limit(limiter: RateLimiter, rule: str, what: str, principal: Principal) -> None:
+    message = (
+        "Trop de vérifications d'un coup : réessayez dans quelques secondes."
+        if principal.language == "fr"
+        else "Too many checks at once: try again in a few seconds."
+    )
+    await limiter.hit(rule, what, str(principal.person_id), message=message)
 
 
 class CharterController(Controller):
@@ -17,9 +53,22 @@ class CharterController(Controller):
     guards = [ANY_PERSON]
 
     @get("/", operation_id="getActiveCharter")
-    async def active(self, db: DbDep) -> CharterRead:
-        """The charter in force, to read before opting in."""
-        return await service.active_charter(db)
+    async def active(self, db: DbDep, principal: PrincipalDep) -> CharterReading:
+        """The charter in force, to read before opting in, with what the automatic check looks for."""
+        return await service.charter_for_reading(db, principal.language)
+
+    @post("/check", operation_id="checkText", status_code=200, request_max_body_size=CHECK_MAX_BODY)
+    async def check(
+        self,
+        data: CheckRequest,
+        db: DbDep,
+        principal: PrincipalDep,
+        limiter: LimiterDep,
+        charters: CharterCacheDep,
+    ) -> Verdict:
+        """Check a text against the charter in force while it is typed (messages in my language)."""
+        await _limit(limiter, CHECKS_PER_MINUTE, "charter-check", principal)
+        return await service.check_text(db, charters, data, reader_language=principal.language)
 
 
 class CharterVersionController(Controller):
@@ -34,10 +83,76 @@ class CharterVersionController(Controller):
 
     @post("/", operation_id="createCharterDraft")
     async def create_draft(self, data: CharterDraftCreate, db: DbDep, principal: PrincipalDep) -> CharterRead:
-        """Draft a new charter version."""
+        """Draft a new charter version (the JSON form of an exported charter document)."""
         return await service.create_draft(db, data, actor_id=principal.person_id)
+
+    @post("/import", operation_id="importCharter", request_max_body_size=DOCUMENT_MAX_BODY)
+    async def import_document(
+        self,
+        data: bytes,
+        db: DbDep,
+        principal: PrincipalDep,
+        format: FormatParam = "toml",
+        activate: Annotated[bool, QueryParameter(description="put the new version in force at once")] = False,
+    ) -> CharterRead:
+        """Draft (and optionally activate) a version from a TOML or JSON charter document."""
+        document = service.parse_charter_document(data, format)
+        return await service.import_charter(db, document, activate=activate, actor_id=principal.person_id)
+
+    @get("/{version:int}/export", operation_id="exportCharter")
+    async def export(
+        self, version: FromPath[int], db: DbDep, format: FormatParam = "toml"
+    ) -> Response[bytes]:
+        """A version as a TOML or JSON charter document that import reads back unchanged."""
+        charter, body = await service.export_charter(db, version, format)
+        filename = f"charter-v{charter.version}.{format}"
+        return Response(
+            body,
+            media_type=_MEDIA[format],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
 
     @post("/{version:int}/activate", operation_id="activateCharter", status_code=200)
     async def activate(self, version: FromPath[int], db: DbDep, principal: PrincipalDep) -> CharterRead:
         """Put a draft in force; a material change asks every ambassador to accept it again."""
         return await service.activate(db, version, actor_id=principal.person_id)
+
+    @post(
+        "/{version:int}/try", operation_id="tryCharter", status_code=200, request_max_body_size=CHECK_MAX_BODY
+    )
+    async def try_text(
+        self,
+        version: FromPath[int],
+        data: TryRequest,
+        db: DbDep,
+        principal: PrincipalDep,
+        limiter: LimiterDep,
+        charters: CharterCacheDep,
+    ) -> Verdict:
+        """Check a text against any version, typically a draft before activating it."""
+        await _limit(limiter, CHECKS_PER_MINUTE, "charter-try", principal)
+        return await service.try_text(db, charters, version, data, reader_language=principal.language)
+
+    @get("/{version:int}/what-if", operation_id="charterWhatIf")
+    async def what_if(
+        self,
+        version: FromPath[int],
+        db: DbDep,
+        principal: PrincipalDep,
+        limiter: LimiterDep,
+        charters: CharterCacheDep,
+        at: Annotated[
+            datetime | None, QueryParameter(description="judge both versions at this instant (default now)")
+        ] = None,
+    ) -> WhatIfReport:
+        """Which of the last 1 000 texts checked at share time would change decision under this version."""
+        await _limit(limiter, WHAT_IFS_PER_MINUTE, "charter-what-if", principal)
+        return await service.what_if(db, charters, version, at=at, reader_language=principal.language)
+
+    @get("/activations", operation_id="listCharterActivations")
+    async def activations(self, db: DbDep, limit: Limit = 50, cursor: Cursor = None) -> Page[ActivationRead]:
+        """Every activation of a charter version, newest first."""
+        after = decode_cursor(cursor, tuple[int])
+        rows = await service.activation_history(db, before_id=after[0] if after else None, limit=limit + 1)
+        page = page_of(rows, limit, key=lambda row: (row[0],))
+        return Page(items=[activation for _, activation in page.items], next_cursor=page.next_cursor)

@@ -112,8 +112,11 @@ class CompiledCharter:
         language: Language,
         content: CheckContent | None = None,
         at: datetime | None = None,
+        message_language: Language | None = None,
     ) -> Verdict:
         """Judge `text` as it would be shared on `network` in `language`; raises `Invalid` on bad input.
+
+        Messages are in `message_language` (the reader's) when given, else in `language` (the text's).
 
         `at` (aware; defaults to now, UTC) decides which quiet periods apply. With a locked caption, the
         approved text must appear unchanged up to whitespace, and only the words around it are checked by
@@ -122,6 +125,7 @@ class CompiledCharter:
         encoded = _valid_text(text)
         network = _member(Network, network, "network")
         language = _member(Language, language, "language")
+        reader = language if message_language is None else _member(Language, message_language, "language")
         if at is None:
             at = datetime.now(UTC)
         elif at.tzinfo is None or at.utcoffset() is None:
@@ -153,7 +157,7 @@ class CompiledCharter:
                     values=(("period", period.name),),
                 )
             )
-        findings = self._findings(hits, language)
+        findings = self._findings(hits, reader)
         decision = max((f.severity for f in findings), key=lambda s: s.rank, default=Severity.ALLOW)
         return Verdict(
             decision=decision,

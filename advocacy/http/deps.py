@@ -1,4 +1,4 @@
-"""Dependencies every controller can ask for by name: db, settings, principal, limiter, cache."""
+"""Dependencies every controller can ask for by name: db, settings, principal, limiter, caches."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from litestar.exceptions import NotAuthorizedException
 
 from advocacy.auth.schemas import Principal
 from advocacy.auth.service import PrincipalCache
+from advocacy.charter.cache import CharterCache
 from advocacy.db.pool import Database
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.settings import Settings
@@ -47,12 +48,19 @@ def _principal(request: Request[Any, Any, Any], principal_cache: PrincipalCache)
     return principal
 
 
+def _charters(request: Request[Any, Any, Any], principal: Principal) -> CharterCache:
+    # Last in the chain, so a route asking for it is one whose caller is signed in (every charter route is).
+    charters: CharterCache = request.app.state.charters
+    return charters
+
+
 DEPENDENCIES = {
     "db": Provide(_db, sync_to_thread=False),
     "settings": Provide(_settings, sync_to_thread=False),
     "limiter": Provide(_limiter, sync_to_thread=False),
     "principal_cache": Provide(_cache, sync_to_thread=False),
     "principal": Provide(_principal, sync_to_thread=False),
+    "charters": Provide(_charters, sync_to_thread=False),
 }
 
 # Handlers name what they need with these, e.g. `db: DbDep` (Litestar 3 drops inferred dependencies).
@@ -61,3 +69,4 @@ SettingsDep = NamedDependency[Settings]
 LimiterDep = NamedDependency[RateLimiter]
 PrincipalCacheDep = NamedDependency[PrincipalCache]
 PrincipalDep = NamedDependency[Principal]
+CharterCacheDep = NamedDependency[CharterCache]

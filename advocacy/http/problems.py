@@ -141,6 +141,16 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     return problem_response(request, status=status, kind=kind, detail=exc.detail, headers=headers or None)
 
 
+def _not_utf8(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Problem]:
+    # Litestar lets a body that is not UTF-8 escape its JSON decoding as a bare UnicodeDecodeError.
+    return problem_response(
+        request,
+        status=400,
+        kind="malformed-body",
+        detail=f"Malformed body: it is not valid UTF-8 (byte {exc.start}: {exc.reason})",
+    )
+
+
 def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
     log.exception("unhandled error", extra={"path": request.url.path})
     return problem_response(
@@ -164,6 +174,7 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     DomainError: _domain_error,
     ValidationException: _validation_error,
     HTTPException: _http_error,
+    UnicodeDecodeError: _not_utf8,
     HTTP_500_INTERNAL_SERVER_ERROR: _internal_error,
     Exception: _internal_error,
 }

@@ -1,0 +1,169 @@
+"""Compiled charter versions cached per process, and how a process learns that another version is in force.
+
+Each version is compiled once. The active version is learnt from PostgreSQL's `charter_activated`
+notifications (a dedicated connection, see `follow_charter_activations`) and, in case one is missed, by
+re-reading it at most once a second: a new version is in use in every process within a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import OrderedDict
+
+import asyncpg
+import msgspec
+
+from advocacy.charter import queries
+from advocacy.charter.engine import CompiledCharter, compile_charter
+from advocacy.charter.rules import CharterRules
+from advocacy.db.pool import Database
+from content_library.errors import NotFound
+
+log = logging.getLogger("advocacy.charter")
+CHANNEL = "charter_activated"
+
+
+class CompiledVersion:
+    """A compiled charter version and the `charters.id` verdicts made with it point at."""
+
+    __slots__ = ("charter", "charter_id", "version")
+
+    def __init__(self, charter_id: int, charter: CompiledCharter) -> None:
+        self.charter_id = charter_id
+        self.version = charter.version
+        self.charter = charter
+
+
+class CharterCache:
+    """Per-process: compiled versions (the few last used) and which one is active.
+
+    `recheck_seconds` bounds how stale the active version may be if a notification is lost.
+    """
+
+    def __init__(self, *, recheck_seconds: float = 1.0, keep_versions: int = 4) -> None:
+        self.recheck_seconds = recheck_seconds
+        self.keep_versions = keep_versions
+        self.live = False  # whether a listener currently follows activations
+        self._compiled: OrderedDict[int, CompiledVersion] = OrderedDict()
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._active_version: int | None = None
+        self._checked_at = float("-inf")
+        self.compilations = 0  # how many times a version was compiled in this process (for tests and metrics)
+
+    def forget_active(self) -> None:
+        """The next read asks the database which version is active (a notification arrived, or was missed)."""
+        self._checked_at = float("-inf")
+
+    async def active(self, conn: asyncpg.Connection) -> CompiledVersion:
+        """The version in force, compiled; reads the active version from `conn` at most once a second."""
+        if self._needs_recheck():
+            await self._recheck(conn)
+        version = self._active_version
+        if version is None:
+            raise NotFound("No charter is active yet: compliance must activate one")
+        return await self.version(conn, version)
+
+    async def active_from(self, db: Database) -> CompiledVersion:
+        """As `active`, taking a pooled connection only when the database must be asked."""
+        version = self._active_version
+        if not self._needs_recheck() and version is not None and version in self._compiled:
+            self._compiled.move_to_end(version)
+            return self._compiled[version]
+        async with db.connection() as conn:
+            return await self.active(conn)
+
+    async def version(self, conn: asyncpg.Connection, version: int) -> CompiledVersion:
+        """Any version (draft, active or retired), compiled once; raises NotFound for an unknown one."""
+        cached = self._compiled.get(version)
+        if cached is not None:
+            self._compiled.move_to_end(version)
+            return cached
+        lock = self._locks.setdefault(version, asyncio.Lock())
+        async with lock:
+            cached = self._compiled.get(version)
+            if cached is not None:
+                return cached
+            found = await queries.charter_id_and_rules(conn, version)
+            if found is None:
+                raise NotFound(f"There is no charter version {version}")
+            charter_id, raw = found
+            # Rules were validated when the version was written; a large list takes a while: off the loop.
+            rules = await asyncio.to_thread(_rules_of, raw)
+            charter = await asyncio.to_thread(compile_charter, rules, version=version)
+            compiled = CompiledVersion(charter_id, charter)
+            self.compilations += 1
+            self._compiled[version] = compiled
+            while len(self._compiled) > self.keep_versions:
+                oldest = next(iter(self._compiled))
+                if oldest == self._active_version:
+                    self._compiled.move_to_end(oldest)
+                    oldest = next(iter(self._compiled))
+                del self._compiled[oldest]
+                self._locks.pop(oldest, None)
+        return compiled
+
+    async def refresh(self, db: Database) -> None:
+        """Learn the active version now and compile it, so the next check does not pay for compiling."""
+        self.forget_active()
+        async with db.connection() as conn:
+            with contextlib.suppress(NotFound):
+                await self.active(conn)
+
+    def _needs_recheck(self) -> bool:
+        return time.monotonic() - self._checked_at >= self.recheck_seconds
+
+    async def _recheck(self, conn: asyncpg.Connection) -> None:
+        # Stamped before asking, so concurrent requests do not all ask at once.
+        self._checked_at = time.monotonic()
+        found = await queries.active_charter_id_and_version(conn)
+        self._active_version = found[1] if found else None
+
+
+def _rules_of(raw: object) -> CharterRules:
+    return msgspec.convert(raw, CharterRules)
+
+
+async def follow_charter_activations(dsn: str, cache: CharterCache, db: Database) -> None:
+    """Runs for the life of the process: on each activation, learn and compile the new version at once."""
+    pause = 0.5
+    while True:
+        lost = asyncio.Event()
+        wake = asyncio.Event()
+        conn: asyncpg.Connection | None = None
+        try:
+            conn = await asyncpg.connect(dsn)
+            conn.add_termination_listener(lambda _, lost=lost: lost.set())
+            await conn.add_listener(CHANNEL, lambda _c, _pid, _ch, _payload, wake=wake: wake.set())
+            cache.live = True
+            pause = 0.5
+            wake.set()  # an activation may have happened while nobody listened
+            while not lost.is_set():
+                woken = asyncio.ensure_future(wake.wait())
+                ended = asyncio.ensure_future(lost.wait())
+                try:
+                    await asyncio.wait({woken, ended}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    woken.cancel()
+                    ended.cancel()
+                if wake.is_set():
+                    wake.clear()
+                    try:
+                        await cache.refresh(db)
+                    except Exception as exc:  # the once-a-second recheck still catches up
+                        log.warning("cannot load the active charter", extra={"error": repr(exc)})
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning(
+                "cannot follow charter activations; rechecking once a second", extra={"error": repr(exc)}
+            )
+        finally:
+            cache.live = False
+            if conn is not None and not conn.is_closed():
+                with contextlib.suppress(Exception):
+                    await conn.close()
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 10.0)
