@@ -22,7 +22,6 @@ from advocacy.auth.controllers import SessionController, TokenController
 from advocacy.auth.invalidation import follow_identity_changes
 from advocacy.auth.service import PrincipalCache
 from advocacy.charter.cache import CharterCache, follow_charter_activations
-from advocacy.charter.cache import CharterCache, follow_charter_activations
 from advocacy.charter.controllers import CharterController, CharterVersionController
 from advocacy.connectors.controllers import ConnectionsController
 from advocacy.content.controllers import CONTENT_HANDLERS
