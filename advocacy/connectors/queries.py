@@ -9,7 +9,16 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.connectors.schemas import AccountRow, AudienceRead, ConnectedAccountRead, StateRow
+from advocacy.connectors.schemas import (
+    AccountRow,
+    AudienceRead,
+    ConnectedAccountRead,
+    ImageSource,
+    PublicationRead,
+    PublicationRow,
+    ShareToPublish,
+    StateRow,
+)
 
 _READ = (
     "public_id AS id, network, handle, display_name, profile_url, base_url, scopes, followers, status,"
@@ -268,3 +277,156 @@ async def store_rotated(
         " WHERE instance || ' ' || redirect_uri = $1 AND $3::bytea IS NULL",
     }[table]
     await conn.executemany(sql, rows)
+
+
+# --- direct publishing ---------------------------------------------------------------------------------------
+
+
+async def share_to_publish(conn: asyncpg.Connection, share_id: int) -> ShareToPublish | None:
+    record = await conn.fetchrow(
+        """
+        SELECT s.id, s.public_id, s.person_id, p.language AS person_language, s.network, s.mode, s.status,
+               s.language, s.caption, s.images, s.external_post_id, s.created_at, l.code AS link_code
+        FROM shares s JOIN people p ON p.id = s.person_id LEFT JOIN tracked_links l ON l.share_id = s.id
+        WHERE s.id = $1
+        """,
+        share_id,
+    )
+    return None if record is None else msgspec.convert(record, ShareToPublish)
+
+
+async def ensure_publication(conn: asyncpg.Connection, share_id: int, account_id: int) -> PublicationRow:
+    record = await conn.fetchrow(
+        """
+        INSERT INTO share_publications (share_id, account_id) VALUES ($1, $2)
+        ON CONFLICT (share_id) DO UPDATE SET account_id = COALESCE(share_publications.account_id, EXCLUDED.account_id)
+        RETURNING share_id, account_id, state, attempts, outcome_unknown
+        """,
+        share_id,
+        account_id,
+    )
+    return msgspec.convert(record, PublicationRow)
+
+
+async def mark_sending(conn: asyncpg.Connection, share_id: int) -> None:
+    """Committed before the post request leaves: if no answer comes back, the next try looks first."""
+    await conn.execute(
+        "UPDATE share_publications SET state = 'sending', outcome_unknown = true, updated_at = now() WHERE share_id = $1",
+        share_id,
+    )
+
+
+async def clear_unknown(conn: asyncpg.Connection, share_id: int, error: str) -> None:
+    await conn.execute(
+        "UPDATE share_publications SET outcome_unknown = false, last_error = $2, updated_at = now() WHERE share_id = $1",
+        share_id,
+        error[:500],
+    )
+
+
+async def note_error(conn: asyncpg.Connection, share_id: int, error: str) -> None:
+    await conn.execute(
+        "UPDATE share_publications SET last_error = $2, updated_at = now() WHERE share_id = $1",
+        share_id,
+        error[:500],
+    )
+
+
+async def publication_done(conn: asyncpg.Connection, share_id: int) -> None:
+    await conn.execute(
+        "UPDATE share_publications SET state = 'published', outcome_unknown = false, reason_fr = NULL,"
+        " reason_en = NULL, updated_at = now() WHERE share_id = $1",
+        share_id,
+    )
+
+
+async def publication_failed(
+    conn: asyncpg.Connection, share_id: int, *, reason_fr: str, reason_en: str, shown: str, error: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO share_publications (share_id, state, reason_fr, reason_en, last_error) VALUES ($1, 'failed', $2, $3, $4)"
+        " ON CONFLICT (share_id) DO UPDATE SET state = 'failed', reason_fr = $2, reason_en = $3, last_error = $4,"
+        " updated_at = now()",
+        share_id,
+        reason_fr,
+        reason_en,
+        error[:500],
+    )
+    await conn.execute(
+        "UPDATE shares SET status = 'failed', status_reason = $2, updated_at = now()"
+        " WHERE id = $1 AND status IN ('ready', 'scheduled')",
+        share_id,
+        shown,
+    )
+
+
+async def count_attempt(conn: asyncpg.Connection, share_id: int, not_before: datetime | None) -> int:
+    attempts: int = await conn.fetchval(
+        "UPDATE share_publications SET attempts = attempts + 1, not_before = $2, updated_at = now()"
+        " WHERE share_id = $1 RETURNING attempts",
+        share_id,
+        not_before,
+    )
+    return attempts
+
+
+async def schedule_publish(
+    conn: asyncpg.Connection, job: str, share_id: int, attempt: int, at: datetime
+) -> None:
+    """A later try of the publish job (after a long Retry-After, or backoff): an outbox row due at `at`."""
+    await conn.execute(
+        "INSERT INTO outbox (job, args, dedupe_key, next_attempt_at) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (dedupe_key) DO NOTHING",
+        job,
+        {"share_id": share_id},
+        f"{job}:{share_id}:retry:{attempt}",
+        at,
+    )
+    await conn.execute("SELECT pg_notify('outbox', '')")
+
+
+async def try_lock_share(conn: asyncpg.Connection, share_id: int) -> bool:
+    """A transaction-scoped lock: one publish run per share at a time, released when the job's row commits."""
+    locked: bool = await conn.fetchval(
+        "SELECT pg_try_advisory_xact_lock(hashtext('shares.publish'), $1::int)", share_id
+    )
+    return locked
+
+
+async def image_sources(conn: asyncpg.Connection, asset_ids: list[UUID]) -> list[ImageSource]:
+    """Each chosen image as stored, and its JPEG renditions, largest first (the caller picks what fits)."""
+    records = await conn.fetch(
+        """
+        SELECT a.public_id AS asset_public_id, a.storage_key, a.content_type, a.size_bytes, a.alt_text
+        FROM content_assets a WHERE a.public_id = ANY($1::uuid[])
+        UNION ALL
+        SELECT a.public_id, r.storage_key, r.content_type, r.size_bytes, a.alt_text
+        FROM content_assets a JOIN content_renditions r ON r.asset_id = a.id AND r.format = 'jpeg'
+        WHERE a.public_id = ANY($1::uuid[])
+        ORDER BY 4 DESC
+        """,
+        asset_ids,
+    )
+    return [msgspec.convert(r, ImageSource) for r in records]
+
+
+async def publication_of_share(
+    conn: asyncpg.Connection, share_public_id: UUID
+) -> tuple[int, PublicationRead] | None:
+    record = await conn.fetchrow(
+        """
+        SELECT s.person_id, s.public_id AS share_id, s.network, COALESCE(pb.state, 'pending') AS state,
+               COALESCE(pb.attempts, 0) AS attempts, s.external_post_url, pb.reason_fr, pb.reason_en,
+               CASE WHEN p.language = 'fr' THEN pb.reason_fr ELSE pb.reason_en END AS reason,
+               COALESCE(pb.updated_at, s.updated_at) AS updated_at
+        FROM shares s JOIN people p ON p.id = s.person_id
+        LEFT JOIN share_publications pb ON pb.share_id = s.id
+        WHERE s.public_id = $1 AND s.mode = 'direct'
+        """,
+        share_public_id,
+    )
+    if record is None:
+        return None
+    values = dict(record)
+    person_id = values.pop("person_id")
+    return person_id, msgspec.convert(values, PublicationRead)

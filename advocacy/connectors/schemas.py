@@ -117,3 +117,49 @@ class StateRow(msgspec.Struct, frozen=True, kw_only=True):
     expires_at: datetime
     used_at: datetime | None
     first_use: bool
+
+
+class ShareToPublish(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    public_id: UUID
+    person_id: int
+    person_language: Literal["fr", "en"]
+    network: str
+    mode: str
+    status: str
+    language: Literal["fr", "en"]
+    caption: str
+    images: list[UUID]
+    external_post_id: str | None
+    created_at: datetime
+    link_code: str | None
+
+
+class PublicationRow(msgspec.Struct, frozen=True, kw_only=True):
+    share_id: int
+    account_id: int | None
+    state: Literal["pending", "sending", "published", "failed"]
+    attempts: int
+    outcome_unknown: bool
+
+
+class PublicationRead(msgspec.Struct, frozen=True, kw_only=True):
+    """How direct publishing of one of my shares went; `reason` is in my language, both are given."""
+
+    share_id: UUID
+    network: str
+    state: Literal["pending", "sending", "published", "failed"]
+    attempts: int
+    external_post_url: str | None
+    reason: str | None
+    reason_fr: str | None
+    reason_en: str | None
+    updated_at: datetime
+
+
+class ImageSource(msgspec.Struct, frozen=True, kw_only=True):
+    asset_public_id: UUID
+    storage_key: str
+    content_type: str
+    size_bytes: int
+    alt_text: dict[str, str]

@@ -8,11 +8,22 @@ import asyncpg
 
 from advocacy.ambassadors.cleanup import forget_opted_out
 from advocacy.ambassadors.service import OPTED_OUT_JOB
+from advocacy.connectors.crypto import TokenCipher
+from advocacy.connectors.registry import Registry, open_registry
+from advocacy.connectors.service import revoke_and_delete_all
 from advocacy.outbox.service import Handler
 
 
 async def opted_out(conn: asyncpg.Connection, args: dict[str, Any], ctx: dict[str, Any]) -> None:
     await forget_opted_out(conn, ctx["redis"], ctx["settings"].redis_namespace, int(args["person_id"]))
+    # Connected accounts go whatever happened since: revoked at each network, deleted here.
+    registry: Registry | None = ctx.get("registry")
+    cipher = TokenCipher.from_settings(ctx["settings"])
+    if registry is None:
+        async with open_registry(ctx["settings"]) as opened:
+            await revoke_and_delete_all(conn, ctx["db"], opened, cipher, int(args["person_id"]))
+    else:
+        await revoke_and_delete_all(conn, ctx["db"], registry, cipher, int(args["person_id"]))
 
 
 HANDLERS: dict[str, Handler] = {OPTED_OUT_JOB: opted_out}
