@@ -5,9 +5,9 @@ imports, exports, tries, compares and activates.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
 
 from advocacy.auth.schemas import Principal
@@ -89,14 +89,14 @@ class CharterVersionController(Controller):
     @post("/import", operation_id="importCharter", request_max_body_size=DOCUMENT_MAX_BODY)
     async def import_document(
         self,
-        data: bytes,
+        request: Request[Any, Any, Any],
         db: DbDep,
         principal: PrincipalDep,
         format: FormatParam = "toml",
         activate: Annotated[bool, QueryParameter(description="put the new version in force at once")] = False,
     ) -> CharterRead:
-        """Draft (and optionally activate) a version from a TOML or JSON charter document."""
-        document = service.parse_charter_document(data, format)
+        """Draft (and optionally activate) a version from a TOML or JSON charter document sent as the body."""
+        document = service.parse_charter_document(await request.body(), format)
         return await service.import_charter(db, document, activate=activate, actor_id=principal.person_id)
 
     @get("/{version:int}/export", operation_id="exportCharter")

@@ -121,6 +121,8 @@ def parse_charter_document(data: bytes | str, fmt: CharterFormat) -> CharterDraf
         return msgspec.json.decode(data, type=CharterDraftCreate)
     except msgspec.DecodeError as error:
         raise Invalid(f"charter document ({fmt}): {error}") from error
+    except UnicodeDecodeError:
+        raise Invalid(f"charter document ({fmt}): the file is not UTF-8 encoded") from None
 
 
 async def import_charter(
