@@ -23,7 +23,7 @@ from advocacy.auth.invalidation import follow_identity_changes
 from advocacy.auth.service import PrincipalCache
 from advocacy.charter.cache import CharterCache, follow_charter_activations
 from advocacy.charter.controllers import CharterController, CharterVersionController
-from advocacy.connectors.controllers import ConnectionsController
+from advocacy.connectors.controllers import ConnectionsController, PublicationController
 from advocacy.content.controllers import CONTENT_HANDLERS
 from advocacy.content.storage import storage_from_settings
 from advocacy.db.pool import Database
@@ -59,6 +59,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     CharterVersionController,
     OutboxController,
     ConnectionsController,
+    PublicationController,
     MyDataController,
     PersonErasureController,
     *CONTENT_HANDLERS,

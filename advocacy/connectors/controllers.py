@@ -20,6 +20,7 @@ from advocacy.connectors.schemas import (
     Connections,
     ConnectStart,
     ConnectStartBody,
+    PublicationRead,
 )
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON
@@ -112,3 +113,16 @@ class ConnectionsController(Controller):
             raise NotFound(f"Unknown network {network!r}")
         chosen: AnyNetwork = network  # type: ignore[assignment]
         return await service.declare_audience(db, principal.person_id, chosen, data.followers)
+
+
+class PublicationController(Controller):
+    path = "/api/v1/shares"
+    tags = ["shares"]
+    guards = [ANY_PERSON]
+
+    @get("/{share_id:uuid}/publication", operation_id="getMySharePublication")
+    async def publication(
+        self, share_id: FromPath[UUID], db: DbDep, principal: PrincipalDep
+    ) -> PublicationRead:
+        """How direct publishing of my share went (state, tries, and the reason when it failed)."""
+        return await service.publication(db, principal.person_id, share_id)

@@ -35,6 +35,7 @@ from advocacy.connectors.schemas import (
     Connections,
     ConnectStart,
     ConnectStartBody,
+    PublicationRead,
 )
 from advocacy.db.pool import Database
 from advocacy.settings import Settings
@@ -406,3 +407,14 @@ async def purge_states(db: Database) -> int:
 
 def reconnect_reason(exc: NeedsReconnect | Unsupported) -> str:
     return getattr(exc, "detail", str(exc))
+
+
+async def publication(db: Database, person_id: int, share_id: UUID) -> PublicationRead:
+    """Only the sharer reads it (compliance reads shares through the compliance queue)."""
+    async with db.connection() as conn:
+        found = await queries.publication_of_share(conn, share_id)
+    if found is None or found[0] != person_id:
+        raise NotFound(
+            "There is no direct share of yours with this id / Aucun partage direct à vous avec cet identifiant"
+        )
+    return found[1]

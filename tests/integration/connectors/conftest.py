@@ -145,7 +145,7 @@ async def direct_share(
         )
         share_id: int = await conn.fetchval(
             "INSERT INTO shares (person_id, content_item_id, network, status, mode, language, caption, verdict, ready_at)"
-            " VALUES ($1, $2, $3, 'ready', 'direct', 'fr', $4, '{\"outcome\": \"allow\"}'::jsonb, now()) RETURNING id",
+            ' VALUES ($1, $2, $3, \'ready\', \'direct\', \'fr\', $4, \'{"decision": "allow", "findings": [], "charter_version": 1, "text_sha256": "x"}\'::jsonb, now()) RETURNING id',
             someone.person_id,
             item_id,
             network,
