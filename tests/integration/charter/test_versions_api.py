@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import msgspec
 import pytest
 
 from advocacy.charter.schemas import CharterRead
@@ -257,3 +258,41 @@ async def test_the_cli_names_the_problem_in_a_bad_file_and_exits_non_zero(
     assert b"rules.tone.shouting_min_words" in done.stderr
     missing = run_cli(settings, tmp_path, "charter", "export", "--version", "42")
     assert missing.returncode != 0 and b"no charter version 42" in missing.stderr
+
+
+async def test_the_demo_organisation_has_the_default_charter_in_force_and_seeding_again_changes_nothing(
+    db: Database, clean: None
+) -> None:
+    from advocacy.charter.rules import load_default_rules
+    from advocacy.demo import seed_demo
+
+    await seed_demo(db)
+    await seed_demo(db)
+    async with db.connection() as conn:
+        rows = await conn.fetch("SELECT version, status, rules FROM charters")
+        activations = await conn.fetchval("SELECT count(*) FROM charter_activations")
+    assert [(r["version"], r["status"]) for r in rows] == [(1, "active")]
+    assert rows[0]["rules"] == msgspec.to_builtins(load_default_rules())
+    assert activations == 1
+
+
+async def test_a_demo_charter_seeded_without_rules_is_followed_by_one_with_the_default_rules(
+    db: Database, clean: None
+) -> None:
+    from advocacy.demo import CHARTER_EN, CHARTER_FR, CHARTER_TITLE, seed_demo
+
+    async with db.connection() as conn:
+        await conn.execute(
+            "INSERT INTO charters (version, status, title, body_fr, body_en, activated_at)"
+            " VALUES (1, 'active', $1, $2, $3, now())",
+            CHARTER_TITLE,
+            CHARTER_FR,
+            CHARTER_EN,
+        )
+    await seed_demo(db)
+    await seed_demo(db)
+    async with db.connection() as conn:
+        rows = await conn.fetch(
+            "SELECT version, status, rules <> '{}' AS has_rules FROM charters ORDER BY version"
+        )
+    assert [tuple(r) for r in rows] == [(1, "retired", False), (2, "active", True)]
