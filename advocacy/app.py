@@ -35,7 +35,7 @@ from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMid
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
-from advocacy.links.controllers import TrackedLinkController
+from advocacy.links.controllers import follow_tracked_link
 from advocacy.links.service import links_lifespan
 from advocacy.outbox.controllers import OutboxController
 from advocacy.people.controllers import MeController, PeopleController, TeamController
@@ -65,7 +65,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     *CONTENT_HANDLERS,
     *INCENTIVES_HANDLERS,
     *SHARES_HANDLERS,
-    TrackedLinkController,
+    follow_tracked_link,
     *WEB_HANDLERS,
 ]
 

@@ -3,6 +3,7 @@ window, self clicks, points) in a set-based job off the hot path."""
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -50,6 +51,10 @@ async def links_lifespan(app: Litestar) -> AsyncIterator[None]:
     runtime = LinkRuntime(app.state.db, app.state.settings.secret_key)
     runtime.recorder.start()
     app.state.links = runtime
+    # Everything built at start-up (routes, compiled patterns, the charter) lives as long as the process:
+    # moved out of the collector's sight, a full collection scans only what requests leave behind, instead
+    # of pausing every request for tens of milliseconds (it showed as the redirect's p99).
+    gc.freeze()
     try:
         yield
     finally:
