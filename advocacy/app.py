@@ -40,6 +40,7 @@ from advocacy.links.service import links_lifespan
 from advocacy.outbox.controllers import OutboxController
 from advocacy.people.controllers import MeController, PeopleController, TeamController
 from advocacy.privacy.controllers import MyDataController, PersonErasureController
+from advocacy.reach.controllers import REACH_HANDLERS
 from advocacy.settings import Settings
 from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
@@ -60,6 +61,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     OutboxController,
     ConnectionsController,
     PublicationController,
+    *REACH_HANDLERS,
     MyDataController,
     PersonErasureController,
     *CONTENT_HANDLERS,

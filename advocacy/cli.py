@@ -255,6 +255,28 @@ def cmd_charter_export(args: argparse.Namespace) -> None:
     sys.stdout.flush()
 
 
+def cmd_rotate_token_keys(args: argparse.Namespace) -> None:
+    from advocacy.connectors.crypto import TokenCipher, TokenKeyMissing
+    from advocacy.connectors.service import rotate_token_keys
+    from advocacy.db.pool import Database
+
+    settings = _settings()
+
+    async def run() -> dict[str, int]:
+        db = await Database.connect(settings.database_url, min_size=1, max_size=2)
+        try:
+            return await rotate_token_keys(db, TokenCipher.from_settings(settings))
+        finally:
+            await db.close()
+
+    try:
+        counts = asyncio.run(run())
+    except TokenKeyMissing as exc:
+        fail(str(exc))
+    done = ", ".join(f"{k} {v}" for k, v in counts.items())
+    print(f"re-encrypted under the first TOKEN_ENCRYPTION_KEYS key: {done}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advocacy", description="Employee advocacy service")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -312,6 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "rebuild-leaderboards", help="recompute every leaderboard in Redis from the points ledger"
     ).set_defaults(func=cmd_rebuild_leaderboards)
+    sub.add_parser(
+        "rotate-token-keys",
+        help="re-encrypt connected-account tokens under the first TOKEN_ENCRYPTION_KEYS key (then drop old keys)",
+    ).set_defaults(func=cmd_rotate_token_keys)
     return parser
 
 

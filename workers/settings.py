@@ -18,6 +18,7 @@ from workers.jobs import outbox_handlers
 from workers.jobs.content import poll_content_sources
 from workers.jobs.incentives import close_challenges
 from workers.jobs.maintenance import purge_idempotency_keys
+from workers.jobs.reach import poll_share_metrics
 from workers.relay import relay_forever
 
 
@@ -87,6 +88,13 @@ def build_worker(
     return Worker(
         functions=FUNCTIONS,
         cron_jobs=[
+            cron(
+                poll_share_metrics,
+                minute=set(range(3, 60, 15)),
+                second={45},
+                run_at_startup=False,
+                unique=True,
+            ),
             cron(purge_idempotency_keys, minute={7}, second={0}, run_at_startup=False, unique=True),
             cron(close_challenges, minute=set(range(0, 60, 5)), second={15}, run_at_startup=False, unique=True),
             cron(poll_content_sources, minute=set(range(0, 60, 15)), second={30}, run_at_startup=False, unique=True),
