@@ -20,8 +20,6 @@ from advocacy.reach.schemas import NetworkValue, ReachSettings
 from tests.factories import Factory, Someone
 from tests.integration.connectors.conftest import Fakes, connect, direct_share
 
-pytest_plugins = ["tests.integration.connectors.conftest"]
-
 VERDICT = '{"decision": "allow", "findings": [], "charter_version": 1, "text_sha256": "x"}'
 
 
