@@ -19,6 +19,7 @@ from workers.jobs.content import poll_content_sources
 from workers.jobs.incentives import close_challenges
 from workers.jobs.maintenance import purge_idempotency_keys
 from workers.jobs.reach import poll_share_metrics
+from workers.jobs.shares import release_scheduled_shares, settle_clicks
 from workers.relay import relay_forever
 
 
@@ -96,6 +97,9 @@ def build_worker(
                 unique=True,
             ),
             cron(purge_idempotency_keys, minute={7}, second={0}, run_at_startup=False, unique=True),
+            cron(release_scheduled_shares, second={0}, run_at_startup=False, unique=True),
+            # every 10 s: clicks count (and earn points) within seconds of being recorded
+            cron(settle_clicks, second=set(range(5, 60, 10)), run_at_startup=False, unique=True),
             cron(close_challenges, minute=set(range(0, 60, 5)), second={15}, run_at_startup=False, unique=True),
             cron(poll_content_sources, minute=set(range(0, 60, 15)), second={30}, run_at_startup=False, unique=True),
         ],
