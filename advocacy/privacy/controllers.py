@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath
 
@@ -13,6 +15,12 @@ from advocacy.people.queries import person_id_by_public_id
 from advocacy.privacy import service
 from advocacy.privacy.service import DataExport
 from content_library.errors import NotFound
+
+
+class ErasureConfirmation(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Erasure cannot be undone, so the caller says so explicitly."""
+
+    confirm: Literal["erase"]
 
 
 class MyDataController(Controller):
@@ -26,8 +34,8 @@ class MyDataController(Controller):
         return await service.export_person(db, principal.person_id)
 
     @post("/erasure", operation_id="eraseMe", status_code=202)
-    async def erase(self, db: DbDep, principal: PrincipalDep) -> None:
-        """Erase my account: opt out, revoke every credential, and remove what names me. Cannot be undone."""
+    async def erase(self, data: ErasureConfirmation, db: DbDep, principal: PrincipalDep) -> None:
+        """Erase my account (body `{"confirm": "erase"}`): opt out, revoke every credential, and remove what names me. Cannot be undone."""
         await service.erase_person(db, principal.person_id, actor_id=principal.person_id)
 
 
@@ -37,8 +45,10 @@ class PersonErasureController(Controller):
     guards = [Allow(Role.ADMIN)]
 
     @post("/{person_id:uuid}/erasure", operation_id="erasePerson", status_code=202)
-    async def erase(self, person_id: FromPath[UUID], db: DbDep, principal: PrincipalDep) -> None:
-        """Erase a person at their request (admins)."""
+    async def erase(
+        self, person_id: FromPath[UUID], data: ErasureConfirmation, db: DbDep, principal: PrincipalDep
+    ) -> None:
+        """Erase a person at their request (admins; body `{"confirm": "erase"}`)."""
         async with db.connection() as conn:
             internal = await person_id_by_public_id(conn, person_id)
         if internal is None:

@@ -35,7 +35,10 @@ async def test_erasure_opts_out_revokes_credentials_and_removes_what_names_me(
     client: Any, factory: Factory, db: Database
 ) -> None:
     someone = await factory.person(ambassador=True, email="erase.me@example.com", display_name="Erase Me")
-    assert (await client.post("/api/v1/me/erasure", headers=someone.headers)).status_code == 202
+    unconfirmed = await client.post("/api/v1/me/erasure", json={}, headers=someone.headers)
+    assert problem(unconfirmed)["status"] == 422
+    erased = await client.post("/api/v1/me/erasure", json={"confirm": "erase"}, headers=someone.headers)
+    assert erased.status_code == 202
     assert problem(await client.get("/api/v1/me", headers=someone.headers))["status"] == 401
     async with db.connection() as conn:
         person = await conn.fetchrow("SELECT * FROM people WHERE id = $1", someone.person_id)
@@ -57,6 +60,7 @@ async def test_an_admin_erases_a_person_and_others_cannot(client: Any, factory: 
     hr = await factory.person("hr")
     target = await factory.person()
     path = f"/api/v1/people/{target.person.id}/erasure"
-    assert problem(await client.post(path, headers=hr.headers))["status"] == 403
-    assert (await client.post(path, headers=admin.headers)).status_code == 202
+    confirm = {"confirm": "erase"}
+    assert problem(await client.post(path, json=confirm, headers=hr.headers))["status"] == 403
+    assert (await client.post(path, json=confirm, headers=admin.headers)).status_code == 202
     assert (await client.get("/api/v1/me", headers=target.headers)).status_code == 401
