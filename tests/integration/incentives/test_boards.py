@@ -100,7 +100,7 @@ async def test_opting_out_removes_the_person_from_every_board(
     assert len(listed) == 12 and all(str(ann.person_id) in dict(b) for b in listed.values())
     await opt_out(db, ann.principal)
     async with db.transaction() as conn:
-        await opted_out(conn, {"person_id": ann.person_id}, {"redis": redis, "settings": settings})
+        await opted_out(conn, {"person_id": ann.person_id}, {"redis": redis, "settings": settings, "db": db})
     after = await _all_boards(redis, ns)
     assert all(str(ann.person_id) not in dict(b) for b in after.values())
     assert all(str(other.person_id) in dict(b) for b in after.values())
