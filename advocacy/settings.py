@@ -49,6 +49,7 @@ _ACCEPTS: dict[str, str] = {
     "s3_access_key_id": "an access key id",
     "s3_secret_access_key": "a secret access key",
     "log_level": "debug, info, warning or error",
+    "fetch_allow_private": "true or false (true only for tests: lets outbound fetches reach private addresses)",
     "access_log": "true or false",
     "token_encryption_keys": "comma-separated Fernet keys (python -c 'from cryptography.fernet import Fernet; "
     "print(Fernet.generate_key().decode())'); the first encrypts, every one decrypts",
@@ -202,7 +203,7 @@ def load_settings(
     if overrides:
         values.update({k: v for k, v in overrides.items() if v is not None})
     for key, raw in list(values.items()):
-        if key == "access_log" and isinstance(raw, str):
+        if key in ("access_log", "fetch_allow_private") and isinstance(raw, str):
             if raw.lower() not in _BOOLS:
                 raise SettingsError(_explain(key, raw))
             values[key] = _BOOLS[raw.lower()]
