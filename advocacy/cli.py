@@ -172,26 +172,6 @@ def cmd_rebuild_leaderboards(args: argparse.Namespace) -> None:
     print(f"rebuilt {asyncio.run(run())} leaderboards from the points ledger")
 
 
-def cmd_rebuild_leaderboards(args: argparse.Namespace) -> None:
-    from redis.asyncio import Redis
-
-    from advocacy.db.pool import Database
-    from advocacy.incentives.service import rebuild_boards
-
-    settings = _settings()
-
-    async def run() -> int:
-        db = await Database.connect(settings.database_url, min_size=1, max_size=2)
-        redis = Redis.from_url(settings.redis_url)
-        try:
-            return await rebuild_boards(db, redis, settings.redis_namespace)
-        finally:
-            await db.close()
-            await redis.aclose()
-
-    print(f"rebuilt {asyncio.run(run())} leaderboards from the points ledger")
-
-
 def _charter_format(path: str, given: str | None) -> str:
     if given:
         return given

@@ -100,8 +100,16 @@ def build_worker(
             cron(release_scheduled_shares, second={0}, run_at_startup=False, unique=True),
             # every 10 s: clicks count (and earn points) within seconds of being recorded
             cron(settle_clicks, second=set(range(5, 60, 10)), run_at_startup=False, unique=True),
-            cron(close_challenges, minute=set(range(0, 60, 5)), second={15}, run_at_startup=False, unique=True),
-            cron(poll_content_sources, minute=set(range(0, 60, 15)), second={30}, run_at_startup=False, unique=True),
+            cron(
+                close_challenges, minute=set(range(0, 60, 5)), second={15}, run_at_startup=False, unique=True
+            ),
+            cron(
+                poll_content_sources,
+                minute=set(range(0, 60, 15)),
+                second={30},
+                run_at_startup=False,
+                unique=True,
+            ),
         ],
         redis_settings=redis_settings(settings),
         queue_name=queue_name(settings),

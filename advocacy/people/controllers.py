@@ -68,24 +68,39 @@ class MeController(Controller):
         """My ambassador status: opted in or not, consent expiry, whether the charter must be re-accepted."""
         return await ambassadors.ambassador_status(db, principal.person_id)
 
+    # Consent changes drop this process's cached /me at once (read-your-writes); other processes hear the
+    # NOTIFY, which may arrive after the caller's next request here.
     @post("/ambassador", operation_id="optIn", status_code=200)
     async def opt_in(
-        self, data: OptIn, db: DbDep, principal: PrincipalDep, settings: SettingsDep
+        self,
+        data: OptIn,
+        db: DbDep,
+        principal: PrincipalDep,
+        settings: SettingsDep,
+        principal_cache: PrincipalCacheDep,
     ) -> AmbassadorStatus:
         """Opt in (or renew) by accepting the charter version in force."""
-        return await ambassadors.opt_in(db, principal, data, validity_days=settings.consent_validity_days)
+        status = await ambassadors.opt_in(db, principal, data, validity_days=settings.consent_validity_days)
+        principal_cache.forget_person(principal.person_id)
+        return status
 
     @post("/ambassador/opt-out", operation_id="optOut", status_code=200)
-    async def opt_out(self, db: DbDep, principal: PrincipalDep) -> AmbassadorStatus:
+    async def opt_out(
+        self, db: DbDep, principal: PrincipalDep, principal_cache: PrincipalCacheDep
+    ) -> AmbassadorStatus:
         """Stop being an ambassador, at once."""
-        return await ambassadors.opt_out(db, principal)
+        status = await ambassadors.opt_out(db, principal)
+        principal_cache.forget_person(principal.person_id)
+        return status
 
     @patch("/ambassador/visibility", operation_id="setMyVisibility")
     async def visibility(
-        self, data: VisibilityChange, db: DbDep, principal: PrincipalDep
+        self, data: VisibilityChange, db: DbDep, principal: PrincipalDep, principal_cache: PrincipalCacheDep
     ) -> AmbassadorStatus:
         """How I appear on leaderboards: public, team_only, anonymous or hidden."""
-        return await ambassadors.change_visibility(db, principal, data)
+        status = await ambassadors.change_visibility(db, principal, data)
+        principal_cache.forget_person(principal.person_id)
+        return status
 
     @get("/consent-history", operation_id="getMyConsentHistory")
     async def consent_history(self, db: DbDep, principal: PrincipalDep) -> list[ConsentEvent]:

@@ -154,6 +154,7 @@ async def opt_in_submit(
         OptIn(charter_version=data.charter_version),
         validity_days=settings.consent_validity_days,
     )
+    request.app.state.principal_cache.forget_person(principal.person_id)
     return Redirect("/", status_code=303)
 
 
@@ -168,6 +169,7 @@ async def opt_out_submit(
         return Redirect("/login", status_code=303)
     _check_csrf(principal, data.csrf)
     await ambassadors.opt_out(db, principal)
+    request.app.state.principal_cache.forget_person(principal.person_id)
     return Redirect("/", status_code=303)
 
 

@@ -196,24 +196,36 @@ async def test_readyz_checks_postgresql_redis_and_migrations(client: Any) -> Non
     }
 
 
+def requests_counted(text: str, route: str) -> dict[tuple[str, str], float]:
+    """(method, status) -> count of advocacy_http_requests_total for one route template."""
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    if "advocacy_http_requests" not in families:
+        return {}
+    return {
+        (s.labels["method"], s.labels["status"]): s.value
+        for s in families["advocacy_http_requests"].samples
+        if s.name == "advocacy_http_requests_total" and s.labels["route"] == route
+    }
+
+
 async def test_metrics_count_requests_per_route_template_and_outbox_rows(
     client: Any, factory: Factory, db: Database
 ) -> None:
     admin = await factory.person("admin", password=None)
     async with db.transaction() as conn:
         await enqueue(conn, "test.metrics", {})
+    route = "/api/v1/people/{person_id}"
+    before = requests_counted((await client.get("/metrics")).text, route)
     for _ in range(2):
         await client.get(f"/api/v1/people/{admin.person.id}", headers=admin.headers)
+    await client.get(f"/api/v1/people/{admin.person.id}")
     response = await client.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
+    after = requests_counted(response.text, route)
+    assert after.get(("GET", "200"), 0) - before.get(("GET", "200"), 0) == 2
+    assert after.get(("GET", "401"), 0) - before.get(("GET", "401"), 0) == 1
     families = {f.name: f for f in text_string_to_metric_families(response.text)}
-    requests = [
-        s
-        for s in families["advocacy_http_requests"].samples
-        if s.name == "advocacy_http_requests_total" and s.labels["route"] == "/api/v1/people/{person_id}"
-    ]
-    assert [(s.labels["method"], s.labels["status"], s.value) for s in requests] == [("GET", "200", 2.0)]
     assert "advocacy_http_request_duration_seconds" in families
     outbox = {s.labels["status"]: s.value for s in families["advocacy_outbox_rows"].samples}
     assert outbox == {"pending": 1.0, "enqueued": 0.0, "done": 0.0, "parked": 0.0}

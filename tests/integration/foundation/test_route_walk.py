@@ -72,16 +72,36 @@ async def call(client: Any, method: str, path: str, headers: dict[str, str]) -> 
     return status, response.text[:200]
 
 
-async def keep_ambassadors(factory: Factory, people: list[Someone]) -> None:
+async def fit_for_the_walk(factory: Factory, people: dict[str, Someone]) -> dict[str, Someone]:
+    """The walkers as the walk needs them: active, holding exactly their role, a live token, opted in.
+
+    The walk calls every route, its own opt-out and erasure included; whoever such a call changed is
+    opted in again or replaced by a fresh person with the same role.
+    """
     async with factory.db.connection() as conn:
-        opted_in = set(
-            await conn.fetchval(
-                "SELECT coalesce(array_agg(person_id), '{}') FROM ambassadors WHERE status = 'opted_in'"
-            )
+        rows = await conn.fetch(
+            """
+            SELECT p.id, p.active, coalesce(a.status = 'opted_in', false) AS opted_in,
+                   EXISTS (SELECT 1 FROM api_tokens t WHERE t.person_id = p.id AND t.revoked_at IS NULL
+                           AND t.expires_at > now()) AS has_token,
+                   (SELECT coalesce(array_agg(r.role), '{}') FROM person_roles r WHERE r.person_id = p.id)
+                       AS roles
+            FROM people p LEFT JOIN ambassadors a ON a.person_id = p.id
+            WHERE p.id = ANY($1::bigint[])
+            """,
+            [someone.person_id for someone in people.values()],
         )
-    for someone in people:
-        if someone.person_id not in opted_in:
+    found = {r["id"]: r for r in rows}
+    fit: dict[str, Someone] = {}
+    for role, someone in people.items():
+        row = found.get(someone.person_id)
+        if row is None or not row["active"] or not row["has_token"] or list(row["roles"]) != [role]:
+            fit[role] = await factory.person(role, ambassador=True)
+            continue
+        if not row["opted_in"]:
             await factory.make_ambassador(someone)
+        fit[role] = someone
+    return fit
 
 
 async def test_every_route_admits_exactly_the_roles_it_declares(
@@ -94,7 +114,7 @@ async def test_every_route_admits_exactly_the_roles_it_declares(
     assert len(routes) > 10, "the walk found too few routes: did create_app change shape?"
     wrong: list[str] = []
     for method, template, handler in routes:
-        await keep_ambassadors(factory, list(people.values()))  # the walk itself calls opt-out
+        people = await fit_for_the_walk(factory, people)
         access = declared_access(handler)
         assert access is not None, f"{method} {template} has no Allow guard"
         path = concrete_path(template)
