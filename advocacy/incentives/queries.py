@@ -113,7 +113,10 @@ async def existing_keys(conn: asyncpg.Connection, keys: Sequence[str]) -> set[st
 
 
 async def share_totals(conn: asyncpg.Connection, share_ids: Sequence[int]) -> dict[int, asyncpg.Record]:
-    """Per share: points written (reversals aside), click points used (incl. held), held, released, reversed."""
+    """Per share: points written (reversals aside), click points used (incl. held), held, released, reversed.
+
+    A join on the ids, not `= ANY`: with a generic plan and stale statistics PostgreSQL would scan every
+    share row of the ledger and test each against the whole array."""
     rows = await conn.fetch(
         """
         SELECT source_id,
@@ -122,10 +125,11 @@ async def share_totals(conn: asyncpg.Connection, share_ids: Sequence[int]) -> di
                COALESCE(sum(held_points), 0) AS held,
                COALESCE(sum(points) FILTER (WHERE kind = 'release'), 0) AS released,
                bool_or(kind = 'reversal') AS reversed
-        FROM points_ledger WHERE source_type = 'share' AND source_id = ANY($1::bigint[])
+        FROM unnest($1::bigint[]) AS s(id)
+        JOIN points_ledger ON source_type = 'share' AND source_id = s.id
         GROUP BY source_id
         """,
-        list(share_ids),
+        list(set(share_ids)),
     )
     return {r["source_id"]: r for r in rows}
 
