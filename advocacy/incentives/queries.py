@@ -169,10 +169,37 @@ async def insert_entries(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) 
         " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::int[], $6::int[],"
         " $7::text[], $8::bigint[], $9::text[], $10::bigint[], $11::int[], $12::text[], $13::text[],"
         " $14::text[], $15::timestamptz[])"
-        f" ON CONFLICT (idempotency_key) DO NOTHING RETURNING {_ENTRY_COLUMNS}",
+        " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key",
         *[list(c) for c in columns],
     )
-    return [msgspec.convert(r, LedgerEntry) for r in records]
+    # the rows are ours: only their ids come back (converting every returned row cost more than the insert)
+    ids: dict[str, int] = {r[1]: r[0] for r in records}
+    entries: list[LedgerEntry] = []
+    for row in rows:
+        entry_id = ids.pop(row[13], None)
+        if entry_id is None:  # written before, or a repeat of a key in these rows
+            continue
+        entries.append(
+            LedgerEntry(
+                id=entry_id,
+                person_id=row[0],
+                team_id=row[1],
+                kind=row[2],
+                points=row[3],
+                held_points=row[4],
+                quantity=row[5],
+                network=row[6],
+                campaign_id=row[7],
+                source_type=row[8],
+                source_id=row[9],
+                rule_version=row[10],
+                reason_code=row[11],
+                note=row[12],
+                idempotency_key=row[13],
+                occurred_at=row[14],
+            )
+        )
+    return entries
 
 
 async def add_to_accounts(conn: asyncpg.Connection, deltas: dict[int, tuple[int, int, int, int]]) -> None:
