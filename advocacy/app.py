@@ -35,6 +35,7 @@ from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMid
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
+from advocacy.incentives.profile_cache import BoardProfileCache
 from advocacy.links.controllers import follow_tracked_link
 from advocacy.links.service import links_lifespan
 from advocacy.outbox.controllers import OutboxController
@@ -92,6 +93,7 @@ def create_app(
         app.state.limiter = RateLimiter(settings.redis_url, settings.redis_namespace)
         # A fresh cache per run of the app: nothing cached survives a restart of the lifespan.
         app.state.principal_cache = PrincipalCache(settings.auth_cache_seconds)
+        app.state.board_profiles = BoardProfileCache(app.state.principal_cache)
         follower = asyncio.create_task(
             follow_identity_changes(settings.database_url, app.state.principal_cache)
         )

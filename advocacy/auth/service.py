@@ -6,7 +6,7 @@ import hashlib
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import asyncpg
@@ -31,6 +31,12 @@ def hash_secret(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
 
 
+class CompanionCache(Protocol):
+    def forget_person(self, person_id: int) -> None: ...
+
+    def clear(self) -> None: ...
+
+
 class PrincipalCache:
     """Who a credential belongs to, and the person's /me row, kept for `ttl` seconds per process.
 
@@ -46,6 +52,8 @@ class PrincipalCache:
         self.live = False
         self._entries: dict[bytes, tuple[float, Principal]] = {}
         self._people: dict[int, tuple[float, dict[str, Any]]] = {}
+        # other per-person caches of identity data (board profiles) dropped with this one's entries
+        self.companions: list[CompanionCache] = []
 
     def get(self, key: bytes) -> Principal | None:
         entry = self._entries.get(key)
@@ -81,12 +89,16 @@ class PrincipalCache:
 
     def forget_person(self, person_id: int) -> None:
         self._people.pop(person_id, None)
+        for companion in self.companions:
+            companion.forget_person(person_id)
         for key in [k for k, (_, p) in self._entries.items() if p.person_id == person_id]:
             self._entries.pop(key, None)
 
     def clear(self) -> None:
         self._entries.clear()
         self._people.clear()
+        for companion in self.companions:
+            companion.clear()
 
 
 def _principal(row: asyncpg.Record, via: str) -> Principal:

@@ -15,6 +15,7 @@ from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.incentives import challenges, rewards, service
+from advocacy.incentives.profile_cache import BoardProfileCache
 from advocacy.incentives.schemas import (
     BadgeRead,
     Board,
@@ -54,6 +55,11 @@ CampaignParam = Annotated[int | None, QueryParameter(ge=1, description="the camp
 def _redis(state: State) -> Redis:
     redis: Redis = state.redis
     return redis
+
+
+def _profiles(state: State) -> BoardProfileCache | None:
+    cache: BoardProfileCache | None = getattr(state, "board_profiles", None)
+    return cache
 
 
 class MyPointsController(Controller):
@@ -143,6 +149,7 @@ class BoardController(Controller):
         return await service.board_top(
             db, _redis(request.app.state), settings.redis_namespace, principal.person_id,
             period=period, scope=board_scope, key=key, team=team, campaign=campaign, limit=limit,
+            cache=_profiles(request.app.state),
         )  # fmt: skip
 
     @get("/me", operation_id="getMyRank")
@@ -163,6 +170,7 @@ class BoardController(Controller):
         return await service.my_rank(
             db, _redis(request.app.state), settings.redis_namespace, principal.person_id,
             period=period, scope=board_scope, key=key, team=team, campaign=campaign, around=around,
+            cache=_profiles(request.app.state),
         )  # fmt: skip
 
 

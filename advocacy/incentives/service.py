@@ -18,6 +18,7 @@ from advocacy.ambassadors.service import require_ambassador
 from advocacy.db.pool import Database
 from advocacy.incentives import badges, boards, cards, queries
 from advocacy.incentives.ledger import award_batch, rules_in_force
+from advocacy.incentives.profile_cache import BoardProfileCache
 from advocacy.incentives.rules import (
     FLAG_REASONS,
     AntiGaming,
@@ -32,6 +33,7 @@ from advocacy.incentives.schemas import (
     BadgeRead,
     Board,
     BoardEntry,
+    BoardProfile,
     ClickSample,
     FlagRead,
     HistoryEntry,
@@ -238,7 +240,7 @@ async def history(
 
 
 async def _board_key(
-    conn: asyncpg.Connection,
+    db: Database,
     namespace: str,
     person_id: int,
     period: Period,
@@ -254,10 +256,11 @@ async def _board_key(
     if scope == "org":
         scope_key = "org"
     elif scope == "team":
-        if team is None:
-            team_id = await queries.team_id_of(conn, person_id)
-        else:
-            team_id = await queries.team_id_by_public_id(conn, team)
+        async with db.connection() as conn:
+            if team is None:
+                team_id = await queries.team_id_of(conn, person_id)
+            else:
+                team_id = await queries.team_id_by_public_id(conn, team)
         if team_id is None:
             raise NotFound("No such team (or you are in no team): name one with ?team=")
         scope_key = f"team:{team_id}"
@@ -284,6 +287,23 @@ def _checked_period(period: Period, key: str) -> str:
     return f"{period}:{key}"
 
 
+async def _board_profiles(
+    db: Database, cache: BoardProfileCache | None, person_ids: list[int]
+) -> dict[int, BoardProfile]:
+    """Profiles of the people on a page: this process's copy where it has them, PostgreSQL for the rest."""
+    if cache is None:
+        async with db.connection() as conn:
+            return await queries.board_profiles(conn, person_ids)
+    held, missing = cache.found(person_ids)
+    if missing:
+        generation = cache.generation
+        async with db.connection() as conn:
+            read = await queries.board_profiles(conn, missing)
+        cache.put(read.values(), generation)
+        held.update(read)
+    return held
+
+
 async def board_top(
     db: Database,
     redis: Redis,
@@ -296,13 +316,11 @@ async def board_top(
     team: UUID | None,
     campaign: int | None,
     limit: int,
+    cache: BoardProfileCache | None = None,
 ) -> Board:
-    async with db.connection() as conn:
-        redis_key, period_key = await _board_key(
-            conn, namespace, person_id, period, scope, key, team, campaign
-        )
-        window, mine = await boards.top_and_me(redis, redis_key, limit, person_id)
-        profiles = await queries.board_profiles(conn, [p for _, p, _ in window] + [person_id])
+    redis_key, period_key = await _board_key(db, namespace, person_id, period, scope, key, team, campaign)
+    window, mine = await boards.top_and_me(redis, redis_key, limit, person_id)
+    profiles = await _board_profiles(db, cache, [p for _, p, _ in window] + [person_id])
     viewer = profiles.get(person_id)
     viewer_team = viewer.team_id if viewer else None
     entries = boards.visible_entries(window, profiles, person_id, viewer_team, limit)
@@ -325,18 +343,16 @@ async def my_rank(
     team: UUID | None,
     campaign: int | None,
     around: int,
+    cache: BoardProfileCache | None = None,
 ) -> MyRank:
-    async with db.connection() as conn:
-        redis_key, period_key = await _board_key(
-            conn, namespace, person_id, period, scope, key, team, campaign
-        )
-        mine = await boards.my_position(redis, redis_key, person_id)
-        if mine is None:
-            return MyRank(period=period, key=period_key, scope=scope, me=None, neighbours=[])
-        rank = mine[0]
-        spread = around * 4 + 4
-        window = await boards.read_window(redis, redis_key, max(0, rank - 1 - spread), rank - 1 + spread)
-        profiles = await queries.board_profiles(conn, [p for _, p, _ in window] + [person_id])
+    redis_key, period_key = await _board_key(db, namespace, person_id, period, scope, key, team, campaign)
+    mine = await boards.my_position(redis, redis_key, person_id)
+    if mine is None:
+        return MyRank(period=period, key=period_key, scope=scope, me=None, neighbours=[])
+    rank = mine[0]
+    spread = around * 4 + 4
+    window = await boards.read_window(redis, redis_key, max(0, rank - 1 - spread), rank - 1 + spread)
+    profiles = await _board_profiles(db, cache, [p for _, p, _ in window] + [person_id])
     viewer = profiles.get(person_id)
     viewer_team = viewer.team_id if viewer else None
     shown = boards.visible_entries(window, profiles, person_id, viewer_team, len(window))
