@@ -19,13 +19,14 @@ from litestar.types import ControllerRouterHandler
 from redis.asyncio import Redis
 
 from advocacy.auth.controllers import SessionController, TokenController
-from advocacy.auth.invalidation import follow_identity_changes
-from advocacy.auth.service import PrincipalCache
+from advocacy.auth.service import IDENTITY_CHANNEL, PrincipalCache, forget_changed_identity
 from advocacy.charter.cache import CharterCache, follow_charter_activations
 from advocacy.charter.controllers import CharterController, CharterVersionController
 from advocacy.connectors.controllers import ConnectionsController, PublicationController
 from advocacy.content.controllers import CONTENT_HANDLERS
+from advocacy.content.feed_cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache, forget_after_writes
 from advocacy.content.storage import storage_from_settings
+from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
 from advocacy.http.deps import DEPENDENCIES
 from advocacy.http.guards import declared_access
@@ -92,10 +93,19 @@ def create_app(
         app.state.storage = storage_from_settings(settings)
         app.state.limiter = RateLimiter(settings.redis_url, settings.redis_namespace)
         # A fresh cache per run of the app: nothing cached survives a restart of the lifespan.
-        app.state.principal_cache = PrincipalCache(settings.auth_cache_seconds)
+        principals = app.state.principal_cache = PrincipalCache(settings.auth_cache_seconds)
         app.state.board_profiles = BoardProfileCache(app.state.principal_cache)
+        feed_pages = app.state.feed_cache = FeedCache(settings.feed_cache_seconds)
         follower = asyncio.create_task(
-            follow_identity_changes(settings.database_url, app.state.principal_cache)
+            follow_notifications(
+                settings.database_url,
+                {
+                    IDENTITY_CHANNEL: lambda payload: forget_changed_identity(principals, payload),
+                    CONTENT_CHANNEL: feed_pages.on_content_changed,
+                    SHARES_CHANNEL: feed_pages.on_shares_changed,
+                },
+                [principals, feed_pages],
+            )
         )
         app.state.charters = CharterCache()
         charter_follower = asyncio.create_task(
@@ -120,7 +130,7 @@ def create_app(
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware(), AuthenticationMiddleware(), IdempotencyMiddleware()],
-        before_send=[ensure_request_id],
+        before_send=[ensure_request_id, forget_after_writes],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves
         openapi_config=OpenAPIConfig(

@@ -39,6 +39,7 @@ _ACCEPTS: dict[str, str] = {
     "token_max_days": "an integer number of days between 1 and 3650",
     "login_attempts_per_15min": "an integer between 1 and 1000",
     "auth_cache_seconds": "a number of seconds between 0 and 600",
+    "feed_cache_seconds": "a number of seconds between 0 and 600 (0 turns the feed page cache off)",
     "db_pool_min": "an integer between 1 and 100",
     "db_pool_max": "an integer between 1 and 500",
     "outbox_max_attempts": "an integer between 1 and 100",
@@ -83,6 +84,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     token_max_days: Annotated[int, Meta(ge=1, le=3650)] = 365
     login_attempts_per_15min: Annotated[int, Meta(ge=1, le=1000)] = 10
     auth_cache_seconds: Annotated[float, Meta(ge=0, le=600)] = 60.0
+    feed_cache_seconds: Annotated[float, Meta(ge=0, le=600)] = 30.0
     db_pool_min: Annotated[int, Meta(ge=1, le=100)] = 2
     db_pool_max: Annotated[int, Meta(ge=1, le=500)] = 10
     outbox_max_attempts: Annotated[int, Meta(ge=1, le=100)] = 8

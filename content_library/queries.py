@@ -540,11 +540,33 @@ async def languages_missing_alt_text(conn: asyncpg.Connection, item_id: int) -> 
 
 # --- the feed -------------------------------------------------------------------------------------
 
-# Whether the reader ($15, their person id) already shared the item. The shares area owns this expression:
-# it is the only place the feed learns about shares. A held share (awaiting compliance) is not "shared" yet;
-# a refused, rejected, withdrawn or failed one is not either (served by shares_person_item_idx).
-ALREADY_SHARED_SQL = """EXISTS (SELECT 1 FROM shares s WHERE s.person_id = $15::bigint AND s.content_item_id = ci.id
-                                  AND s.status IN ('ready', 'scheduled', 'published'))"""
+# What counts as "already shared" in the feed. The shares area owns this rule: a held share (awaiting
+# compliance) is not shared yet; a refused, rejected, withdrawn or failed one is not either
+# (served by shares_person_item_idx).
+SHARED_STATUSES = ("ready", "scheduled", "published")
+
+
+_SHARED_ITEMS = (
+    "SELECT DISTINCT content_item_id FROM shares WHERE person_id = $1 AND status IN ("
+    + ", ".join(f"'{status}'" for status in SHARED_STATUSES)
+    + ")"
+)
+
+
+async def shared_item_ids(conn: asyncpg.Connection, person_id: int) -> frozenset[int]:
+    """Every item the person already shared (to any network)."""
+    return frozenset(r["content_item_id"] for r in await conn.fetch(_SHARED_ITEMS, person_id))
+
+
+async def next_live_change(conn: asyncpg.Connection, at: datetime) -> datetime | None:
+    """The first instant after `at` at which an approved item starts or stops being live (None: never)."""
+    value: datetime | None = await conn.fetchval(
+        "SELECT least(min(starts_at) FILTER (WHERE starts_at > $1), min(expires_at) FILTER (WHERE expires_at > $1))"
+        " FROM content_items WHERE status = 'approved'",
+        at,
+    )
+    return value
+
 
 _VISIBLE = """
 ci.status = 'approved'
@@ -581,8 +603,7 @@ SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci
                    'width', r.width, 'height', r.height, 'key', r.storage_key))
                    FROM content_renditions r WHERE r.asset_id = a.id), '[]'::json)
            ) ORDER BY a.position, a.id)
-           FROM content_assets a WHERE a.item_id = ci.id), '[]'::json) AS images,
-       {ALREADY_SHARED_SQL} AS already_shared
+           FROM content_assets a WHERE a.item_id = ci.id), '[]'::json) AS images
 FROM page ci LEFT JOIN campaigns c ON c.id = ci.campaign_id
 ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
 """
@@ -613,7 +634,6 @@ class FeedRow(msgspec.Struct, frozen=True, kw_only=True):
     campaign: dict[str, Any] | None
     captions: list[dict[str, Any]]
     images: list[dict[str, Any]]
-    already_shared: bool
 
 
 async def feed_rows(
@@ -643,7 +663,6 @@ async def feed_rows(
         after[2] if after else None,
         after[3] if after else None,
         limit,
-        who.person_id,
     )
     return [msgspec.convert(dict(r), FeedRow) for r in rows]
 

@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
@@ -59,6 +59,7 @@ from content_library.schemas import (
     LibraryFilter,
     LibrarySettings,
     PlaceholderRead,
+    Reader,
     ShareableItem,
     Snapshot,
     SuggestionRead,
@@ -881,8 +882,53 @@ def _feed_entry(row: queries.FeedRow, language: Language, media: str) -> FeedEnt
         pinned=row.pinned,
         starts_at=row.starts_at,
         expires_at=row.expires_at,
-        already_shared=row.already_shared,
+        already_shared=False,
     )
+
+
+class FeedLine(NamedTuple):
+    """One feed entry as the library sees it, the same for every reader of one audience."""
+
+    key: FeedKey  # the cursor position
+    item_id: int
+    entry: FeedEntry  # already_shared False: that part is the reader's own (mark_already_shared)
+
+
+async def feed_lines(
+    conn: asyncpg.Connection,
+    who: Reader,
+    *,
+    flt: FeedFilter,
+    after: FeedKey | None,
+    limit: int,
+    default_language: Language,
+    storage: Storage | None,
+    at: datetime,
+) -> list[FeedLine]:
+    """Up to `limit` live approved items for this reader's audience, pinned first then newest."""
+    rows = await queries.feed_rows(
+        conn, who, default_language=default_language, flt=flt, after=after, limit=limit, at=at
+    )
+    media = media_prefix(storage)
+    lines = []
+    for row in rows:
+        language: Language = who.language if who.language in row.languages else default_language
+        key = (row.pinned, row.priority, row.feed_at, row.id)
+        lines.append(FeedLine(key, row.id, _feed_entry(row, language, media)))
+    return lines
+
+
+def mark_already_shared(lines: list[FeedLine], shared: frozenset[int]) -> list[tuple[FeedKey, FeedEntry]]:
+    """The reader's feed entries: each line with whether its item is among those the reader shared."""
+    return [
+        (
+            line.key,
+            msgspec.structs.replace(line.entry, already_shared=True)
+            if line.item_id in shared
+            else line.entry,
+        )
+        for line in lines
+    ]
 
 
 async def feed(
@@ -900,15 +946,17 @@ async def feed(
     who = await queries.reader(conn, person_id)
     if who is None:
         raise NotFound("Your account no longer exists.")
-    rows = await queries.feed_rows(
-        conn, who, default_language=default_language, flt=flt, after=after, limit=limit, at=at or now()
+    lines = await feed_lines(
+        conn,
+        who,
+        flt=flt,
+        after=after,
+        limit=limit,
+        default_language=default_language,
+        storage=storage,
+        at=at or now(),
     )
-    media = media_prefix(storage)
-    out = []
-    for row in rows:
-        language: Language = who.language if who.language in row.languages else default_language
-        out.append(((row.pinned, row.priority, row.feed_at, row.id), _feed_entry(row, language, media)))
-    return out
+    return mark_already_shared(lines, await queries.shared_item_ids(conn, person_id))
 
 
 # --- the share flow's view ---------------------------------------------------------------------------

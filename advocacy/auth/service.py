@@ -41,14 +41,14 @@ class PrincipalCache:
     """Who a credential belongs to, and the person's /me row, kept for `ttl` seconds per process.
 
     Entries are dropped as soon as PostgreSQL says a person changed (triggers NOTIFY identity_changed on
-    commit; see invalidation.py), so a revocation or an opt-out is seen by every replica at once; the TTL
-    only bounds staleness if that notification channel is down.
+    commit; see advocacy/db/notifications.py), so a revocation or an opt-out is seen by every replica at
+    once; the TTL only bounds staleness if that notification channel is down.
     """
 
     def __init__(self, ttl: float, max_entries: int = 50_000) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
-        # Set only while invalidations can be heard (see invalidation.py): no notifications, no caching.
+        # Set only while invalidations can be heard (advocacy/db/notifications.py): none heard, none cached.
         self.live = False
         self._entries: dict[bytes, tuple[float, Principal]] = {}
         self._people: dict[int, tuple[float, dict[str, Any]]] = {}
@@ -237,3 +237,14 @@ async def revoke_everything_of(db: Database, cache: PrincipalCache, person_id: i
     async with db.transaction() as conn:
         await queries.revoke_all_credentials(conn, person_id)
     cache.forget_person(person_id)
+
+
+IDENTITY_CHANNEL = "identity_changed"
+
+
+def forget_changed_identity(cache: PrincipalCache, payload: str) -> None:
+    """identity_changed's payload: a person id, or '*' when everyone's consent status may have changed."""
+    if payload == "*":
+        cache.clear()
+    elif payload.isdigit():
+        cache.forget_person(int(payload))

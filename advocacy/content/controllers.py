@@ -8,18 +8,20 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, MediaType, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
-from advocacy.ambassadors.service import require_ambassador
+from advocacy.ambassadors.service import refusal, require_ambassador, status_from_row
+from advocacy.content.feed_cache import feed_json
 from advocacy.content.uploads import check_declared_length, upload_stream
-from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
+from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, PUBLIC, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.outbox.service import enqueue
+from advocacy.people import service as people
 from advocacy.settings import Settings
 from content_library import queries, service, sources
 from content_library.errors import NotFound
@@ -43,6 +45,7 @@ from content_library.schemas import (
     OpenGraph,
     OpenGraphRequest,
     PollResult,
+    Reader,
     SourceCreate,
     SourceRead,
     Status,
@@ -455,22 +458,22 @@ class FeedController(Controller):
     path = "/api/v1/feed"
     tags = ["feed"]
     guards = [ANY_PERSON]
-    dependencies = STORAGE
 
     @get("/", operation_id="getFeed")
     async def feed(
         self,
+        request: Request[Any, Any, Any],
         db: DbDep,
         principal: PrincipalDep,
         settings: SettingsDep,
-        storage: StorageDep,
+        principal_cache: PrincipalCacheDep,
         limit: Limit = FEED_DEFAULT_LIMIT,
         cursor: Cursor = None,
         q: Annotated[str | None, QueryParameter(max_length=300)] = None,
         tag: Text = None,
         campaign: Annotated[str | None, QueryParameter(max_length=80, description="Campaign slug")] = None,
         network: Annotated[Network | None, QueryParameter()] = None,
-    ) -> Page[FeedEntry]:
+    ) -> Response[Page[FeedEntry]]:
         """My feed (opted-in employees): live approved posts for me, pinned first then newest."""
         after = decode_cursor(cursor, tuple[bool, int, datetime, int])
         flt = FeedFilter(
@@ -479,20 +482,28 @@ class FeedController(Controller):
             campaign=campaign,
             network=network,
         )
-        async with db.connection() as conn:
-            await require_ambassador(conn, principal.person_id)
-            library = await queries.library_settings(conn)
-            rows = await service.feed(
-                conn,
-                principal.person_id,
-                flt=flt,
-                after=after,
-                limit=limit + 1,
-                default_language=library.default_language or settings.default_language,
-                storage=storage,
-            )
-        page = page_of(rows, limit, key=lambda row: row[0])
-        return Page(items=[entry for _, entry in page.items], next_cursor=page.next_cursor)
+        me = await people.my_row(db, principal_cache, principal.person_id)
+        refused = refusal(status_from_row(me, me["active_charter_version"], service.now()))
+        if refused is not None:
+            raise refused
+        who = Reader(
+            person_id=principal.person_id,
+            team_id=me["team_id"],
+            location=me["location"].lower() if me["location"] else None,
+            language=me["language"],
+        )
+        page = await feed_json(
+            db,
+            request.app.state.feed_cache,
+            who,
+            flt=flt,
+            after=after,
+            limit=limit,
+            fallback_language=settings.default_language,
+            storage=request.app.state.storage,
+        )
+        # the page arrives already encoded (feed_cache.page_json); the annotation documents its shape
+        return Response(content=page, media_type=MediaType.JSON)  # type: ignore[arg-type]
 
 
 class MediaController(Controller):

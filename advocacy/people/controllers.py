@@ -43,14 +43,7 @@ class MeController(Controller):
     @get("/", operation_id="getMe")
     async def me(self, db: DbDep, principal: PrincipalDep, principal_cache: PrincipalCacheDep) -> Me:
         """Who I am: profile, roles and ambassador status."""
-        row = principal_cache.person_row(principal.person_id)
-        if row is None:
-            async with db.connection() as conn:
-                record = await queries.person_with_consent(conn, principal.person_id)
-            if record is None:
-                raise NotFound("Your account no longer exists")
-            row = dict(record)
-            principal_cache.put_person_row(principal.person_id, row)
+        row = await service.my_row(db, principal_cache, principal.person_id)
         status = ambassadors.status_from_row(row, row["active_charter_version"], datetime.now(UTC))
         return Me(person=msgspec.convert(row, PersonRead), ambassador=status)
 

@@ -22,9 +22,9 @@ FROM people p LEFT JOIN teams t ON t.id = p.team_id
 
 
 async def person_with_consent(conn: asyncpg.Connection, person_id: int) -> asyncpg.Record | None:
-    """The person (PersonRead columns) and their consent (CONSENT_COLUMNS) in one round trip, for /me."""
+    """The person (PersonRead columns, and team_id) and their consent (CONSENT_COLUMNS) in one round trip."""
     row: asyncpg.Record | None = await conn.fetchrow(
-        _PERSON.replace("FROM people p", f", {CONSENT_COLUMNS} FROM people p", 1)
+        _PERSON.replace("FROM people p", f", p.team_id, {CONSENT_COLUMNS} FROM people p", 1)
         + " LEFT JOIN ambassadors a ON a.person_id = p.id WHERE p.id = $1",
         person_id,
     )

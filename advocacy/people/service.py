@@ -12,6 +12,7 @@ import msgspec
 
 from advocacy.audit.queries import write_audit
 from advocacy.auth.passwords import hash_password
+from advocacy.auth.service import PrincipalCache
 from advocacy.db.pool import Database
 from advocacy.http.guards import Role
 from advocacy.people import queries
@@ -24,6 +25,21 @@ from advocacy.people.schemas import (
     ProfileUpdate,
 )
 from content_library.errors import Conflict, NotFound
+
+
+async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> dict[str, Any]:
+    """My profile, team id and consent (people.queries.person_with_consent), from this process's cache when
+    it holds them (dropped on any change to the person, see PrincipalCache)."""
+    row = cache.person_row(person_id)
+    if row is None:
+        async with db.connection() as conn:
+            record = await queries.person_with_consent(conn, person_id)
+        if record is None:
+            raise NotFound("Your account no longer exists")
+        row = dict(record)
+        cache.put_person_row(person_id, row)
+    return row
+
 
 CSV_COLUMNS = ("email", "display_name", "team", "location", "language", "job_title", "timezone", "roles")
 MAX_IMPORT_ROWS = 50_000
