@@ -251,16 +251,21 @@ async def my_position(redis: Redis, key: str, person_id: int) -> tuple[int, int]
     return int(rank) + 1, decode_score(float(score))[0]
 
 
+def _points_of_raw(score: bytes) -> int:
+    """The points of a score as Redis sends it (decoded while the reply is parsed: one pass, not two)."""
+    return decode_score(float(score))[0]
+
+
 async def top_and_me(
     redis: Redis, key: str, limit: int, person_id: int
 ) -> tuple[list[tuple[int, int, int]], tuple[int, int] | None]:
     """The first limit*2+10 positions (room for people not listed) and my (rank, points), in one trip."""
     async with redis.pipeline(transaction=False) as pipe:
-        pipe.zrevrange(key, 0, limit * 2 + 9, withscores=True)
+        pipe.zrevrange(key, 0, limit * 2 + 9, withscores=True, score_cast_func=_points_of_raw)
         pipe.zrevrank(key, str(person_id))
         pipe.zscore(key, str(person_id))
         raw, rank, score = await pipe.execute()
-    window = [(i + 1, int(m), decode_score(s)[0]) for i, (m, s) in enumerate(raw)]
+    window = [(i + 1, int(m), points) for i, (m, points) in enumerate(raw)]
     me = None if rank is None or score is None else (int(rank) + 1, decode_score(float(score))[0])
     return window, me
 
