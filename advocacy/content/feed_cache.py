@@ -81,6 +81,10 @@ class FeedCache:
         self.shared_generation = 0
 
     @property
+    def page_count(self) -> int:
+        return len(self._pages)
+
+    @property
     def enabled(self) -> bool:
         return self.live and self.ttl > 0
 
@@ -136,11 +140,13 @@ class FeedCache:
         if self.enabled and generation == self.generation:
             self.default_language = language
 
-    def get(self, key: Hashable, at: datetime) -> list[EncodedLine] | None:
-        if not self.enabled:
-            return None
+    def expire(self, at: datetime) -> None:
+        """Drop every page once `at` reaches the first instant an item starts or stops being live."""
         if self._boundary is not None and at >= self._boundary:
             self.clear_pages()
+
+    def get(self, key: Hashable) -> list[EncodedLine] | None:
+        if not self.enabled:
             return None
         entry = self._pages.get(key)
         if entry is None:
@@ -196,10 +202,11 @@ async def feed_json(
     """The reader's feed page as JSON (Page[FeedEntry]): service.feed_lines marked with what the reader
     shared, from the cache when it holds both parts; a miss reads PostgreSQL and fills the cache."""
     at = service.now()
+    cache.expire(at)
     default_language = cache.default_language
     lines = None
     if default_language is not None:
-        lines = cache.get(_page_key(who, default_language, flt, after, limit), at)
+        lines = cache.get(_page_key(who, default_language, flt, after, limit))
     shared = cache.shared(who.person_id)
     if lines is None or shared is None:
         async with db.connection() as conn:
