@@ -669,7 +669,7 @@ async def feed_rows(
 
 _SHAREABLE = """
 SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci.allow_reshare,
-       ci.campaign_id, c.slug AS campaign_slug, ci.tags, ci.hashtags, ci.languages,
+       ci.campaign_id, c.slug AS campaign_slug, ci.tags, ci.hashtags, ci.networks, ci.languages,
        (ci.status = 'approved' AND (ci.starts_at IS NULL OR ci.starts_at <= $2)
         AND (ci.expires_at IS NULL OR ci.expires_at > $2)) AS live,
        ((cardinality(ci.audience_team_ids) = 0 OR p.team_id = ANY(ci.audience_team_ids))

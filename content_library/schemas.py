@@ -410,6 +410,7 @@ class ShareableItem(msgspec.Struct, frozen=True, kw_only=True):
     campaign_slug: str | None
     tags: list[str]
     hashtags: list[str]
+    networks: list[Network]  # the networks the item is offered for; empty: every network
     link_image_path: str | None  # the 1200×627 JPEG rendition, or None
     live: bool
     in_audience: bool

@@ -1008,6 +1008,7 @@ async def shareable_item(
         campaign_slug=row["campaign_slug"],
         tags=list(row["tags"]),
         hashtags=list(row["hashtags"]),
+        networks=list(row["networks"]),
         link_image_path=(media_prefix(storage) + row["link_key"]) if row["link_key"] else None,
         live=bool(row["live"]),
         in_audience=in_audience,

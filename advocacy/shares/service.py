@@ -18,6 +18,8 @@ from advocacy.charter.cache import CharterCache
 from advocacy.charter.engine import CheckContent, Verdict
 from advocacy.charter.rules import Severity
 from advocacy.charter.service import check_share_text
+from advocacy.connectors.base import NETWORKS as DIRECT_NETWORKS
+from advocacy.connectors.queries import account_for
 from advocacy.db.pool import Database
 from advocacy.incentives.schemas import PointEvent
 from advocacy.incentives.service import AWARD_JOB, REVERSE_SHARE_JOB, events_to_args
@@ -47,6 +49,33 @@ from content_library.storage import Storage
 PUBLISH_JOB = "shares.publish"
 # How far ahead a share may be scheduled when the limits push it back.
 _SCHEDULE_HORIZON_DAYS = 14
+
+
+async def _require_direct_publishing(conn: asyncpg.Connection, person_id: int, network: str) -> None:
+    """Direct publishing needs a connector for the network and the person's own connected account."""
+    if network not in DIRECT_NETWORKS:
+        raise Invalid(
+            _bilingual(
+                f"La publication directe n'est pas disponible pour {network} : utilisez la page de partage",
+                f"Direct publishing is not available for {network}: use the share page",
+            ),
+            extra={"reason": "direct-publishing-unavailable"},
+        )
+    account = await account_for(conn, person_id, network)
+    if account is None or account.status != "active":
+        connect = "/api/v1/me/connections/" + ("bluesky" if network == "bluesky" else f"{network}/start")
+        raise Invalid(
+            _bilingual(
+                f"Connectez d'abord votre compte {network} (POST {connect})",
+                f"Connect your {network} account first (POST {connect})",
+            )
+            if account is None
+            else _bilingual(
+                f"Votre compte {network} doit être reconnecté avant de publier directement",
+                f"Your {network} account must be reconnected before publishing directly",
+            ),
+            extra={"reason": "account-not-connected" if account is None else "account-needs-reconnect"},
+        )
 
 
 class ShareRefused(DomainError):
@@ -245,13 +274,16 @@ async def create_share(
                 ),
                 extra={"reason": "mastodon-instance-unknown"},
             )
-        if body.mode == "share_page" and body.network == "instagram":
+        if item.networks and body.network not in item.networks:
             raise Invalid(
                 _bilingual(
-                    "Instagram n'a pas de page de partage : connectez votre compte pour publier directement",
-                    "Instagram has no share page: connect your account to publish directly",
-                )
+                    f"Ce contenu n'est pas proposé pour {body.network} (réseaux : {', '.join(item.networks)})",
+                    f"This item is not offered for {body.network} (networks: {', '.join(item.networks)})",
+                ),
+                extra={"reason": "network-not-offered", "networks": item.networks},
             )
+        if body.mode == "direct":
+            await _require_direct_publishing(conn, principal.person_id, body.network)
         if not item.allow_reshare and await queries.already_shared(
             conn, principal.person_id, item.item_id, body.network
         ):

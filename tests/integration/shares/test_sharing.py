@@ -177,8 +177,20 @@ async def test_withdrawing_a_published_share_takes_its_points_back(sharing: Shar
     assert again.status_code == 409
 
 
+async def connect(sharing: Sharing, who: object, network: str, status: str = "active") -> None:
+    """A connected account as the connect flow leaves it (its tokens are never used here)."""
+    await sharing.execute(
+        "INSERT INTO connected_accounts (person_id, network, base_url, external_id, handle, access_token, status)"
+        " VALUES ($1, $2, 'https://api.example.com', 'ext-1', 'me', '\\x00', $3)",
+        who.person_id,  # type: ignore[attr-defined]
+        network,
+        status,
+    )
+
+
 async def test_a_direct_share_queues_publishing_in_the_outbox(sharing: Sharing) -> None:
     ambassador = await sharing.ambassador()
+    await connect(sharing, ambassador, "x")
     share = await sharing.ready_share(ambassador, mode="direct")
     assert share["share_url"] is None
     assert (
@@ -228,3 +240,46 @@ async def test_chosen_images_must_be_the_items_own(sharing: Sharing) -> None:
     )
     assert response.status_code == 422
     assert await sharing.fetchval("SELECT count(*) FROM shares") == 0
+
+
+async def test_direct_publishing_needs_a_connector_and_the_employees_own_active_account(
+    sharing: Sharing,
+) -> None:
+    ambassador = await sharing.ambassador()
+    item = await sharing.item()
+    unavailable = await sharing.share(ambassador, item, network="instagram", mode="direct")
+    assert unavailable.status_code == 422
+    assert problem(unavailable)["extra"]["reason"] == "direct-publishing-unavailable"
+    not_connected = await sharing.share(ambassador, item, network="linkedin", mode="direct")
+    assert not_connected.status_code == 422
+    assert problem(not_connected)["extra"]["reason"] == "account-not-connected"
+    assert "/api/v1/me/connections/linkedin/start" in problem(not_connected)["detail"]
+    await connect(sharing, ambassador, "linkedin", status="needs_reconnect")
+    stale = await sharing.share(ambassador, item, network="linkedin", mode="direct")
+    assert problem(stale)["extra"]["reason"] == "account-needs-reconnect"
+    assert await sharing.fetchval("SELECT count(*) FROM shares") == 0
+
+
+async def test_an_item_offered_for_some_networks_cannot_be_shared_to_others(sharing: Sharing) -> None:
+    ambassador = await sharing.ambassador()
+    item = await sharing.item(networks=["linkedin"])
+    refused = await sharing.share(ambassador, item, network="x")
+    assert refused.status_code == 422
+    assert problem(refused)["extra"] == {"reason": "network-not-offered", "networks": ["linkedin"]}
+    assert (await sharing.share(ambassador, item, network="linkedin")).status_code == 201
+
+
+async def test_an_instagram_share_page_gives_the_caption_to_copy_and_takes_the_post_url(
+    sharing: Sharing,
+) -> None:
+    ambassador = await sharing.ambassador()
+    share = await sharing.ready_share(ambassador, network="instagram")
+    assert share["share_url"] is None
+    assert share["caption_for_copy"].startswith("Bonne nouvelle pour nos clients")
+    confirmed = await sharing.client.post(
+        f"/api/v1/shares/{share['id']}/confirm",
+        json={"post_url": "https://www.instagram.com/p/C0dEfGhIjKl/"},
+        headers=ambassador.headers,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["status"] == "published"
