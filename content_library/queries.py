@@ -780,8 +780,23 @@ async def attach_suggestion_assets(conn: asyncpg.Connection, suggestion_id: int,
 # --- sources ----------------------------------------------------------------------------------------
 
 _SOURCE = (
-    "SELECT public_id AS id, name, url, language, tags, active, last_polled_at, last_status, last_error,"
-    " items_created, created_at FROM content_sources"
+    "SELECT s.public_id AS id, s.name, s.url, s.language, c.public_id AS campaign, s.tags, s.active,"
+    " s.last_polled_at, s.last_status, s.last_error, s.items_created, s.created_at"
+    " FROM content_sources s LEFT JOIN campaigns c ON c.id = s.campaign_id"
+)
+_SOURCE_COLUMNS = frozenset(
+    {
+        "name",
+        "url",
+        "language",
+        "campaign_id",
+        "tags",
+        "active",
+        "etag",
+        "last_modified",
+        "last_status",
+        "last_error",
+    }
 )
 
 
@@ -811,13 +826,40 @@ async def insert_source(
 
 
 async def source(conn: asyncpg.Connection, public_id: UUID) -> SourceRead | None:
-    row = await conn.fetchrow(_SOURCE + " WHERE public_id = $1", public_id)
+    row = await conn.fetchrow(_SOURCE + " WHERE s.public_id = $1", public_id)
     return msgspec.convert(row, SourceRead) if row else None
 
 
 async def sources(conn: asyncpg.Connection) -> list[SourceRead]:
-    rows = await conn.fetch(_SOURCE + " ORDER BY id")
+    rows = await conn.fetch(_SOURCE + " ORDER BY s.id")
     return [msgspec.convert(r, SourceRead) for r in rows]
+
+
+async def source_row_for_update(conn: asyncpg.Connection, public_id: UUID) -> SourceRow | None:
+    row = await conn.fetchrow(
+        "SELECT id, public_id, url, language, campaign_id, tags, etag, last_modified, created_by"
+        " FROM content_sources WHERE public_id = $1 FOR UPDATE",
+        public_id,
+    )
+    return msgspec.convert(row, SourceRow) if row else None
+
+
+async def update_source(conn: asyncpg.Connection, source_id: int, changes: dict[str, Any]) -> None:
+    columns = [c for c in changes if c in _SOURCE_COLUMNS]
+    if not columns:
+        return
+    sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
+    await conn.execute(
+        f"UPDATE content_sources SET {sets} WHERE id = $1", source_id, *[changes[c] for c in columns]
+    )
+
+
+async def delete_source(conn: asyncpg.Connection, public_id: UUID) -> bool:
+    """Remove a source; its drafts keep their content and its entries stay (source_id set to NULL)."""
+    deleted = await conn.fetchval(
+        "DELETE FROM content_sources WHERE public_id = $1 RETURNING true", public_id
+    )
+    return bool(deleted)
 
 
 async def active_source_rows(conn: asyncpg.Connection, public_id: UUID | None = None) -> list[SourceRow]:

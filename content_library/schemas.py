@@ -449,11 +449,23 @@ class SourceCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     tags: Annotated[list[Tag], Meta(max_length=30)] = msgspec.field(default_factory=list)
 
 
+class SourceUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A source's changes; a new `url` is checked as on creation and forgets the old feed's ETag/Last-Modified."""
+
+    name: Title | UnsetType = UNSET
+    url: Url | UnsetType = UNSET
+    language: Language | UnsetType = UNSET
+    campaign: UUID | UnsetType | None = UNSET
+    tags: Annotated[list[Tag], Meta(max_length=30)] | UnsetType = UNSET
+    active: bool | UnsetType = UNSET
+
+
 class SourceRead(msgspec.Struct, frozen=True, kw_only=True):
     id: UUID
     name: str
     url: str
     language: Language
+    campaign: UUID | None
     tags: list[str]
     active: bool
     last_polled_at: datetime | None

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from uuid import UUID
 
+import asyncpg
 import feedparser
+import msgspec
 
 from content_library import queries
-from content_library.errors import Conflict, DomainError, Invalid
+from content_library.errors import Conflict, DomainError, Invalid, NotFound
 from content_library.safe_fetch import FetchPolicy, safe_get
-from content_library.schemas import CaptionIn, ItemCreate, PollResult, SourceCreate, SourceRead, SourceRow
+from content_library.schemas import (
+    CaptionIn,
+    ItemCreate,
+    PollResult,
+    SourceCreate,
+    SourceRead,
+    SourceRow,
+    SourceUpdate,
+)
 from content_library.service import Transactional, _campaign_id, _check_captions, _create_item, normalise_link
 
 log = logging.getLogger("content_library.sources")
@@ -34,6 +45,49 @@ async def add_source(db: Transactional, body: SourceCreate, *, actor_id: int) ->
     if found is None:
         raise Conflict("This feed is already a source.")
     return found
+
+
+async def update_source(db: Transactional, public_id: UUID, body: SourceUpdate) -> SourceRead:
+    """Rename, re-point, re-tag, (de)activate a source; a new URL starts without the old feed's validators."""
+    changes: dict[str, Any] = {
+        name: value
+        for name in ("name", "language", "active")
+        if (value := getattr(body, name)) is not msgspec.UNSET
+    }
+    if body.tags is not msgspec.UNSET:
+        changes["tags"] = [t.strip().lower() for t in body.tags]
+    url = normalise_link(body.url) if body.url is not msgspec.UNSET else None
+    async with db.transaction() as conn:
+        current = await queries.source_row_for_update(conn, public_id)
+        if current is None:
+            raise NotFound("No such source.")
+        if body.campaign is not msgspec.UNSET:
+            changes["campaign_id"] = await _campaign_id(conn, body.campaign)
+        if url is not None and url != current.url:
+            # the ETag and Last-Modified belonged to the old feed; the old poll's outcome too
+            changes |= {
+                "url": url,
+                "etag": None,
+                "last_modified": None,
+                "last_status": None,
+                "last_error": None,
+            }
+        try:
+            await queries.update_source(conn, current.id, changes)
+        except asyncpg.UniqueViolationError:
+            raise Conflict("This feed is already a source.", extra={"field": "url"}) from None
+        found = await queries.source(conn, public_id)
+    assert found is not None
+    return found
+
+
+async def remove_source(db: Transactional, public_id: UUID) -> None:
+    """Remove a source for good. Drafts made from it stay (their source becomes unknown), and so do its
+    entries, the links it already turned into drafts: the "never twice for the same link" rule holds
+    across all sources past and present, so adding the feed again does not repeat its drafts."""
+    async with db.transaction() as conn:
+        if not await queries.delete_source(conn, public_id):
+            raise NotFound("No such source.")
 
 
 async def list_sources(db: Transactional) -> list[SourceRead]:

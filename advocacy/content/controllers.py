@@ -48,6 +48,7 @@ from content_library.schemas import (
     Reader,
     SourceCreate,
     SourceRead,
+    SourceUpdate,
     Status,
     SuggestionCreate,
     SuggestionDecline,
@@ -427,6 +428,16 @@ class SourceController(Controller):
     async def add(self, data: SourceCreate, db: DbDep, principal: PrincipalDep) -> SourceRead:
         """Add an RSS/Atom source; it is polled on a schedule and each new link becomes a draft."""
         return await sources.add_source(db, data, actor_id=principal.person_id)
+
+    @patch("/{source_id:uuid}", operation_id="updateContentSource")
+    async def update(self, source_id: FromPath[UUID], data: SourceUpdate, db: DbDep) -> SourceRead:
+        """Change a source's name, URL, language, tags, campaign or whether it is polled."""
+        return await sources.update_source(db, source_id, data)
+
+    @delete("/{source_id:uuid}", operation_id="deleteContentSource")
+    async def remove(self, source_id: FromPath[UUID], db: DbDep) -> None:
+        """Remove a source; its drafts stay, and its links still never become drafts again."""
+        await sources.remove_source(db, source_id)
 
     @post("/{source_id:uuid}/poll", operation_id="pollContentSource", status_code=200)
     async def poll(self, source_id: FromPath[UUID], db: DbDep, settings: SettingsDep) -> PollResult:
