@@ -40,12 +40,17 @@ def _cache(request: Request[Any, Any, Any], limiter: RateLimiter) -> PrincipalCa
     return cache
 
 
-def _principal(request: Request[Any, Any, Any], principal_cache: PrincipalCache) -> Principal:
+def signed_in(request: Request[Any, Any, Any]) -> Principal:
+    """Who is calling (set by AuthenticationMiddleware); routes reach it behind a guard that admits people."""
     user = request.scope.get("user")
     if user is None:
         raise NotAuthorizedException("Sign in first")
     principal: Principal = user
     return principal
+
+
+def _principal(request: Request[Any, Any, Any], principal_cache: PrincipalCache) -> Principal:
+    return signed_in(request)
 
 
 def _charters(request: Request[Any, Any, Any], principal: Principal) -> CharterCache:

@@ -85,9 +85,7 @@ class RequestContextMiddleware(ASGIMiddleware):
             elapsed = time.perf_counter() - started
             state = scope["litestar_app"].state
             route = scope.get("path_template") or "unmatched"
-            metrics = state.metrics
-            metrics.requests.labels(scope["method"], route, str(status)).inc()
-            metrics.latency.labels(scope["method"], route).observe(elapsed)
+            state.metrics.observe(scope["method"], route, status, elapsed)
             if state.settings.access_log:
                 access_log.info(
                     "request",

@@ -12,7 +12,7 @@ from litestar.params import FromPath, QueryParameter
 
 from advocacy.ambassadors import service as ambassadors
 from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, VisibilityChange
-from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep, SettingsDep
+from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep, SettingsDep, signed_in
 from advocacy.http.guards import ANY_PERSON, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.people import queries, service
@@ -41,9 +41,13 @@ class MeController(Controller):
     guards = [ANY_PERSON]
 
     @get("/", operation_id="getMe")
-    async def me(self, db: DbDep, principal: PrincipalDep, principal_cache: PrincipalCacheDep) -> Me:
+    async def me(self, request: Request[Any, Any, Any]) -> Me:
         """Who I am: profile, roles and ambassador status."""
-        row = await service.my_row(db, principal_cache, principal.person_id)
+        # The hottest authenticated route reads its collaborators from the app state: resolving the
+        # dependency chain (five providers) cost about a quarter of its time.
+        state = request.app.state
+        principal = signed_in(request)
+        row = await service.my_row(state.db, state.principal_cache, principal.person_id)
         status = ambassadors.status_from_row(row, row["active_charter_version"], datetime.now(UTC))
         return Me(person=msgspec.convert(row, PersonRead), ambassador=status)
 

@@ -98,6 +98,34 @@ def wrk(
     return LoadResult(rps=rps, p50_ms=p50, p99_ms=p99, requests=total, errors=errors)
 
 
+class Target(msgspec.Struct, frozen=True, kw_only=True):
+    url: str
+    headers: dict[str, str] = {}
+
+
+def interleaved(
+    subject: Target, baseline: Target, *, rounds: int = 3, seconds: int = 4
+) -> tuple[LoadResult, LoadResult]:
+    """Measure subject and baseline in alternation, `rounds` times each, and keep each side's median round.
+
+    Both servers are up at once (an idle one costs nothing), so a burst of other work on the machine hits
+    both sides alike instead of whichever happened to run during it.
+    """
+    wrk(baseline.url, seconds=2, headers=baseline.headers)
+    wrk(subject.url, seconds=2, headers=subject.headers)
+    subject_runs, baseline_runs = [], []
+    for _ in range(rounds):
+        baseline_runs.append(wrk(baseline.url, seconds=seconds, headers=baseline.headers))
+        subject_runs.append(wrk(subject.url, seconds=seconds, headers=subject.headers))
+    return _median_run(subject_runs), _median_run(baseline_runs)
+
+
+def _median_run(runs: list[LoadResult]) -> LoadResult:
+    ordered = sorted(runs, key=lambda run: run.rps)
+    middle = ordered[len(ordered) // 2]
+    return msgspec.structs.replace(middle, errors=sum(run.errors for run in runs))
+
+
 def warm_then_measure(url: str, *, headers: dict[str, str] | None = None, seconds: int = 8) -> LoadResult:
     wrk(url, seconds=2, headers=headers)
     return wrk(url, seconds=seconds, headers=headers)

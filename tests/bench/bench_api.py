@@ -1,4 +1,5 @@
-"""`api.me_rps`: GET /api/v1/me with a bearer token against a bare Litestar route, same run, same server setup."""
+"""`api.me_rps`: GET /api/v1/me with a bearer token against a bare Litestar route, same run, same server
+setup, measured in alternation (median of three rounds each)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from advocacy.people.schemas import PersonCreate
 from advocacy.people.service import create_person
 from tests.bench._common import record
 from tests.bench._database import BenchStores, bench_stores
-from tests.bench._load import served, warm_then_measure
+from tests.bench._load import Target, interleaved, served
 
 
 async def _token(stores: BenchStores) -> str:
@@ -35,10 +36,14 @@ async def _token(stores: BenchStores) -> str:
 def main() -> None:
     with bench_stores() as stores:
         token = asyncio.run(_token(stores))
-        with served("tests.bench._apps:bare_app") as base:
-            bare = warm_then_measure(f"{base}/bare")
-        with served("tests.bench._apps:real_app", env=stores.env()) as base:
-            me = warm_then_measure(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        with (
+            served("tests.bench._apps:bare_app") as bare_base,
+            served("tests.bench._apps:real_app", env=stores.env()) as base,
+        ):
+            me, bare = interleaved(
+                Target(url=f"{base}/api/v1/me", headers={"Authorization": f"Bearer {token}"}),
+                Target(url=f"{bare_base}/bare"),
+            )
     assert me.errors == 0, f"{me.errors} failed requests on /api/v1/me"
     record("api.me_rps", me.rps, "req/s", "bare Litestar route", bare.rps)
     record("api.me_p99_ms", me.p99_ms, "ms", "bare Litestar route p99", bare.p99_ms)
