@@ -126,6 +126,14 @@ class Corner(StrEnum):
     BOTTOM_RIGHT = "bottom-right"
 
 
+LOGO_MAX_SIZE = 0.5
+"""The widest a logo may be, as a fraction of the rendition's width."""
+LOGO_MAX_MARGIN = 0.2
+"""The largest margin between a logo and its corner, as a fraction of the rendition's width."""
+LOGO_MAX_SIDE = 1024
+"""A stored logo's longer side at most (no rendition shows it wider than LOGO_MAX_SIZE × 1600 px)."""
+
+
 class LogoOverlay(msgspec.Struct, frozen=True, kw_only=True, tag="logo"):
     """A logo in a corner; `size` (its width) and `margin` are fractions of the rendition's width."""
 
@@ -292,20 +300,23 @@ def _flatten(image: Image.Image, background: tuple[int, int, int] = (255, 255, 2
 # --- ingest --------------------------------------------------------------------------------------
 
 
-def ingest(data: bytes, *, max_pixels: int) -> IngestedImage:
+def ingest(data: bytes, *, max_pixels: int, max_side: int | None = None) -> IngestedImage:
     """Check, clean and describe an uploaded image; raise Invalid for anything we will not keep.
 
     Refused before decoding: empty files, types other than JPEG/PNG/WebP/GIF(/HEIC), and images over
     `max_pixels` (or Pillow's MAX_IMAGE_PIXELS) by their header. Refused while decoding: broken or
     truncated files. Kept: the first frame, oriented, in sRGB, without EXIF/GPS/XMP/ICC or comments,
     re-encoded as JPEG when opaque, as PNG when it has real transparency (JPEG cannot carry it, and
-    flattening would guess a background the picture may be shown on).
+    flattening would guess a background the picture may be shown on). With `max_side`, a larger image
+    is scaled down to fit it (a brand logo needs no more).
     """
     source = _open(data, max_pixels=max_pixels)
     source_type = sniff(data[:SNIFF_BYTES])
     assert source_type is not None  # _open refused anything else
     with source:
         image = _decode(source)
+    if max_side is not None and max(image.size) > max_side:
+        image = _fit(image, max_side)
     has_alpha = image.mode == "RGBA"
     out = io.BytesIO()
     if has_alpha:
@@ -493,8 +504,11 @@ def _prepare_overlay(overlay: Overlay | None, *, max_pixels: int) -> Callable[[I
         if not 0.0 < overlay.width <= 0.25:
             raise Invalid("A frame's width must be a fraction of the shorter side between 0 and 0.25.")
         return functools.partial(_draw_frame, color=color, fraction=overlay.width)
-    if not (0.0 < overlay.size <= 0.5 and 0.0 <= overlay.margin <= 0.2):
-        raise Invalid("A logo's size must be between 0 and 0.5 of the width, and its margin at most 0.2.")
+    if not (0.0 < overlay.size <= LOGO_MAX_SIZE and 0.0 <= overlay.margin <= LOGO_MAX_MARGIN):
+        raise Invalid(
+            f"A logo's size must be between 0 and {LOGO_MAX_SIZE} of the width,"
+            f" and its margin at most {LOGO_MAX_MARGIN}."
+        )
     source = _open(overlay.logo, max_pixels=max_pixels, what="logo")
     with source:
         logo = _decode(source, what="logo").convert("RGBA")

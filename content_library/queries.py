@@ -31,8 +31,10 @@ from content_library.schemas import (
 # --- organisation settings ------------------------------------------------------------------------
 
 
-async def library_settings(conn: asyncpg.Connection) -> LibrarySettings:
-    raw = await conn.fetchval("SELECT settings FROM organisation WHERE id = 1")
+async def library_settings(conn: asyncpg.Connection, *, for_update: bool = False) -> LibrarySettings:
+    raw = await conn.fetchval(
+        "SELECT settings FROM organisation WHERE id = 1" + (" FOR UPDATE" if for_update else "")
+    )
     if not isinstance(raw, dict):
         return LibrarySettings()
     known = {k: v for k, v in raw.items() if k in LibrarySettings.__struct_fields__}

@@ -9,6 +9,8 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from content_library.images import LOGO_MAX_MARGIN, LOGO_MAX_SIZE, Corner
+
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 Network = Literal["linkedin", "x", "facebook", "instagram", "mastodon", "bluesky"]
@@ -30,6 +32,8 @@ Multiplier = Annotated[float, Meta(gt=0, le=100)]
 Priority = Annotated[int, Meta(ge=-100, le=100)]
 Fraction = Annotated[float, Meta(ge=0, le=1)]
 AltText = Annotated[str, Meta(min_length=1, max_length=1000)]
+LogoSize = Annotated[float, Meta(gt=0, le=LOGO_MAX_SIZE)]
+LogoMargin = Annotated[float, Meta(ge=0, le=LOGO_MAX_MARGIN)]
 
 MAX_IMAGES_PER_ITEM = 10
 
@@ -42,9 +46,14 @@ class LibrarySettings(msgspec.Struct, frozen=True, kw_only=True):
 
     allow_self_approval: bool = False
     default_language: Language | None = None
-    # brand overlay on renditions: {"kind": "frame", "color": "#rrggbb", "width": 0.02} or None
+    # brand overlay on renditions: a logo in a corner when one is stored (it wins), else a frame when a
+    # colour is set; the logo's storage key is set only by uploading it (never from a request body)
     brand_frame_color: str | None = None
     brand_frame_width: Annotated[float, Meta(gt=0, le=0.2)] = 0.02
+    brand_logo_key: str | None = None
+    brand_logo_corner: Corner = Corner.BOTTOM_RIGHT
+    brand_logo_size: LogoSize = 0.18
+    brand_logo_margin: LogoMargin = 0.03
 
 
 # --- campaigns ------------------------------------------------------------------------------------

@@ -26,10 +26,13 @@ from content_library.errors import (
     UnsupportedMediaType,
 )
 from content_library.images import (
+    LOGO_MAX_SIDE,
     NEAR_DUPLICATE_DISTANCE,
     SNIFF_BYTES,
+    Corner,
     FrameOverlay,
     IngestedImage,
+    LogoOverlay,
     Overlay,
     ingest,
     make_renditions,
@@ -184,10 +187,74 @@ async def set_library_settings(db: Transactional, **values: Any) -> LibrarySetti
         return await queries.library_settings(conn)
 
 
-def brand_overlay(settings: LibrarySettings) -> Overlay | None:
+def brand_overlay(settings: LibrarySettings, logo: bytes | None = None) -> Overlay | None:
+    """The organisation's overlay for renditions: its logo (the stored bytes of `brand_logo_key`) in the
+    chosen corner when there is one, which takes precedence over the frame; else the frame if a colour is
+    set; else none. Renditions already made keep the overlay they were made with until re-run."""
+    if logo is not None:
+        return LogoOverlay(
+            logo=logo,
+            corner=settings.brand_logo_corner,
+            size=settings.brand_logo_size,
+            margin=settings.brand_logo_margin,
+        )
     if settings.brand_frame_color:
         return FrameOverlay(color=settings.brand_frame_color, width=settings.brand_frame_width)
     return None
+
+
+async def set_brand_logo(
+    db: Transactional,
+    storage: Storage,
+    chunks: AsyncIterator[bytes],
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    corner: Corner | None = None,
+    size: float | None = None,
+    margin: float | None = None,
+) -> LibrarySettings:
+    """Keep an uploaded logo (checked and cleaned like any image; PNG transparency kept; scaled down to
+    LOGO_MAX_SIDE) under a fresh key, record it and its placement, and drop the logo it replaces."""
+    placement = {
+        name: value
+        for name, value in (
+            ("brand_logo_corner", corner),
+            ("brand_logo_size", size),
+            ("brand_logo_margin", margin),
+        )
+        if value is not None
+    }
+    try:  # bounds checked before the upload is read
+        msgspec.convert(msgspec.to_builtins(placement), LibrarySettings)
+    except msgspec.ValidationError as exc:
+        raise Invalid(f"Invalid logo placement: {exc}.") from None
+    _, key = await receive_image(
+        storage, chunks, max_bytes=max_bytes, max_pixels=max_pixels, prefix="brand", max_side=LOGO_MAX_SIDE
+    )
+    try:
+        async with db.transaction() as conn:
+            previous = await queries.library_settings(conn, for_update=True)
+            await queries.merge_organisation_settings(
+                conn, msgspec.to_builtins({**placement, "brand_logo_key": key})
+            )
+            settings = await queries.library_settings(conn)
+    except BaseException:
+        await storage.delete(key)
+        raise
+    if previous.brand_logo_key and previous.brand_logo_key != key:
+        await storage.delete(previous.brand_logo_key)
+    return settings
+
+
+async def remove_brand_logo(db: Transactional, storage: Storage) -> None:
+    """Forget the logo (the frame, if set, applies again to new renditions) and delete its file."""
+    async with db.transaction() as conn:
+        previous = await queries.library_settings(conn, for_update=True)
+        if previous.brand_logo_key is None:
+            return
+        await queries.merge_organisation_settings(conn, {"brand_logo_key": None})
+    await storage.delete(previous.brand_logo_key)
 
 
 # --- campaigns ---------------------------------------------------------------------------------------
@@ -556,7 +623,13 @@ async def _peek(chunks: AsyncIterator[bytes], want: int) -> tuple[bytes, AsyncIt
 
 
 async def receive_image(
-    storage: Storage, chunks: AsyncIterator[bytes], *, max_bytes: int, max_pixels: int
+    storage: Storage,
+    chunks: AsyncIterator[bytes],
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    prefix: str = "images",
+    max_side: int | None = None,
 ) -> tuple[IngestedImage, str]:
     """Stream an upload to storage within max_bytes, decide its type from its bytes, ingest it, and keep
     the cleaned master; returns it with the master's storage key. Refusals are 4xx domain errors."""
@@ -577,10 +650,10 @@ async def receive_image(
         raise
     try:
         data = await storage.get(raw_key)
-        image = await asyncio.to_thread(ingest, data, max_pixels=max_pixels)
+        image = await asyncio.to_thread(ingest, data, max_pixels=max_pixels, max_side=max_side)
     finally:
         await storage.delete(raw_key)
-    master_key = new_key("images", image.image_type.extension)
+    master_key = new_key(prefix, image.image_type.extension)
     await storage.put(master_key, image.data, image.mime)
     return image, master_key
 
@@ -789,6 +862,8 @@ async def make_asset_renditions(
     if asset is None:
         return "gone"
     settings = await queries.library_settings(conn)
+    # a logo replaced meanwhile is gone from storage: NotFound propagates and the retry reads the new one
+    logo = await storage.get(settings.brand_logo_key) if settings.brand_logo_key else None
     master = await storage.get(asset.storage_key)
     try:
         renditions = await asyncio.to_thread(
@@ -796,7 +871,7 @@ async def make_asset_renditions(
             master,
             focal_x=asset.focal_x,
             focal_y=asset.focal_y,
-            overlay=brand_overlay(settings),
+            overlay=brand_overlay(settings, logo),
             max_pixels=max_pixels,
         )
     except Invalid as exc:

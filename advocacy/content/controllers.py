@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, delete, get, patch, post
+from litestar import Controller, MediaType, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -25,6 +25,7 @@ from advocacy.people import service as people
 from advocacy.settings import Settings
 from content_library import queries, service, sources
 from content_library.errors import NotFound
+from content_library.images import LOGO_MAX_MARGIN, LOGO_MAX_SIZE, Corner
 from content_library.opengraph import fetch_open_graph
 from content_library.safe_fetch import FetchPolicy
 from content_library.schemas import (
@@ -41,6 +42,8 @@ from content_library.schemas import (
     Language,
     LibraryFilter,
     LibrarySettings,
+    LogoMargin,
+    LogoSize,
     Network,
     OpenGraph,
     OpenGraphRequest,
@@ -62,6 +65,8 @@ from content_library.storage import Storage, validate_key
 
 # The largest body an upload route lets through at all; the configured limit applies while streaming.
 UPLOAD_CEILING = 1_073_741_824 + 65_536
+BRAND_LOGO_MAX_BYTES = 2 * 1024 * 1024  # a logo is small; MAX_UPLOAD_BYTES applies too if lower
+BRAND_LOGO_MAX_PIXELS = 16_000_000
 FEED_DEFAULT_LIMIT = 20
 
 
@@ -87,6 +92,9 @@ class LibrarySettingsUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_un
         Annotated[str, msgspec.Meta(pattern=r"^#[0-9a-fA-F]{6}$")] | msgspec.UnsetType | None
     ) = msgspec.UNSET
     brand_frame_width: Annotated[float, msgspec.Meta(gt=0, le=0.2)] | msgspec.UnsetType = msgspec.UNSET
+    brand_logo_corner: Corner | msgspec.UnsetType = msgspec.UNSET
+    brand_logo_size: LogoSize | msgspec.UnsetType = msgspec.UNSET
+    brand_logo_margin: LogoMargin | msgspec.UnsetType = msgspec.UNSET
 
 
 class ContentItemController(Controller):
@@ -455,7 +463,7 @@ class LibrarySettingsController(Controller):
 
     @get("/", operation_id="getLibrarySettings", guards=[Allow(Role.CURATOR, Role.REVIEWER)])
     async def read(self, db: DbDep) -> LibrarySettings:
-        """The organisation's content library settings (self-approval, default language, brand frame)."""
+        """The organisation's content library settings (self-approval, default language, brand overlay)."""
         return await service.library_settings(db)
 
     @patch("/", operation_id="updateLibrarySettings")
@@ -463,6 +471,40 @@ class LibrarySettingsController(Controller):
         """Change the content library settings."""
         values = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         return await service.set_library_settings(db, **values)
+
+    @put(
+        "/brand-logo",
+        operation_id="setBrandLogo",
+        dependencies=STORAGE,
+        request_max_body_size=UPLOAD_CEILING,
+    )
+    async def set_logo(
+        self,
+        request: Request[Any, Any, Any],
+        db: DbDep,
+        settings: SettingsDep,
+        storage: StorageDep,
+        corner: Annotated[Corner | None, QueryParameter()] = None,
+        size: Annotated[float | None, QueryParameter(gt=0, le=LOGO_MAX_SIZE)] = None,
+        margin: Annotated[float | None, QueryParameter(ge=0, le=LOGO_MAX_MARGIN)] = None,
+    ) -> LibrarySettings:
+        """Set the brand logo put on new renditions (multipart field `file` or the raw body, up to 2 MiB)."""
+        max_bytes = min(settings.max_upload_bytes, BRAND_LOGO_MAX_BYTES)
+        return await service.set_brand_logo(
+            db,
+            storage,
+            upload_stream(request, max_bytes),
+            max_bytes=max_bytes,
+            max_pixels=min(settings.max_image_pixels, BRAND_LOGO_MAX_PIXELS),
+            corner=corner,
+            size=size,
+            margin=margin,
+        )
+
+    @delete("/brand-logo", operation_id="deleteBrandLogo", dependencies=STORAGE)
+    async def remove_logo(self, db: DbDep, storage: StorageDep) -> None:
+        """Remove the brand logo; new renditions get the frame, if one is set, or nothing."""
+        await service.remove_brand_logo(db, storage)
 
 
 class FeedController(Controller):
