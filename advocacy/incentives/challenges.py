@@ -11,7 +11,8 @@ import asyncpg
 
 from advocacy.db.pool import Database
 from advocacy.incentives import queries
-from advocacy.incentives.schemas import ChallengeCreate, ChallengeRead, ChallengeStanding
+from advocacy.incentives.schemas import CampaignRef, ChallengeCreate, ChallengeRead, ChallengeStanding
+from advocacy.incentives.service import campaign_of
 from content_library.errors import Invalid, NotFound
 
 
@@ -22,12 +23,18 @@ async def create(db: Database, body: ChallengeCreate, actor_id: int) -> UUID:
         raise Invalid("A threshold challenge needs `threshold`")
     if body.goal == "top_n" and body.top_n is None:
         raise Invalid("A top-N challenge needs `top_n`")
-    if not body.teams and body.campaign_id is None:
+    if not body.teams and body.campaign is None:
         raise Invalid("Name the teams or the campaign the challenge is for")
     async with db.transaction() as conn:
         team_ids = await queries.team_ids_by_public_ids(conn, body.teams)
         if len(team_ids) != len(set(body.teams)):
             raise Invalid("One of the teams does not exist")
+        campaign_id = None
+        if body.campaign is not None:
+            try:
+                campaign_id, _ = await campaign_of(conn, body.campaign)
+            except NotFound as exc:
+                raise Invalid(str(exc)) from None
         return await queries.insert_challenge(
             conn,
             {
@@ -37,7 +44,7 @@ async def create(db: Database, body: ChallengeCreate, actor_id: int) -> UUID:
                 "starts_at": body.starts_at,
                 "ends_at": body.ends_at,
                 "team_ids": team_ids,
-                "campaign_id": body.campaign_id,
+                "campaign_id": campaign_id,
                 "goal": body.goal,
                 "threshold": body.threshold if body.goal == "threshold" else None,
                 "top_n": body.top_n if body.goal == "top_n" else None,
@@ -75,6 +82,11 @@ def _read(
         goal=row["goal"],
         threshold=row["threshold"],
         top_n=row["top_n"],
+        campaign=(
+            CampaignRef(id=row["campaign_public_id"], slug=row["campaign_slug"])
+            if row["campaign_public_id"] is not None
+            else None
+        ),
         closed=row["closed_at"] is not None,
         my_points=my_points,
         standings=standings,

@@ -16,6 +16,7 @@ from advocacy.http.guards import ANY_PERSON, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.incentives import challenges, rewards, service
 from advocacy.incentives.profile_cache import BoardProfileCache
+from advocacy.incentives.rules import AntiGaming
 from advocacy.incentives.schemas import (
     BadgeRead,
     Board,
@@ -49,7 +50,12 @@ KeyParam = Annotated[
     QueryParameter(max_length=10, description="2026-W47, 2026-11 or 2026-Q4; default: the current one"),
 ]
 TeamParam = Annotated[UUID | None, QueryParameter(description="a team's id; default: mine")]
-CampaignParam = Annotated[int | None, QueryParameter(ge=1, description="the campaign of a campaign board")]
+CampaignParam = Annotated[
+    str | None,
+    QueryParameter(
+        min_length=1, max_length=80, description="the campaign of a campaign board: its id (UUID) or its slug"
+    ),
+]
 
 
 def _redis(state: State) -> Redis:
@@ -244,6 +250,22 @@ class PointsAdminController(Controller):
         )
 
 
+class AntiGamingSettingsController(Controller):
+    path = "/api/v1/organisation/anti-gaming"
+    tags = ["incentives"]
+    guards = [Allow(Role.HR)]
+
+    @get("/", operation_id="getAntiGamingSettings")
+    async def read(self, db: DbDep) -> AntiGaming:
+        """The thresholds over which a share's clicks are flagged and their points held."""
+        return await service.anti_gaming(db)
+
+    @put("/", operation_id="setAntiGamingSettings")
+    async def write(self, data: JSONBody[AntiGaming], db: DbDep, principal: PrincipalDep) -> AntiGaming:
+        """Set the anti-gaming thresholds (they apply from the next clicks settled)."""
+        return await service.set_anti_gaming(db, data, principal.person_id)
+
+
 class RecognitionController(Controller):
     path = "/api/v1/recognition"
     tags = ["incentives"]
@@ -386,6 +408,7 @@ INCENTIVES_HANDLERS = [
     MyPointsController,
     BoardController,
     PointsAdminController,
+    AntiGamingSettingsController,
     RecognitionController,
     ChallengeController,
     RewardController,

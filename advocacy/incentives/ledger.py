@@ -23,6 +23,10 @@ CAPPED_KINDS = frozenset({"share_published", "click", "engagement"})
 # Kinds written even for someone who is not an ambassador (now): taking back and spending.
 ALWAYS_KINDS = frozenset({"reversal", "redemption", "refund"})
 STREAK_LOOKBACK_WEEKS = 104
+# A click event of no clicks holds what a share's clicks were paid before it was flagged: its row moves
+# those points from `points` to `held_points` (kind 'click', so caps, boards and rebuilds count it as
+# the click rows it corrects); the release after HR clears the flag pays them back.
+HOLD_QUANTITY = 0
 
 
 class AwardResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -95,6 +99,8 @@ async def _write(
         points, held, reason, note = _points_for(
             event, rules, daily, click_used, totals, flagged, multipliers.get(event.campaign_id or 0, 1.0)
         )
+        if held == 0 and event.quantity == HOLD_QUANTITY and event.kind == "click":
+            continue  # nothing was paid before the flag: no row (a replay finds nothing to hold either)
         rows.append(
             (
                 event.person_id,
@@ -145,6 +151,14 @@ def _points_for(
         if total is None or total["reversed"]:
             return 0, 0, "released_after_review", note
         return int(total["held"]) - int(total["released"]), 0, "released_after_review", note
+
+    if kind == "click" and event.quantity == HOLD_QUANTITY:
+        total = totals.get(event.source_id or 0)
+        share = event.source_id or 0
+        if total is None or total["reversed"] or share not in flagged:
+            return 0, 0, "held_for_review", note
+        paid = int(total["click_points"]) - int(total["held"])
+        return -paid, paid, "held_for_review", note
 
     network_rule = rules.for_network(event.network)
     counters = daily[(event.person_id, utc_day(event.occurred_at))]

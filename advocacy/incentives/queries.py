@@ -14,6 +14,7 @@ import msgspec
 from advocacy.incentives.schemas import (
     BadgeRead,
     BoardProfile,
+    CampaignRef,
     FlagRead,
     LedgerEntry,
     PointsRules,
@@ -364,6 +365,28 @@ async def organisation_settings(conn: asyncpg.Connection) -> dict[str, Any]:
     return value or {}
 
 
+async def save_anti_gaming(conn: asyncpg.Connection, value: dict[str, Any]) -> None:
+    """Replace `incentives.anti_gaming`, keeping the other `incentives` settings (colours, winners)."""
+    await conn.execute(
+        "INSERT INTO organisation (id, name, settings)"
+        " VALUES (1, 'Organisation', jsonb_build_object('incentives', jsonb_build_object('anti_gaming', $1::jsonb)))"
+        " ON CONFLICT (id) DO UPDATE SET settings = organisation.settings || jsonb_build_object('incentives',"
+        " COALESCE(organisation.settings -> 'incentives', '{}'::jsonb) || jsonb_build_object('anti_gaming', $1::jsonb)),"
+        " updated_at = now()",
+        value,
+    )
+
+
+async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> tuple[int, CampaignRef] | None:
+    row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE public_id = $1", public_id)
+    return None if row is None else (row["id"], CampaignRef(id=row["public_id"], slug=row["slug"]))
+
+
+async def campaign_by_slug(conn: asyncpg.Connection, slug: str) -> tuple[int, CampaignRef] | None:
+    row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE slug = $1", slug)
+    return None if row is None else (row["id"], CampaignRef(id=row["public_id"], slug=row["slug"]))
+
+
 # --- badges and notifications ------------------------------------------------------------------------
 
 
@@ -511,6 +534,14 @@ async def decide_flag(
     return row
 
 
+async def flagged_among(conn: asyncpg.Connection, share_ids: Sequence[int]) -> set[int]:
+    """The shares of these that were ever flagged (a share is flagged at most once, whatever HR decided)."""
+    rows = await conn.fetch(
+        "SELECT share_id FROM share_flags WHERE share_id = ANY($1::bigint[])", list(share_ids)
+    )
+    return {r["share_id"] for r in rows}
+
+
 async def flag_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> FlagRead | None:
     row = await conn.fetchrow(_FLAG + " WHERE f.public_id = $1", public_id)
     return msgspec.convert(row, FlagRead) if row else None
@@ -549,26 +580,29 @@ async def insert_challenge(conn: asyncpg.Connection, values: dict[str, Any]) -> 
 
 
 _CHALLENGE = (
-    "SELECT id AS pk, public_id AS id, name_fr, name_en, description, starts_at, ends_at, team_ids,"
-    " campaign_id, goal, threshold, top_n, closed_at FROM challenges"
+    "SELECT x.id AS pk, x.public_id AS id, x.name_fr, x.name_en, x.description, x.starts_at, x.ends_at,"
+    " x.team_ids, x.campaign_id, c.public_id AS campaign_public_id, c.slug AS campaign_slug, x.goal,"
+    " x.threshold, x.top_n, x.closed_at FROM challenges x LEFT JOIN campaigns c ON c.id = x.campaign_id"
 )
 
 
 async def challenge_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(_CHALLENGE + " WHERE public_id = $1", public_id)
+    row: asyncpg.Record | None = await conn.fetchrow(_CHALLENGE + " WHERE x.public_id = $1", public_id)
     return row
 
 
 async def challenges_list(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(
-        _CHALLENGE + " ORDER BY starts_at DESC, id DESC LIMIT $1", limit
+        _CHALLENGE + " ORDER BY x.starts_at DESC, x.id DESC LIMIT $1", limit
     )
     return rows
 
 
 async def challenges_due(conn: asyncpg.Connection, now: datetime) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(
-        _CHALLENGE + " WHERE closed_at IS NULL AND ends_at <= $1 ORDER BY ends_at FOR UPDATE SKIP LOCKED", now
+        _CHALLENGE
+        + " WHERE x.closed_at IS NULL AND x.ends_at <= $1 ORDER BY x.ends_at FOR UPDATE OF x SKIP LOCKED",
+        now,
     )
     return rows
 

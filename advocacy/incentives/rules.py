@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
 from advocacy.incentives.schemas import ClickSample, Message, NetworkRule, PointsRules
 
@@ -168,21 +170,34 @@ BOARD_KINDS = frozenset(
 # --- anti-gaming -------------------------------------------------------------------------------------
 
 
-class AntiGaming(msgspec.Struct, frozen=True, kw_only=True):
-    """Thresholds (organisation settings, key `incentives.anti_gaming`)."""
+class AntiGaming(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Thresholds (organisation settings, key `incentives.anti_gaming`): a share with at least `min_clicks`
+    person clicks is flagged when its `few_visitors` busiest visitors made `few_visitors_share` of them, or
+    when `burst_clicks` of them fall within `burst_window_seconds`."""
 
-    min_clicks: int = 10
-    few_visitors: int = 3
-    few_visitors_share: float = 0.6
-    burst_window_seconds: int = 10
-    burst_clicks: int = 15
+    enabled: bool = True
+    min_clicks: Annotated[int, Meta(ge=2, le=1_000_000)] = 10
+    few_visitors: Annotated[int, Meta(ge=1, le=1000)] = 3
+    few_visitors_share: Annotated[float, Meta(gt=0, le=1)] = 0.6
+    burst_window_seconds: Annotated[int, Meta(ge=1, le=86_400)] = 10
+    burst_clicks: Annotated[int, Meta(ge=2, le=1_000_000)] = 15
+
+
+def anti_gaming_problems(thresholds: AntiGaming) -> list[str]:
+    """What makes a set of thresholds flag every share (or none) whatever its clicks."""
+    problems = []
+    if thresholds.few_visitors >= thresholds.min_clicks:
+        problems.append(
+            "`few_visitors` must be below `min_clicks` (else every share with enough clicks is flagged)"
+        )
+    return problems
 
 
 def gaming_signals(samples: list[ClickSample], thresholds: AntiGaming) -> tuple[list[str], dict[str, float]]:
     """Why a share's clicks look gamed (empty when they do not), with the figures behind it."""
     total = len(samples)
     stats: dict[str, float] = {"clicks": float(total)}
-    if total < thresholds.min_clicks:
+    if not thresholds.enabled or total < thresholds.min_clicks:
         return [], stats
     reasons: list[str] = []
     by_visitor = Counter(s.visitor for s in samples)

@@ -30,6 +30,8 @@ FlagStatus = Literal["open", "cleared", "confirmed"]
 Points = Annotated[int, Meta(ge=0, le=1_000_000)]
 Name = Annotated[str, Meta(min_length=1, max_length=120)]
 Reason = Annotated[str, Meta(min_length=3, max_length=500)]
+# a campaign named by its public id (UUID) or its slug
+CampaignParamValue = Annotated[str, Meta(min_length=1, max_length=80)]
 
 
 class PointEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -158,6 +160,13 @@ class KudosCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 # --- boards ------------------------------------------------------------------------------------------
 
 
+class CampaignRef(msgspec.Struct, frozen=True, kw_only=True):
+    """A campaign as the API names it: its public id and its slug (never the internal id)."""
+
+    id: UUID
+    slug: str
+
+
 class BoardEntry(msgspec.Struct, frozen=True, kw_only=True):
     rank: int
     name: str
@@ -171,6 +180,7 @@ class Board(msgspec.Struct, frozen=True, kw_only=True):
     scope: Scope
     entries: list[BoardEntry]
     me: BoardEntry | None
+    campaign: CampaignRef | None = None
 
 
 class MyRank(msgspec.Struct, frozen=True, kw_only=True):
@@ -179,6 +189,7 @@ class MyRank(msgspec.Struct, frozen=True, kw_only=True):
     scope: Scope
     me: BoardEntry | None
     neighbours: list[BoardEntry]
+    campaign: CampaignRef | None = None
 
 
 class BoardProfile(msgspec.Struct, frozen=True, kw_only=True):
@@ -244,6 +255,16 @@ class ClickSample(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
 
 
+class ShareClicks(msgspec.Struct, frozen=True, kw_only=True):
+    """A share's latest person clicks (bots and the sharer's own left out), for the anti-gaming check."""
+
+    share_id: int
+    person_id: int
+    network: str
+    campaign_id: int | None
+    samples: list[ClickSample]
+
+
 # --- challenges --------------------------------------------------------------------------------------
 
 
@@ -254,7 +275,8 @@ class ChallengeCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     starts_at: datetime
     ends_at: datetime
     teams: Annotated[list[UUID], Meta(max_length=100)] = []
-    campaign_id: int | None = None
+    # the campaign's public id (UUID) or its slug
+    campaign: CampaignParamValue | None = None
     goal: Literal["threshold", "top_n"]
     threshold: Annotated[int, Meta(ge=1)] | None = None
     top_n: Annotated[int, Meta(ge=1, le=1000)] | None = None
@@ -277,6 +299,7 @@ class ChallengeRead(msgspec.Struct, frozen=True, kw_only=True):
     goal: Literal["threshold", "top_n"]
     threshold: int | None
     top_n: int | None
+    campaign: CampaignRef | None = None
     closed: bool
     my_points: int | None = None
     standings: list[ChallengeStanding] = []

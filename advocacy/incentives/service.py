@@ -17,11 +17,12 @@ from redis.asyncio import Redis
 from advocacy.ambassadors.service import require_ambassador
 from advocacy.db.pool import Database
 from advocacy.incentives import badges, boards, cards, queries
-from advocacy.incentives.ledger import award_batch, rules_in_force
+from advocacy.incentives.ledger import HOLD_QUANTITY, award_batch, rules_in_force
 from advocacy.incentives.profile_cache import BoardProfileCache
 from advocacy.incentives.rules import (
     FLAG_REASONS,
     AntiGaming,
+    anti_gaming_problems,
     board_key,
     current_period_key,
     encode_score,
@@ -34,6 +35,7 @@ from advocacy.incentives.schemas import (
     Board,
     BoardEntry,
     BoardProfile,
+    CampaignRef,
     ClickSample,
     FlagRead,
     HistoryEntry,
@@ -49,6 +51,7 @@ from advocacy.incentives.schemas import (
     RulesUpdate,
     RulesVersion,
     Scope,
+    ShareClicks,
 )
 from content_library.errors import Invalid, NotFound
 
@@ -239,6 +242,26 @@ async def history(
 # --- boards ------------------------------------------------------------------------------------------
 
 
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+async def campaign_of(conn: asyncpg.Connection, ref: str) -> tuple[int, CampaignRef]:
+    """(internal id, public reference) of a campaign named by its public id (UUID) or its slug."""
+    try:
+        public_id = UUID(ref)
+    except ValueError:
+        if not _SLUG.match(ref):
+            raise Invalid(
+                "A campaign is named by its id (a UUID) or its slug (lower-case letters, digits and dashes)"
+            ) from None
+        found = await queries.campaign_by_slug(conn, ref)
+    else:
+        found = await queries.campaign_by_public_id(conn, public_id)
+    if found is None:
+        raise NotFound(f"No such campaign: {ref}")
+    return found
+
+
 async def _board_key(
     db: Database,
     namespace: str,
@@ -247,12 +270,13 @@ async def _board_key(
     scope: Scope,
     key: str | None,
     team: UUID | None,
-    campaign: int | None,
-) -> tuple[str, str]:
-    """(redis key, period key) for a board request."""
+    campaign: str | None,
+) -> tuple[str, str, CampaignRef | None]:
+    """(redis key, period key, the campaign of a campaign board) for a board request."""
     period_key = (
         current_period_key(period, datetime.now(UTC)) if key is None else _checked_period(period, key)
     )
+    named: CampaignRef | None = None
     if scope == "org":
         scope_key = "org"
     elif scope == "team":
@@ -266,9 +290,12 @@ async def _board_key(
         scope_key = f"team:{team_id}"
     else:
         if campaign is None:
-            raise Invalid("A campaign board needs ?campaign=<id>")
-        scope_key = f"campaign:{campaign}"
-    return board_key(namespace, period_key, scope_key), period_key
+            raise Invalid("A campaign board needs ?campaign=<the campaign's id or slug>")
+        async with db.connection() as conn:
+            campaign_id, named = await campaign_of(conn, campaign)
+        # boards are kept under the internal id (the ledger's campaign_id); only the API speaks public ids
+        scope_key = f"campaign:{campaign_id}"
+    return board_key(namespace, period_key, scope_key), period_key, named
 
 
 _PERIOD_SHAPES = {
@@ -314,11 +341,13 @@ async def board_top(
     scope: Scope,
     key: str | None,
     team: UUID | None,
-    campaign: int | None,
+    campaign: str | None,
     limit: int,
     cache: BoardProfileCache | None = None,
 ) -> Board:
-    redis_key, period_key = await _board_key(db, namespace, person_id, period, scope, key, team, campaign)
+    redis_key, period_key, named = await _board_key(
+        db, namespace, person_id, period, scope, key, team, campaign
+    )
     window, mine = await boards.top_and_me(redis, redis_key, limit, person_id)
     profiles = await _board_profiles(db, cache, [p for _, p, _ in window] + [person_id])
     viewer = profiles.get(person_id)
@@ -328,7 +357,7 @@ async def board_top(
     if mine is not None:
         own = profiles.get(person_id)
         me = BoardEntry(rank=mine[0], name=own.display_name if own else "", points=mine[1], is_me=True)
-    return Board(period=period, key=period_key, scope=scope, entries=entries, me=me)
+    return Board(period=period, key=period_key, scope=scope, entries=entries, me=me, campaign=named)
 
 
 async def my_rank(
@@ -341,14 +370,16 @@ async def my_rank(
     scope: Scope,
     key: str | None,
     team: UUID | None,
-    campaign: int | None,
+    campaign: str | None,
     around: int,
     cache: BoardProfileCache | None = None,
 ) -> MyRank:
-    redis_key, period_key = await _board_key(db, namespace, person_id, period, scope, key, team, campaign)
+    redis_key, period_key, named = await _board_key(
+        db, namespace, person_id, period, scope, key, team, campaign
+    )
     mine = await boards.my_position(redis, redis_key, person_id)
     if mine is None:
-        return MyRank(period=period, key=period_key, scope=scope, me=None, neighbours=[])
+        return MyRank(period=period, key=period_key, scope=scope, me=None, neighbours=[], campaign=named)
     rank = mine[0]
     spread = around * 4 + 4
     window = await boards.read_window(redis, redis_key, max(0, rank - 1 - spread), rank - 1 + spread)
@@ -359,7 +390,7 @@ async def my_rank(
     index = next(i for i, e in enumerate(shown) if e.is_me)
     me = shown[index]
     neighbours = shown[max(0, index - around) : index] + shown[index + 1 : index + 1 + around]
-    return MyRank(period=period, key=period_key, scope=scope, me=me, neighbours=neighbours)
+    return MyRank(period=period, key=period_key, scope=scope, me=me, neighbours=neighbours, campaign=named)
 
 
 async def rebuild_boards(db: Database, redis: Redis, namespace: str) -> int:
@@ -407,6 +438,26 @@ def anti_gaming_settings(org: dict[str, Any]) -> AntiGaming:
         return AntiGaming()
 
 
+async def anti_gaming(db: Database) -> AntiGaming:
+    async with db.connection() as conn:
+        return anti_gaming_settings(await queries.organisation_settings(conn))
+
+
+async def set_anti_gaming(db: Database, body: AntiGaming, actor_id: int) -> AntiGaming:
+    problems = anti_gaming_problems(body)
+    if problems:
+        raise Invalid("; ".join(problems))
+    async with db.transaction() as conn:
+        await queries.save_anti_gaming(conn, msgspec.to_builtins(body))
+        await conn.execute(
+            "INSERT INTO audit_log (actor_id, action, subject_type, subject_id, detail)"
+            " VALUES ($1, 'organisation.anti_gaming', 'organisation', '1', $2)",
+            actor_id,
+            msgspec.to_builtins(body),
+        )
+    return body
+
+
 async def check_share_clicks(
     conn: asyncpg.Connection, share_id: int, person_id: int, samples: list[ClickSample]
 ) -> list[str]:
@@ -416,6 +467,45 @@ async def check_share_clicks(
     if reasons:
         await queries.insert_flag(conn, share_id, person_id, reasons, stats)
     return reasons
+
+
+async def shares_to_check(conn: asyncpg.Connection, share_ids: list[int]) -> list[int]:
+    """The shares of these the anti-gaming check should look at: those never flagged (a share is flagged
+    once; HR's decision on it stands)."""
+    if not share_ids:
+        return []
+    flagged = await queries.flagged_among(conn, share_ids)
+    return sorted(set(share_ids) - flagged)
+
+
+async def flag_gamed_shares(conn: asyncpg.Connection, shares: list[ShareClicks]) -> list[PointEvent]:
+    """Flag each share whose clicks look gamed, in the caller's transaction (the settle job's, before it
+    enqueues the clicks' points, so the award holds them). Returns, for each share flagged now, the event
+    that also holds the click points it was paid before (keyed by the share: written once)."""
+    if not shares:
+        return []
+    thresholds = anti_gaming_settings(await queries.organisation_settings(conn))
+    if not thresholds.enabled:
+        return []
+    now = datetime.now(UTC)
+    holds: list[PointEvent] = []
+    for share in shares:
+        reasons, stats = gaming_signals(share.samples, thresholds)
+        if reasons and await queries.insert_flag(conn, share.share_id, share.person_id, reasons, stats):
+            holds.append(
+                PointEvent(
+                    kind="click",
+                    person_id=share.person_id,
+                    network=share.network,
+                    campaign_id=share.campaign_id,
+                    source_type="share",
+                    source_id=share.share_id,
+                    quantity=HOLD_QUANTITY,
+                    occurred_at=now,
+                    idempotency_key=f"hold:share:{share.share_id}",
+                )
+            )
+    return holds
 
 
 async def flags(

@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.incentives.schemas import ClickSample
 from advocacy.links.schemas import Click, LinkEntry, UnsettledClick
 
 
@@ -136,3 +137,29 @@ async def add_sharer_visitor(conn: asyncpg.Connection, share_id: int, visitor_ha
         share_id,
         visitor_hash,
     )
+
+
+async def recent_person_clicks(
+    conn: asyncpg.Connection, share_ids: list[int], per_share: int
+) -> dict[int, list[ClickSample]]:
+    """Each share's latest `per_share` settled clicks made by people (bots and the sharer's own left out,
+    repeats kept: they are what the anti-gaming check looks for). Served by clicks_share_at_idx."""
+    rows = await conn.fetch(
+        """
+        SELECT s.id AS share_id, x.visitor_hash, x.at
+        FROM unnest($1::bigint[]) AS s (id)
+        CROSS JOIN LATERAL (
+            SELECT c.visitor_hash, c.at FROM clicks c
+            WHERE c.share_id = s.id AND NOT c.bot AND NOT c.self AND c.counted IS NOT NULL
+            ORDER BY c.at DESC LIMIT $2
+        ) x
+        """,
+        share_ids,
+        per_share,
+    )
+    samples: dict[int, list[ClickSample]] = {}
+    for r in rows:
+        samples.setdefault(r["share_id"], []).append(
+            ClickSample(visitor=bytes(r["visitor_hash"]).hex(), at=r["at"])
+        )
+    return samples

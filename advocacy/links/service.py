@@ -16,13 +16,13 @@ import msgspec
 from litestar import Litestar
 
 from advocacy.db.pool import Database
-from advocacy.incentives.schemas import PointEvent
-from advocacy.incentives.service import AWARD_JOB, events_to_args
+from advocacy.incentives.schemas import PointEvent, ShareClicks
+from advocacy.incentives.service import AWARD_JOB, events_to_args, flag_gamed_shares, shares_to_check
 from advocacy.links import queries
 from advocacy.links.bots import BotFilter, Visitor
 from advocacy.links.cache import LinkCache
 from advocacy.links.recorder import ClickRecorder
-from advocacy.links.schemas import Click, LinkEntry, LinkPreview, SettleReport
+from advocacy.links.schemas import Click, LinkEntry, LinkPreview, SettleReport, UnsettledClick
 from advocacy.links.targets import is_code, new_code, tracked_target
 from advocacy.links.visitors import VisitorHasher
 from advocacy.outbox.service import enqueue
@@ -31,6 +31,8 @@ from content_library.storage import Storage
 
 DEDUPE_WINDOW = timedelta(hours=24)
 SETTLE_BATCH = 5000
+# the anti-gaming check reads each clicked share's latest clicks, no more (bursts and few visitors show there)
+GAMING_SAMPLE_CLICKS = 2000
 
 
 class LinkRuntime:
@@ -186,7 +188,8 @@ async def settle_clicks(db: Database, *, batch: int = SETTLE_BATCH) -> SettleRep
     """Decide `counted` for clicks not yet settled, in click order: a person's click counts unless the
     same visitor had a counted click on the same share within the previous 24 h, it is the sharer's own,
     or the sharer no longer takes part (opted out). Counted clicks become point events (outbox), in the
-    same transaction. Safe to run concurrently (serialised by an advisory lock) and to repeat."""
+    same transaction, after the anti-gaming check has flagged the shares whose clicks look gamed (their
+    click points are then held). Safe to run concurrently (serialised by an advisory lock) and to repeat."""
     settled = counted_total = 0
     while True:
         async with db.transaction() as conn:
@@ -219,7 +222,9 @@ async def settle_clicks(db: Database, *, batch: int = SETTLE_BATCH) -> SettleRep
                 counted.append(counts)
                 self_flags.append(row.self)
             await queries.mark_settled(conn, ids, counted, self_flags)
-            events = [
+            # flagged before the points are enqueued, so the award holds the flagged shares' click points
+            events = await _check_for_gaming(conn, rows)
+            events += [
                 PointEvent(
                     kind="click",
                     person_id=clicks[0].person_id,
@@ -242,3 +247,26 @@ async def settle_clicks(db: Database, *, batch: int = SETTLE_BATCH) -> SettleRep
         if len(rows) < batch:
             break
     return SettleReport(settled=settled, counted=counted_total)
+
+
+async def _check_for_gaming(conn: asyncpg.Connection, rows: list[UnsettledClick]) -> list[PointEvent]:
+    """Run the anti-gaming check on the shares these clicks went to (those whose sharer takes part);
+    returns the hold events of the shares flagged now."""
+    clicked = {r.share_id: r for r in rows if not r.self and r.sharer_tracked}
+    share_ids = await shares_to_check(conn, list(clicked))
+    if not share_ids:
+        return []
+    samples = await queries.recent_person_clicks(conn, share_ids, GAMING_SAMPLE_CLICKS)
+    return await flag_gamed_shares(
+        conn,
+        [
+            ShareClicks(
+                share_id=share_id,
+                person_id=clicked[share_id].person_id,
+                network=clicked[share_id].network,
+                campaign_id=clicked[share_id].campaign_id,
+                samples=samples.get(share_id, []),
+            )
+            for share_id in share_ids
+        ],
+    )
