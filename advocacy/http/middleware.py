@@ -12,10 +12,12 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Send
 
 from advocacy.auth.service import CSRF_HEADER, SESSION_COOKIE, principal_for_session, principal_for_token
+from advocacy.http.guards import ACCESS_OPT
 from advocacy.logs import request_id_var
 
 # Litestar's ASGI TypedDicts make every key access a union puzzle; these middlewares treat them as mappings.
@@ -81,6 +83,10 @@ class RequestContextMiddleware(ASGIMiddleware):
 
         try:
             await next_app(scope, receive, send_with_id)
+        except HTTPException as exc:
+            # refused before any handler ran (authentication middleware): answered further out
+            status = exc.status_code
+            raise
         finally:
             elapsed = time.perf_counter() - started
             state = scope["litestar_app"].state
@@ -113,10 +119,10 @@ def _session_cookie(scope: Scope) -> str | None:
 
 
 class AuthenticationMiddleware(ASGIMiddleware):
-    """Puts the Principal on scope["user"] from a bearer token or a session cookie; never refuses by itself.
+    """Puts the Principal on scope["user"] from a bearer token or a session cookie, then admits or refuses.
 
-    Refusals are the guards' job (so public routes stay public); a bad credential leaves a reason in
-    scope["auth_error"] for the 401 they answer. A cookie-authenticated unsafe API call must carry the
+    It then enforces the route's declared Allow (see guards.check_access_in_middleware): public routes stay
+    public, and a bad credential leaves a reason in scope["auth_error"] for the 401. A cookie-authenticated unsafe API call must carry the
     session's CSRF token in `X-CSRF-Token` (bearer calls carry no ambient credential, so need none).
     """
 
@@ -154,6 +160,10 @@ class AuthenticationMiddleware(ASGIMiddleware):
                     principal = None
                 scope["user"] = principal
                 scope["auth"] = session_token if principal else None
+        handler = scope.get("route_handler")
+        access = handler.opt.get(ACCESS_OPT) if handler is not None else None
+        if access is not None:
+            access.check(scope["user"])
         await next_app(scope, receive, send)
 
 

@@ -117,10 +117,10 @@ def interleaved(
     for _ in range(rounds):
         baseline_runs.append(wrk(baseline.url, seconds=seconds, headers=baseline.headers))
         subject_runs.append(wrk(subject.url, seconds=seconds, headers=subject.headers))
-    return _median_run(subject_runs), _median_run(baseline_runs)
+    return median_run(subject_runs), median_run(baseline_runs)
 
 
-def _median_run(runs: list[LoadResult]) -> LoadResult:
+def median_run(runs: list[LoadResult]) -> LoadResult:
     ordered = sorted(runs, key=lambda run: run.rps)
     middle = ordered[len(ordered) // 2]
     return msgspec.structs.replace(middle, errors=sum(run.errors for run in runs))

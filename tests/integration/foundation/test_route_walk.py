@@ -15,7 +15,7 @@ from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
 from advocacy.app import API_DOCS_PATH, create_app
-from advocacy.http.guards import Allow, Role, declared_access
+from advocacy.http.guards import ACCESS_OPT, Allow, Role, declared_access
 from advocacy.settings import Settings
 from tests.factories import Factory, Someone
 
@@ -159,3 +159,11 @@ async def test_the_guard_closest_to_a_route_decides_and_added_routes_are_walked(
         assert (await client.get("/api/v1/walk-test/wider", headers=curator.headers)).status_code == 200
         assert (await client.get("/api/v1/walk-test/wider", headers=hr.headers)).status_code == 403
         assert (await client.get("/api/v1/walk-test/inherited", headers=curator.headers)).status_code == 403
+
+
+def test_the_middleware_enforces_each_declaration_and_litestar_runs_no_allow_guard(app: Litestar) -> None:
+    handlers = [h for route in app.routes for h in getattr(route, "route_handlers", [])]
+    assert handlers
+    for handler in handlers:
+        assert handler.opt.get(ACCESS_OPT) is declared_access(handler), handler.handler_name
+        assert not [g for g in handler.resolve_guards() if isinstance(g, Allow)], handler.handler_name
