@@ -29,7 +29,7 @@ from advocacy.content.storage import storage_from_settings
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
 from advocacy.http.deps import DEPENDENCIES
-from advocacy.http.guards import declared_access
+from advocacy.http.guards import check_access_in_middleware, declared_access
 from advocacy.http.idempotency import IdempotencyMiddleware
 from advocacy.http.metrics import HttpMetrics
 from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware, ensure_request_id
@@ -158,6 +158,9 @@ def create_app(
         ),
     )
     refuse_undeclared_routes(app)
+    check_access_in_middleware(
+        handler for route in app.routes for handler in getattr(route, "route_handlers", [])
+    )
     return app
 
 
