@@ -31,8 +31,16 @@ class VisitorHasher:
         return key
 
     def hash(self, day: date, address: str, user_agent: str) -> bytes:
-        message = address.encode() + b"\x00" + user_agent.encode("utf-8", "replace")
-        return hmac.new(self.key_for(day), message, hashlib.sha256).digest()[:HASH_BYTES]
+        return self._digest(day, _message(address, user_agent))
 
     def today_and_yesterday(self, day: date, address: str, user_agent: str) -> tuple[bytes, bytes]:
-        return self.hash(day, address, user_agent), self.hash(day - timedelta(days=1), address, user_agent)
+        message = _message(address, user_agent)
+        return self._digest(day, message), self._digest(day - timedelta(days=1), message)
+
+    def _digest(self, day: date, message: bytes) -> bytes:
+        # hmac.digest is the one-shot C path: no HMAC object per click
+        return hmac.digest(self.key_for(day), message, "sha256")[:HASH_BYTES]
+
+
+def _message(address: str, user_agent: str) -> bytes:
+    return address.encode() + b"\x00" + user_agent.encode("utf-8", "replace")

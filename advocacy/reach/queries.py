@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.reach.schemas import DueShare, FigureRow, GroupBy, MetricSnapshot
+from advocacy.reach.schemas import DueShare, EngagementBefore, FigureRow, GroupBy, MetricSnapshot
 
 
 async def reach_settings_raw(conn: asyncpg.Connection) -> dict[str, Any]:
@@ -70,6 +70,35 @@ async def insert_snapshot(
         reposts,
         impressions,
     )
+
+
+async def lock_share_metrics(conn: asyncpg.Connection, share_id: int) -> None:
+    """One snapshot of a share at a time: its engagement points are the growth over the ones before."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('advocacy:share_metrics'), ($1::bigint % 2147483647)::int)",
+        share_id,
+    )
+
+
+async def engagement_before(conn: asyncpg.Connection, share_id: int, person_id: int) -> EngagementBefore:
+    """Served by share_metrics_share_idx and the shares primary key."""
+    row = await conn.fetchrow(
+        """
+        SELECT COALESCE(m.high_water, 0) AS high_water, ci.campaign_id,
+               EXISTS (SELECT 1 FROM consent_events e WHERE e.person_id = $2 AND e.kind = 'opted_out'
+                       AND e.at >= COALESCE(m.last_at, s.published_at, s.created_at)) AS opted_out_since
+        FROM shares s
+        LEFT JOIN content_items ci ON ci.id = s.content_item_id
+        LEFT JOIN LATERAL (SELECT max(x.likes + x.comments + x.reposts) AS high_water, max(x.at) AS last_at
+                           FROM share_metrics x WHERE x.share_id = s.id) m ON true
+        WHERE s.id = $1
+        """,
+        share_id,
+        person_id,
+    )
+    if row is None:
+        return EngagementBefore(high_water=0, opted_out_since=True, campaign_id=None)
+    return msgspec.convert(row, EngagementBefore)
 
 
 async def snapshots_of_share(conn: asyncpg.Connection, share_id: int) -> list[MetricSnapshot]:

@@ -128,3 +128,13 @@ class DueShare(msgspec.Struct, frozen=True, kw_only=True):
     network: str
     external_post_id: str
     account_id: int
+
+
+class EngagementBefore(msgspec.Struct, frozen=True, kw_only=True):
+    """What a share's engagement points are measured from when a new snapshot comes in: the highest
+    likes + comments + reposts of its earlier snapshots (engagements already paid, or seen while nothing
+    could be paid), whether its sharer opted out since the last snapshot, and its campaign."""
+
+    high_water: int
+    opted_out_since: bool
+    campaign_id: int | None

@@ -1,4 +1,5 @@
-"""Reach: metric polling of direct shares, estimates for share-page shares, analytics with EMV, CSV."""
+"""Reach: metric polling of direct shares (and the engagement point events of their growth), estimates for
+share-page shares, analytics with EMV, CSV."""
 
 from __future__ import annotations
 
@@ -19,11 +20,16 @@ from advocacy.connectors.registry import Registry
 from advocacy.connectors.service import NeedsReconnect, usable_auth
 from advocacy.db.pool import Database
 from advocacy.http.guards import Role
+from advocacy.incentives.schemas import PointEvent
+from advocacy.incentives.service import AWARD_JOB, events_to_args
+from advocacy.outbox.service import enqueue
 from advocacy.reach import queries
 from advocacy.reach.schemas import (
     Analytics,
+    DueShare,
     Emv,
     EmvTotal,
+    EngagementBefore,
     Estimate,
     FigureRow,
     Figures,
@@ -84,6 +90,8 @@ async def poll_metrics(
             log.info("metrics not read", extra={"share": share.share_id, "error": str(exc)[:200]})
             continue
         async with db.transaction() as conn:
+            await queries.lock_share_metrics(conn, share.share_id)
+            before = await queries.engagement_before(conn, share.share_id, share.person_id)
             await queries.insert_snapshot(
                 conn,
                 share.share_id,
@@ -93,6 +101,9 @@ async def poll_metrics(
                 reposts=metrics.reposts,
                 impressions=metrics.impressions,
             )
+            event = engagement_event(share, before, metrics.likes + metrics.comments + metrics.reposts, now)
+            if event is not None:
+                await enqueue(conn, AWARD_JOB, events_to_args([event]), dedupe_key=event.idempotency_key)
         taken += 1
     for account_id in stale_accounts:
         try:
@@ -106,6 +117,28 @@ async def poll_metrics(
             async with db.transaction() as conn:
                 await connector_queries.save_followers(conn, account_id, profile.followers)
     return taken
+
+
+def engagement_event(
+    share: DueShare, before: EngagementBefore, total: int, at: datetime
+) -> PointEvent | None:
+    """The point event of a share's new engagements (likes + comments + reposts over the highest count seen
+    before), keyed by the cumulative count reached: a replayed snapshot, or a count that fell and came
+    back, awards nothing twice. Growth over a time the sharer opted out in earns nothing (the rules, caps
+    and multipliers are the award job's)."""
+    if total <= before.high_water or before.opted_out_since:
+        return None
+    return PointEvent(
+        kind="engagement",
+        person_id=share.person_id,
+        network=share.network,
+        campaign_id=before.campaign_id,
+        source_type="share",
+        source_id=share.share_id,
+        quantity=total - before.high_water,
+        occurred_at=at,
+        idempotency_key=f"engagement:share:{share.share_id}:{total}",
+    )
 
 
 # --- analytics -----------------------------------------------------------------------------------------------
