@@ -37,7 +37,7 @@ from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
 from advocacy.incentives.profile_cache import BoardProfileCache
-from advocacy.links.controllers import follow_tracked_link
+from advocacy.links.controllers import CardPageController, follow_tracked_link
 from advocacy.links.service import links_lifespan
 from advocacy.outbox.controllers import OutboxController
 from advocacy.people.controllers import MeController, PeopleController, TeamController
@@ -70,6 +70,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     *INCENTIVES_HANDLERS,
     *SHARES_HANDLERS,
     follow_tracked_link,
+    CardPageController,
     *WEB_HANDLERS,
 ]
 

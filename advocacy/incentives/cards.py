@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
@@ -23,6 +24,11 @@ def colours_from_settings(org: dict[str, Any]) -> tuple[str, str, str]:
         value = raw.get(name) if isinstance(raw, dict) else None
         chosen.append(value if isinstance(value, str) and _HEX.match(value) else default)
     return chosen[0], chosen[1], chosen[2]
+
+
+def card_period(period: str, awarded_at: datetime) -> str:
+    """What the card says of when: the recognition period ("2026-11"), or the day a lifetime badge came."""
+    return period or awarded_at.strftime("%Y-%m-%d")
 
 
 def _fit(

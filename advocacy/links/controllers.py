@@ -1,6 +1,7 @@
-"""GET /l/{code}: the tracked link every share goes out with (public).
+"""GET /l/{code}: the tracked link every share goes out with (public), and /cards/{code}: the public page
+and PNG of a badge card shared through the share flow.
 
-A raw ASGI handler on purpose: this is the one route hit by the public at volume, and Litestar's
+/l is a raw ASGI handler on purpose: this is the one route hit by the public at volume, and Litestar's
 per-request signature parsing, dependency injection and response objects cost more than the click itself.
 """
 
@@ -8,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import asgi
+from litestar import Controller, Request, Response, asgi, get
+from litestar.params import FromPath
 
+from advocacy.http.deps import DbDep, SettingsDep
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
 from advocacy.links import service
-from advocacy.links.pages import NOT_FOUND_PAGE, preview_page
+from advocacy.links.pages import CARD_GONE_PAGE, NOT_FOUND_PAGE, card_page, preview_page
 from advocacy.links.service import LinkRuntime, Outcome
 
 Scope = Any
@@ -87,3 +90,40 @@ async def follow_tracked_link(scope: Scope, receive: Any, send: Any) -> None:
     await _answer(
         send, 302, [(b"location", followed.target.encode()), (b"cache-control", b"private, no-store")]
     )
+
+
+class CardPageController(Controller):
+    """A badge card's public page and image: where a card share's tracked link leads, what previews show."""
+
+    path = "/cards"
+    tags = ["shares"]
+    guards = [PUBLIC]
+    include_in_schema = False
+
+    @get("/{code:str}", operation_id="getCardPage", media_type="text/html")
+    async def page(self, code: FromPath[str], db: DbDep, settings: SettingsDep) -> Response[bytes]:
+        """The card's page, with Open Graph and Twitter Card tags showing its PNG."""
+        card = await service.card(db, code, public_base_url=settings.public_base_url)
+        if card is None:
+            return Response(
+                CARD_GONE_PAGE, status_code=404, media_type="text/html", headers={"Cache-Control": "no-store"}
+            )
+        url = service.card_page_url(settings.public_base_url, code)
+        return Response(
+            card_page(card, url=url), media_type="text/html", headers={"Cache-Control": "public, max-age=300"}
+        )
+
+    @get("/{code:str}/card.png", operation_id="getCardImage", media_type="image/png")
+    async def image(self, request: Request[Any, Any, Any], code: FromPath[str]) -> Response[bytes]:
+        """The card as a 1200×627 PNG (cached an hour; revalidated with its ETag)."""
+        runtime: LinkRuntime = request.app.state.links
+        found = await service.card_image(runtime, code)
+        if found is None:
+            return Response(
+                CARD_GONE_PAGE, status_code=404, media_type="text/html", headers={"Cache-Control": "no-store"}
+            )
+        png, etag = found
+        headers = {"Cache-Control": "public, max-age=3600", "ETag": etag}
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(b"", status_code=304, headers=headers)
+        return Response(png, media_type="image/png", headers=headers)

@@ -1,5 +1,5 @@
-"""The two small HTML pages /l/{code} can answer: the Open Graph card for link-preview crawlers and the
-plain 404 for a code that is not ours."""
+"""The small HTML pages of tracked links: the Open Graph card /l/{code} shows link-preview crawlers, the
+plain 404 for a code that is not ours, and a badge card's public page /cards/{code}."""
 
 from __future__ import annotations
 
@@ -16,10 +16,19 @@ NOT_FOUND_PAGE = (
 )
 
 
-def preview_page(preview: LinkPreview, *, url: str) -> bytes:
+CARD_GONE_PAGE = (
+    b'<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="robots" content="noindex">'
+    b"<title>Carte indisponible / Card not available</title></head><body>"
+    b"<h1>Carte indisponible</h1><p>Cette carte n'existe pas ou n'est plus partag\xc3\xa9e.</p>"
+    b'<h1 lang="en">Card not available</h1><p lang="en">This card does not exist or is no longer shared.</p>'
+    b"</body></html>"
+)
+
+
+def _head(preview: LinkPreview, url: str) -> str:
+    """Open Graph and Twitter Card tags: what LinkedIn, X, Mastodon, Bluesky and the like show."""
     title = escape(preview.title)
     description = escape(preview.description or "")
-    target = escape(preview.target)
     tags = [
         '<meta property="og:type" content="article">',
         f'<meta property="og:title" content="{title}">',
@@ -43,9 +52,30 @@ def preview_page(preview: LinkPreview, *, url: str) -> bytes:
         ]
     else:
         tags.append('<meta name="twitter:card" content="summary">')
-    head = "".join(tags)
+    return "".join(tags)
+
+
+def preview_page(preview: LinkPreview, *, url: str) -> bytes:
+    title = escape(preview.title)
+    description = escape(preview.description or "")
+    target = escape(preview.target)
+    head = _head(preview, url)
     return (
         f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>{head}'
         f'<meta name="robots" content="noindex"></head>'
         f'<body><h1>{title}</h1><p>{description}</p><p><a href="{target}">{target}</a></p></body></html>'
+    ).encode()
+
+
+def card_page(card: LinkPreview, *, url: str) -> bytes:
+    """A badge card's public page: the card itself, with the tags that make link previews show it."""
+    title = escape(card.title)
+    description = escape(card.description or "")
+    image = escape(card.image_url or "")
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>{_head(card, url)}'
+        f'<meta name="robots" content="noindex"><meta name="viewport" content="width=device-width">'
+        f"</head><body><h1>{title}</h1>"
+        f'<p><img src="{image}" width="1200" height="627" alt="{title}" style="max-width:100%;height:auto"></p>'
+        f"<p>{description}</p></body></html>"
     ).encode()

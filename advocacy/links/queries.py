@@ -39,7 +39,8 @@ async def link_entry(conn: asyncpg.Connection, code: str) -> LinkEntry | None:
 
 
 class PreviewSource(msgspec.Struct, frozen=True, kw_only=True):
-    item_public_id: UUID
+    # None for a card share (its subject is a badge award, see card_source)
+    item_public_id: UUID | None
     network: str
     language: str
     person_id: int
@@ -49,11 +50,46 @@ class PreviewSource(msgspec.Struct, frozen=True, kw_only=True):
 async def preview_source(conn: asyncpg.Connection, code: str) -> PreviewSource | None:
     row = await conn.fetchrow(
         "SELECT ci.public_id AS item_public_id, s.network, s.language, s.person_id, l.target"
-        " FROM tracked_links l JOIN shares s ON s.id = l.share_id JOIN content_items ci ON ci.id = s.content_item_id"
+        " FROM tracked_links l JOIN shares s ON s.id = l.share_id"
+        " LEFT JOIN content_items ci ON ci.id = s.content_item_id"
         " WHERE l.code = $1",
         code,
     )
     return msgspec.convert(row, PreviewSource) if row else None
+
+
+class CardSource(msgspec.Struct, frozen=True, kw_only=True):
+    """What a card share's public page and PNG are drawn from, and whether they may still be shown."""
+
+    share_status: str
+    sharer_opted_in: bool
+    display_name: str
+    badge: str
+    period: str
+    awarded_at: datetime
+    language: str
+    organisation: str
+    settings: dict[str, Any]
+
+
+async def card_source(conn: asyncpg.Connection, code: str) -> CardSource | None:
+    """The card behind a tracked link's code; None when the code is not a card share's."""
+    row = await conn.fetchrow(
+        """
+        SELECT s.status AS share_status, COALESCE(a.status = 'opted_in', false) AS sharer_opted_in,
+               p.display_name, b.badge, b.period, b.awarded_at, s.language,
+               COALESCE(o.name, '') AS organisation, COALESCE(o.settings, '{}'::jsonb) AS settings
+        FROM tracked_links l
+        JOIN shares s ON s.id = l.share_id
+        JOIN badge_awards b ON b.id = s.badge_award_id
+        JOIN people p ON p.id = s.person_id
+        LEFT JOIN ambassadors a ON a.person_id = s.person_id
+        LEFT JOIN organisation o ON o.id = 1
+        WHERE l.code = $1
+        """,
+        code,
+    )
+    return msgspec.convert(dict(row), CardSource) if row else None
 
 
 _INSERT_CLICKS = """
@@ -81,11 +117,11 @@ _UNSETTLED = """
 SELECT c.id, c.share_id, c.at, c.visitor_hash, c.visitor_hash_prev,
        c.self OR EXISTS (SELECT 1 FROM share_sharer_visitors v
                          WHERE v.share_id = c.share_id AND v.visitor_hash = c.visitor_hash) AS self,
-       s.person_id, s.network, ci.campaign_id,
+       s.person_id, s.network, ci.campaign_id, s.badge_award_id IS NOT NULL AS card,
        COALESCE(a.status = 'opted_in', false) AS sharer_tracked
 FROM clicks c
 JOIN shares s ON s.id = c.share_id
-JOIN content_items ci ON ci.id = s.content_item_id
+LEFT JOIN content_items ci ON ci.id = s.content_item_id
 LEFT JOIN ambassadors a ON a.person_id = s.person_id
 WHERE c.counted IS NULL
 ORDER BY c.id

@@ -48,6 +48,8 @@ class UnsettledClick(msgspec.Struct, frozen=True, kw_only=True):
     person_id: int
     network: str
     campaign_id: int | None
+    # a card share's click: counted like any other, but it earns no points (see shares.service.mark_published)
+    card: bool = False
     sharer_tracked: bool
 
 

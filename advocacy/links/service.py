@@ -3,8 +3,10 @@ window, self clicks, points) in a set-based job off the hot path."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
-from collections import defaultdict
+import hashlib
+from collections import OrderedDict, defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -16,6 +18,7 @@ import msgspec
 from litestar import Litestar
 
 from advocacy.db.pool import Database
+from advocacy.incentives import badges, cards
 from advocacy.incentives.schemas import PointEvent, ShareClicks
 from advocacy.incentives.service import AWARD_JOB, events_to_args, flag_gamed_shares, shares_to_check
 from advocacy.links import queries
@@ -45,6 +48,28 @@ class LinkRuntime:
         self.recorder = ClickRecorder(db)
         self.visitors = VisitorHasher(secret_key)
         self.bots = BotFilter()
+        self.cards = CardImages()
+
+
+class CardImages:
+    """The last few card PNGs drawn, by everything they are drawn from: a card is drawn once (about 0.1 s
+    of Pillow) however many crawlers and visitors ask, and redrawn when the name, badge or colours change."""
+
+    def __init__(self, size: int = 128) -> None:
+        self._size = size
+        self._images: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, key: str) -> bytes | None:
+        image = self._images.get(key)
+        if image is not None:
+            self._images.move_to_end(key)
+        return image
+
+    def put(self, key: str, image: bytes) -> None:
+        self._images[key] = image
+        self._images.move_to_end(key)
+        while len(self._images) > self._size:
+            self._images.popitem(last=False)
 
 
 @asynccontextmanager
@@ -124,6 +149,11 @@ async def preview(
         source = await queries.preview_source(conn, code)
         if source is None:
             return None
+        if source.item_public_id is None:
+            card = await queries.card_source(conn, code)
+            if card is None or not shown(card):
+                return None  # the crawler follows the redirect to the card page, which says it is gone
+            return card_preview(card, code, target=source.target, public_base_url=public_base_url)
         item = await shareable_item(
             conn,
             source.item_public_id,
@@ -139,6 +169,78 @@ async def preview(
     if image is not None and not image.startswith(("http://", "https://")):
         image = public_base_url.rstrip("/") + image
     return LinkPreview(target=source.target, title=item.title, description=item.summary, image_url=image)
+
+
+# --- badge cards ------------------------------------------------------------------------------------------
+
+
+def shown(card: queries.CardSource) -> bool:
+    """A card names a person publicly: only while its share is out and its sharer still takes part (a
+    withdrawn or rejected share, an opt-out or an erasure takes the card down)."""
+    return card.share_status in ("ready", "published") and card.sharer_opted_in
+
+
+def card_page_base(public_base_url: str) -> str:
+    return f"{public_base_url.rstrip('/')}/cards/"
+
+
+def card_page_url(public_base_url: str, code: str) -> str:
+    return f"{card_page_base(public_base_url)}{code}"
+
+
+def card_image_url(public_base_url: str, code: str) -> str:
+    return f"{card_page_url(public_base_url, code)}/card.png"
+
+
+def _card_texts(card: queries.CardSource) -> tuple[str, str]:
+    """(badge name, period) in the share's language."""
+    return badges.badge_name(card.badge, card.language), cards.card_period(card.period, card.awarded_at)
+
+
+def card_preview(card: queries.CardSource, code: str, *, target: str, public_base_url: str) -> LinkPreview:
+    badge, period = _card_texts(card)
+    by = f" · {card.organisation}" if card.organisation else ""
+    return LinkPreview(
+        target=target,
+        title=f"{card.display_name} — {badge}",
+        description=f"{period}{by}",
+        image_url=card_image_url(public_base_url, code),
+    )
+
+
+async def card(db: Database, code: str, *, public_base_url: str) -> LinkPreview | None:
+    """The public card page's content; None for a code that is not a card's, or a card taken down."""
+    if not is_code(code):
+        return None
+    async with db.connection() as conn:
+        source = await queries.card_source(conn, code)
+    if source is None or not shown(source):
+        return None
+    return card_preview(
+        source, code, target=card_page_url(public_base_url, code), public_base_url=public_base_url
+    )
+
+
+async def card_image(runtime: LinkRuntime, code: str) -> tuple[bytes, str] | None:
+    """The card's 1200×627 PNG and its ETag; None for a code that is not a card's, or a card taken down."""
+    if not is_code(code):
+        return None
+    async with runtime.db.connection() as conn:
+        source = await queries.card_source(conn, code)
+    if source is None or not shown(source):
+        return None
+    badge, period = _card_texts(source)
+    colours = cards.colours_from_settings(source.settings)
+    drawn_from = [source.display_name, badge, period, source.organisation, *colours, source.language]
+    etag = hashlib.sha256(msgspec.json.encode(drawn_from)).hexdigest()[:32]
+    image = runtime.cards.get(etag)
+    if image is None:
+        image = await asyncio.to_thread(
+            cards.render_card, display_name=source.display_name, badge=badge, period=period,
+            organisation=source.organisation, colours=colours, language=source.language,
+        )  # fmt: skip
+        runtime.cards.put(etag, image)
+    return image, f'"{etag}"'
 
 
 # --- making a link --------------------------------------------------------------------------------------
@@ -163,6 +265,18 @@ async def create_link(
     for _ in range(5):
         code = new_code()
         if await queries.insert_link(conn, code=code, share_id=share_id, target=target):
+            return code
+    raise RuntimeError("could not draw a free link code five times in a row")  # 72 random bits: never
+
+
+async def create_card_link(conn: asyncpg.Connection, *, share_id: int) -> str:
+    """A card share's tracked link: it leads to the card's public page here (relative, see 0060)."""
+    existing = await queries.code_of_share(conn, share_id)
+    if existing is not None:
+        return existing
+    for _ in range(5):
+        code = new_code()
+        if await queries.insert_link(conn, code=code, share_id=share_id, target=f"/cards/{code}"):
             return code
     raise RuntimeError("could not draw a free link code five times in a row")  # 72 random bits: never
 
@@ -217,7 +331,8 @@ async def settle_clicks(db: Database, *, batch: int = SETTLE_BATCH) -> SettleRep
                 counts = fresh and not row.self and row.sharer_tracked
                 if counts:
                     last[(row.share_id, row.visitor_hash)] = row.at
-                    per_share[row.share_id].append(row)
+                    if not row.card:  # a card share's clicks earn no points
+                        per_share[row.share_id].append(row)
                 ids.append(row.id)
                 counted.append(counts)
                 self_flags.append(row.self)
@@ -252,7 +367,8 @@ async def settle_clicks(db: Database, *, batch: int = SETTLE_BATCH) -> SettleRep
 async def _check_for_gaming(conn: asyncpg.Connection, rows: list[UnsettledClick]) -> list[PointEvent]:
     """Run the anti-gaming check on the shares these clicks went to (those whose sharer takes part);
     returns the hold events of the shares flagged now."""
-    clicked = {r.share_id: r for r in rows if not r.self and r.sharer_tracked}
+    # a card share's clicks earn nothing, so there is nothing to hold: it is not checked
+    clicked = {r.share_id: r for r in rows if not r.self and r.sharer_tracked and not r.card}
     share_ids = await shares_to_check(conn, list(clicked))
     if not share_ids:
         return []

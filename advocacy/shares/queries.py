@@ -14,13 +14,14 @@ from advocacy.shares.schemas import LIVE_STATUSES, AuditEntry, AuditFilter, Shar
 _SHARE = """
 SELECT s.id, s.public_id, s.person_id, p.public_id AS person_public_id, p.display_name AS person_name,
        s.content_item_id, ci.public_id AS item_public_id, ci.title AS item_title, ci.link AS item_link,
-       ci.campaign_id, s.network, s.mode, s.status, s.language, s.caption, s.images, s.verdict,
+       ci.campaign_id, s.badge_award_id, b.public_id AS badge_public_id, b.badge AS badge_code, s.network, s.mode, s.status, s.language, s.caption, s.images, s.verdict,
        ch.version AS charter_version, s.warning_acknowledged, s.scheduled_for, s.ready_at, s.published_at,
        s.withdrawn_at, s.reviewed_at, s.status_reason, s.external_post_id, s.external_post_url,
        l.code AS link_code, s.created_at
 FROM shares s
 JOIN people p ON p.id = s.person_id
-JOIN content_items ci ON ci.id = s.content_item_id
+LEFT JOIN content_items ci ON ci.id = s.content_item_id
+LEFT JOIN badge_awards b ON b.id = s.badge_award_id
 LEFT JOIN charters ch ON ch.id = s.charter_id
 LEFT JOIN tracked_links l ON l.share_id = s.id
 """
@@ -70,6 +71,26 @@ async def already_shared(conn: asyncpg.Connection, person_id: int, item_id: int,
     return bool(found)
 
 
+async def own_badge_award(conn: asyncpg.Connection, person_id: int, public_id: UUID) -> int | None:
+    """The id of the person's own badge award (another person's is None: it is not theirs to share)."""
+    found: int | None = await conn.fetchval(
+        "SELECT id FROM badge_awards WHERE public_id = $1 AND person_id = $2", public_id, person_id
+    )
+    return found
+
+
+async def already_shared_card(conn: asyncpg.Connection, badge_award_id: int, network: str) -> bool:
+    """already_shared_card: the award's card is live on this network (shares_badge_award_idx)."""
+    found = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM shares WHERE badge_award_id = $1 AND network = $2"
+        " AND status = ANY($3::text[]))",
+        badge_award_id,
+        network,
+        list(LIVE_STATUSES),
+    )
+    return bool(found)
+
+
 async def shares_on_day(
     conn: asyncpg.Connection, person_id: int, begins: datetime, ends: datetime, network: str
 ) -> tuple[int, int]:
@@ -104,7 +125,8 @@ async def insert_share(
     conn: asyncpg.Connection,
     *,
     person_id: int,
-    item_id: int,
+    item_id: int | None,
+    badge_award_id: int | None,
     network: str,
     mode: str,
     status: str,
@@ -118,13 +140,14 @@ async def insert_share(
 ) -> tuple[int, UUID]:
     row = await conn.fetchrow(
         """
-        INSERT INTO shares (person_id, content_item_id, network, mode, status, language, caption, images,
-                            charter_id, verdict, warning_acknowledged, scheduled_for)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        INSERT INTO shares (person_id, content_item_id, badge_award_id, network, mode, status, language, caption,
+                            images, charter_id, verdict, warning_acknowledged, scheduled_for)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         RETURNING id, public_id
         """,
         person_id,
         item_id,
+        badge_award_id,
         network,
         mode,
         status,

@@ -28,7 +28,11 @@ LIVE_STATUSES = ("held", "ready", "scheduled", "published")
 
 
 class ShareCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    item: UUID
+    """What to share: a content item of my feed (`item`) or the card of one of my badges (`badge`, the
+    award's id from /api/v1/me/badges), exactly one of the two."""
+
+    item: UUID | None = None
+    badge: UUID | None = None
     network: Network
     caption: Caption
     # the caption's language; defaults to the ambassador's own
@@ -40,6 +44,10 @@ class ShareCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     acknowledge_warnings: bool = False
     # outside the sharing hours or over a daily limit: schedule for when it may go instead of refusing
     schedule_if_not_now: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.item is None) == (self.badge is None):
+            raise ValueError("give either `item` (a content item) or `badge` (one of your badge awards)")
 
 
 class ShareConfirm(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -62,11 +70,15 @@ class ShareRow(msgspec.Struct, frozen=True, kw_only=True):
     person_id: int
     person_public_id: UUID
     person_name: str
-    content_item_id: int
-    item_public_id: UUID
-    item_title: str
+    # the subject: a content item, or (a card share) one of the sharer's badge awards
+    content_item_id: int | None
+    item_public_id: UUID | None
+    item_title: str | None
     item_link: str | None
     campaign_id: int | None
+    badge_award_id: int | None
+    badge_public_id: UUID | None
+    badge_code: str | None
     network: Network
     mode: ShareMode
     status: ShareStatus
@@ -90,8 +102,11 @@ class ShareRow(msgspec.Struct, frozen=True, kw_only=True):
 
 class ShareRead(msgspec.Struct, frozen=True, kw_only=True):
     id: UUID
-    item: UUID
-    item_title: str
+    # a content share names its item; a card share its badge award (item and item_title are then None)
+    item: UUID | None
+    item_title: str | None
+    badge: UUID | None
+    badge_name: str | None
     network: Network
     mode: ShareMode
     status: ShareStatus
@@ -115,6 +130,8 @@ class ShareRead(msgspec.Struct, frozen=True, kw_only=True):
     share_url: str | None
     # the caption to paste where the share page cannot take it
     caption_for_copy: str | None
+    # a card share's public PNG (what link previews show; to attach by hand where a network needs an image)
+    card_image: str | None = None
 
 
 class HeldShareRead(msgspec.Struct, frozen=True, kw_only=True):

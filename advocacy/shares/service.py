@@ -21,6 +21,7 @@ from advocacy.charter.service import check_share_text
 from advocacy.connectors.base import NETWORKS as DIRECT_NETWORKS
 from advocacy.connectors.queries import account_for
 from advocacy.db.pool import Database
+from advocacy.incentives.badges import badge_name
 from advocacy.incentives.schemas import PointEvent
 from advocacy.incentives.service import AWARD_JOB, REVERSE_SHARE_JOB, events_to_args
 from advocacy.links import service as links
@@ -121,6 +122,8 @@ def to_read(row: ShareRow, *, public_base_url: str, mastodon_instance: str | Non
         id=row.public_id,
         item=row.item_public_id,
         item_title=row.item_title,
+        badge=row.badge_public_id,
+        badge_name=badge_name(row.badge_code, row.language) if row.badge_code else None,
         network=row.network,
         mode=row.mode,
         status=row.status,
@@ -140,6 +143,11 @@ def to_read(row: ShareRow, *, public_base_url: str, mastodon_instance: str | Non
         link=link,
         share_url=page_url,
         caption_for_copy=caption_for_copy,
+        card_image=(
+            links.card_image_url(public_base_url, row.link_code)
+            if row.badge_award_id is not None and row.link_code
+            else None
+        ),
     )
 
 
@@ -232,6 +240,78 @@ _NOT_NOW = {
 # --- sharing -----------------------------------------------------------------------------------------------
 
 
+class _Subject(msgspec.Struct, frozen=True, kw_only=True):
+    """What a share is of, as the common flow needs it: a content item, or one of the sharer's badge awards."""
+
+    item_id: int | None = None
+    badge_award_id: int | None = None
+    # the link the posted text carries, as the charter checks it (the item's own, or our card page)
+    link: str | None
+    content: CheckContent
+    allow_reshare: bool
+
+
+async def _item_subject(
+    conn: asyncpg.Connection,
+    principal: Principal,
+    body: ShareCreate,
+    language: str,
+    now: datetime,
+    ctx: Context,
+) -> _Subject:
+    assert body.item is not None
+    item = await shareable_item(
+        conn, body.item, network=body.network, language=language, person_id=principal.person_id, at=now,
+        storage=ctx.storage,
+    )  # fmt: skip
+    if item is None or not item.in_audience:
+        raise NotFound(_bilingual("Ce contenu n'est pas dans votre fil", "This item is not in your feed"))
+    if not item.live:
+        raise Conflict(
+            _bilingual("Ce contenu n'est plus (ou pas encore) partageable", "This item cannot be shared now")
+        )
+    if body.images and await queries.images_of_item(conn, item.item_id, list(body.images)) != len(
+        set(body.images)
+    ):
+        raise Invalid(
+            _bilingual("Ces images n'appartiennent pas à ce contenu", "These images are not this item's")
+        )
+    if item.networks and body.network not in item.networks:
+        raise Invalid(
+            _bilingual(
+                f"Ce contenu n'est pas proposé pour {body.network} (réseaux : {', '.join(item.networks)})",
+                f"This item is not offered for {body.network} (networks: {', '.join(item.networks)})",
+            ),
+            extra={"reason": "network-not-offered", "networks": item.networks},
+        )
+    content = CheckContent(
+        link=item.link,
+        caption_policy=item.caption_policy,
+        approved_caption=item.caption if item.caption_policy == "locked" else None,
+        tags=item.tags,
+    )
+    return _Subject(item_id=item.item_id, link=item.link, content=content, allow_reshare=item.allow_reshare)
+
+
+async def _card_subject(
+    conn: asyncpg.Connection, principal: Principal, body: ShareCreate, ctx: Context
+) -> _Subject:
+    """One of the sharer's own badge awards: its card goes out with a tracked link to its public page."""
+    assert body.badge is not None
+    award_id = await queries.own_badge_award(conn, principal.person_id, body.badge)
+    if award_id is None:
+        raise NotFound(_bilingual("Ce badge n'est pas le vôtre", "There is no such badge of yours"))
+    if body.images:
+        raise Invalid(
+            _bilingual(
+                "Un partage de carte n'emporte que sa carte, sans autre image",
+                "A card share carries its card only, no other image",
+            )
+        )
+    link = links.card_page_base(ctx.public_base_url)
+    return _Subject(badge_award_id=award_id, link=link, content=CheckContent(link=link), allow_reshare=False)
+
+
 async def create_share(
     db: Database,
     charters: CharterCache,
@@ -240,31 +320,18 @@ async def create_share(
     body: ShareCreate,
     ctx: Context,
 ) -> ShareRead:
-    """Check and store a share; raises ShareRefused (after committing the refusal record) on a block."""
+    """Check and store a share of an item or of a badge card; raises ShareRefused (after committing the
+    refusal record) on a block."""
     now = datetime.now(UTC)
     refused: ShareRefused | None = None
     async with db.transaction() as conn:
         await require_ambassador(conn, principal.person_id)
         await queries.lock_person_shares(conn, principal.person_id)
         language = body.language or principal.language
-        item = await shareable_item(
-            conn, body.item, network=body.network, language=language, person_id=principal.person_id, at=now,
-            storage=ctx.storage,
-        )  # fmt: skip
-        if item is None or not item.in_audience:
-            raise NotFound(_bilingual("Ce contenu n'est pas dans votre fil", "This item is not in your feed"))
-        if not item.live:
-            raise Conflict(
-                _bilingual(
-                    "Ce contenu n'est plus (ou pas encore) partageable", "This item cannot be shared now"
-                )
-            )
-        if body.images and await queries.images_of_item(conn, item.item_id, list(body.images)) != len(
-            set(body.images)
-        ):
-            raise Invalid(
-                _bilingual("Ces images n'appartiennent pas à ce contenu", "These images are not this item's")
-            )
+        if body.badge is not None:
+            subject = await _card_subject(conn, principal, body, ctx)
+        else:
+            subject = await _item_subject(conn, principal, body, language, now, ctx)
         no_server = body.network == "mastodon" and body.mode == "share_page"
         if no_server and await queries.mastodon_instance(conn, principal.person_id) is None:
             raise Invalid(
@@ -274,21 +341,20 @@ async def create_share(
                 ),
                 extra={"reason": "mastodon-instance-unknown"},
             )
-        if item.networks and body.network not in item.networks:
-            raise Invalid(
-                _bilingual(
-                    f"Ce contenu n'est pas proposé pour {body.network} (réseaux : {', '.join(item.networks)})",
-                    f"This item is not offered for {body.network} (networks: {', '.join(item.networks)})",
-                ),
-                extra={"reason": "network-not-offered", "networks": item.networks},
-            )
         if body.mode == "direct":
             await _require_direct_publishing(conn, principal.person_id, body.network)
-        if not item.allow_reshare and await queries.already_shared(
-            conn, principal.person_id, item.item_id, body.network
+        if not subject.allow_reshare and (
+            await queries.already_shared_card(conn, subject.badge_award_id, body.network)
+            if subject.badge_award_id is not None
+            else await queries.already_shared(conn, principal.person_id, subject.item_id or 0, body.network)
         ):
             raise Conflict(
                 _bilingual(
+                    "Vous avez déjà partagé cette carte sur ce réseau",
+                    "You already shared this card on this network",
+                )
+                if subject.badge_award_id is not None
+                else _bilingual(
                     "Vous avez déjà partagé ce contenu sur ce réseau",
                     "You already shared this item on this network",
                 ),
@@ -305,15 +371,9 @@ async def create_share(
                 ),
                 extra={"reason": held_back, "may_go_at": may_go_at.isoformat()},
             )
-        content = CheckContent(
-            link=item.link,
-            caption_policy=item.caption_policy,
-            approved_caption=item.caption if item.caption_policy == "locked" else None,
-            tags=item.tags,
-        )
-        text = text_as_posted(body.network, body.caption, item.link)
+        text = text_as_posted(body.network, body.caption, subject.link)
         verdict, charter_id = await check_share_text(
-            conn, charters, text=text, network=body.network, language=language, content=content, at=now,
+            conn, charters, text=text, network=body.network, language=language, content=subject.content, at=now,
             reader_language=principal.language,
         )  # fmt: skip
         decision = verdict.decision
@@ -335,10 +395,10 @@ async def create_share(
             status, scheduled_for = "ready", None
         verdict_json = msgspec.to_builtins(verdict)
         share_id, public_id = await queries.insert_share(
-            conn, person_id=principal.person_id, item_id=item.item_id, network=body.network, mode=body.mode,
-            status=status, language=language, caption=body.caption, images=list(body.images), charter_id=charter_id,
-            verdict=verdict_json, warning_acknowledged=body.acknowledge_warnings and decision == Severity.WARN,
-            scheduled_for=scheduled_for,
+            conn, person_id=principal.person_id, item_id=subject.item_id, badge_award_id=subject.badge_award_id,
+            network=body.network, mode=body.mode, status=status, language=language, caption=body.caption,
+            images=list(body.images), charter_id=charter_id, verdict=verdict_json,
+            warning_acknowledged=body.acknowledge_warnings and decision == Severity.WARN, scheduled_for=scheduled_for,
         )  # fmt: skip
         await queries.insert_verdict(
             conn, share_id=share_id, charter_id=charter_id, charter_version=verdict.charter_version,
@@ -366,7 +426,9 @@ async def make_ready(conn: asyncpg.Connection, share_id: int) -> None:
     row = await queries.share_by_id(conn, share_id)
     assert row is not None
     await queries.set_status(conn, share_id, "ready")
-    if row.item_link:
+    if row.badge_award_id is not None:
+        await links.create_card_link(conn, share_id=share_id)
+    elif row.item_link:
         slug = (
             await conn.fetchval("SELECT slug FROM campaigns WHERE id = $1", row.campaign_id)
             if row.campaign_id
@@ -427,7 +489,10 @@ async def mark_published(
     row = await queries.share_by_id(conn, share_id)
     assert row is not None
     await queries.set_published(conn, share_id, post_url=post_url, post_id=post_id)
-    if row.status != "published":
+    # A card share earns no points: points reward spreading the company's content, and a card is the
+    # person's own recognition (rewarding its reach would pay people for advertising their points), so it
+    # is neither a published share for the ledger nor a step towards the share-count badges.
+    if row.status != "published" and row.badge_award_id is None:
         event = published_event(row, datetime.now(UTC))
         await enqueue(
             conn,
