@@ -549,9 +549,8 @@ SHARED_STATUSES = ("ready", "scheduled", "published")
 
 
 _SHARED_ITEMS = (
-    "SELECT DISTINCT content_item_id FROM shares WHERE person_id = $1 AND status IN ("
-    + ", ".join(f"'{status}'" for status in SHARED_STATUSES)
-    + ")"
+    "SELECT DISTINCT content_item_id FROM shares WHERE person_id = $1 AND content_item_id IS NOT NULL"
+    " AND status IN (" + ", ".join(f"'{status}'" for status in SHARED_STATUSES) + ")"
 )
 
 
