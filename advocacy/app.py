@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -159,22 +160,27 @@ def create_app(
         ),
     )
     refuse_undeclared_routes(app)
-    check_access_in_middleware(
-        handler for route in app.routes for handler in getattr(route, "route_handlers", [])
-    )
+    check_access_in_middleware(handler for _, handler in route_handlers(app))
     return app
+
+
+def route_handlers(app: Litestar) -> Iterator[tuple[str, BaseRouteHandler]]:
+    """(path, handler) of every route: HTTP routes hold several handlers, raw ASGI routes (/l/{code}) one."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", None) or [getattr(route, "route_handler", None)]:
+            if handler is not None:
+                yield route.path, handler
 
 
 def refuse_undeclared_routes(app: Litestar) -> None:
     """Every route must say who may call it; a route that does not is a bug caught at start-up."""
     undeclared = []
-    for route in app.routes:
-        if route.path.startswith((API_DOCS_PATH, "/static")):
+    for path, handler in route_handlers(app):
+        if path.startswith((API_DOCS_PATH, "/static")):
             continue
-        for handler in getattr(route, "route_handlers", []):
-            if handler.handler_name == "options_handler":  # Litestar's automatic CORS preflight answer
-                continue
-            if declared_access(handler) is None:
-                undeclared.append(f"{route.path} ({handler.handler_name})")
+        if handler.handler_name == "options_handler":  # Litestar's automatic CORS preflight answer
+            continue
+        if declared_access(handler) is None:
+            undeclared.append(f"{path} ({handler.handler_name})")
     if undeclared:
         raise RuntimeError("routes without an Allow guard: " + ", ".join(undeclared))
