@@ -75,14 +75,24 @@ async def set_visibility(conn: asyncpg.Connection, person_id: int, visibility: s
 
 async def insert_event(
     conn: asyncpg.Connection, *, person_id: int, kind: str, charter_id: int | None, visibility: str | None
-) -> None:
-    await conn.execute(
-        "INSERT INTO consent_events (person_id, kind, charter_id, visibility) VALUES ($1, $2, $3, $4)",
+) -> int:
+    event_id: int = await conn.fetchval(
+        "INSERT INTO consent_events (person_id, kind, charter_id, visibility) VALUES ($1, $2, $3, $4)"
+        " RETURNING id",
         person_id,
         kind,
         charter_id,
         visibility,
     )
+    return event_id
+
+
+async def ledger_high_water(conn: asyncpg.Connection, person_id: int) -> int:
+    """The id of the person's last points ledger row (0 if none)."""
+    value: int = await conn.fetchval(
+        "SELECT coalesce(max(id), 0) FROM points_ledger WHERE person_id = $1", person_id
+    )
+    return value
 
 
 async def events_of_person(conn: asyncpg.Connection, person_id: int) -> list[ConsentEvent]:

@@ -17,6 +17,8 @@ from advocacy.outbox.service import enqueue
 from content_library.errors import Conflict, DomainError
 
 OPTED_OUT_JOB = "ambassador.opted_out"
+# Someone who opted out and comes back: their earlier points go back on the boards (advocacy/incentives).
+OPTED_IN_AGAIN_JOB = "ambassador.opted_in_again"
 
 
 class NotAnAmbassador(DomainError):
@@ -132,13 +134,21 @@ async def opt_in(db: Database, principal: Principal, body: OptIn, *, validity_da
             visibility=body.visibility,
         )
         status = await status_of(conn, principal.person_id)
-        await queries.insert_event(
+        event_id = await queries.insert_event(
             conn,
             person_id=principal.person_id,
             kind=kind,
             charter_id=charter_id,
             visibility=status.visibility,
         )
+        if before.status == "opted_out":
+            # the ledger's high-water mark now: rows up to it are restored, later ones fold on their own
+            upto = await queries.ledger_high_water(conn, principal.person_id)
+            await enqueue(
+                conn,
+                OPTED_IN_AGAIN_JOB,
+                {"person_id": principal.person_id, "ledger_upto": upto, "consent_event": event_id},
+            )
     return status
 
 

@@ -115,13 +115,21 @@ def board_deltas(
 
 
 async def fold(
-    redis: Redis, namespace: str, entries: list[LedgerEntry], ranked: frozenset[int] | set[int]
+    redis: Redis,
+    namespace: str,
+    entries: list[LedgerEntry],
+    ranked: frozenset[int] | set[int],
+    *,
+    occasion: str = "",
 ) -> int:
-    """Add written ledger rows to every board they count on; a repeat of the same rows does nothing."""
+    """Add written ledger rows to every board they count on; a repeat of the same rows does nothing.
+
+    `occasion` tells apart two deliberate folds of the same rows (a person restored after each opt-in)."""
     deltas = board_deltas(namespace, entries, ranked)
     if not deltas:
         return 0
-    digest = hashlib.sha256("\n".join(sorted(e.idempotency_key for e in entries)).encode()).hexdigest()[:32]
+    keys = "\n".join([occasion, *sorted(e.idempotency_key for e in entries)])
+    digest = hashlib.sha256(keys.encode()).hexdigest()[:32]
     by_key: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for (key, member), (points, reached) in deltas.items():
         by_key[key].append((member, points, reached))
@@ -209,6 +217,19 @@ async def rebuild(conn: asyncpg.Connection, redis: Redis, namespace: str) -> int
             pipe.delete(*stale)
         await pipe.execute()
     return len(boards)
+
+
+async def restore_person(
+    conn: asyncpg.Connection, redis: Redis, namespace: str, person_id: int, *, upto: int, occasion: str
+) -> int:
+    """Put back on the boards a person who opted in again: the ledger rows they earned before (ids up to
+    `upto`, read when they opted in) are folded again; later rows are folded by their own award jobs.
+    Opting out took them off every board, so without this they would come back with only new points,
+    unlike a rebuild. Returns the board entries written (0 when they opted out again meanwhile)."""
+    if not await queries.is_opted_in(conn, person_id):
+        return 0
+    entries = await queries.board_entries_of_person(conn, person_id, upto)
+    return await fold(redis, namespace, entries, {person_id}, occasion=occasion)
 
 
 async def board_snapshot(redis: Redis, key: str) -> list[tuple[str, float]]:

@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.incentives.rules import BOARD_KINDS
 from advocacy.incentives.schemas import (
     BadgeRead,
     BoardProfile,
@@ -259,6 +260,23 @@ async def accounts_of(conn: asyncpg.Connection, person_ids: Sequence[int]) -> di
         list(person_ids),
     )
     return {r["person_id"]: r for r in rows}
+
+
+async def board_entries_of_person(conn: asyncpg.Connection, person_id: int, upto: int) -> list[LedgerEntry]:
+    """The person's ledger rows up to id `upto` that move boards (restore after a new opt-in)."""
+    rows = await conn.fetch(
+        f"SELECT {_ENTRY_COLUMNS} FROM points_ledger WHERE person_id = $1 AND id <= $2 AND points <> 0"
+        " AND kind = ANY($3::text[]) ORDER BY id",
+        person_id,
+        upto,
+        sorted(BOARD_KINDS),
+    )
+    return [msgspec.convert(r, LedgerEntry) for r in rows]
+
+
+async def is_opted_in(conn: asyncpg.Connection, person_id: int) -> bool:
+    value = await conn.fetchval("SELECT status = 'opted_in' FROM ambassadors WHERE person_id = $1", person_id)
+    return bool(value)
 
 
 # --- history, balance --------------------------------------------------------------------------------

@@ -7,10 +7,11 @@ from typing import Any
 import asyncpg
 
 from advocacy.ambassadors.cleanup import forget_opted_out
-from advocacy.ambassadors.service import OPTED_OUT_JOB
+from advocacy.ambassadors.service import OPTED_IN_AGAIN_JOB, OPTED_OUT_JOB
 from advocacy.connectors.crypto import TokenCipher
 from advocacy.connectors.registry import Registry, open_registry
 from advocacy.connectors.service import revoke_and_delete_all
+from advocacy.incentives.boards import restore_person
 from advocacy.outbox.service import Handler
 
 
@@ -26,4 +27,15 @@ async def opted_out(conn: asyncpg.Connection, args: dict[str, Any], ctx: dict[st
         await revoke_and_delete_all(conn, ctx["db"], registry, cipher, int(args["person_id"]))
 
 
-HANDLERS: dict[str, Handler] = {OPTED_OUT_JOB: opted_out}
+async def opted_in_again(conn: asyncpg.Connection, args: dict[str, Any], ctx: dict[str, Any]) -> None:
+    await restore_person(
+        conn,
+        ctx["redis"],
+        ctx["settings"].redis_namespace,
+        int(args["person_id"]),
+        upto=int(args["ledger_upto"]),
+        occasion=f"opted-in-again:{args['consent_event']}",
+    )
+
+
+HANDLERS: dict[str, Handler] = {OPTED_OUT_JOB: opted_out, OPTED_IN_AGAIN_JOB: opted_in_again}
