@@ -7,7 +7,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import Cookie
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
 from advocacy.auth import service
 from advocacy.auth.schemas import LoginBody, SessionCreated, TokenCreate, TokenCreated, TokenRead
@@ -38,7 +38,7 @@ class SessionController(Controller):
     async def login(
         self,
         request: Request[Any, Any, Any],
-        data: LoginBody,
+        data: JSONBody[LoginBody],
         db: DbDep,
         limiter: LimiterDep,
         settings: SettingsDep,
@@ -88,7 +88,7 @@ class TokenController(Controller):
 
     @post("/", operation_id="createMyToken")
     async def create_token(
-        self, data: TokenCreate, db: DbDep, principal: PrincipalDep, settings: SettingsDep
+        self, data: JSONBody[TokenCreate], db: DbDep, principal: PrincipalDep, settings: SettingsDep
     ) -> TokenCreated:
         """Create a personal API token; the token is shown in this response only."""
         return await service.create_token(db, principal, data, max_days=settings.token_max_days)

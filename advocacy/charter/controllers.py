@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from advocacy.auth.schemas import Principal
 from advocacy.charter import service
@@ -60,7 +60,7 @@ class CharterController(Controller):
     @post("/check", operation_id="checkText", status_code=200, request_max_body_size=CHECK_MAX_BODY)
     async def check(
         self,
-        data: CheckRequest,
+        data: JSONBody[CheckRequest],
         db: DbDep,
         principal: PrincipalDep,
         limiter: LimiterDep,
@@ -82,7 +82,9 @@ class CharterVersionController(Controller):
         return await service.list_charters(db)
 
     @post("/", operation_id="createCharterDraft")
-    async def create_draft(self, data: CharterDraftCreate, db: DbDep, principal: PrincipalDep) -> CharterRead:
+    async def create_draft(
+        self, data: JSONBody[CharterDraftCreate], db: DbDep, principal: PrincipalDep
+    ) -> CharterRead:
         """Draft a new charter version (the JSON form of an exported charter document)."""
         return await service.create_draft(db, data, actor_id=principal.person_id)
 
@@ -123,7 +125,7 @@ class CharterVersionController(Controller):
     async def try_text(
         self,
         version: FromPath[int],
-        data: TryRequest,
+        data: JSONBody[TryRequest],
         db: DbDep,
         principal: PrincipalDep,
         limiter: LimiterDep,

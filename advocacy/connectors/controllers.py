@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, post, put
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from advocacy.connectors import service
 from advocacy.connectors.crypto import TokenCipher
@@ -43,7 +43,7 @@ class ConnectionsController(Controller):
     async def start(
         self,
         network: FromPath[str],
-        data: ConnectStartBody,
+        data: JSONBody[ConnectStartBody],
         db: DbDep,
         principal: PrincipalDep,
         settings: SettingsDep,
@@ -63,7 +63,7 @@ class ConnectionsController(Controller):
         settings: SettingsDep,
         code: Annotated[str | None, QueryParameter(max_length=2048)] = None,
         # `state` is a reserved kwarg name in Litestar: the query parameter is read under another name.
-        oauth_state: Annotated[str | None, QueryParameter(query="state", max_length=256)] = None,
+        oauth_state: Annotated[str | None, QueryParameter(name="state", max_length=256)] = None,
         error: Annotated[str | None, QueryParameter(max_length=256)] = None,
     ) -> ConnectedAccountRead:
         """Where the network sends the browser back: the single-use state is checked and the code exchanged."""
@@ -81,7 +81,7 @@ class ConnectionsController(Controller):
 
     @post("/bluesky", operation_id="connectBluesky", status_code=201)
     async def bluesky(
-        self, data: BlueskyConnectBody, db: DbDep, principal: PrincipalDep, settings: SettingsDep
+        self, data: JSONBody[BlueskyConnectBody], db: DbDep, principal: PrincipalDep, settings: SettingsDep
     ) -> ConnectedAccountRead:
         """Connect a Bluesky account with an app password (used once to open a session, never stored)."""
         async with open_registry(settings) as registry:
@@ -106,7 +106,7 @@ class ConnectionsController(Controller):
 
     @put("/audiences/{network:str}", operation_id="declareMyAudience")
     async def declare(
-        self, network: FromPath[str], data: AudienceDeclare, db: DbDep, principal: PrincipalDep
+        self, network: FromPath[str], data: JSONBody[AudienceDeclare], db: DbDep, principal: PrincipalDep
     ) -> list[AudienceRead]:
         """Declare my follower count on a network (used to estimate the reach of share-page shares)."""
         if network not in _AUDIENCE_NETWORKS:

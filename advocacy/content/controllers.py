@@ -139,13 +139,13 @@ class ContentItemController(Controller):
 
     @post("/", operation_id="createContentItem", guards=[Allow(Role.CURATOR)])
     async def create(
-        self, data: ItemCreate, db: DbDep, principal: PrincipalDep, storage: StorageDep
+        self, data: JSONBody[ItemCreate], db: DbDep, principal: PrincipalDep, storage: StorageDep
     ) -> ItemRead:
         """Create a draft."""
         return await service.create_item(db, data, actor_id=principal.person_id, storage=storage)
 
     @post("/prefill", operation_id="prefillFromLink", guards=[Allow(Role.CURATOR)], status_code=200)
-    async def prefill(self, data: OpenGraphRequest, settings: SettingsDep) -> OpenGraph:
+    async def prefill(self, data: JSONBody[OpenGraphRequest], settings: SettingsDep) -> OpenGraph:
         """A page's Open Graph title, description and image, to prefill a draft."""
         return await fetch_open_graph(service.normalise_link(data.url), policy=fetch_policy(settings))
 
@@ -158,7 +158,7 @@ class ContentItemController(Controller):
     async def update(
         self,
         item_id: FromPath[UUID],
-        data: ItemUpdate,
+        data: JSONBody[ItemUpdate],
         db: DbDep,
         principal: PrincipalDep,
         storage: StorageDep,
@@ -172,7 +172,7 @@ class ContentItemController(Controller):
     async def move(
         self,
         item_id: FromPath[UUID],
-        data: TransitionIn,
+        data: JSONBody[TransitionIn],
         db: DbDep,
         principal: PrincipalDep,
         storage: StorageDep,
@@ -197,8 +197,8 @@ class ContentItemController(Controller):
         self,
         item_id: FromPath[UUID],
         db: DbDep,
-        from_version: Annotated[int, QueryParameter(query="from", ge=1)],
-        to_version: Annotated[int, QueryParameter(query="to", ge=1)],
+        from_version: Annotated[int, QueryParameter(name="from", ge=1)],
+        to_version: Annotated[int, QueryParameter(name="to", ge=1)],
     ) -> VersionDiff:
         """What changed between two versions of an item."""
         return await service.diff_versions(db, item_id, from_version, to_version)
@@ -241,7 +241,7 @@ class ContentItemController(Controller):
         self,
         item_id: FromPath[UUID],
         image_id: FromPath[UUID],
-        data: ImageUpdate,
+        data: JSONBody[ImageUpdate],
         db: DbDep,
         principal: PrincipalDep,
         storage: StorageDep,
@@ -302,7 +302,9 @@ class CampaignController(Controller):
         return Page(items=[c for _, c in page.items], next_cursor=page.next_cursor)
 
     @post("/", operation_id="createCampaign", guards=[Allow(Role.CURATOR)])
-    async def create(self, data: CampaignCreate, db: DbDep, principal: PrincipalDep) -> CampaignRead:
+    async def create(
+        self, data: JSONBody[CampaignCreate], db: DbDep, principal: PrincipalDep
+    ) -> CampaignRead:
         """Create a campaign."""
         return await service.create_campaign(db, data, actor_id=principal.person_id)
 
@@ -316,7 +318,9 @@ class CampaignController(Controller):
         return found
 
     @patch("/{campaign_id:uuid}", operation_id="updateCampaign", guards=[Allow(Role.CURATOR)])
-    async def update(self, campaign_id: FromPath[UUID], data: CampaignUpdate, db: DbDep) -> CampaignRead:
+    async def update(
+        self, campaign_id: FromPath[UUID], data: JSONBody[CampaignUpdate], db: DbDep
+    ) -> CampaignRead:
         """Change a campaign."""
         return await service.update_campaign(db, campaign_id, data)
 
@@ -328,7 +332,9 @@ class SuggestionController(Controller):
     dependencies = STORAGE
 
     @post("/", operation_id="suggestContent", guards=[ANY_PERSON])
-    async def suggest(self, data: SuggestionCreate, db: DbDep, principal: PrincipalDep) -> SuggestionRead:
+    async def suggest(
+        self, data: JSONBody[SuggestionCreate], db: DbDep, principal: PrincipalDep
+    ) -> SuggestionRead:
         """Suggest a post (opted-in employees): a link and a note, for the curators' queue."""
         async with db.connection() as conn:
             await require_ambassador(conn, principal.person_id)
@@ -416,7 +422,11 @@ class SuggestionController(Controller):
 
     @post("/{suggestion_id:uuid}/decline", operation_id="declineSuggestion", status_code=200)
     async def decline(
-        self, suggestion_id: FromPath[UUID], data: SuggestionDecline, db: DbDep, principal: PrincipalDep
+        self,
+        suggestion_id: FromPath[UUID],
+        data: JSONBody[SuggestionDecline],
+        db: DbDep,
+        principal: PrincipalDep,
     ) -> SuggestionRead:
         """Decline a suggestion with a reason the employee sees."""
         return await service.decline_suggestion(db, suggestion_id, data.reason, actor_id=principal.person_id)
@@ -433,12 +443,12 @@ class SourceController(Controller):
         return await sources.list_sources(db)
 
     @post("/", operation_id="addContentSource")
-    async def add(self, data: SourceCreate, db: DbDep, principal: PrincipalDep) -> SourceRead:
+    async def add(self, data: JSONBody[SourceCreate], db: DbDep, principal: PrincipalDep) -> SourceRead:
         """Add an RSS/Atom source; it is polled on a schedule and each new link becomes a draft."""
         return await sources.add_source(db, data, actor_id=principal.person_id)
 
     @patch("/{source_id:uuid}", operation_id="updateContentSource")
-    async def update(self, source_id: FromPath[UUID], data: SourceUpdate, db: DbDep) -> SourceRead:
+    async def update(self, source_id: FromPath[UUID], data: JSONBody[SourceUpdate], db: DbDep) -> SourceRead:
         """Change a source's name, URL, language, tags, campaign or whether it is polled."""
         return await sources.update_source(db, source_id, data)
 
@@ -467,7 +477,7 @@ class LibrarySettingsController(Controller):
         return await service.library_settings(db)
 
     @patch("/", operation_id="updateLibrarySettings")
-    async def update(self, data: LibrarySettingsUpdate, db: DbDep) -> LibrarySettings:
+    async def update(self, data: JSONBody[LibrarySettingsUpdate], db: DbDep) -> LibrarySettings:
         """Change the content library settings."""
         values = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
         return await service.set_library_settings(db, **values)

@@ -15,6 +15,14 @@ from advocacy.db.pool import Database
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.settings import Settings
 
+# Handlers name what they need with these, e.g. `db: DbDep` (Litestar 3 drops inferred dependencies).
+DbDep = NamedDependency[Database]
+SettingsDep = NamedDependency[Settings]
+LimiterDep = NamedDependency[RateLimiter]
+PrincipalCacheDep = NamedDependency[PrincipalCache]
+PrincipalDep = NamedDependency[Principal]
+CharterCacheDep = NamedDependency[CharterCache]
+
 # The providers form a chain (each takes the previous one) on purpose: Litestar resolves independent
 # dependencies of one level concurrently in an anyio task group, which costs far more per request than
 # these attribute reads; a chain puts each in a batch of its own, resolved in sequence.
@@ -25,17 +33,17 @@ def _db(request: Request[Any, Any, Any]) -> Database:
     return db
 
 
-def _settings(request: Request[Any, Any, Any], db: Database) -> Settings:
+def _settings(request: Request[Any, Any, Any], db: DbDep) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _limiter(request: Request[Any, Any, Any], settings: Settings) -> RateLimiter:
+def _limiter(request: Request[Any, Any, Any], settings: SettingsDep) -> RateLimiter:
     limiter: RateLimiter = request.app.state.limiter
     return limiter
 
 
-def _cache(request: Request[Any, Any, Any], limiter: RateLimiter) -> PrincipalCache:
+def _cache(request: Request[Any, Any, Any], limiter: LimiterDep) -> PrincipalCache:
     cache: PrincipalCache = request.app.state.principal_cache
     return cache
 
@@ -49,11 +57,11 @@ def signed_in(request: Request[Any, Any, Any]) -> Principal:
     return principal
 
 
-def _principal(request: Request[Any, Any, Any], principal_cache: PrincipalCache) -> Principal:
+def _principal(request: Request[Any, Any, Any], principal_cache: PrincipalCacheDep) -> Principal:
     return signed_in(request)
 
 
-def _charters(request: Request[Any, Any, Any], principal: Principal) -> CharterCache:
+def _charters(request: Request[Any, Any, Any], principal: PrincipalDep) -> CharterCache:
     # Last in the chain, so a route asking for it is one whose caller is signed in (every charter route is).
     charters: CharterCache = request.app.state.charters
     return charters
@@ -67,11 +75,3 @@ DEPENDENCIES = {
     "principal": Provide(_principal, sync_to_thread=False),
     "charters": Provide(_charters, sync_to_thread=False),
 }
-
-# Handlers name what they need with these, e.g. `db: DbDep` (Litestar 3 drops inferred dependencies).
-DbDep = NamedDependency[Database]
-SettingsDep = NamedDependency[Settings]
-LimiterDep = NamedDependency[RateLimiter]
-PrincipalCacheDep = NamedDependency[PrincipalCache]
-PrincipalDep = NamedDependency[Principal]
-CharterCacheDep = NamedDependency[CharterCache]

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from advocacy.ambassadors import service as ambassadors
 from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, VisibilityChange
@@ -53,7 +53,11 @@ class MeController(Controller):
 
     @patch("/", operation_id="updateMe")
     async def update_me(
-        self, data: ProfileUpdate, db: DbDep, principal: PrincipalDep, principal_cache: PrincipalCacheDep
+        self,
+        data: JSONBody[ProfileUpdate],
+        db: DbDep,
+        principal: PrincipalDep,
+        principal_cache: PrincipalCacheDep,
     ) -> PersonRead:
         """Change my display name, language or time zone."""
         person = await service.update_person(db, principal.public_id, data, actor_id=principal.person_id)
@@ -70,7 +74,7 @@ class MeController(Controller):
     @post("/ambassador", operation_id="optIn", status_code=200)
     async def opt_in(
         self,
-        data: OptIn,
+        data: JSONBody[OptIn],
         db: DbDep,
         principal: PrincipalDep,
         settings: SettingsDep,
@@ -92,7 +96,11 @@ class MeController(Controller):
 
     @patch("/ambassador/visibility", operation_id="setMyVisibility")
     async def visibility(
-        self, data: VisibilityChange, db: DbDep, principal: PrincipalDep, principal_cache: PrincipalCacheDep
+        self,
+        data: JSONBody[VisibilityChange],
+        db: DbDep,
+        principal: PrincipalDep,
+        principal_cache: PrincipalCacheDep,
     ) -> AmbassadorStatus:
         """How I appear on leaderboards: public, team_only, anonymous or hidden."""
         status = await ambassadors.change_visibility(db, principal, data)
@@ -117,7 +125,7 @@ class PeopleController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
         team: Annotated[str | None, QueryParameter(max_length=120)] = None,
-        active: bool | None = None,
+        active: FromQuery[bool | None] = None,
     ) -> Page[PersonRead]:
         """The people directory, oldest first."""
         after = decode_cursor(cursor, tuple[int])
@@ -129,7 +137,9 @@ class PeopleController(Controller):
         return Page(items=[person for _, person in page.items], next_cursor=page.next_cursor)
 
     @post("/", operation_id="createPerson", guards=[Allow(Role.ADMIN)])
-    async def create_person(self, data: PersonCreate, db: DbDep, principal: PrincipalDep) -> PersonRead:
+    async def create_person(
+        self, data: JSONBody[PersonCreate], db: DbDep, principal: PrincipalDep
+    ) -> PersonRead:
         """Add a person."""
         return await service.create_person(db, data, actor_id=principal.person_id)
 
@@ -146,7 +156,7 @@ class PeopleController(Controller):
     async def update_person(
         self,
         person_id: FromPath[UUID],
-        data: PersonUpdate,
+        data: JSONBody[PersonUpdate],
         db: DbDep,
         principal: PrincipalDep,
         principal_cache: PrincipalCacheDep,
@@ -196,7 +206,7 @@ class TeamController(Controller):
             return await queries.teams(conn)
 
     @post("/", operation_id="createTeam", guards=[Allow(Role.ADMIN, Role.HR)])
-    async def create_team(self, data: TeamCreate, db: DbDep) -> TeamRead:
+    async def create_team(self, data: JSONBody[TeamCreate], db: DbDep) -> TeamRead:
         """Add a team."""
         async with db.transaction() as conn:
             team = await queries.insert_team(conn, data.name)

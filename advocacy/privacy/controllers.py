@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
 from advocacy.http.deps import DbDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow, Role
@@ -34,7 +34,7 @@ class MyDataController(Controller):
         return await service.export_person(db, principal.person_id)
 
     @post("/erasure", operation_id="eraseMe", status_code=202)
-    async def erase(self, data: ErasureConfirmation, db: DbDep, principal: PrincipalDep) -> None:
+    async def erase(self, data: JSONBody[ErasureConfirmation], db: DbDep, principal: PrincipalDep) -> None:
         """Erase my account (body `{"confirm": "erase"}`): opt out, revoke every credential, and remove what names me. Cannot be undone."""
         await service.erase_person(db, principal.person_id, actor_id=principal.person_id)
 
@@ -46,7 +46,11 @@ class PersonErasureController(Controller):
 
     @post("/{person_id:uuid}/erasure", operation_id="erasePerson", status_code=202)
     async def erase(
-        self, person_id: FromPath[UUID], data: ErasureConfirmation, db: DbDep, principal: PrincipalDep
+        self,
+        person_id: FromPath[UUID],
+        data: JSONBody[ErasureConfirmation],
+        db: DbDep,
+        principal: PrincipalDep,
     ) -> None:
         """Erase a person at their request (admins; body `{"confirm": "erase"}`)."""
         async with db.connection() as conn:

@@ -8,7 +8,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, get, put
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from advocacy.http.deps import DbDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow, Role
@@ -17,7 +17,7 @@ from advocacy.reach.schemas import Analytics, Group, GroupBy, ReachSettings
 
 Since = Annotated[datetime | None, QueryParameter(description="start of the range (default: 30 days ago)")]
 Until = Annotated[datetime | None, QueryParameter(description="end of the range, excluded (default: now)")]
-GroupByParam = Annotated[GroupBy, QueryParameter(query="group_by", description="how rows are grouped")]
+GroupByParam = Annotated[GroupBy, QueryParameter(name="group_by", description="how rows are grouped")]
 AGGREGATE_READERS = Allow(Role.CURATOR, Role.HR, Role.COMPLIANCE)
 
 
@@ -147,7 +147,7 @@ class ReachSettingsController(Controller):
         return await service.reach_settings(db)
 
     @put("/", operation_id="updateReachSettings", guards=[Allow(Role.ADMIN)])
-    async def update(self, data: ReachSettings, db: DbDep) -> ReachSettings:
+    async def update(self, data: JSONBody[ReachSettings], db: DbDep) -> ReachSettings:
         """Replace the organic reach rates and EMV values."""
         return await service.update_reach_settings(db, data)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
@@ -59,7 +59,7 @@ class SharesController(Controller):
     async def create(
         self,
         request: Request[Any, Any, Any],
-        data: ShareCreate,
+        data: JSONBody[ShareCreate],
         db: DbDep,
         settings: SettingsDep,
         principal: PrincipalDep,
@@ -98,7 +98,7 @@ class SharesController(Controller):
         db: DbDep,
         settings: SettingsDep,
         principal: PrincipalDep,
-        data: Withdrawal | None = None,
+        data: JSONBody[Withdrawal | None] = None,
     ) -> ShareRead:
         """Withdraw one of my shares (points it earned are taken back)."""
         return await service.withdraw(
@@ -108,7 +108,7 @@ class SharesController(Controller):
     @post("/{share_id:uuid}/confirm", operation_id="confirmShare", status_code=200)
     async def confirm(
         self, request: Request[Any, Any, Any], share_id: FromPath[UUID], db: DbDep, settings: SettingsDep,
-        principal: PrincipalDep, data: ShareConfirm | None = None,
+        principal: PrincipalDep, data: JSONBody[ShareConfirm | None] = None,
     ) -> ShareRead:  # fmt: skip
         """Say that a share went out through the share page, optionally with the post's URL."""
         return await service.confirm(
@@ -128,7 +128,9 @@ class SharePreferencesController(Controller):
         return await service.preferences(db, principal)
 
     @put("/", operation_id="setMySharePreferences")
-    async def write(self, data: SharePreferences, db: DbDep, principal: PrincipalDep) -> SharePreferences:
+    async def write(
+        self, data: JSONBody[SharePreferences], db: DbDep, principal: PrincipalDep
+    ) -> SharePreferences:
         """Remember my Mastodon server, for its share page."""
         return await service.set_preferences(db, principal, data)
 
@@ -144,7 +146,9 @@ class SharingSettingsController(Controller):
         return await service.sharing_settings(db)
 
     @put("/", operation_id="setSharingSettings")
-    async def write(self, data: SharingSettings, db: DbDep, principal: PrincipalDep) -> SharingSettings:
+    async def write(
+        self, data: JSONBody[SharingSettings], db: DbDep, principal: PrincipalDep
+    ) -> SharingSettings:
         """Set the fatigue limits (per person per day, per network per day) and sharing hours."""
         return await service.set_sharing_settings(db, data, actor_id=principal.person_id)
 
@@ -181,7 +185,7 @@ class ComplianceController(Controller):
     async def reject(
         self,
         share_id: FromPath[UUID],
-        data: Rejection,
+        data: JSONBody[Rejection],
         db: DbDep,
         settings: SettingsDep,
         principal: PrincipalDep,
