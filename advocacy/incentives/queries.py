@@ -472,9 +472,18 @@ async def notifications_of(conn: asyncpg.Connection, person_id: int, limit: int)
 # --- recognition periods -----------------------------------------------------------------------------
 
 
+# The winners as stored name people by internal id; what leaves the server names them by public id.
+_RECOGNITION = """
+SELECT r.period, r.closed_at,
+       COALESCE((SELECT jsonb_agg(w.winner || jsonb_build_object('person_id', p.public_id) ORDER BY w.n)
+                 FROM jsonb_array_elements(r.winners) WITH ORDINALITY AS w (winner, n)
+                 JOIN people p ON p.id = (w.winner ->> 'person_id')::bigint), '[]'::jsonb) AS winners
+"""
+
+
 async def recognition_period(conn: asyncpg.Connection, period: str) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT period, winners, closed_at FROM recognition_periods WHERE period = $1", period
+        _RECOGNITION + " FROM recognition_periods r WHERE r.period = $1", period
     )
     return row
 
@@ -483,8 +492,8 @@ async def insert_recognition_period(
     conn: asyncpg.Connection, period: str, winners: list[dict[str, Any]], actor_id: int | None
 ) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await conn.fetchrow(
-        "INSERT INTO recognition_periods (period, winners, closed_by) VALUES ($1, $2, $3)"
-        " ON CONFLICT (period) DO NOTHING RETURNING period, winners, closed_at",
+        "WITH r AS (INSERT INTO recognition_periods (period, winners, closed_by) VALUES ($1, $2, $3)"
+        " ON CONFLICT (period) DO NOTHING RETURNING period, winners, closed_at) " + _RECOGNITION + " FROM r",
         period,
         winners,
         actor_id,
@@ -494,7 +503,7 @@ async def insert_recognition_period(
 
 async def recognition_periods(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT period, winners, closed_at FROM recognition_periods ORDER BY period DESC"
+        _RECOGNITION + " FROM recognition_periods r ORDER BY r.period DESC"
     )
     return rows
 
@@ -517,11 +526,12 @@ async def insert_flag(
 
 
 _FLAG = """
-SELECT f.id AS pk, f.public_id AS id, f.share_id, p.display_name AS person, f.reasons, f.stats, f.status,
+SELECT f.id AS pk, f.public_id AS id, s.public_id AS share_id, p.display_name AS person, f.reasons, f.stats,
+       f.status,
        COALESCE((SELECT sum(held_points) FROM points_ledger l
                  WHERE l.source_type = 'share' AND l.source_id = f.share_id), 0)::int AS held_points,
        f.flagged_at, f.decided_at, f.note
-FROM share_flags f JOIN people p ON p.id = f.person_id
+FROM share_flags f JOIN people p ON p.id = f.person_id JOIN shares s ON s.id = f.share_id
 """
 
 

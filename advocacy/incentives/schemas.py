@@ -213,7 +213,7 @@ class BadgeRead(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RecognitionWinner(msgspec.Struct, frozen=True, kw_only=True):
-    person_id: int
+    person_id: UUID
     display_name: str
     rank: int
     points: int
@@ -235,7 +235,7 @@ class NotificationRead(msgspec.Struct, frozen=True, kw_only=True):
 
 class FlagRead(msgspec.Struct, frozen=True, kw_only=True):
     id: UUID
-    share_id: int
+    share_id: UUID
     person: str
     reasons: list[str]
     stats: dict[str, float]

@@ -99,6 +99,9 @@ async def test_a_burst_of_clicks_flags_the_share_and_holds_its_click_points_even
     flags = (await sharing.client.get("/api/v1/points/flags", headers=hr.headers)).json()["items"]
     assert [(f["reasons"], f["held_points"], f["status"]) for f in flags] == [(["burst"], 23, "open")]
     assert flags[0]["stats"]["densest_window_clicks"] == 20
+    # the flag names its share by the public id the share's own API shows, never by its internal number
+    mine = (await sharing.client.get("/api/v1/shares", headers=ann.headers)).json()["items"]
+    assert flags[0]["share_id"] == mine[0]["id"] != str(share_id)
 
     cleared = await sharing.client.post(
         f"/api/v1/points/flags/{flags[0]['id']}/clear", json={"note": "a live demo"}, headers=hr.headers
@@ -125,6 +128,12 @@ async def test_clicks_from_very_few_visitors_are_flagged_and_stay_held_when_hr_c
     assert await click_history(sharing, ann.person_id) == [("click", 0, 3, "held_for_review")]
     [flag] = (await sharing.client.get("/api/v1/points/flags", headers=hr.headers)).json()["items"]
     assert flag["reasons"] == ["few_visitors"] and flag["stats"]["top_visitors_share"] == 1.0
+    # HR decides a flag by the id the list shows; the flag's internal number is no route
+    internal = await sharing.fetchval("SELECT id FROM share_flags")
+    unknown = await sharing.client.post(
+        f"/api/v1/points/flags/{internal}/confirm", json={}, headers=hr.headers
+    )
+    assert unknown.status_code == 404
     confirmed = await sharing.client.post(
         f"/api/v1/points/flags/{flag['id']}/confirm", json={}, headers=hr.headers
     )

@@ -5,6 +5,7 @@ and the outbox jobs the shares area enqueues."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -19,6 +20,7 @@ from advocacy.settings import Settings
 from tests.conftest import problem
 from tests.factories import Factory
 from tests.integration.incentives._events import NOON, event
+from tests.integration.shares.conftest import Sharing
 from workers.jobs.incentives import award as award_job
 from workers.jobs.incentives import release_share, reverse_share
 
@@ -113,12 +115,11 @@ async def test_closing_a_month_names_winners_from_the_board_once(
     first = await client.post("/api/v1/recognition/periods/2026-11/close", headers=hr.headers)
     assert first.status_code == 200, first.text
     winners = first.json()["winners"]
-    assert [w["person_id"] for w in winners] == [int(m) for m in board]
     assert [w["person_id"] for w in winners] == [
-        people[1].person_id,
-        people[2].person_id,
-        people[0].person_id,
+        str(p.person.id) for m in board for p in people if p.person_id == int(m)
     ]
+    # winners are named by public id, as everywhere else in the API
+    assert [w["person_id"] for w in winners] == [str(people[i].person.id) for i in (1, 2, 0)]
     again = await client.post("/api/v1/recognition/periods/2026-11/close", headers=hr.headers)
     assert again.json()["newly_closed"] is False and again.json()["winners"] == winners
     async with db.connection() as conn:
@@ -162,26 +163,30 @@ async def test_a_challenge_shows_progress_and_records_results_when_it_ends(
 
 
 async def test_a_gamed_share_is_flagged_its_click_points_held_then_released_when_hr_clears_it(
-    client: AsyncTestClient[Litestar], factory: Factory, db: Database, redis: Redis, settings: Settings
+    client: AsyncTestClient[Litestar], sharing: Sharing, db: Database, redis: Redis, settings: Settings
 ) -> None:
-    hr = await factory.person("hr", password=None)
-    ann = await factory.person(ambassador=True, password=None)
+    hr = await sharing.factory.person("hr", password=None)
+    ann = await sharing.ambassador(password=None)
+    share = await sharing.ready_share(ann)
+    share_id = await sharing.fetchval("SELECT id FROM shares WHERE public_id = $1", UUID(share["id"]))
     ctx = {"redis": redis, "settings": settings}
     samples = [ClickSample(visitor="v1", at=NOON + timedelta(milliseconds=300 * i)) for i in range(20)]
     async with db.transaction() as conn:
-        assert await check_share_clicks(conn, 42, ann.person_id, samples) == ["few_visitors", "burst"]
-        await award_job(conn, events_to_args([event("click", ann.person_id, source_id=42, quantity=8)]), ctx)
+        assert await check_share_clicks(conn, share_id, ann.person_id, samples) == ["few_visitors", "burst"]
+        await award_job(
+            conn, events_to_args([event("click", ann.person_id, source_id=share_id, quantity=8)]), ctx
+        )
     points = (await client.get("/api/v1/me/points/history", headers=ann.headers)).json()["items"]
     assert [(p["points"], p["held_points"], p["reason_code"]) for p in points] == [(0, 8, "held_for_review")]
     flags = (await client.get("/api/v1/points/flags", headers=hr.headers)).json()["items"]
     assert [(f["share_id"], f["held_points"], f["reasons"]) for f in flags] == [
-        (42, 8, ["few_visitors", "burst"])
+        (share["id"], 8, ["few_visitors", "burst"])
     ]
     cleared = await client.post(f"/api/v1/points/flags/{flags[0]['id']}/clear", json={}, headers=hr.headers)
     assert cleared.json()["status"] == "cleared"
     async with db.transaction() as conn:
-        await release_share(conn, {"share_id": 42}, ctx)
-        await release_share(conn, {"share_id": 42}, ctx)
+        await release_share(conn, {"share_id": share_id}, ctx)
+        await release_share(conn, {"share_id": share_id}, ctx)
     assert (await client.get("/api/v1/me/points", headers=ann.headers)).json()["balance"] == 8
 
 
