@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 from litestar import HttpMethod, Litestar, Request, Response, route
+from litestar.params import FromPath
 
 from tests.fakes.base import FakeNetwork, answer_scripted
 
@@ -40,7 +41,7 @@ def build_app(network: FakeNetwork, table: list[tuple[str, str, str, Endpoint]])
     compiled = [(m, re.compile(f"^{p}$"), name, fn) for m, p, name, fn in table]
 
     @route("/{path:path}", http_method=[HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE])
-    async def dispatch(request: Request[Any, Any, Any], path: str) -> Response[Any]:
+    async def dispatch(request: Request[Any, Any, Any], path: FromPath[str]) -> Response[Any]:
         method = request.method.upper()
         for m, pattern, name, fn in compiled:
             match = pattern.match(path.lstrip("/"))
