@@ -68,7 +68,10 @@ class Category(enum.StrEnum):
 
 
 class _Input(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
-    pass
+    def __hash__(self) -> int:
+        # Frozen, yet holding lists and dicts: hashed by their canonical JSON, so that equal rules hash
+        # alike. Litestar's OpenAPI generator puts field defaults in a set (it failed on these).
+        return hash(msgspec.json.encode(self, order="sorted"))
 
 
 class Message(_Input, frozen=True, kw_only=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -12,7 +13,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from advocacy.app import create_app
+from advocacy.app import API_DOCS_PATH, create_app, route_handlers
 from advocacy.db.pool import Database
 from advocacy.logs import JsonFormatter
 from advocacy.outbox.service import enqueue
@@ -229,3 +230,21 @@ async def test_metrics_count_requests_per_route_template_and_outbox_rows(
     assert "advocacy_http_request_duration_seconds" in families
     outbox = {s.labels["status"]: s.value for s in families["advocacy_outbox_rows"].samples}
     assert outbox == {"pending": 1.0, "enqueued": 0.0, "done": 0.0, "parked": 0.0}
+
+
+async def test_the_api_docs_describe_every_api_route_with_its_bodies(client: Any, app: Litestar) -> None:
+    response = await client.get(f"{API_DOCS_PATH}/openapi.json")
+    assert response.status_code == 200, response.text[:500]
+    document = response.json()
+    assert document["openapi"].startswith("3.1")
+    api_routes = {
+        path
+        for path, handler in route_handlers(app)
+        if path.startswith("/api/v1") and handler.include_in_schema
+    }
+    documented = {re.sub(r"\{(\w+)(:\w+)?\}", r"{\1}", path) for path in document["paths"]}
+    assert {re.sub(r"\{(\w+)(:\w+)?\}", r"{\1}", p) for p in api_routes} <= documented
+    create_version = document["paths"]["/api/v1/charters"]["post"]
+    assert "requestBody" in create_version
+    ui = await client.get(API_DOCS_PATH)
+    assert ui.status_code == 200 and "text/html" in ui.headers["content-type"]
