@@ -17,7 +17,7 @@ from litestar.response import Stream
 from advocacy.ambassadors.service import refusal, require_ambassador, status_from_row
 from advocacy.content.feed_cache import feed_json
 from advocacy.content.uploads import check_declared_length, upload_stream
-from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep, SettingsDep
+from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep, signed_in
 from advocacy.http.guards import ANY_PERSON, PUBLIC, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.outbox.service import enqueue
@@ -526,10 +526,6 @@ class FeedController(Controller):
     async def feed(
         self,
         request: Request[Any, Any, Any],
-        db: DbDep,
-        principal: PrincipalDep,
-        settings: SettingsDep,
-        principal_cache: PrincipalCacheDep,
         limit: Limit = FEED_DEFAULT_LIMIT,
         cursor: Cursor = None,
         q: Annotated[str | None, QueryParameter(max_length=300)] = None,
@@ -538,6 +534,10 @@ class FeedController(Controller):
         network: Annotated[Network | None, QueryParameter()] = None,
     ) -> Response[Page[FeedEntry]]:
         """My feed (opted-in employees): live approved posts for me, pinned first then newest."""
+        # Like /me, a hot route reads its collaborators from the app state rather than through the
+        # dependency chain (five providers resolved per request).
+        state = request.app.state
+        principal = signed_in(request)
         after = decode_cursor(cursor, tuple[bool, int, datetime, int])
         flt = FeedFilter(
             q=q.strip() or None if q else None,
@@ -545,7 +545,7 @@ class FeedController(Controller):
             campaign=campaign,
             network=network,
         )
-        me = await people.my_row(db, principal_cache, principal.person_id)
+        me = await people.my_row(state.db, state.principal_cache, principal.person_id)
         refused = refusal(status_from_row(me, me["active_charter_version"], service.now()))
         if refused is not None:
             raise refused
@@ -556,14 +556,14 @@ class FeedController(Controller):
             language=me["language"],
         )
         page = await feed_json(
-            db,
-            request.app.state.feed_cache,
+            state.db,
+            state.feed_cache,
             who,
             flt=flt,
             after=after,
             limit=limit,
-            fallback_language=settings.default_language,
-            storage=request.app.state.storage,
+            fallback_language=state.settings.default_language,
+            storage=state.storage,
         )
         # the page arrives already encoded (feed_cache.page_json); the annotation documents its shape
         return Response(content=page, media_type=MediaType.JSON)  # type: ignore[arg-type]
