@@ -82,10 +82,52 @@ async def seed_demo(db: Database, storage: Storage | None = None) -> None:
                     person_id,
                     charter_id,
                 )
+        await _seed_recognition(conn)
     if storage is not None:
         from advocacy.content.demo import seed_demo_library
 
         await seed_demo_library(db, storage)
+
+
+# HR kudos for the demo ambassadors, so the leaderboards and points pages have something to show.
+DEMO_KUDOS = [
+    ("emma.employee@demo.example", 40, "Premier partage de la campagne rentrée"),
+    ("liam.employee@demo.example", 30, "Great launch post"),
+    ("claire.curator@demo.example", 25, "Bibliothèque de contenus au top"),
+    ("remi.reviewer@demo.example", 15, "Relectures rapides"),
+    ("hugo.hr@demo.example", 10, "Welcome kit"),
+]
+
+
+async def _seed_recognition(conn: asyncpg.Connection) -> None:
+    """Kudos from HR through the outbox: the worker writes them to the ledger and the boards. Their
+    idempotency keys are fixed, so seeding again awards nothing more."""
+    from advocacy.incentives.schemas import PointEvent
+    from advocacy.incentives.service import AWARD_JOB, events_to_args
+    from advocacy.outbox.service import enqueue
+
+    rows = await people.existing_people_by_email(
+        conn, [email for email, _, _ in DEMO_KUDOS] + ["hugo.hr@demo.example"]
+    )
+    found = {email: row["id"] for email, row in rows.items()}
+    hr = found.get("hugo.hr@demo.example")
+    now = datetime.now(UTC)
+    events = [
+        PointEvent(
+            kind="kudos",
+            person_id=found[email],
+            source_type="kudos",
+            source_id=hr,
+            occurred_at=now - timedelta(days=index),
+            idempotency_key=f"demo:kudos:{email}",
+            reason=reason,
+            points=points,
+        )
+        for index, (email, points, reason) in enumerate(DEMO_KUDOS)
+        if email in found
+    ]
+    if events:
+        await enqueue(conn, AWARD_JOB, events_to_args(events), dedupe_key="demo:kudos")
 
 
 async def _seed_charter(conn: asyncpg.Connection) -> int:
