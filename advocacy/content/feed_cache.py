@@ -21,7 +21,7 @@ import msgspec
 from litestar.types import Message, Scope
 
 from advocacy.db.pool import Database
-from advocacy.http.pagination import encode_cursor
+from advocacy.http.pagination import page_of
 from content_library import queries, service
 from content_library.schemas import FeedFilter, Language, Reader
 from content_library.service import FeedKey, FeedLine
@@ -52,9 +52,9 @@ def encode_lines(lines: list[FeedLine]) -> list[EncodedLine]:
 
 def page_json(lines: list[EncodedLine], shared: frozenset[int], limit: int) -> bytes:
     """The JSON of Page[FeedEntry] for up to limit+1 lines (the extra one only says a next page exists)."""
-    shown = lines[:limit]
-    items = b",".join(line.shared if line.item_id in shared else line.not_shared for line in shown)
-    cursor = msgspec.json.encode(encode_cursor(*shown[-1].key)) if len(lines) > limit else b"null"
+    page = page_of(lines, limit, key=lambda line: line.key)
+    items = b",".join(line.shared if line.item_id in shared else line.not_shared for line in page.items)
+    cursor = msgspec.json.encode(page.next_cursor)
     return b'{"items":[' + items + b'],"next_cursor":' + cursor + b"}"
 
 

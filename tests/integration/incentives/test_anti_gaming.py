@@ -12,11 +12,10 @@ from redis.asyncio import Redis
 
 from advocacy.links import queries as link_queries
 from advocacy.links.schemas import Click
-from advocacy.outbox.service import run_row
 from advocacy.settings import Settings
 from tests.conftest import problem
+from tests.integration.jobs import run_pending
 from tests.integration.shares.conftest import Sharing
-from workers.jobs import outbox_handlers
 from workers.jobs.incentives import award as award_job
 from workers.jobs.shares import settle_clicks as settle_job
 
@@ -40,17 +39,7 @@ def _click(share_id: int, visitor: str, at: datetime) -> Click:
 
 async def run_jobs(sharing: Sharing, redis: Redis, settings: Settings) -> int:
     """Run every pending incentives outbox row as the worker would (the real handlers)."""
-    ctx: dict[str, Any] = {"db": sharing.db, "redis": redis, "settings": settings}
-    ran = 0
-    while True:
-        rows = await sharing.fetch(
-            "SELECT id FROM outbox WHERE status = 'pending' AND job LIKE 'incentives.%' ORDER BY id"
-        )
-        if not rows:
-            return ran
-        for row in rows:
-            assert await run_row(sharing.db, row["id"], outbox_handlers(), ctx, max_attempts=3) == "done"
-            ran += 1
+    return await run_pending(sharing.db, redis, settings, "incentives.")
 
 
 async def click_history(sharing: Sharing, person_id: int) -> list[tuple[str, int, int, str]]:

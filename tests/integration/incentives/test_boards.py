@@ -21,6 +21,7 @@ from advocacy.incentives.service import award_and_rank
 from advocacy.settings import Settings
 from tests.factories import Factory
 from tests.integration.incentives._events import NOON, event
+from tests.integration.jobs import run_pending
 from workers.jobs.ambassadors import opted_in_again, opted_out
 
 
@@ -106,17 +107,6 @@ async def test_opting_out_removes_the_person_from_every_board(
     assert all(str(other.person_id) in dict(b) for b in after.values())
 
 
-async def _run_jobs(db: Database, redis: Redis, settings: Settings, job: str) -> int:
-    """Run the pending outbox rows of one consent job as the worker would; returns how many ran."""
-    handler = {"ambassador.opted_out": opted_out, "ambassador.opted_in_again": opted_in_again}[job]
-    async with db.transaction() as conn:
-        rows = await conn.fetch("SELECT id, args FROM outbox WHERE job = $1 AND status = 'pending'", job)
-        for row in rows:
-            await handler(conn, row["args"], {"redis": redis, "settings": settings, "db": db})
-            await conn.execute("UPDATE outbox SET status = 'done' WHERE id = $1", row["id"])
-    return len(rows)
-
-
 async def test_opting_in_again_puts_back_earlier_points_as_a_rebuild_would(
     factory: Factory, db: Database, redis: Redis, settings: Settings
 ) -> None:
@@ -131,7 +121,7 @@ async def test_opting_in_again_puts_back_earlier_points_as_a_rebuild_would(
         )  # fmt: skip
     for _ in range(2):  # twice: each return restores once, whatever happened before
         await opt_out(db, ann.principal)
-        assert await _run_jobs(db, redis, settings, "ambassador.opted_out") == 1
+        assert await run_pending(db, redis, settings, "ambassador.opted_out") == 1
         await factory.make_ambassador(ann)
         # a point earned after coming back is folded by its own award, before or after the restore runs
         async with db.transaction() as conn:
@@ -140,7 +130,7 @@ async def test_opting_in_again_puts_back_earlier_points_as_a_rebuild_would(
                 [event("kudos", ann.person_id, points=5, source_type="kudos", source_id=10 + _,
                        occurred_at=NOON + timedelta(hours=1 + _))],
             )  # fmt: skip
-        assert await _run_jobs(db, redis, settings, "ambassador.opted_in_again") == 1
+        assert await run_pending(db, redis, settings, "ambassador.opted_in_again") == 1
         restored = await _all_boards(redis, ns)
         async with db.connection() as conn:
             await boards.rebuild(conn, redis, ns)

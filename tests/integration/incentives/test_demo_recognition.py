@@ -3,35 +3,24 @@ nothing more."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
 from advocacy.demo import DEMO_KUDOS, seed_demo
 from advocacy.incentives import boards
 from advocacy.incentives.rules import board_key
-from advocacy.outbox.service import run_row
 from advocacy.settings import Settings
 from tests.factories import Factory
-from workers.jobs import outbox_handlers
-
-
-async def run_awards(db: Database, redis: Redis, settings: Settings) -> None:
-    ctx: dict[str, Any] = {"db": db, "redis": redis, "settings": settings}
-    async with db.connection() as conn:
-        rows = await conn.fetch("SELECT id FROM outbox WHERE status = 'pending' AND job = 'incentives.award'")
-    for row in rows:
-        assert await run_row(db, row["id"], outbox_handlers(), ctx, max_attempts=3) == "done"
+from tests.integration.jobs import run_pending
 
 
 async def test_the_demo_seeds_kudos_once_and_they_reach_the_boards(
     factory: Factory, db: Database, redis: Redis, settings: Settings
 ) -> None:
     await seed_demo(db)
-    await run_awards(db, redis, settings)
+    await run_pending(db, redis, settings, "incentives.award")
     await seed_demo(db)
-    await run_awards(db, redis, settings)
+    await run_pending(db, redis, settings, "incentives.award")
     async with db.connection() as conn:
         kudos = await conn.fetch(
             "SELECT p.email, l.points FROM points_ledger l JOIN people p ON p.id = l.person_id"

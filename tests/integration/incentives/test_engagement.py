@@ -17,13 +17,12 @@ from advocacy.db.pool import Database
 from advocacy.incentives import queries as incentive_queries
 from advocacy.incentives.ledger import award
 from advocacy.incentives.schemas import PointsRules
-from advocacy.outbox.service import run_row
 from advocacy.reach.service import poll_metrics
 from advocacy.settings import Settings
 from tests.factories import Factory, Someone
 from tests.integration.connectors.conftest import Fakes, connect, direct_share
 from tests.integration.incentives._events import event
-from workers.jobs import outbox_handlers
+from tests.integration.jobs import run_pending
 from workers.jobs.incentives import award as award_job
 
 NOW = datetime.now(UTC)
@@ -44,14 +43,7 @@ async def published_on_x(db: Database, registry: Registry, cipher: TokenCipher, 
 
 
 async def run_awards(db: Database, redis: Redis, settings: Settings) -> int:
-    ctx: dict[str, Any] = {"db": db, "redis": redis, "settings": settings}
-    async with db.connection() as conn:
-        rows = await conn.fetch(
-            "SELECT id FROM outbox WHERE status = 'pending' AND job = 'incentives.award' ORDER BY id"
-        )
-    for row in rows:
-        assert await run_row(db, row["id"], outbox_handlers(), ctx, max_attempts=3) == "done"
-    return len(rows)
+    return await run_pending(db, redis, settings, "incentives.award")
 
 
 async def engagement_rows(db: Database, person_id: int) -> list[tuple[int, int, str]]:
