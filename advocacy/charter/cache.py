@@ -19,6 +19,7 @@ import msgspec
 from advocacy.charter import queries
 from advocacy.charter.engine import CompiledCharter, compile_charter
 from advocacy.charter.rules import CharterRules
+from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
 from content_library.errors import NotFound
 
@@ -126,44 +127,43 @@ def _rules_of(raw: object) -> CharterRules:
     return msgspec.convert(raw, CharterRules)
 
 
+class _Follower:
+    """What follow_notifications sees of the charter cache: while it cannot listen the cache is not live, and
+    after any gap (a reconnect) the active version is learned again, since an activation may have been missed."""
+
+    def __init__(self, cache: CharterCache, wake: asyncio.Event) -> None:
+        self._cache = cache
+        self._wake = wake
+
+    @property
+    def live(self) -> bool:
+        return self._cache.live
+
+    @live.setter
+    def live(self, value: bool) -> None:
+        self._cache.live = value
+
+    def clear(self) -> None:
+        self._cache.forget_active()
+        self._wake.set()
+
+
 async def follow_charter_activations(dsn: str, cache: CharterCache, db: Database) -> None:
     """Runs for the life of the process: on each activation, learn and compile the new version at once."""
-    pause = 0.5
-    while True:
-        lost = asyncio.Event()
-        wake = asyncio.Event()
-        conn: asyncpg.Connection | None = None
-        try:
-            conn = await asyncpg.connect(dsn)
-            conn.add_termination_listener(lambda _, lost=lost: lost.set())
-            await conn.add_listener(CHANNEL, lambda _c, _pid, _ch, _payload, wake=wake: wake.set())
-            cache.live = True
-            pause = 0.5
-            wake.set()  # an activation may have happened while nobody listened
-            while not lost.is_set():
-                woken = asyncio.ensure_future(wake.wait())
-                ended = asyncio.ensure_future(lost.wait())
-                try:
-                    await asyncio.wait({woken, ended}, return_when=asyncio.FIRST_COMPLETED)
-                finally:
-                    woken.cancel()
-                    ended.cancel()
-                if wake.is_set():
-                    wake.clear()
-                    try:
-                        await cache.refresh(db)
-                    except Exception as exc:  # the once-a-second recheck still catches up
-                        log.warning("cannot load the active charter", extra={"error": repr(exc)})
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning(
-                "cannot follow charter activations; rechecking once a second", extra={"error": repr(exc)}
-            )
-        finally:
-            cache.live = False
-            if conn is not None and not conn.is_closed():
-                with contextlib.suppress(Exception):
-                    await conn.close()
-        await asyncio.sleep(pause)
-        pause = min(pause * 2, 10.0)
+    wake = asyncio.Event()
+
+    async def refresh_when_woken() -> None:
+        while True:
+            await wake.wait()
+            wake.clear()
+            try:
+                await cache.refresh(db)
+            except Exception as exc:  # the once-a-second recheck still catches up
+                log.warning("cannot load the active charter", extra={"error": repr(exc)})
+
+    refresher = asyncio.create_task(refresh_when_woken())
+    try:
+        await follow_notifications(dsn, {CHANNEL: lambda _payload: wake.set()}, [_Follower(cache, wake)])
+    finally:
+        refresher.cancel()
+        await asyncio.gather(refresher, return_exceptions=True)
