@@ -51,6 +51,9 @@ class PrincipalCache:
         # Set only while invalidations can be heard (advocacy/db/notifications.py): none heard, none cached.
         self.live = False
         self._entries: dict[bytes, tuple[float, Principal]] = {}
+        # person id -> the credential keys cached for them: a change to one person (a notification each)
+        # drops their entries without scanning every entry
+        self._keys_of: dict[int, set[bytes]] = {}
         self._people: dict[int, tuple[float, dict[str, Any]]] = {}
         # other per-person caches of identity data (board profiles) dropped with this one's entries
         self.companions: list[CompanionCache] = []
@@ -60,7 +63,7 @@ class PrincipalCache:
         if entry is None:
             return None
         if entry[0] < time.monotonic():
-            self._entries.pop(key, None)
+            self.forget(key)
             return None
         return entry[1]
 
@@ -69,7 +72,9 @@ class PrincipalCache:
             return
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
+            self._keys_of.clear()
         self._entries[key] = (time.monotonic() + self.ttl, principal)
+        self._keys_of.setdefault(principal.person_id, set()).add(key)
 
     def person_row(self, person_id: int) -> dict[str, Any] | None:
         entry = self._people.get(person_id)
@@ -85,17 +90,20 @@ class PrincipalCache:
         self._people[person_id] = (time.monotonic() + self.ttl, row)
 
     def forget(self, key: bytes) -> None:
-        self._entries.pop(key, None)
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._keys_of.get(entry[1].person_id, set()).discard(key)
 
     def forget_person(self, person_id: int) -> None:
         self._people.pop(person_id, None)
         for companion in self.companions:
             companion.forget_person(person_id)
-        for key in [k for k, (_, p) in self._entries.items() if p.person_id == person_id]:
+        for key in self._keys_of.pop(person_id, ()):
             self._entries.pop(key, None)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._keys_of.clear()
         self._people.clear()
         for companion in self.companions:
             companion.clear()
