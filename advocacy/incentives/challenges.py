@@ -11,7 +11,7 @@ import asyncpg
 
 from advocacy.db.pool import Database
 from advocacy.incentives import queries
-from advocacy.incentives.schemas import CampaignRef, ChallengeCreate, ChallengeRead, ChallengeStanding
+from advocacy.incentives.schemas import CampaignKey, ChallengeCreate, ChallengeRead, ChallengeStanding
 from advocacy.incentives.service import campaign_of
 from content_library.errors import Invalid, NotFound
 
@@ -83,7 +83,7 @@ def _read(
         threshold=row["threshold"],
         top_n=row["top_n"],
         campaign=(
-            CampaignRef(id=row["campaign_public_id"], slug=row["campaign_slug"])
+            CampaignKey(id=row["campaign_public_id"], slug=row["campaign_slug"])
             if row["campaign_public_id"] is not None
             else None
         ),

@@ -15,7 +15,7 @@ from advocacy.incentives.rules import BOARD_KINDS
 from advocacy.incentives.schemas import (
     BadgeRead,
     BoardProfile,
-    CampaignRef,
+    CampaignKey,
     FlagRead,
     LedgerEntry,
     PointsRules,
@@ -395,14 +395,14 @@ async def save_anti_gaming(conn: asyncpg.Connection, value: dict[str, Any]) -> N
     )
 
 
-async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> tuple[int, CampaignRef] | None:
+async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> tuple[int, CampaignKey] | None:
     row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE public_id = $1", public_id)
-    return None if row is None else (row["id"], CampaignRef(id=row["public_id"], slug=row["slug"]))
+    return None if row is None else (row["id"], CampaignKey(id=row["public_id"], slug=row["slug"]))
 
 
-async def campaign_by_slug(conn: asyncpg.Connection, slug: str) -> tuple[int, CampaignRef] | None:
+async def campaign_by_slug(conn: asyncpg.Connection, slug: str) -> tuple[int, CampaignKey] | None:
     row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE slug = $1", slug)
-    return None if row is None else (row["id"], CampaignRef(id=row["public_id"], slug=row["slug"]))
+    return None if row is None else (row["id"], CampaignKey(id=row["public_id"], slug=row["slug"]))
 
 
 # --- badges and notifications ------------------------------------------------------------------------

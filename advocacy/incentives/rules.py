@@ -10,9 +10,9 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from advocacy.incentives.schemas import ClickSample, Message, NetworkRule, PointsRules
+from advocacy.incentives.schemas import ClickSample, NetworkRule, PointsMessage, PointsRules
 
-FACEBOOK_WHY = Message(
+FACEBOOK_WHY = PointsMessage(
     fr="Facebook interdit de récompenser les personnes pour leurs publications : un partage sur Facebook "
     "ne rapporte donc aucun point (mais vous pouvez toujours partager).",
     en="Facebook's platform policy forbids rewarding people for posting: a Facebook share earns no points "
@@ -24,37 +24,41 @@ DEFAULT_RULES = PointsRules(
 )
 
 # Every reason a ledger row can carry, in both languages; `{note}` is the person-written part (kudos).
-REASONS: dict[str, Message] = {
-    "share_published": Message(fr="Partage publié", en="Share published"),
-    "share_diminished": Message(
+REASONS: dict[str, PointsMessage] = {
+    "share_published": PointsMessage(fr="Partage publié", en="Share published"),
+    "share_diminished": PointsMessage(
         fr="Partage publié (rendement réduit : plusieurs partages le même jour)",
         en="Share published (reduced: several shares the same day)",
     ),
     "network_not_rewarded": FACEBOOK_WHY,
-    "daily_cap_reached": Message(fr="Plafond quotidien de points atteint", en="Daily points cap reached"),
-    "click": Message(fr="Clics uniques sur votre lien", en="Unique clicks on your link"),
-    "click_cap_reached": Message(
+    "daily_cap_reached": PointsMessage(
+        fr="Plafond quotidien de points atteint", en="Daily points cap reached"
+    ),
+    "click": PointsMessage(fr="Clics uniques sur votre lien", en="Unique clicks on your link"),
+    "click_cap_reached": PointsMessage(
         fr="Plafond de points de clics atteint (par partage ou par jour)",
         en="Click points cap reached (per share or per day)",
     ),
-    "held_for_review": Message(
+    "held_for_review": PointsMessage(
         fr="Points de clics retenus : ce partage est en cours de vérification",
         en="Click points held: this share is being reviewed",
     ),
-    "released_after_review": Message(
+    "released_after_review": PointsMessage(
         fr="Points de clics libérés après vérification", en="Click points released after review"
     ),
-    "engagement": Message(fr="Réactions à votre publication", en="Engagement on your post"),
-    "kudos": Message(fr="Félicitations de l'équipe RH : {note}", en="Kudos from HR: {note}"),
-    "streak_bonus": Message(
+    "engagement": PointsMessage(fr="Réactions à votre publication", en="Engagement on your post"),
+    "kudos": PointsMessage(fr="Félicitations de l'équipe RH : {note}", en="Kudos from HR: {note}"),
+    "streak_bonus": PointsMessage(
         fr="Bonus de régularité : des partages {weeks} semaines de suite",
         en="Streak bonus: shares {weeks} weeks in a row",
     ),
-    "share_withdrawn": Message(fr="Partage retiré : points repris", en="Share withdrawn: points taken back"),
-    "share_reversed": Message(fr="Points repris : {note}", en="Points taken back: {note}"),
-    "challenge_won": Message(fr="Défi remporté : {note}", en="Challenge won: {note}"),
-    "redemption": Message(fr="Récompense demandée : {note}", en="Reward requested: {note}"),
-    "refund": Message(
+    "share_withdrawn": PointsMessage(
+        fr="Partage retiré : points repris", en="Share withdrawn: points taken back"
+    ),
+    "share_reversed": PointsMessage(fr="Points repris : {note}", en="Points taken back: {note}"),
+    "challenge_won": PointsMessage(fr="Défi remporté : {note}", en="Challenge won: {note}"),
+    "redemption": PointsMessage(fr="Récompense demandée : {note}", en="Reward requested: {note}"),
+    "refund": PointsMessage(
         fr="Demande refusée, points rendus : {note}", en="Request rejected, points returned: {note}"
     ),
 }
@@ -219,10 +223,12 @@ def gaming_signals(samples: list[ClickSample], thresholds: AntiGaming) -> tuple[
     return reasons, stats
 
 
-FLAG_REASONS: dict[str, Message] = {
-    "few_visitors": Message(
+FLAG_REASONS: dict[str, PointsMessage] = {
+    "few_visitors": PointsMessage(
         fr="La plupart des clics viennent de très peu de visiteurs",
         en="Most clicks come from very few visitors",
     ),
-    "burst": Message(fr="Des rafales de clics qu'aucun humain ne fait", en="Bursts of clicks no human makes"),
+    "burst": PointsMessage(
+        fr="Des rafales de clics qu'aucun humain ne fait", en="Bursts of clicks no human makes"
+    ),
 }

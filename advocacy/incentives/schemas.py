@@ -75,7 +75,7 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
 # --- rules -------------------------------------------------------------------------------------------
 
 
-class Message(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class PointsMessage(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     fr: Annotated[str, Meta(min_length=1, max_length=500)]
     en: Annotated[str, Meta(min_length=1, max_length=500)]
 
@@ -85,7 +85,7 @@ class NetworkRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     click: Points = 1
     engagement: Points = 2
     rewarded: bool = True
-    why_not: Message | None = None
+    why_not: PointsMessage | None = None
 
 
 class PointsRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -160,7 +160,7 @@ class KudosCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 # --- boards ------------------------------------------------------------------------------------------
 
 
-class CampaignRef(msgspec.Struct, frozen=True, kw_only=True):
+class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):
     """A campaign as the API names it: its public id and its slug (never the internal id)."""
 
     id: UUID
@@ -180,7 +180,7 @@ class Board(msgspec.Struct, frozen=True, kw_only=True):
     scope: Scope
     entries: list[BoardEntry]
     me: BoardEntry | None
-    campaign: CampaignRef | None = None
+    campaign: CampaignKey | None = None
 
 
 class MyRank(msgspec.Struct, frozen=True, kw_only=True):
@@ -189,7 +189,7 @@ class MyRank(msgspec.Struct, frozen=True, kw_only=True):
     scope: Scope
     me: BoardEntry | None
     neighbours: list[BoardEntry]
-    campaign: CampaignRef | None = None
+    campaign: CampaignKey | None = None
 
 
 class BoardProfile(msgspec.Struct, frozen=True, kw_only=True):
@@ -299,7 +299,7 @@ class ChallengeRead(msgspec.Struct, frozen=True, kw_only=True):
     goal: Literal["threshold", "top_n"]
     threshold: int | None
     top_n: int | None
-    campaign: CampaignRef | None = None
+    campaign: CampaignKey | None = None
     closed: bool
     my_points: int | None = None
     standings: list[ChallengeStanding] = []

@@ -35,7 +35,7 @@ from advocacy.incentives.schemas import (
     Board,
     BoardEntry,
     BoardProfile,
-    CampaignRef,
+    CampaignKey,
     ClickSample,
     FlagRead,
     HistoryEntry,
@@ -245,7 +245,7 @@ async def history(
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
-async def campaign_of(conn: asyncpg.Connection, ref: str) -> tuple[int, CampaignRef]:
+async def campaign_of(conn: asyncpg.Connection, ref: str) -> tuple[int, CampaignKey]:
     """(internal id, public reference) of a campaign named by its public id (UUID) or its slug."""
     try:
         public_id = UUID(ref)
@@ -271,12 +271,12 @@ async def _board_key(
     key: str | None,
     team: UUID | None,
     campaign: str | None,
-) -> tuple[str, str, CampaignRef | None]:
+) -> tuple[str, str, CampaignKey | None]:
     """(redis key, period key, the campaign of a campaign board) for a board request."""
     period_key = (
         current_period_key(period, datetime.now(UTC)) if key is None else _checked_period(period, key)
     )
-    named: CampaignRef | None = None
+    named: CampaignKey | None = None
     if scope == "org":
         scope_key = "org"
     elif scope == "team":
