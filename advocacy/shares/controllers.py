@@ -108,11 +108,11 @@ class SharesController(Controller):
     @post("/{share_id:uuid}/confirm", operation_id="confirmShare", status_code=200)
     async def confirm(
         self, request: Request[Any, Any, Any], share_id: FromPath[UUID], db: DbDep, settings: SettingsDep,
-        principal: PrincipalDep, data: JSONBody[ShareConfirm | None] = None,
+        principal: PrincipalDep, data: JSONBody[ShareConfirm],
     ) -> ShareRead:  # fmt: skip
-        """Say that a share went out through the share page, optionally with the post's URL."""
+        """Say that a share went out through the share page, with the post's address."""
         return await service.confirm(
-            db, _links(request).visitors, principal, share_id, data or ShareConfirm(),
+            db, _links(request).visitors, principal, share_id, data,
             _context(request, settings.public_base_url),
         )  # fmt: skip
 

@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from tests.conftest import problem
-from tests.integration.shares.conftest import Sharing
+from tests.integration.shares.conftest import X_POST, Sharing
 
 
 async def test_reviewers_list_held_shares_with_findings_and_approving_makes_them_ready(
@@ -86,7 +86,9 @@ async def test_rejecting_a_published_share_after_the_fact_takes_its_points_back(
     ambassador = await sharing.ambassador()
     compliance = await sharing.factory.person("compliance")
     share = await sharing.ready_share(ambassador)
-    await sharing.client.post(f"/api/v1/shares/{share['id']}/confirm", headers=ambassador.headers)
+    await sharing.client.post(
+        f"/api/v1/shares/{share['id']}/confirm", json={"post_url": X_POST}, headers=ambassador.headers
+    )
     response = await sharing.client.post(
         f"/api/v1/compliance/shares/{share['id']}/reject",
         json={"reason": "Hors charte"},
