@@ -127,7 +127,7 @@ async def test_every_decision_is_in_the_audit_log_which_filters_and_exports_as_c
         params={"format": "csv", "subject_type": "share"},
         headers=compliance.headers,
     )
-    assert exported.headers["content-type"].startswith("text/csv")
+    assert exported.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [r["action"] for r in rows] == ["share.approved", "share.rejected"]
     assert rows[0]["actor"] == str(compliance.person.id)
@@ -136,6 +136,8 @@ async def test_every_decision_is_in_the_audit_log_which_filters_and_exports_as_c
         params={"format": "jsonl", "action": "share.approved"},
         headers=compliance.headers,
     )
+    assert lines.headers["content-type"] == "application/x-ndjson"
+    assert lines.headers["content-disposition"] == 'attachment; filename="audit.jsonl"'
     decoded = [json.loads(line) for line in lines.text.splitlines()]
     assert [d["subject_id"] for d in decoded] == [first["id"]]
 
