@@ -6,8 +6,8 @@ import logging
 import os
 import tempfile
 import warnings
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
