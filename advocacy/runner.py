@@ -115,6 +115,7 @@ def uvicorn_config(app: object, *, host: str, port: int, settings: Settings) -> 
         access_log=False,
         lifespan="on",
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
         server_header=False,
         log_level=settings.log_level,
     )
