@@ -156,7 +156,7 @@ def cmd_rebuild_leaderboards(args: argparse.Namespace) -> None:
     from redis.asyncio import Redis
 
     from advocacy.db.pool import Database
-    from advocacy.incentives.service import rebuild_boards
+    from advocacy.incentives.boards.service import rebuild_boards
 
     settings = _settings()
 
