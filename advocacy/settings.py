@@ -79,6 +79,8 @@ _ACCEPTS: dict[str, str] = {
     "invitation_valid_days": "an integer number of days between 1 and 90",
     "password_reset_valid_minutes": "an integer number of minutes between 5 and 1440",
     "password_resets_per_hour": "an integer between 1 and 100",
+    "metrics_token": "a random string of at least 32 characters, or empty (then /metrics answers loopback only)",
+    "trusted_proxies": "comma-separated IP addresses or networks (CIDR) of the reverse proxies in front, or *",
 }
 
 
@@ -141,6 +143,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     invitation_valid_days: Annotated[int, Meta(ge=1, le=90)] = 7
     password_reset_valid_minutes: Annotated[int, Meta(ge=5, le=1440)] = 60
     password_resets_per_hour: Annotated[int, Meta(ge=1, le=100)] = 5
+    # /metrics wants `Authorization: Bearer <this>`; empty, it answers only callers on the loopback address.
+    metrics_token: str = ""
+    # Whose X-Forwarded-For / X-Forwarded-Proto `advocacy serve` believes: the client address that clicks,
+    # anti-gaming and sign-in throttling see is the one these proxies report.
+    trusted_proxies: str = "127.0.0.1,::1"
 
     def __post_init__(self) -> None:
         _check_url("database_url", self.database_url, ("postgresql", "postgres"))
@@ -166,6 +173,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             raise SettingsError("MAIL_TRANSPORT=smtp needs SMTP_HOST to be set")
         if self.mail_from and "@" not in self.mail_from:
             raise SettingsError(_explain("mail_from", self.mail_from))
+        if self.metrics_token and len(self.metrics_token) < 32:
+            raise SettingsError(_explain("metrics_token", "<hidden>"))
+        _check_proxies(self.trusted_proxies)
 
     @property
     def secure_cookies(self) -> bool:
@@ -208,6 +218,23 @@ def _check_fernet_keys(value: str) -> None:
             ok = False
         if not ok:
             raise SettingsError(_explain("token_encryption_keys", "<hidden>"))
+
+
+def _check_proxies(value: str) -> None:
+    """uvicorn quietly takes a malformed entry for a literal that never matches: refuse it here instead."""
+    import ipaddress
+
+    entries = [e.strip() for e in value.split(",") if e.strip()]
+    if entries == ["*"]:
+        return
+    for entry in entries:
+        try:
+            if "/" in entry:
+                ipaddress.ip_network(entry, strict=False)
+            else:
+                ipaddress.ip_address(entry)
+        except ValueError:
+            raise SettingsError(_explain("trusted_proxies", value)) from None
 
 
 def _redact(url: str) -> str:
