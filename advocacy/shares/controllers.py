@@ -11,8 +11,9 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.middleware import client_address
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.links.controllers import user_agent
