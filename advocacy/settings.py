@@ -12,12 +12,13 @@ from urllib.parse import urlsplit
 import msgspec
 from msgspec import Meta
 
+from advocacy.core.language import LanguageCode
+
 
 class SettingsError(Exception):
     """A setting is missing or wrong; the message names the variable and what it accepts."""
 
 
-Language = Literal["fr", "en"]
 StorageKind = Literal["local", "s3"]
 LogLevel = Literal["debug", "info", "warning", "error"]
 
@@ -90,7 +91,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     secret_key: Annotated[str, Meta(min_length=32)]
     redis_namespace: Annotated[str, Meta(pattern=r"^[A-Za-z0-9:_-]{1,40}$")] = "advocacy"
     public_base_url: str = "http://127.0.0.1:8000"
-    default_language: Language = "fr"
+    default_language: LanguageCode = "fr"
     data_dir: str = ".advocacy"
     max_body_bytes: Annotated[int, Meta(ge=1024, le=104_857_600)] = 1_048_576
     max_upload_bytes: Annotated[int, Meta(ge=1024, le=1_073_741_824)] = 20 * 1024 * 1024

@@ -11,8 +11,9 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, QueryParameter
 from redis.asyncio import Redis
 
+from advocacy.core.roles import Role, has_any_role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.incentives import challenges, rewards, service
 from advocacy.incentives.boards.controllers import BoardController
@@ -253,7 +254,7 @@ class RewardController(Controller):
     ) -> Page[RewardRead]:
         """Rewards I can redeem now (HR: every reward with ?everything=true)."""
         after = decode_cursor(cursor, tuple[int])
-        everything = everything and bool({"hr", "admin"} & principal.roles)
+        everything = everything and has_any_role(principal.roles, {Role.HR})
         rows = await rewards.catalogue(
             db,
             principal.person_id,

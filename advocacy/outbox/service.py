@@ -14,10 +14,10 @@ from typing import Any
 
 import asyncpg
 
+from advocacy.core.errors import NotFound
 from advocacy.db.pool import Database
 from advocacy.outbox import queries
 from advocacy.outbox.schemas import OutboxRow
-from content_library.errors import NotFound
 
 log = logging.getLogger("advocacy.outbox")
 
