@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from content_library.errors import DomainError
+from advocacy.core.errors import DomainError
 
 
 class LinkGone(DomainError):

@@ -19,6 +19,7 @@ from advocacy.audit.queries import write_audit
 from advocacy.auth.passwords import hash_password, verify_password
 from advocacy.auth.schemas import Principal
 from advocacy.auth.service import PrincipalCache
+from advocacy.core.errors import Conflict, Invalid, NotFound
 from advocacy.db.pool import Database
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.identity import queries
@@ -37,7 +38,6 @@ from advocacy.mail import service as mail
 from advocacy.mail.schemas import MailRow, Recipient
 from advocacy.mail.service import Minter
 from advocacy.settings import Settings
-from content_library.errors import Conflict, Invalid, NotFound
 
 INVITATION_PATH = "/invitation"
 RESET_PATH = "/password/reset"
