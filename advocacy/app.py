@@ -37,8 +37,8 @@ from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMid
 from advocacy.http.openapi import ApiDocumentConfig
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
-from advocacy.incentives.profile_cache import BoardProfileCache
 from advocacy.links.controllers import CardPageController, follow_tracked_link
 from advocacy.links.service import links_lifespan
 from advocacy.outbox.controllers import OutboxController

@@ -8,12 +8,12 @@ import asyncpg
 import msgspec
 
 from advocacy.incentives import queries
-from advocacy.incentives.schemas import LedgerEntry, PointsMessage
+from advocacy.incentives.schemas import LedgerEntry, Message
 
 
 class BadgeDefinition(msgspec.Struct, frozen=True, kw_only=True):
     code: str
-    name: PointsMessage
+    name: Message
     # counter on points_accounts and the threshold that earns it; None for badges given by other rules
     counter: str | None = None
     threshold: int = 0
@@ -24,41 +24,33 @@ BADGES: dict[str, BadgeDefinition] = {
     for b in [
         BadgeDefinition(
             code="first_share",
-            name=PointsMessage(fr="Premier partage", en="First share"),
+            name=Message(fr="Premier partage", en="First share"),
             counter="shares",
             threshold=1,
         ),
         BadgeDefinition(
-            code="shares_10",
-            name=PointsMessage(fr="10 partages", en="10 shares"),
-            counter="shares",
-            threshold=10,
+            code="shares_10", name=Message(fr="10 partages", en="10 shares"), counter="shares", threshold=10
         ),
         BadgeDefinition(
-            code="shares_50",
-            name=PointsMessage(fr="50 partages", en="50 shares"),
-            counter="shares",
-            threshold=50,
+            code="shares_50", name=Message(fr="50 partages", en="50 shares"), counter="shares", threshold=50
         ),
         BadgeDefinition(
             code="clicks_100",
-            name=PointsMessage(fr="100 clics uniques", en="100 unique clicks"),
+            name=Message(fr="100 clics uniques", en="100 unique clicks"),
             counter="unique_clicks",
             threshold=100,
         ),
         BadgeDefinition(
             code="clicks_1000",
-            name=PointsMessage(fr="1 000 clics uniques", en="1,000 unique clicks"),
+            name=Message(fr="1 000 clics uniques", en="1,000 unique clicks"),
             counter="unique_clicks",
             threshold=1000,
         ),
-        BadgeDefinition(code="streak_4", name=PointsMessage(fr="4 semaines d'affilée", en="4-week streak")),
-        BadgeDefinition(
-            code="top10_month", name=PointsMessage(fr="Top 10 du mois", en="Top 10 of the month")
-        ),
+        BadgeDefinition(code="streak_4", name=Message(fr="4 semaines d'affilée", en="4-week streak")),
+        BadgeDefinition(code="top10_month", name=Message(fr="Top 10 du mois", en="Top 10 of the month")),
         BadgeDefinition(
             code="ambassador_of_the_month",
-            name=PointsMessage(fr="Ambassadeur du mois", en="Ambassador of the month"),
+            name=Message(fr="Ambassadeur du mois", en="Ambassador of the month"),
         ),
     ]
 }

@@ -1,5 +1,5 @@
-"""The points rules as pure functions: default rules, reasons (fr/en), caps and diminishing returns, board
-periods and the tie-breaking score, and the anti-gaming detector. No I/O here."""
+"""The points rules as pure functions: default rules, reasons (fr/en), caps and diminishing returns, and the
+anti-gaming detector. No I/O here."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from advocacy.incentives.schemas import ClickSample, NetworkRule, PointsMessage, PointsRules
+from advocacy.incentives.schemas import ClickSample, Message, NetworkRule, PointsRules
 
-FACEBOOK_WHY = PointsMessage(
+FACEBOOK_WHY = Message(
     fr="Facebook interdit de récompenser les personnes pour leurs publications : un partage sur Facebook "
     "ne rapporte donc aucun point (mais vous pouvez toujours partager).",
     en="Facebook's platform policy forbids rewarding people for posting: a Facebook share earns no points "
@@ -24,41 +24,37 @@ DEFAULT_RULES = PointsRules(
 )
 
 # Every reason a ledger row can carry, in both languages; `{note}` is the person-written part (kudos).
-REASONS: dict[str, PointsMessage] = {
-    "share_published": PointsMessage(fr="Partage publié", en="Share published"),
-    "share_diminished": PointsMessage(
+REASONS: dict[str, Message] = {
+    "share_published": Message(fr="Partage publié", en="Share published"),
+    "share_diminished": Message(
         fr="Partage publié (rendement réduit : plusieurs partages le même jour)",
         en="Share published (reduced: several shares the same day)",
     ),
     "network_not_rewarded": FACEBOOK_WHY,
-    "daily_cap_reached": PointsMessage(
-        fr="Plafond quotidien de points atteint", en="Daily points cap reached"
-    ),
-    "click": PointsMessage(fr="Clics uniques sur votre lien", en="Unique clicks on your link"),
-    "click_cap_reached": PointsMessage(
+    "daily_cap_reached": Message(fr="Plafond quotidien de points atteint", en="Daily points cap reached"),
+    "click": Message(fr="Clics uniques sur votre lien", en="Unique clicks on your link"),
+    "click_cap_reached": Message(
         fr="Plafond de points de clics atteint (par partage ou par jour)",
         en="Click points cap reached (per share or per day)",
     ),
-    "held_for_review": PointsMessage(
+    "held_for_review": Message(
         fr="Points de clics retenus : ce partage est en cours de vérification",
         en="Click points held: this share is being reviewed",
     ),
-    "released_after_review": PointsMessage(
+    "released_after_review": Message(
         fr="Points de clics libérés après vérification", en="Click points released after review"
     ),
-    "engagement": PointsMessage(fr="Réactions à votre publication", en="Engagement on your post"),
-    "kudos": PointsMessage(fr="Félicitations de l'équipe RH : {note}", en="Kudos from HR: {note}"),
-    "streak_bonus": PointsMessage(
+    "engagement": Message(fr="Réactions à votre publication", en="Engagement on your post"),
+    "kudos": Message(fr="Félicitations de l'équipe RH : {note}", en="Kudos from HR: {note}"),
+    "streak_bonus": Message(
         fr="Bonus de régularité : des partages {weeks} semaines de suite",
         en="Streak bonus: shares {weeks} weeks in a row",
     ),
-    "share_withdrawn": PointsMessage(
-        fr="Partage retiré : points repris", en="Share withdrawn: points taken back"
-    ),
-    "share_reversed": PointsMessage(fr="Points repris : {note}", en="Points taken back: {note}"),
-    "challenge_won": PointsMessage(fr="Défi remporté : {note}", en="Challenge won: {note}"),
-    "redemption": PointsMessage(fr="Récompense demandée : {note}", en="Reward requested: {note}"),
-    "refund": PointsMessage(
+    "share_withdrawn": Message(fr="Partage retiré : points repris", en="Share withdrawn: points taken back"),
+    "share_reversed": Message(fr="Points repris : {note}", en="Points taken back: {note}"),
+    "challenge_won": Message(fr="Défi remporté : {note}", en="Challenge won: {note}"),
+    "redemption": Message(fr="Récompense demandée : {note}", en="Reward requested: {note}"),
+    "refund": Message(
         fr="Demande refusée, points rendus : {note}", en="Request rejected, points returned: {note}"
     ),
 }
@@ -91,84 +87,6 @@ def capped(points: int, used: int, cap: int) -> int:
 
 def utc_day(at: datetime) -> date:
     return at.astimezone(UTC).date()
-
-
-# --- board periods and the score ---------------------------------------------------------------------
-
-EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
-TIE_BITS = 31
-TIE_SPAN = 1 << TIE_BITS
-MAX_TS = TIE_SPAN - 1  # seconds after EPOCH: until 2092
-# |points| must stay below 2**(53 - TIE_BITS) so that the score is an exact double
-MAX_POINTS = (1 << (53 - TIE_BITS)) - 1
-
-
-def week_key(at: datetime) -> str:
-    year, week, _ = at.astimezone(UTC).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def month_key(at: datetime) -> str:
-    at = at.astimezone(UTC)
-    return f"{at.year}-{at.month:02d}"
-
-
-def quarter_key(at: datetime) -> str:
-    at = at.astimezone(UTC)
-    return f"{at.year}-Q{(at.month - 1) // 3 + 1}"
-
-
-def period_keys(at: datetime) -> list[str]:
-    """The board periods a point written at `at` counts in."""
-    return [f"week:{week_key(at)}", f"month:{month_key(at)}", f"quarter:{quarter_key(at)}", "all"]
-
-
-def current_period_key(period: str, at: datetime) -> str:
-    if period == "week":
-        return f"week:{week_key(at)}"
-    if period == "month":
-        return f"month:{month_key(at)}"
-    if period == "quarter":
-        return f"quarter:{quarter_key(at)}"
-    return "all"
-
-
-def scope_keys(team_id: int | None, campaign_id: int | None) -> list[str]:
-    scopes = ["org"]
-    if team_id is not None:
-        scopes.append(f"team:{team_id}")
-    if campaign_id is not None:
-        scopes.append(f"campaign:{campaign_id}")
-    return scopes
-
-
-def board_key(namespace: str, period_key: str, scope_key: str) -> str:
-    """`{namespace}:board:{period}:{scope}`; members are str(person_id) (see ambassadors/cleanup.py)."""
-    return f"{namespace}:board:{period_key}:{scope_key}"
-
-
-def seconds_since_epoch(at: datetime) -> int:
-    return min(MAX_TS, max(0, int((at - EPOCH).total_seconds())))
-
-
-def encode_score(points: int, reached_ts: int) -> float:
-    """Points first; among equal points, who reached the score earlier (smaller ts) ranks higher."""
-    if abs(points) > MAX_POINTS:
-        points = MAX_POINTS if points > 0 else -MAX_POINTS
-    return float(points * TIE_SPAN + (MAX_TS - reached_ts))
-
-
-def decode_score(score: float) -> tuple[int, int]:
-    """(points, reached_ts) of an encoded score."""
-    value = int(score)
-    points, tie = divmod(value, TIE_SPAN)
-    return points, MAX_TS - tie
-
-
-# Kinds that count on boards: spending and refunds move the balance, never the rank.
-BOARD_KINDS = frozenset(
-    {"share_published", "click", "engagement", "kudos", "streak_bonus", "reversal", "release", "challenge"}
-)
 
 
 # --- anti-gaming -------------------------------------------------------------------------------------
@@ -223,12 +141,10 @@ def gaming_signals(samples: list[ClickSample], thresholds: AntiGaming) -> tuple[
     return reasons, stats
 
 
-FLAG_REASONS: dict[str, PointsMessage] = {
-    "few_visitors": PointsMessage(
+FLAG_REASONS: dict[str, Message] = {
+    "few_visitors": Message(
         fr="La plupart des clics viennent de très peu de visiteurs",
         en="Most clicks come from very few visitors",
     ),
-    "burst": PointsMessage(
-        fr="Des rafales de clics qu'aucun humain ne fait", en="Bursts of clicks no human makes"
-    ),
+    "burst": Message(fr="Des rafales de clics qu'aucun humain ne fait", en="Bursts of clicks no human makes"),
 }
