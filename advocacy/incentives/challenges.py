@@ -13,7 +13,7 @@ from advocacy.db.pool import Database
 from advocacy.incentives import queries
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.lookups.service import campaign_of
-from advocacy.incentives.schemas import CampaignKey, ChallengeCreate, ChallengeRead, ChallengeStanding
+from advocacy.incentives.schemas import CampaignRef, ChallengeCreate, ChallengeRead, ChallengeStanding
 from content_library.errors import Invalid, NotFound
 
 
@@ -84,7 +84,7 @@ def _read(
         threshold=row["threshold"],
         top_n=row["top_n"],
         campaign=(
-            CampaignKey(id=row["campaign_public_id"], slug=row["campaign_slug"])
+            CampaignRef(id=row["campaign_public_id"], slug=row["campaign_slug"])
             if row["campaign_public_id"] is not None
             else None
         ),

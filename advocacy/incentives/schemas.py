@@ -165,6 +165,11 @@ class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):
     slug: str
 
 
+# content_library has its own CampaignRef (with the name): under one name, the API document would name
+# both schemas by their module paths.
+CampaignRef = CampaignKey
+
+
 # --- badges, recognition, flags ----------------------------------------------------------------------
 
 
@@ -263,7 +268,7 @@ class ChallengeRead(msgspec.Struct, frozen=True, kw_only=True):
     goal: Literal["threshold", "top_n"]
     threshold: int | None
     top_n: int | None
-    campaign: CampaignKey | None = None
+    campaign: CampaignRef | None = None
     closed: bool
     my_points: int | None = None
     standings: list[ChallengeStanding] = []

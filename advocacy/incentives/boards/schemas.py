@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from advocacy.incentives.schemas import CampaignKey
+from advocacy.incentives.schemas import CampaignRef
 
 Period = Literal["week", "month", "quarter", "all"]
 Scope = Literal["org", "team", "campaign"]
@@ -41,7 +41,7 @@ class Board(msgspec.Struct, frozen=True, kw_only=True):
     scope: Scope
     entries: list[BoardEntry]
     me: BoardEntry | None
-    campaign: CampaignKey | None = None
+    campaign: CampaignRef | None = None
 
 
 class MyRank(msgspec.Struct, frozen=True, kw_only=True):
@@ -50,7 +50,7 @@ class MyRank(msgspec.Struct, frozen=True, kw_only=True):
     scope: Scope
     me: BoardEntry | None
     neighbours: list[BoardEntry]
-    campaign: CampaignKey | None = None
+    campaign: CampaignRef | None = None
 
 
 class BoardProfile(msgspec.Struct, frozen=True, kw_only=True):

@@ -18,7 +18,7 @@ from advocacy.incentives.boards.scores import board_key, current_period_key
 from advocacy.incentives.boards.visibility import visible_entries
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.lookups.service import campaign_of
-from advocacy.incentives.schemas import CampaignKey, LedgerEntry
+from advocacy.incentives.schemas import CampaignRef, LedgerEntry
 from content_library.errors import Invalid, NotFound
 
 # --- reading -----------------------------------------------------------------------------------------
@@ -26,13 +26,13 @@ from content_library.errors import Invalid, NotFound
 
 async def _board_location(
     db: Database, namespace: str, person_id: int, selector: BoardSelector
-) -> tuple[str, str, CampaignKey | None]:
+) -> tuple[str, str, CampaignRef | None]:
     """(redis key, period key, the campaign of a campaign board) for a board request."""
     period, key = selector.period, selector.key
     period_key = (
         current_period_key(period, datetime.now(UTC)) if key is None else _checked_period(period, key)
     )
-    named: CampaignKey | None = None
+    named: CampaignRef | None = None
     if selector.scope == "org":
         scope_key = "org"
     elif selector.scope == "team":

@@ -9,7 +9,8 @@ from uuid import UUID
 
 import asyncpg
 
-from advocacy.incentives.schemas import CampaignKey
+from advocacy.core.organisation import read_organisation
+from advocacy.incentives.schemas import CampaignRef
 
 
 async def team_id_of(conn: asyncpg.Connection, person_id: int) -> int | None:
@@ -33,20 +34,18 @@ async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> i
 
 
 async def organisation_settings(conn: asyncpg.Connection) -> dict[str, Any]:
-    value: dict[str, Any] | None = await conn.fetchval("SELECT settings FROM organisation WHERE id = 1")
-    return value or {}
+    return (await read_organisation(conn)).settings
 
 
 async def organisation_name(conn: asyncpg.Connection) -> str:
-    value: str | None = await conn.fetchval("SELECT name FROM organisation WHERE id = 1")
-    return value or ""
+    return (await read_organisation(conn)).name
 
 
-async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> tuple[int, CampaignKey] | None:
+async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> tuple[int, CampaignRef] | None:
     row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE public_id = $1", public_id)
-    return None if row is None else (row["id"], CampaignKey(id=row["public_id"], slug=row["slug"]))
+    return None if row is None else (row["id"], CampaignRef(id=row["public_id"], slug=row["slug"]))
 
 
-async def campaign_by_slug(conn: asyncpg.Connection, slug: str) -> tuple[int, CampaignKey] | None:
+async def campaign_by_slug(conn: asyncpg.Connection, slug: str) -> tuple[int, CampaignRef] | None:
     row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE slug = $1", slug)
-    return None if row is None else (row["id"], CampaignKey(id=row["public_id"], slug=row["slug"]))
+    return None if row is None else (row["id"], CampaignRef(id=row["public_id"], slug=row["slug"]))

@@ -8,13 +8,13 @@ from uuid import UUID
 import asyncpg
 
 from advocacy.incentives.lookups import queries
-from advocacy.incentives.schemas import CampaignKey
+from advocacy.incentives.schemas import CampaignRef
 from content_library.errors import Invalid, NotFound
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
-async def campaign_of(conn: asyncpg.Connection, ref: str) -> tuple[int, CampaignKey]:
+async def campaign_of(conn: asyncpg.Connection, ref: str) -> tuple[int, CampaignRef]:
     """(internal id, public reference) of a campaign named by its public id (UUID) or its slug."""
     try:
         public_id = UUID(ref)
