@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
@@ -179,9 +179,26 @@ def rollup(
     return boards
 
 
-async def rebuild(conn: asyncpg.Connection, redis: Redis, namespace: str) -> int:
-    """Recompute every board from the ledger; each board is swapped in whole. Returns the board count."""
-    rows = await queries.board_day_totals(conn)
+async def rebuild(
+    conn: asyncpg.Connection,
+    redis: Redis,
+    namespace: str,
+    *,
+    after_read: Callable[[], Awaitable[None]] | None = None,
+) -> int:
+    """Recompute every board from the ledger; each board is swapped in whole. Returns the board count.
+
+    Awards go on while it runs, so the boards it ends with equal the ledger at its end: under the boards
+    lock (which every award holds from its ledger write to its commit, fold included) it notes the ledger's
+    high-water mark and reads up to it; under the lock again it swaps its boards in, folds the rows written
+    past the mark (their own folds went to the boards being replaced) and drops people who opted out
+    meanwhile. `after_read` lets a test interleave work between the read and the swap."""
+    await queries.lock_boards(conn, exclusive=True)
+    try:
+        upto = await queries.ledger_high_water_mark(conn)
+    finally:
+        await queries.unlock_boards(conn)
+    rows = await queries.board_day_totals(conn, upto)
     day_rows = (
         (
             r["person_id"],
@@ -194,6 +211,7 @@ async def rebuild(conn: asyncpg.Connection, redis: Redis, namespace: str) -> int
         for r in rows
     )
     boards = rollup(namespace, day_rows)
+    people = sorted({r["person_id"] for r in rows})
     staging = f"{namespace}:boardtmp:{secrets.token_hex(6)}"
     prefix = f"{namespace}:board:"
     async with redis.pipeline(transaction=False) as pipe:
@@ -208,14 +226,28 @@ async def rebuild(conn: asyncpg.Connection, redis: Redis, namespace: str) -> int
                 await pipe.execute()
                 pending = 0
         await pipe.execute()
-    existing = {k.decode() async for k in redis.scan_iter(match=f"{prefix}*", count=1000)}
-    async with redis.pipeline(transaction=False) as pipe:
-        for key in boards:
-            pipe.rename(staging + ":" + key[len(prefix) :], key)
-        stale = existing - set(boards)
-        if stale:
-            pipe.delete(*stale)
-        await pipe.execute()
+    if after_read is not None:
+        await after_read()
+    await queries.lock_boards(conn, exclusive=True)
+    try:
+        existing = {k.decode() async for k in redis.scan_iter(match=f"{prefix}*", count=1000)}
+        async with redis.pipeline(transaction=False) as pipe:
+            for key in boards:
+                pipe.rename(staging + ":" + key[len(prefix) :], key)
+            stale = existing - set(boards)
+            if stale:
+                pipe.delete(*stale)
+            await pipe.execute()
+        later = await queries.board_entries_after(conn, upto)
+        await fold(redis, namespace, later, {e.person_id for e in later}, occasion=f"rebuild:{staging}")
+        gone = await queries.not_opted_in(conn, people)
+        if gone:
+            async with redis.pipeline(transaction=False) as pipe:
+                for key in boards:
+                    pipe.zrem(key, *map(str, gone))
+                await pipe.execute()
+    finally:
+        await queries.unlock_boards(conn)
     return len(boards)
 
 
@@ -226,6 +258,7 @@ async def restore_person(
     `upto`, read when they opted in) are folded again; later rows are folded by their own award jobs.
     Opting out took them off every board, so without this they would come back with only new points,
     unlike a rebuild. Returns the board entries written (0 when they opted out again meanwhile)."""
+    await queries.lock_boards(conn, exclusive=False)
     if not await queries.is_opted_in(conn, person_id):
         return 0
     entries = await queries.board_entries_of_person(conn, person_id, upto)

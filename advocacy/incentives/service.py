@@ -71,6 +71,8 @@ async def award_and_rank(
 ) -> list[LedgerEntry]:
     """Ledger rows, badges, then boards. Run inside the caller's transaction (an outbox job's): the board
     fold is keyed by the rows' idempotency keys, so a retry after a failed commit does not add twice."""
+    # held to commit, fold included, so that a rebuild running meanwhile sees each award whole (boards.rebuild)
+    await queries.lock_boards(conn, exclusive=False)
     result = await award_batch(conn, events)
     if result.entries:
         await badges.check_after_award(conn, result.entries)
