@@ -15,10 +15,10 @@ from typing import Any, Protocol
 
 import asyncpg
 
+from advocacy.core.errors import NotFound
 from advocacy.db.pool import Database
 from advocacy.outbox import queries
 from advocacy.outbox.schemas import OutboxRow
-from content_library.errors import NotFound
 
 log = logging.getLogger("advocacy.outbox")
 
@@ -34,6 +34,13 @@ async def enqueue(
     return await queries.insert_row(conn, job, args or {}, dedupe_key)
 
 
+async def enqueue_many(
+    conn: asyncpg.Connection, job: str, args: list[dict[str, Any]], *, dedupe_keys: list[str | None]
+) -> int:
+    """Write many rows of one job in the caller's transaction, in one statement (a batch of mail)."""
+    return await queries.insert_rows(conn, job, args, dedupe_keys)
+
+
 def job_id(namespace: str, row_id: int, delivery: int) -> str:
     """One arq job id per delivery: a row delivered again is not absorbed by its earlier job's id."""
     return f"{namespace}:outbox:{row_id}:{delivery}"
@@ -47,6 +54,10 @@ class Queue(Protocol):
     async def waiting(self, deliveries: list[tuple[int, int]]) -> set[int]:
         """The rows among (row id, delivery) whose job is queued and not started yet."""
         ...
+
+
+class PermanentFailure(Exception):
+    """Raised by a handler whose work can never succeed (a mail server's 5xx): the row is parked at once."""
 
 
 # A row delivered this long ago and still not done is delivered again under a new job id, unless its job
@@ -155,7 +166,7 @@ async def run_row(
                 raise
         except Exception as exc:
             attempts = row.attempts + 1
-            park = attempts >= max_attempts or isinstance(exc, LookupError)
+            park = attempts >= max_attempts or isinstance(exc, LookupError | PermanentFailure)
             await queries.mark_failed(
                 conn,
                 row_id,

@@ -7,7 +7,7 @@ from advocacy.connectors.publishing import PUBLISH_JOB
 from advocacy.incentives.service import REBUILD_JOB
 from advocacy.outbox.service import Handler
 from content_library.service import RENDITIONS_JOB
-from workers.jobs import ambassadors, content, incentives, publishing
+from workers.jobs import ambassadors, content, incentives, mail, publishing
 
 
 def outbox_handlers() -> dict[str, Handler]:
@@ -16,6 +16,7 @@ def outbox_handlers() -> dict[str, Handler]:
         **ambassadors.HANDLERS,
         **content.HANDLERS,
         **incentives.HANDLERS,
+        **mail.HANDLERS,
         **publishing.HANDLERS,
     }
 

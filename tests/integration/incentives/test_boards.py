@@ -16,8 +16,8 @@ from redis.asyncio import Redis
 from advocacy.ambassadors.schemas import VisibilityChange
 from advocacy.ambassadors.service import change_visibility, opt_out
 from advocacy.db.pool import Database
-from advocacy.incentives import boards
-from advocacy.incentives.rules import board_key
+from advocacy.incentives.boards import service as boards
+from advocacy.incentives.boards.scores import board_key, decode_score
 from advocacy.incentives.service import award_and_rank
 from advocacy.settings import Settings
 from tests.factories import Factory
@@ -257,7 +257,7 @@ async def test_an_award_that_commits_between_a_rebuilds_read_and_its_swap_stays_
         await boards.rebuild(conn, redis, ns, after_read=award_meanwhile)
     after = await _all_boards(redis, ns)
     org = dict(after[board_key(ns, "all", "org")])
-    assert boards.decode_score(org[str(bob.person_id)])[0] == 12
+    assert decode_score(org[str(bob.person_id)])[0] == 12
     assert after == await _rebuilt_from_scratch(db, redis, ns)
 
 
@@ -291,7 +291,7 @@ async def test_an_award_folded_before_a_rebuild_reads_but_committed_after_stays_
         await db.pool.release(rebuild_conn)
     after = await _all_boards(redis, ns)
     org = dict(after[board_key(ns, "all", "org")])
-    assert boards.decode_score(org[str(ann.person_id)])[0] == 14
+    assert decode_score(org[str(ann.person_id)])[0] == 14
     assert after == await _rebuilt_from_scratch(db, redis, ns)
 
 
