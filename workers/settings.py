@@ -10,7 +10,7 @@ from arq.connections import RedisSettings
 from arq.worker import Function, Worker, func
 
 from advocacy.charter.cache import CharterCache, follow_charter_activations
-from advocacy.content.storage import storage_from_settings
+from advocacy.content.wiring import storage_from_settings
 from advocacy.db.pool import Database
 from advocacy.outbox.service import RUN_OUTBOX_JOB, Handler, run_row
 from advocacy.settings import Settings

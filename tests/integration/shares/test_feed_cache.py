@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from advocacy.content.feed_cache import FeedCache
+from content_library.feed.cache import FeedCache
 from tests.factories import Someone
 from tests.integration.shares.conftest import Sharing
 
