@@ -36,8 +36,8 @@ from advocacy.http.metrics import HttpMetrics
 from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware, ensure_request_id
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
-from advocacy.incentives.profile_cache import BoardProfileCache
 from advocacy.links.controllers import CardPageController, follow_tracked_link
 from advocacy.links.service import links_lifespan
 from advocacy.outbox.controllers import OutboxController

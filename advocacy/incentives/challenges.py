@@ -11,8 +11,9 @@ import asyncpg
 
 from advocacy.db.pool import Database
 from advocacy.incentives import queries
+from advocacy.incentives.lookups import queries as lookups
+from advocacy.incentives.lookups.service import campaign_of
 from advocacy.incentives.schemas import CampaignRef, ChallengeCreate, ChallengeRead, ChallengeStanding
-from advocacy.incentives.service import campaign_of
 from content_library.errors import Invalid, NotFound
 
 
@@ -26,7 +27,7 @@ async def create(db: Database, body: ChallengeCreate, actor_id: int) -> UUID:
     if not body.teams and body.campaign is None:
         raise Invalid("Name the teams or the campaign the challenge is for")
     async with db.transaction() as conn:
-        team_ids = await queries.team_ids_by_public_ids(conn, body.teams)
+        team_ids = await lookups.team_ids_by_public_ids(conn, body.teams)
         if len(team_ids) != len(set(body.teams)):
             raise Invalid("One of the teams does not exist")
         campaign_id = None

@@ -9,6 +9,8 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from advocacy.core.language import BilingualText
+
 EventKind = Literal[
     "share_published",
     "click",
@@ -21,9 +23,6 @@ EventKind = Literal[
     "redemption",
     "refund",
 ]
-Period = Literal["week", "month", "quarter", "all"]
-Scope = Literal["org", "team", "campaign"]
-Visibility = Literal["public", "team_only", "anonymous", "hidden"]
 RedemptionStatus = Literal["requested", "approved", "fulfilled", "rejected"]
 FlagStatus = Literal["open", "cleared", "confirmed"]
 
@@ -75,9 +74,9 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
 # --- rules -------------------------------------------------------------------------------------------
 
 
-class Message(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    fr: Annotated[str, Meta(min_length=1, max_length=500)]
-    en: Annotated[str, Meta(min_length=1, max_length=500)]
+class Message(BilingualText, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    # advocacy.core's BilingualText, under its own name so the API schema keeps its component name.
+    pass
 
 
 class NetworkRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -157,7 +156,7 @@ class KudosCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     reason: Reason
 
 
-# --- boards ------------------------------------------------------------------------------------------
+# --- shared by boards and challenges -----------------------------------------------------------------
 
 
 class CampaignRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -165,40 +164,6 @@ class CampaignRef(msgspec.Struct, frozen=True, kw_only=True):
 
     id: UUID
     slug: str
-
-
-class BoardEntry(msgspec.Struct, frozen=True, kw_only=True):
-    rank: int
-    name: str
-    points: int
-    is_me: bool = False
-
-
-class Board(msgspec.Struct, frozen=True, kw_only=True):
-    period: Period
-    key: str
-    scope: Scope
-    entries: list[BoardEntry]
-    me: BoardEntry | None
-    campaign: CampaignRef | None = None
-
-
-class MyRank(msgspec.Struct, frozen=True, kw_only=True):
-    period: Period
-    key: str
-    scope: Scope
-    me: BoardEntry | None
-    neighbours: list[BoardEntry]
-    campaign: CampaignRef | None = None
-
-
-class BoardProfile(msgspec.Struct, frozen=True, kw_only=True):
-    person_id: int
-    display_name: str
-    team_id: int | None
-    visibility: Visibility
-    alias_number: int
-    opted_in: bool
 
 
 # --- badges, recognition, flags ----------------------------------------------------------------------

@@ -18,8 +18,9 @@ from advocacy.charter.cache import CharterCache
 from advocacy.charter.engine import CheckContent, Verdict
 from advocacy.charter.rules import Severity
 from advocacy.charter.service import check_share_text
-from advocacy.connectors.base import NETWORKS as DIRECT_NETWORKS
 from advocacy.connectors.queries import account_for
+from advocacy.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from advocacy.core.networks import CONNECTED_NETWORKS as DIRECT_NETWORKS
 from advocacy.db.pool import Database
 from advocacy.incentives.badges import badge_name
 from advocacy.incentives.schemas import PointEvent
@@ -42,7 +43,6 @@ from advocacy.shares.schemas import (
     Withdrawal,
 )
 from advocacy.shares.sharepage import check_post_url, share_page, text_as_posted
-from content_library.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from content_library.feed.service import shareable_item
 from content_library.storage import Storage
 
@@ -510,7 +510,7 @@ async def mark_published(
 async def confirm(
     db: Database, hasher: VisitorHasher, principal: Principal, share: UUID, body: ShareConfirm, ctx: Context
 ) -> ShareRead:
-    """The employee says the share went out through the share page, optionally with the post's URL."""
+    """The employee says the share went out through the share page, with the post's address as proof."""
     async with db.transaction() as conn:
         row = await queries.share_by_public_id(conn, share, for_update=True)
         if row is None or row.person_id != principal.person_id:
@@ -522,7 +522,7 @@ async def confirm(
                     f"A {row.status} share cannot be confirmed",
                 )
             )
-        post_id = check_post_url(row.network, body.post_url) if body.post_url else None
+        post_id = check_post_url(row.network, body.post_url)
         await mark_published(conn, row.id, post_url=body.post_url, post_id=post_id)
         await links.remember_sharer(conn, hasher, row.id, address=ctx.address, user_agent=ctx.user_agent)
         return await _read(conn, row.id, ctx.public_base_url)

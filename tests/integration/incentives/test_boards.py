@@ -15,8 +15,8 @@ from redis.asyncio import Redis
 from advocacy.ambassadors.schemas import VisibilityChange
 from advocacy.ambassadors.service import change_visibility, opt_out
 from advocacy.db.pool import Database
-from advocacy.incentives import boards
-from advocacy.incentives.rules import board_key
+from advocacy.incentives.boards import service as boards
+from advocacy.incentives.boards.scores import board_key
 from advocacy.incentives.service import award_and_rank
 from advocacy.settings import Settings
 from tests.factories import Factory
