@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from uuid import UUID
 
 import asyncpg
 from redis.asyncio import Redis
@@ -15,13 +16,33 @@ from advocacy.incentives.boards import queries, store
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.boards.schemas import Board, BoardEntry, BoardProfile, BoardSelector, MyRank, Period
 from advocacy.incentives.boards.scores import board_key, current_period_key
-from advocacy.incentives.boards.visibility import visible_entries
+from advocacy.incentives.boards.visibility import shown_name, visible_entries
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.lookups.service import campaign_of
 from advocacy.incentives.schemas import CampaignRef, LedgerEntry
 from content_library.errors import Invalid, NotFound
 
 # --- reading -----------------------------------------------------------------------------------------
+
+
+async def names_shown_to(conn: asyncpg.Connection, viewer_id: int, person_ids: list[int]) -> dict[int, str]:
+    """The name each person is shown by to this viewer wherever people are ranked outside the boards
+    (challenges, recognition): the boards' own rule (visibility.shown_name), so a `hidden`, `anonymous` or
+    `team_only` choice holds everywhere. People this viewer may not see are absent."""
+    profiles = await queries.board_profiles(conn, [*person_ids, viewer_id])
+    viewer = profiles.get(viewer_id)
+    viewer_team = viewer.team_id if viewer else None
+    shown: dict[int, str] = {}
+    for person in person_ids:
+        profile = profiles.get(person)
+        name = shown_name(profile, viewer_id, viewer_team) if profile else None
+        if name is not None:
+            shown[person] = name
+    return shown
+
+
+async def person_ids_by_public_ids(conn: asyncpg.Connection, public_ids: list[UUID]) -> dict[UUID, int]:
+    return await queries.person_ids_by_public_ids(conn, public_ids)
 
 
 async def _board_location(
