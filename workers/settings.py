@@ -11,7 +11,7 @@ from arq.connections import RedisSettings
 from arq.worker import Function, func
 
 from advocacy.charter.cache import CharterCache, follow_charter_activations
-from advocacy.content.storage import storage_from_settings
+from advocacy.content.wiring import storage_from_settings
 from advocacy.db.pool import Database
 from advocacy.mail.transport import transport_from_settings
 from advocacy.outbox.service import RUN_OUTBOX_JOB, Handler, run_row
