@@ -203,7 +203,20 @@ def _heif_brands(head: bytes) -> set[bytes]:
 
 # --- safe decoding -------------------------------------------------------------------------------
 
-_BROKEN = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
+# KeyError: Pillow's JPEG plugin on a JPEG signature followed by zeros (it looks up an 'MPO' it never read)
+# JPEG cannot encode a side longer than 65 535 pixels, and every kept image is re-encoded as JPEG or PNG.
+MAX_SIDE = 65_500
+
+_BROKEN = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    KeyError,
+    struct.error,
+)
 
 
 def _open(data: bytes, *, max_pixels: int, what: str = "image") -> Image.Image:
@@ -223,6 +236,12 @@ def _open(data: bytes, *, max_pixels: int, what: str = "image") -> Image.Image:
     width, height = image.size
     # Pillow's own threshold only warns; we refuse at it too, without touching global warning filters.
     limit = min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)
+    if max(width, height) > MAX_SIDE:
+        image.close()
+        raise Invalid(
+            f"The {what} is {width}×{height} pixels; no side may be longer than {MAX_SIDE:,} pixels.",
+            extra={"width": width, "height": height, "max_side": MAX_SIDE},
+        )
     if width <= 0 or height <= 0 or width * height > limit:
         image.close()
         raise Invalid(
