@@ -25,8 +25,8 @@ from advocacy.charter.cache import CharterCache, follow_charter_activations
 from advocacy.charter.controllers import CharterController, CharterVersionController
 from advocacy.connectors.controllers import ConnectionsController, PublicationController
 from advocacy.content.controllers import CONTENT_HANDLERS
-from advocacy.content.feed_cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache, forget_after_writes
-from advocacy.content.storage import storage_from_settings
+from advocacy.content.feed.controllers import forget_after_writes
+from advocacy.content.wiring import storage_from_settings
 from advocacy.core.i18n import install_jinja
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
@@ -49,6 +49,7 @@ from advocacy.settings import Settings
 from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
 from advocacy.web.controllers import WEB_HANDLERS
+from content_library.feed.cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache
 
 API_DOCS_PATH = "/api/docs"
 WEB_DIR = Path(__file__).parent / "web"
