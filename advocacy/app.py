@@ -9,8 +9,8 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.handlers import HTTPRouteHandler
 from litestar.handlers.base import BaseRouteHandler
-from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -35,6 +35,7 @@ from advocacy.http.guards import check_access_in_middleware, declared_access
 from advocacy.http.idempotency import IdempotencyMiddleware
 from advocacy.http.metrics import HttpMetrics
 from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware, ensure_request_id
+from advocacy.http.openapi import ApiDocumentConfig
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
@@ -143,7 +144,7 @@ def create_app(
         before_send=[ensure_request_id, forget_after_writes],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves
-        openapi_config=OpenAPIConfig(
+        openapi_config=ApiDocumentConfig(
             title="Advocacy API",
             version="1.0.0",
             description="Employee advocacy: content library, charter checks, shares, reach and recognition.",
@@ -173,6 +174,14 @@ def create_app(
     )
     refuse_undeclared_routes(app)
     check_access_in_middleware(handler for _, handler in route_handlers(app))
+    if isinstance(app.openapi_config, ApiDocumentConfig):
+        app.openapi_config.access.update(
+            (handler.operation_id, access)
+            for _, handler in route_handlers(app)
+            if isinstance(handler, HTTPRouteHandler)
+            and isinstance(handler.operation_id, str)
+            and (access := declared_access(handler)) is not None
+        )
     return app
 
 
