@@ -27,6 +27,7 @@ from advocacy.connectors.controllers import ConnectionsController, PublicationCo
 from advocacy.content.controllers import CONTENT_HANDLERS
 from advocacy.content.feed.controllers import forget_after_writes
 from advocacy.content.wiring import storage_from_settings
+from advocacy.core.i18n import install_jinja
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
 from advocacy.http.deps import DEPENDENCIES
@@ -37,6 +38,7 @@ from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMid
 from advocacy.http.openapi import ApiDocumentConfig
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.identity.controllers import IDENTITY_HANDLERS
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
 from advocacy.links.controllers import CardPageController, follow_tracked_link
@@ -58,6 +60,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     SystemController,
     SessionController,
     TokenController,
+    *IDENTITY_HANDLERS,
     MeController,
     PeopleController,
     TeamController,
@@ -159,7 +162,11 @@ def create_app(
             ),
             security=[{"bearer": []}, {"session": []}],
         ),
-        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=lambda templates: install_jinja(templates.engine),
+        ),
         state=State(
             {
                 "settings": settings,
