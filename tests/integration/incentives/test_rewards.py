@@ -13,8 +13,9 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
-from advocacy.incentives import queries, rewards
-from advocacy.incentives.schemas import RewardCreate
+from advocacy.incentives import queries
+from advocacy.incentives.rewards import service as rewards
+from advocacy.incentives.rewards.schemas import RewardCreate
 from advocacy.incentives.service import award_and_rank
 from advocacy.settings import Settings
 from content_library.errors import Conflict
