@@ -200,8 +200,8 @@ def cmd_charter_import(args: argparse.Namespace) -> None:
     import msgspec
 
     from advocacy.charter.service import import_charter, parse_charter_document
+    from advocacy.core.errors import DomainError
     from advocacy.db.pool import Database
-    from content_library.errors import DomainError
 
     settings = _settings()
     fmt = _charter_format(args.file, args.format)
@@ -229,8 +229,8 @@ def cmd_charter_import(args: argparse.Namespace) -> None:
 
 def cmd_charter_export(args: argparse.Namespace) -> None:
     from advocacy.charter.service import export_charter
+    from advocacy.core.errors import DomainError
     from advocacy.db.pool import Database
-    from content_library.errors import DomainError
 
     settings = _settings()
 

@@ -9,12 +9,15 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from advocacy.core.language import LANGUAGES as LANGUAGES
+from advocacy.core.language import LanguageCode
+from advocacy.core.networks import NETWORKS as NETWORKS
+from advocacy.core.networks import NetworkCode
 from content_library.images import LOGO_MAX_MARGIN, LOGO_MAX_SIZE, Corner
 
-Language = Literal["fr", "en"]
-LANGUAGES: tuple[Language, ...] = ("fr", "en")
-Network = Literal["linkedin", "x", "facebook", "instagram", "mastodon", "bluesky"]
-NETWORKS: tuple[Network, ...] = ("linkedin", "x", "facebook", "instagram", "mastodon", "bluesky")
+# The content modules' names for advocacy.core's language and network codes.
+Language = LanguageCode
+Network = NetworkCode
 Status = Literal["draft", "in_review", "approved", "archived"]
 CaptionPolicy = Literal["locked", "editable", "free"]
 RenditionsState = Literal["pending", "ready", "failed"]

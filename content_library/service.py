@@ -16,6 +16,7 @@ import asyncpg
 import msgspec
 from msgspec import UNSET
 
+from advocacy.core.roles import effective_roles
 from content_library import queries
 from content_library.errors import (
     Conflict,
@@ -72,7 +73,7 @@ from content_library.schemas import (
     VersionRead,
 )
 from content_library.storage import Storage, etag_for, new_key
-from content_library.workflow import can_edit, check_transition, effective_roles
+from content_library.workflow import can_edit, check_transition
 
 log = logging.getLogger("content_library")
 

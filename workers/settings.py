@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from arq import cron
@@ -12,6 +13,7 @@ from arq.worker import Function, Worker, func
 from advocacy.charter.cache import CharterCache, follow_charter_activations
 from advocacy.content.storage import storage_from_settings
 from advocacy.db.pool import Database
+from advocacy.mail.transport import transport_from_settings
 from advocacy.outbox.service import RUN_OUTBOX_JOB, Handler, run_row
 from advocacy.settings import Settings
 from workers.jobs import outbox_handlers
@@ -21,6 +23,8 @@ from workers.jobs.maintenance import purge_idempotency_keys
 from workers.jobs.reach import poll_share_metrics
 from workers.jobs.shares import release_scheduled_shares, settle_clicks
 from workers.relay import relay_forever
+
+log = logging.getLogger("advocacy.worker")
 
 
 def redis_settings(settings: Settings) -> RedisSettings:
@@ -61,6 +65,12 @@ def build_worker(
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         ctx["db"] = await Database.connect(settings.database_url, min_size=1, max_size=settings.db_pool_max)
+        # Mail jobs commit their progress on a second connection while holding one of ctx["db"]: a pool of
+        # their own, so that jobs holding every connection of the first can never wait on each other.
+        ctx["side_db"] = await Database.connect(settings.database_url, min_size=1, max_size=4)
+        ctx["mail"] = transport_from_settings(settings)
+        if settings.mail_transport == "log":
+            log.info("mail is written to this log, not sent (MAIL_TRANSPORT=log)")
         ctx["storage"] = storage_from_settings(settings)
         ctx["handlers"] = handlers if handlers is not None else outbox_handlers()
         ctx["charters"] = CharterCache()
@@ -85,6 +95,8 @@ def build_worker(
         await asyncio.gather(*tasks, return_exceptions=True)
         if "db" in ctx:
             await ctx["db"].close()
+        if "side_db" in ctx:
+            await ctx["side_db"].close()
 
     return Worker(
         functions=FUNCTIONS,

@@ -21,16 +21,16 @@ from advocacy.charter.rules import (
     Category,
     DisclosureRules,
     InternalDomainRules,
-    Language,
     LinkRules,
     Message,
-    Network,
     NetworkLimit,
     PersonalDataRules,
     SecretRules,
     Severity,
     ToneRules,
 )
+from advocacy.core.language import Language
+from advocacy.core.networks import Network
 
 
 class Hit(NamedTuple):

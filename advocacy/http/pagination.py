@@ -8,7 +8,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 from litestar.params import QueryParameter
 
-from content_library.errors import Invalid
+from advocacy.core.errors import Invalid
 
 T = TypeVar("T")
 

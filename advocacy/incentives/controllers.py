@@ -11,8 +11,9 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, QueryParameter
 from redis.asyncio import Redis
 
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.incentives import service
 from advocacy.incentives.boards.controllers import BoardController

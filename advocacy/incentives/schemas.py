@@ -9,6 +9,8 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
+from advocacy.core.language import BilingualText
+
 EventKind = Literal[
     "share_published",
     "click",
@@ -70,9 +72,9 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
 # --- rules -------------------------------------------------------------------------------------------
 
 
-class Message(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    fr: Annotated[str, Meta(min_length=1, max_length=500)]
-    en: Annotated[str, Meta(min_length=1, max_length=500)]
+class Message(BilingualText, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    # advocacy.core's BilingualText, under its own name so the API schema keeps its component name.
+    pass
 
 
 class NetworkRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -14,6 +14,7 @@ import msgspec
 from redis.asyncio import Redis
 
 from advocacy.ambassadors.service import require_ambassador
+from advocacy.core.errors import Invalid, NotFound
 from advocacy.db.pool import Database
 from advocacy.incentives import badges, cards, queries
 from advocacy.incentives.boards import service as boards
@@ -40,7 +41,6 @@ from advocacy.incentives.schemas import (
     RulesVersion,
     ShareClicks,
 )
-from content_library.errors import Invalid, NotFound
 
 AWARD_JOB = "incentives.award"
 REVERSE_SHARE_JOB = "incentives.reverse_share"

@@ -27,6 +27,21 @@ async def insert_row(
     return row_id
 
 
+async def insert_rows(
+    conn: asyncpg.Connection, job: str, args: list[dict[str, Any]], dedupe_keys: list[str | None]
+) -> int:
+    """Many rows of one job in one statement; a repeated dedupe key writes nothing. Returns how many were new."""
+    status: str = await conn.execute(
+        "INSERT INTO outbox (job, args, dedupe_key) SELECT $1, a.args, a.dedupe_key"
+        " FROM unnest($2::jsonb[], $3::text[]) AS a(args, dedupe_key) ON CONFLICT (dedupe_key) DO NOTHING",
+        job,
+        args,
+        dedupe_keys,
+    )
+    await conn.execute("SELECT pg_notify('outbox', '')")
+    return int(status.split()[-1])
+
+
 async def claim_due_rows(conn: asyncpg.Connection, limit: int, stale_seconds: float) -> list[tuple[int, str]]:
     """Pending rows that are due, plus enqueued ones whose queue entry may have been lost; marks them enqueued."""
     rows = await conn.fetch(

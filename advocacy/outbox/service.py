@@ -14,10 +14,10 @@ from typing import Any
 
 import asyncpg
 
+from advocacy.core.errors import NotFound
 from advocacy.db.pool import Database
 from advocacy.outbox import queries
 from advocacy.outbox.schemas import OutboxRow
-from content_library.errors import NotFound
 
 log = logging.getLogger("advocacy.outbox")
 
@@ -33,11 +33,22 @@ async def enqueue(
     return await queries.insert_row(conn, job, args or {}, dedupe_key)
 
 
+async def enqueue_many(
+    conn: asyncpg.Connection, job: str, args: list[dict[str, Any]], *, dedupe_keys: list[str | None]
+) -> int:
+    """Write many rows of one job in the caller's transaction, in one statement (a batch of mail)."""
+    return await queries.insert_rows(conn, job, args, dedupe_keys)
+
+
 def job_id(namespace: str, row_id: int) -> str:
     return f"{namespace}:outbox:{row_id}"
 
 
 EnqueueFn = Callable[[int], Awaitable[None]]
+
+
+class PermanentFailure(Exception):
+    """Raised by a handler whose work can never succeed (a mail server's 5xx): the row is parked at once."""
 
 
 # A row enqueued this long ago and still not done may have lost its queue entry (Redis restarted empty):
@@ -89,7 +100,7 @@ async def run_row(
                 await handler(conn, row.args, ctx)
         except Exception as exc:
             attempts = row.attempts + 1
-            park = attempts >= max_attempts or isinstance(exc, LookupError)
+            park = attempts >= max_attempts or isinstance(exc, LookupError | PermanentFailure)
             await queries.mark_failed(
                 conn,
                 row_id,

@@ -18,8 +18,9 @@ from advocacy.charter.cache import CharterCache
 from advocacy.charter.engine import CheckContent, Verdict
 from advocacy.charter.rules import Severity
 from advocacy.charter.service import check_share_text
-from advocacy.connectors.base import NETWORKS as DIRECT_NETWORKS
 from advocacy.connectors.queries import account_for
+from advocacy.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from advocacy.core.networks import CONNECTED_NETWORKS as DIRECT_NETWORKS
 from advocacy.db.pool import Database
 from advocacy.incentives.badges import badge_name
 from advocacy.incentives.schemas import PointEvent
@@ -42,7 +43,6 @@ from advocacy.shares.schemas import (
     Withdrawal,
 )
 from advocacy.shares.sharepage import check_post_url, share_page, text_as_posted
-from content_library.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from content_library.service import shareable_item
 from content_library.storage import Storage
 

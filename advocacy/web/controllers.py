@@ -17,12 +17,12 @@ from advocacy.auth import service as auth
 from advocacy.auth.controllers import session_cookie
 from advocacy.auth.schemas import Principal
 from advocacy.charter.queries import active_charter
+from advocacy.core.errors import Forbidden, TooManyRequests, Unauthenticated
 from advocacy.http.deps import DbDep, LimiterDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
 from advocacy.people.queries import person_by_id
 from advocacy.web.i18n import t
-from content_library.errors import Forbidden, TooManyRequests, Unauthenticated
 
 
 class LoginForm(msgspec.Struct, frozen=True, kw_only=True):

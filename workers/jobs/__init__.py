@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advocacy.outbox.service import Handler
-from workers.jobs import ambassadors, content, incentives, publishing
+from workers.jobs import ambassadors, content, incentives, mail, publishing
 
 
 def outbox_handlers() -> dict[str, Handler]:
@@ -12,5 +12,6 @@ def outbox_handlers() -> dict[str, Handler]:
         **ambassadors.HANDLERS,
         **content.HANDLERS,
         **incentives.HANDLERS,
+        **mail.HANDLERS,
         **publishing.HANDLERS,
     }

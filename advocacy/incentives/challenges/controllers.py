@@ -7,8 +7,9 @@ from uuid import UUID
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.incentives.challenges import service
 from advocacy.incentives.challenges.schemas import ChallengeCreate, ChallengeRead
 

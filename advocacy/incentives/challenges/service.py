@@ -9,6 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
+from advocacy.core.errors import Invalid, NotFound
 from advocacy.db.pool import Database
 from advocacy.incentives.challenges import queries
 from advocacy.incentives.challenges.schemas import (
@@ -21,7 +22,6 @@ from advocacy.incentives.challenges.schemas import (
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.lookups.service import campaign_of
 from advocacy.incentives.schemas import CampaignRef
-from content_library.errors import Invalid, NotFound
 
 
 async def create(db: Database, body: ChallengeCreate, actor_id: int) -> UUID:

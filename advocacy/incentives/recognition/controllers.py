@@ -5,8 +5,9 @@ from __future__ import annotations
 from litestar import Controller, get, post
 from litestar.params import FromPath
 
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep
-from advocacy.http.guards import Allow, Role
+from advocacy.http.guards import Allow
 from advocacy.incentives.recognition import service
 from advocacy.incentives.recognition.schemas import RecognitionRead
 

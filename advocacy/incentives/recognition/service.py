@@ -8,13 +8,13 @@ from typing import Any
 
 import msgspec
 
+from advocacy.core.errors import Invalid
 from advocacy.db.pool import Database
 from advocacy.incentives import badges
 from advocacy.incentives.boards.scores import encode_score, seconds_since_epoch
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.recognition import queries
 from advocacy.incentives.recognition.schemas import RecognitionRead, RecognitionWinner, StoredPeriod
-from content_library.errors import Invalid
 
 
 def month_bounds(period: str) -> tuple[datetime, datetime]:

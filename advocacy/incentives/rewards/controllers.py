@@ -8,8 +8,9 @@ from uuid import UUID
 from litestar import Controller, Response, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from advocacy.core.roles import Role, has_any_role
 from advocacy.http.deps import DbDep, PrincipalDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.incentives.rewards import service
 from advocacy.incentives.rewards.schemas import FulfilBody, RejectBody, RewardCreate, RewardUpdate
@@ -54,7 +55,7 @@ class RewardController(Controller):
     ) -> Page[RewardRead]:
         """Rewards I can redeem now (HR: every reward with ?everything=true)."""
         after = decode_cursor(cursor, tuple[int])
-        everything = everything and bool({"hr", "admin"} & principal.roles)
+        everything = everything and has_any_role(principal.roles, {Role.HR})
         rows = await service.catalogue(
             db,
             principal.person_id,

@@ -16,6 +16,7 @@ import asyncpg
 import msgspec
 from msgspec import UNSET
 
+from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
 from advocacy.db.pool import Database
 from advocacy.http.csv_cells import csv_document
 from advocacy.incentives import queries as ledger
@@ -23,7 +24,6 @@ from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.rewards import queries
 from advocacy.incentives.rewards.schemas import FulfilBody, RejectBody, RewardCreate, RewardUpdate
 from advocacy.incentives.schemas import LedgerEntry, RedemptionRead, RewardRead
-from content_library.errors import Conflict, Forbidden, Invalid, NotFound
 
 
 def _check_window(active_from: datetime | None, active_until: datetime | None) -> None:
