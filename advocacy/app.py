@@ -98,15 +98,21 @@ def create_app(
         principals = app.state.principal_cache = PrincipalCache(settings.auth_cache_seconds)
         app.state.board_profiles = BoardProfileCache(app.state.principal_cache)
         feed_pages = app.state.feed_cache = FeedCache(settings.feed_cache_seconds)
+
+        def content_changed(payload: str) -> None:
+            # The organisation's row notifies on this channel too (advocacy.core.organisation).
+            feed_pages.on_content_changed(payload)
+            db.organisation.on_change(payload)
+
         follower = asyncio.create_task(
             follow_notifications(
                 settings.database_url,
                 {
                     IDENTITY_CHANNEL: lambda payload: forget_changed_identity(principals, payload),
-                    CONTENT_CHANNEL: feed_pages.on_content_changed,
+                    CONTENT_CHANNEL: content_changed,
                     SHARES_CHANNEL: feed_pages.on_shares_changed,
                 },
-                [principals, feed_pages],
+                [principals, feed_pages, db.organisation],
             )
         )
         app.state.charters = CharterCache()

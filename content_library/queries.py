@@ -10,6 +10,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.core.organisation import read_organisation
 from content_library.schemas import (
     AssetRow,
     CampaignRead,
@@ -32,11 +33,7 @@ from content_library.schemas import (
 
 
 async def library_settings(conn: asyncpg.Connection, *, for_update: bool = False) -> LibrarySettings:
-    raw = await conn.fetchval(
-        "SELECT settings FROM organisation WHERE id = 1" + (" FOR UPDATE" if for_update else "")
-    )
-    if not isinstance(raw, dict):
-        return LibrarySettings()
+    raw = (await read_organisation(conn, for_update=for_update)).settings
     known = {k: v for k, v in raw.items() if k in LibrarySettings.__struct_fields__}
     try:
         return msgspec.convert(known, LibrarySettings)

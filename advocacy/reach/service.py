@@ -17,6 +17,7 @@ from advocacy.connectors.crypto import TokenCipher
 from advocacy.connectors.registry import Registry
 from advocacy.connectors.service import NeedsReconnect, usable_auth
 from advocacy.core.errors import Forbidden, Invalid, NotFound
+from advocacy.core.organisation import organisation
 from advocacy.core.roles import Role
 from advocacy.db.pool import Database
 from advocacy.http.csv_cells import csv_document
@@ -48,8 +49,7 @@ INDIVIDUAL_READERS = {Role.COMPLIANCE.value, Role.ADMIN.value}
 
 
 async def reach_settings(db: Database) -> ReachSettings:
-    async with db.connection() as conn:
-        raw = await queries.reach_settings_raw(conn)
+    raw = (await organisation(db)).section("reach")
     try:
         return msgspec.convert(raw, ReachSettings)
     except msgspec.ValidationError:

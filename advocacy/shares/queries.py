@@ -43,11 +43,6 @@ async def person_timezone(conn: asyncpg.Connection, person_id: int) -> str | Non
     return tz
 
 
-async def organisation_settings(conn: asyncpg.Connection) -> dict[str, Any]:
-    settings: dict[str, Any] | None = await conn.fetchval("SELECT settings FROM organisation WHERE id = 1")
-    return settings or {}
-
-
 async def set_sharing_settings(conn: asyncpg.Connection, sharing: dict[str, Any]) -> None:
     await conn.execute(
         """

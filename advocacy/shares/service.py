@@ -21,6 +21,7 @@ from advocacy.charter.service import check_share_text
 from advocacy.connectors.queries import account_for
 from advocacy.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from advocacy.core.networks import CONNECTED_NETWORKS as DIRECT_NETWORKS
+from advocacy.core.organisation import organisation
 from advocacy.db.pool import Database
 from advocacy.incentives.badges import badge_name
 from advocacy.incentives.schemas import PointEvent
@@ -360,7 +361,7 @@ async def create_share(
                 ),
                 extra={"reason": "already-shared"},
             )
-        sharing = sharing_settings_from(await queries.organisation_settings(conn))
+        sharing = sharing_settings_from((await organisation(db, conn)).settings)
         may_go_at, held_back = await _may_go_at(conn, principal.person_id, body.network, sharing, now)
         if held_back is not None and not body.schedule_if_not_now:
             fr, en = _NOT_NOW[held_back]
@@ -549,8 +550,7 @@ async def set_preferences(db: Database, principal: Principal, body: SharePrefere
 
 
 async def sharing_settings(db: Database) -> SharingSettings:
-    async with db.connection() as conn:
-        return sharing_settings_from(await queries.organisation_settings(conn))
+    return sharing_settings_from((await organisation(db)).settings)
 
 
 async def set_sharing_settings(db: Database, body: SharingSettings, *, actor_id: int) -> SharingSettings:

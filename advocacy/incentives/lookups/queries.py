@@ -9,6 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
+from advocacy.core.organisation import read_organisation
 from advocacy.incentives.schemas import CampaignRef
 
 
@@ -33,13 +34,11 @@ async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> i
 
 
 async def organisation_settings(conn: asyncpg.Connection) -> dict[str, Any]:
-    value: dict[str, Any] | None = await conn.fetchval("SELECT settings FROM organisation WHERE id = 1")
-    return value or {}
+    return (await read_organisation(conn)).settings
 
 
 async def organisation_name(conn: asyncpg.Connection) -> str:
-    value: str | None = await conn.fetchval("SELECT name FROM organisation WHERE id = 1")
-    return value or ""
+    return (await read_organisation(conn)).name
 
 
 async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> tuple[int, CampaignRef] | None:
