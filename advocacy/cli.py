@@ -101,7 +101,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     settings = _settings()
     asyncio.run(_check_stores(settings))
-    build_worker(settings, burst=args.burst).run()
+    build_worker(settings, burst=args.burst, ready_file=args.ready_file).run()
 
 
 async def _check_stores(settings: Settings) -> None:
@@ -291,6 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="an arq worker with the outbox relay (run M of them)")
     worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    worker.add_argument(
+        "--ready-file",
+        default=None,
+        help="a file that exists while the worker reaches Redis and takes jobs (for a readiness probe)",
+    )
     worker.set_defaults(func=cmd_worker)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)

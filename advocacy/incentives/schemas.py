@@ -72,9 +72,8 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
 # --- rules -------------------------------------------------------------------------------------------
 
 
-class Message(BilingualText, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    # advocacy.core's BilingualText, under its own name so the API schema keeps its component name.
-    pass
+# A points text in both languages is advocacy.core's BilingualText (one schema name in the API document).
+Message = BilingualText
 
 
 class NetworkRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -82,7 +81,7 @@ class NetworkRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     click: Points = 1
     engagement: Points = 2
     rewarded: bool = True
-    why_not: Message | None = None
+    why_not: BilingualText | None = None
 
 
 class PointsRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -157,11 +156,16 @@ class KudosCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 # --- shared by boards and challenges -----------------------------------------------------------------
 
 
-class CampaignRef(msgspec.Struct, frozen=True, kw_only=True):
+class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):
     """A campaign as the API names it: its public id and its slug (never the internal id)."""
 
     id: UUID
     slug: str
+
+
+# content_library has its own CampaignRef (with the name): under one name, the API document would name
+# both schemas by their module paths.
+CampaignRef = CampaignKey
 
 
 # --- badges, recognition, flags ----------------------------------------------------------------------

@@ -58,6 +58,7 @@ async def award_and_rank(
 ) -> list[LedgerEntry]:
     """Ledger rows, badges, then boards. Run inside the caller's transaction (an outbox job's): the board
     fold is keyed by the rows' idempotency keys, so a retry after a failed commit does not add twice."""
+    await boards.hold_for_fold(conn)
     result = await award_batch(conn, events)
     if result.entries:
         await badges.check_after_award(conn, result.entries)

@@ -44,7 +44,7 @@ from advocacy.shares.schemas import (
     Withdrawal,
 )
 from advocacy.shares.sharepage import check_post_url, share_page, text_as_posted
-from content_library.service import shareable_item
+from content_library.feed.service import shareable_item
 from content_library.storage import Storage
 
 # Direct publishing (advocacy/connectors) picks a ready direct share up from the outbox: {"share_id": int}.
@@ -311,6 +311,11 @@ async def _card_subject(
         )
     link = links.card_page_base(ctx.public_base_url)
     return _Subject(badge_award_id=award_id, link=link, content=CheckContent(link=link), allow_reshare=False)
+
+
+async def shared_item_ids(conn: asyncpg.Connection, person_id: int) -> frozenset[int]:
+    """The items this person already shared (ready, scheduled or published; to any network)."""
+    return await queries.shared_item_ids(conn, person_id)
 
 
 async def create_share(

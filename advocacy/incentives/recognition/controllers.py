@@ -18,9 +18,9 @@ class RecognitionController(Controller):
     guards = [Allow(Role.HR)]
 
     @get("/periods", operation_id="listRecognitionPeriods")
-    async def periods(self, db: DbDep) -> list[RecognitionRead]:
-        """Closed recognition periods and their winners."""
-        return await service.recognition_periods(db)
+    async def periods(self, db: DbDep, principal: PrincipalDep) -> list[RecognitionRead]:
+        """Closed recognition periods and their winners (as each winner's board visibility allows)."""
+        return await service.recognition_periods(db, principal.person_id)
 
     @post("/periods/{period:str}/close", operation_id="closeRecognitionPeriod", status_code=200)
     async def close(self, period: FromPath[str], db: DbDep, principal: PrincipalDep) -> RecognitionRead:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import msgspec
 
 from advocacy.core.errors import Invalid
 from advocacy.db.pool import Database
 from advocacy.incentives import badges
+from advocacy.incentives.boards import service as boards
 from advocacy.incentives.boards.scores import encode_score, seconds_since_epoch
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.recognition import queries
@@ -41,7 +43,7 @@ async def close_period(db: Database, period: str, actor_id: int | None) -> Recog
     async with db.transaction() as conn:
         existing = await queries.recognition_period(conn, period)
         if existing is not None:
-            return _recognition(existing, newly_closed=False)
+            return await _recognition(conn, existing, actor_id, newly_closed=False)
         org = await lookups.organisation_settings(conn)
         totals = await queries.month_totals(conn, start, end)
         ranked = sorted(
@@ -66,24 +68,34 @@ async def close_period(db: Database, period: str, actor_id: int | None) -> Recog
         if stored is None:  # closed by someone else a moment ago
             stored = await queries.recognition_period(conn, period)
             assert stored is not None
-            return _recognition(stored, newly_closed=False)
+            return await _recognition(conn, stored, actor_id, newly_closed=False)
         at = datetime.now(UTC)
         grants = [(w["person_id"], "ambassador_of_the_month", period, at) for w in winners]
         grants += [(r.person_id, "top10_month", period, at) for r in ranked[:10] if r.points > 0]
         await badges.grant(conn, grants)
-    return _recognition(stored, newly_closed=True)
+        return await _recognition(conn, stored, actor_id, newly_closed=True)
 
 
-def _recognition(row: StoredPeriod, *, newly_closed: bool) -> RecognitionRead:
+async def _recognition(
+    conn: asyncpg.Connection, row: StoredPeriod, viewer_id: int | None, *, newly_closed: bool
+) -> RecognitionRead:
+    """A closed period as this reader may see it: each winner shown as their board visibility allows (the
+    boards' rule: names_shown_to; a winner hidden from the reader is left out, ranks keep their numbers)."""
+    winners = msgspec.convert(row.winners, list[RecognitionWinner])
+    if viewer_id is not None:
+        ids = await boards.person_ids_by_public_ids(conn, [w.person_id for w in winners])
+        names = await boards.names_shown_to(conn, viewer_id, list(ids.values()))
+        winners = [
+            msgspec.structs.replace(w, display_name=names[ids[w.person_id]])
+            for w in winners
+            if ids.get(w.person_id) in names
+        ]
     return RecognitionRead(
-        period=row.period,
-        winners=msgspec.convert(row.winners, list[RecognitionWinner]),
-        closed_at=row.closed_at,
-        newly_closed=newly_closed,
+        period=row.period, winners=winners, closed_at=row.closed_at, newly_closed=newly_closed
     )
 
 
-async def recognition_periods(db: Database) -> list[RecognitionRead]:
+async def recognition_periods(db: Database, viewer_id: int | None) -> list[RecognitionRead]:
     async with db.connection() as conn:
         rows = await queries.recognition_periods(conn)
-    return [_recognition(r, newly_closed=False) for r in rows]
+        return [await _recognition(conn, r, viewer_id, newly_closed=False) for r in rows]
