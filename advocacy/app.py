@@ -38,6 +38,7 @@ from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMid
 from advocacy.http.openapi import ApiDocumentConfig
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.identity.controllers import IDENTITY_HANDLERS
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
 from advocacy.links.controllers import CardPageController, follow_tracked_link
@@ -59,6 +60,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     SystemController,
     SessionController,
     TokenController,
+    *IDENTITY_HANDLERS,
     MeController,
     PeopleController,
     TeamController,
