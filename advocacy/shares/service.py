@@ -46,7 +46,7 @@ from advocacy.shares.schemas import (
 )
 from advocacy.shares.sharepage import check_post_url, share_page, text_as_posted
 from content_library.feed.service import shareable_item
-from content_library.storage import Storage
+from content_library.images.storage import Storage
 
 # Direct publishing (advocacy/connectors) picks a ready direct share up from the outbox: {"share_id": int}.
 PUBLISH_JOB = "shares.publish"
