@@ -27,6 +27,7 @@ from advocacy.connectors.controllers import ConnectionsController, PublicationCo
 from advocacy.content.controllers import CONTENT_HANDLERS
 from advocacy.content.feed.controllers import forget_after_writes
 from advocacy.content.wiring import storage_from_settings
+from advocacy.core.i18n import install_jinja
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
 from advocacy.http.deps import DEPENDENCIES
@@ -38,6 +39,7 @@ from advocacy.http.openapi import ApiDocumentConfig
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.http.untrusted import UntrustedRequest, UrlCheckMiddleware
+from advocacy.identity.controllers import IDENTITY_HANDLERS
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
 from advocacy.links.controllers import CardPageController, follow_tracked_link
@@ -50,6 +52,7 @@ from advocacy.settings import Settings
 from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
 from advocacy.web.controllers import WEB_HANDLERS
+from advocacy.web.identity import IDENTITY_PAGES
 from content_library.feed.cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache
 
 API_DOCS_PATH = "/api/docs"
@@ -59,6 +62,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     SystemController,
     SessionController,
     TokenController,
+    *IDENTITY_HANDLERS,
     MeController,
     PeopleController,
     TeamController,
@@ -76,6 +80,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     follow_tracked_link,
     CardPageController,
     *WEB_HANDLERS,
+    *IDENTITY_PAGES,
 ]
 
 
@@ -166,7 +171,11 @@ def create_app(
             ),
             security=[{"bearer": []}, {"session": []}],
         ),
-        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=lambda templates: install_jinja(templates.engine),
+        ),
         state=State(
             {
                 "settings": settings,
