@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from advocacy.core.i18n import LazyText, lazy_gettext
 from advocacy.incentives.anti_gaming.schemas import AntiGaming, ClickSample
-from advocacy.incentives.schemas import Message
 
 
 def anti_gaming_problems(thresholds: AntiGaming) -> list[str]:
@@ -45,10 +45,7 @@ def gaming_signals(samples: list[ClickSample], thresholds: AntiGaming) -> tuple[
     return reasons, stats
 
 
-FLAG_REASONS: dict[str, Message] = {
-    "few_visitors": Message(
-        fr="La plupart des clics viennent de très peu de visiteurs",
-        en="Most clicks come from very few visitors",
-    ),
-    "burst": Message(fr="Des rafales de clics qu'aucun humain ne fait", en="Bursts of clicks no human makes"),
+FLAG_REASONS: dict[str, LazyText] = {
+    "few_visitors": lazy_gettext("Most clicks come from very few visitors"),
+    "burst": lazy_gettext("Bursts of clicks no human makes"),
 }

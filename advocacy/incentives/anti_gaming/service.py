@@ -12,6 +12,7 @@ import msgspec
 
 from advocacy.audit.queries import write_audit
 from advocacy.core.errors import Invalid, NotFound
+from advocacy.core.i18n import translate
 from advocacy.core.organisation import read_organisation
 from advocacy.db.pool import Database
 from advocacy.incentives.anti_gaming import queries
@@ -110,7 +111,7 @@ async def flags(
 
 def flag_reason_text(code: str, language: str) -> str:
     message = FLAG_REASONS.get(code)
-    return code if message is None else (message.fr if language == "fr" else message.en)
+    return code if message is None else translate(message, language)
 
 
 async def decide_flag(

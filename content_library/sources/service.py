@@ -1,4 +1,5 @@
-"""RSS/Atom sources: polled with conditional GET, parsed by feedparser, each new link becomes one draft."""
+"""Decisions about RSS/Atom sources (polled with conditional GET, parsed by feedparser, each new link
+becomes one draft) and the Open Graph prefill of a draft from a link."""
 
 from __future__ import annotations
 
@@ -10,19 +11,27 @@ import asyncpg
 import feedparser
 import msgspec
 
-from content_library import queries
-from content_library.errors import Conflict, DomainError, Invalid, NotFound
-from content_library.safe_fetch import FetchPolicy, safe_get
-from content_library.schemas import (
-    CaptionIn,
-    ItemCreate,
+from advocacy.core.errors import Conflict, DomainError, Invalid, NotFound
+from content_library.schemas import CaptionIn, ItemCreate
+from content_library.service import (
+    Transactional,
+    campaign_id_of,
+    check_captions,
+    create_draft,
+    existing_row,
+    normalise_link,
+)
+from content_library.sources import queries
+from content_library.sources.opengraph import fetch_open_graph
+from content_library.sources.safe_fetch import FetchPolicy, safe_get
+from content_library.sources.schemas import (
+    OpenGraph,
     PollResult,
     SourceCreate,
     SourceRead,
     SourceRow,
     SourceUpdate,
 )
-from content_library.service import Transactional, _campaign_id, _check_captions, _create_item, normalise_link
 
 log = logging.getLogger("content_library.sources")
 
@@ -32,7 +41,7 @@ MAX_ENTRIES_PER_POLL = 50
 async def add_source(db: Transactional, body: SourceCreate, *, actor_id: int) -> SourceRead:
     url = normalise_link(body.url)
     async with db.transaction() as conn:
-        campaign_id = await _campaign_id(conn, body.campaign)
+        campaign_id = await campaign_id_of(conn, body.campaign)
         found = await queries.insert_source(
             conn,
             name=body.name,
@@ -62,7 +71,7 @@ async def update_source(db: Transactional, public_id: UUID, body: SourceUpdate) 
         if current is None:
             raise NotFound("No such source.")
         if body.campaign is not msgspec.UNSET:
-            changes["campaign_id"] = await _campaign_id(conn, body.campaign)
+            changes["campaign_id"] = await campaign_id_of(conn, body.campaign)
         if url is not None and url != current.url:
             # the ETag and Last-Modified belonged to the old feed; the old poll's outcome too
             changes |= {
@@ -149,17 +158,16 @@ async def poll_source(db: Transactional, source: SourceRow, *, policy: FetchPoli
                 tags=source.tags,
                 captions=[CaptionIn(language=source.language, body=title)],
             )
-            item = await _create_item(
+            item = await create_draft(
                 conn,
                 body,
-                _check_captions(body.captions),
+                check_captions(body.captions),
                 actor_id=source.created_by,
                 storage=None,
                 source_id=source.id,
                 campaign_id=source.campaign_id,
             )
-            row = await queries.item_row(conn, item.id)
-            assert row is not None
+            row = await existing_row(conn, item.id)
             await queries.set_source_entry_item(conn, link, row.id)
             created += 1
         await queries.record_poll(
@@ -189,3 +197,16 @@ async def poll_sources(
                 PollResult(source=source.public_id, status="failed", created=0, error="internal error")
             )
     return results
+
+
+async def poll_one(db: Transactional, public_id: UUID, *, policy: FetchPolicy) -> PollResult:
+    """Poll one active source now."""
+    results = await poll_sources(db, policy=policy, only=public_id)
+    if not results:
+        raise NotFound("No such active source.")
+    return results[0]
+
+
+async def prefill(url: str, *, policy: FetchPolicy) -> OpenGraph:
+    """What the page at `url` says about itself (Open Graph), to prefill a draft."""
+    return await fetch_open_graph(normalise_link(url), policy=policy)
