@@ -14,6 +14,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ControllerRouterHandler
@@ -34,8 +35,13 @@ from advocacy.http.deps import DEPENDENCIES
 from advocacy.http.guards import check_access_in_middleware, declared_access
 from advocacy.http.idempotency import IdempotencyMiddleware
 from advocacy.http.metrics import HttpMetrics
-from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware, ensure_request_id
-from advocacy.http.openapi import ApiDocumentConfig
+from advocacy.http.middleware import (
+    AuthenticationMiddleware,
+    RequestContextMiddleware,
+    correct_allow,
+    ensure_request_id,
+)
+from advocacy.http.openapi import MEDIA_TYPES_OPT, ApiDocumentConfig, OperationFacts, StrictStructSchemaPlugin
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.http.untrusted import UntrustedRequest, UrlCheckMiddleware
@@ -152,7 +158,8 @@ def create_app(
             IdempotencyMiddleware(),
         ],
         request_class=UntrustedRequest,
-        before_send=[ensure_request_id, forget_after_writes],
+        plugins=[StrictStructSchemaPlugin()],
+        before_send=[ensure_request_id, correct_allow, forget_after_writes],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves
         openapi_config=ApiDocumentConfig(
@@ -183,15 +190,24 @@ def create_app(
             }
         ),
     )
+    app.state.allowed_methods = {
+        route.path_format: ", ".join(sorted(route.methods))
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+    }
     refuse_undeclared_routes(app)
     check_access_in_middleware(handler for _, handler in route_handlers(app))
     if isinstance(app.openapi_config, ApiDocumentConfig):
-        app.openapi_config.access.update(
-            (handler.operation_id, access)
+        app.openapi_config.operations.update(
+            (
+                handler.operation_id,
+                OperationFacts(
+                    access=declared_access(handler),
+                    media_types=tuple(handler.opt.get(MEDIA_TYPES_OPT, ())),
+                ),
+            )
             for _, handler in route_handlers(app)
-            if isinstance(handler, HTTPRouteHandler)
-            and isinstance(handler.operation_id, str)
-            and (access := declared_access(handler)) is not None
+            if isinstance(handler, HTTPRouteHandler) and isinstance(handler.operation_id, str)
         )
     return app
 

@@ -22,6 +22,8 @@ from advocacy.core.i18n import FALLBACK_LANGUAGE, lazy_gettext, negotiate, trans
 log = logging.getLogger("advocacy.errors")
 NOT_VALID = lazy_gettext("The request is not valid")
 
+# Paths the API document describes (their errors are problems too); everything else is a web page.
+API_PATHS = ("/api/", "/healthz", "/readyz", "/metrics")
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:advocacy:problem:"
 
@@ -117,8 +119,8 @@ def _validation_error(request: Request[Any, Any, Any], exc: ValidationException)
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
-    if not request.url.path.startswith("/api/") and status in (401, 403, 404, 405):
-        return _html_error(status, request_language(request))
+    if not request.url.path.startswith(API_PATHS) and status in (401, 403, 404, 405):
+        return _html_error(status, request_language(request), dict(exc.headers or {}) or None)
     if isinstance(exc, NotAuthorizedException):
         reason = request.scope.get("auth_error")
         return problem_response(request, status=401, detail=str(reason or exc.detail))
@@ -161,14 +163,14 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     )
 
 
-def _html_error(status: int, language: str) -> Response[str]:
+def _html_error(status: int, language: str, headers: dict[str, str] | None = None) -> Response[str]:
     title = translate(problem_for(status)[1], language)
     body = (
         "<!doctype html><html><head><meta charset='utf-8'><title>"
         f"{status} {title}</title></head><body><h1>{status} {title}</h1>"
         "<p><a href='/'>Advocacy</a></p></body></html>"
     )
-    return Response(body, status_code=status, media_type=MediaType.HTML)
+    return Response(body, status_code=status, media_type=MediaType.HTML, headers=headers)
 
 
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
