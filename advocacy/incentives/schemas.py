@@ -75,6 +75,8 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
     note: str | None
     idempotency_key: str
     occurred_at: datetime
+    # the campaign multiplier the points were computed with, when one applied
+    multiplier: float | None = None
 
 
 class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):
@@ -101,6 +103,8 @@ class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
     note: str | None
     occurred_at: datetime
+    # the campaign multiplier these points were computed with (the reason says so too), when one applied
+    campaign_multiplier: float | None = None
 
 
 class FlagRead(msgspec.Struct, frozen=True, kw_only=True):
