@@ -277,3 +277,11 @@ async def people_of_share(conn: asyncpg.Connection, share_id: int) -> list[int]:
         share_id,
     )
     return [r["person_id"] for r in rows]
+
+
+async def last_entry_id_of(conn: asyncpg.Connection, person_id: int) -> int:
+    """The id of the person's last ledger row (0 if none)."""
+    value: int = await conn.fetchval(
+        "SELECT coalesce(max(id), 0) FROM points_ledger WHERE person_id = $1", person_id
+    )
+    return value

@@ -18,11 +18,17 @@ from advocacy.db.pool import Database
 from advocacy.incentives.badges import service as badges
 from advocacy.incentives.boards import service as boards
 from advocacy.incentives.ledger import engine, queries
-from advocacy.incentives.ledger.schemas import Account, KudosCreate, NetworkExplanation, PointsSummary
+from advocacy.incentives.ledger.schemas import (
+    Account,
+    HistoryEntry,
+    KudosCreate,
+    NetworkExplanation,
+    PointsSummary,
+)
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.rules.policy import reason_text
 from advocacy.incentives.rules.service import rules_in_force
-from advocacy.incentives.schemas import HistoryEntry, LedgerEntry, PointEvent
+from advocacy.incentives.schemas import LedgerEntry, PointEvent
 
 AWARD_JOB = "incentives.award"
 REVERSE_SHARE_JOB = "incentives.reverse_share"
@@ -195,6 +201,12 @@ async def history(
 async def accounts(conn: asyncpg.Connection, person_ids: list[int]) -> dict[int, Account]:
     """The running totals (balance, earned, shares, unique clicks) of these people."""
     return await queries.accounts_of(conn, person_ids)
+
+
+async def last_entry_id(conn: asyncpg.Connection, person_id: int) -> int:
+    """The id of the person's last ledger row (0 if none): the high-water mark an opt-in notes, so that a
+    restore after it folds exactly the rows written before."""
+    return await queries.last_entry_id_of(conn, person_id)
 
 
 async def lock_balance(conn: asyncpg.Connection, person_id: int) -> int:
