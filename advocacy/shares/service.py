@@ -24,7 +24,7 @@ from advocacy.core.i18n import lazy_gettext
 from advocacy.core.networks import CONNECTED_NETWORKS as DIRECT_NETWORKS
 from advocacy.core.organisation import organisation
 from advocacy.db.pool import Database
-from advocacy.incentives.badges.service import badge_name
+from advocacy.incentives.badges.service import badge_name, own_badge_award
 from advocacy.incentives.ledger.service import AWARD_JOB, REVERSE_SHARE_JOB, events_to_args
 from advocacy.incentives.schemas import PointEvent
 from advocacy.links import service as links
@@ -280,7 +280,7 @@ async def _card_subject(
 ) -> _Subject:
     """One of the sharer's own badge awards: its card goes out with a tracked link to its public page."""
     assert body.badge is not None
-    award_id = await queries.own_badge_award(conn, principal.person_id, body.badge)
+    award_id = await own_badge_award(conn, principal.person_id, body.badge)
     if award_id is None:
         raise NotFound(lazy_gettext("There is no such badge of yours"))
     if body.images:
