@@ -10,6 +10,7 @@ import msgspec
 from litestar.params import KwargDefinition, QueryParameter
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 
 T = TypeVar("T")
 
@@ -39,7 +40,9 @@ def decode_cursor(cursor: str | None, types: type[Any]) -> Any:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         return msgspec.json.decode(raw, type=types)
     except (ValueError, msgspec.DecodeError, msgspec.ValidationError):
-        raise Invalid("The cursor is not one this API gave out; start again without it") from None
+        raise Invalid(
+            lazy_gettext("The cursor is not one this API gave out; start again without it")
+        ) from None
 
 
 def page_of(rows: list[T], limit: int, key: Any) -> Page[T]:
