@@ -24,8 +24,8 @@ from advocacy.auth.service import IDENTITY_CHANNEL, PrincipalCache, forget_chang
 from advocacy.charter.cache import CharterCache, follow_charter_activations
 from advocacy.charter.controllers import CharterController, CharterVersionController
 from advocacy.connectors.controllers import ConnectionsController, PublicationController
-from advocacy.content.controllers import CONTENT_HANDLERS
 from advocacy.content.feed.controllers import forget_after_writes
+from advocacy.content.routes import CONTENT_HANDLERS
 from advocacy.content.wiring import storage_from_settings
 from advocacy.core.i18n import install_jinja
 from advocacy.db.notifications import follow_notifications
@@ -38,6 +38,7 @@ from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMid
 from advocacy.http.openapi import ApiDocumentConfig
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.http.untrusted import UntrustedRequest, UrlCheckMiddleware
 from advocacy.identity.controllers import IDENTITY_HANDLERS
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
@@ -51,6 +52,7 @@ from advocacy.settings import Settings
 from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
 from advocacy.web.controllers import WEB_HANDLERS
+from advocacy.web.identity import IDENTITY_PAGES
 from content_library.feed.cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache
 
 API_DOCS_PATH = "/api/docs"
@@ -78,6 +80,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     follow_tracked_link,
     CardPageController,
     *WEB_HANDLERS,
+    *IDENTITY_PAGES,
 ]
 
 
@@ -142,7 +145,13 @@ def create_app(
         lifespan=[lifespan, links_lifespan],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[RequestContextMiddleware(), AuthenticationMiddleware(), IdempotencyMiddleware()],
+        middleware=[
+            RequestContextMiddleware(),
+            UrlCheckMiddleware(),
+            AuthenticationMiddleware(),
+            IdempotencyMiddleware(),
+        ],
+        request_class=UntrustedRequest,
         before_send=[ensure_request_id, forget_after_writes],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves
