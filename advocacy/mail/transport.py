@@ -46,7 +46,12 @@ class LogTransport:
             message["Subject"],
             message["To"],
             " ".join(_LINK.findall(text)) or "none",
-            extra={"to": message["To"], "subject": message["Subject"], "links": _LINK.findall(text)},
+            # str(): header objects are not JSON, and the JSON log formatter must not fail the job
+            extra={
+                "to": str(message["To"]),
+                "subject": str(message["Subject"]),
+                "links": _LINK.findall(text),
+            },
         )
 
 
