@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from advocacy.http.idempotency import KEEP_HOURS
+from advocacy.links.service import purge_click_batches
 
 
 async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
@@ -12,4 +13,4 @@ async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
         status: str = await conn.execute(
             "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)", KEEP_HOURS
         )
-    return int(status.split()[-1])
+    return int(status.split()[-1]) + await purge_click_batches(ctx["db"])
