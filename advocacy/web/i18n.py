@@ -1,47 +1,113 @@
-"""UI strings in French and English; a page asks `t(key, language)`."""
+"""The reader's language (preference, then the switch's cookie, then Accept-Language), the page's
+translations, and dates and numbers written the reader's way (Babel) in the reader's time zone."""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "app_name": {"fr": "Advocacy", "en": "Advocacy"},
-    "sign_in": {"fr": "Se connecter", "en": "Sign in"},
-    "sign_out": {"fr": "Se déconnecter", "en": "Sign out"},
-    "email": {"fr": "Adresse e-mail", "en": "E-mail address"},
-    "password": {"fr": "Mot de passe", "en": "Password"},
-    "wrong_login": {
-        "fr": "L'e-mail ou le mot de passe est incorrect.",
-        "en": "The e-mail or the password is wrong.",
-    },
-    "hello": {"fr": "Bonjour", "en": "Hello"},
-    "roles": {"fr": "Rôles", "en": "Roles"},
-    "ambassador": {"fr": "Ambassadeur", "en": "Ambassador"},
-    "you_are_ambassador": {
-        "fr": "Vous êtes ambassadeur : vous pouvez partager les contenus de la bibliothèque.",
-        "en": "You are an ambassador: you can share posts from the library.",
-    },
-    "not_ambassador": {
-        "fr": "Vous n'êtes pas ambassadeur. Rien n'est suivi ni classé tant que vous n'avez pas choisi d'adhérer.",
-        "en": "You are not an ambassador. Nothing is tracked or ranked until you choose to opt in.",
-    },
-    "consent_expired": {
-        "fr": "Votre consentement a expiré : renouvelez-le pour continuer.",
-        "en": "Your consent has expired: renew it to carry on.",
-    },
-    "reaccept": {
-        "fr": "La charte a changé : lisez-la et acceptez-la de nouveau.",
-        "en": "The charter has changed: read it and accept it again.",
-    },
-    "charter": {"fr": "Charte des réseaux sociaux", "en": "Social media charter"},
-    "accept_and_opt_in": {"fr": "J'accepte la charte et j'adhère", "en": "I accept the charter and opt in"},
-    "opt_out": {"fr": "Ne plus être ambassadeur", "en": "Stop being an ambassador"},
-    "expires": {"fr": "Consentement valable jusqu'au", "en": "Consent valid until"},
-    "no_charter": {"fr": "Aucune charte n'est en vigueur.", "en": "No charter is in force."},
-    "api_docs": {"fr": "Documentation de l'API", "en": "API documentation"},
-}
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+
+from advocacy.web.messages import FRENCH
+
+Language = Literal["fr", "en"]
+LANGUAGES: tuple[Language, ...] = ("fr", "en")
+LANGUAGE_NAMES: dict[Language, str] = {"fr": "Français", "en": "English"}
+LANGUAGE_COOKIE = "advocacy_language"
+
+Translate = Callable[..., str]
 
 
-def t(key: str, language: str) -> str:
-    entry = MESSAGES.get(key)
-    if entry is None:
-        return key
-    return entry.get(language) or entry["en"]
+def as_language(value: str | None) -> Language | None:
+    code = (value or "").strip().lower()[:2]
+    return "fr" if code == "fr" else "en" if code == "en" else None
+
+
+def from_accept_language(header: str | None) -> Language | None:
+    """The first of our languages in an Accept-Language header, by its q-values (RFC 9110 12.5.4)."""
+    ranked: list[tuple[float, int, Language]] = []
+    for position, part in enumerate((header or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        language = as_language(tag)
+        if language is None:
+            continue
+        quality = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                quality = float(params[2:])
+            except ValueError:
+                quality = 0.0
+        if quality > 0:
+            ranked.append((-quality, position, language))
+    return min(ranked)[2] if ranked else None
+
+
+def negotiate(
+    *, preference: str | None, cookie: str | None, accept_language: str | None, default: str
+) -> Language:
+    """A signed-in person's stored language first (the switch changes it), else the switch's cookie, else
+    what the browser asks for, else the organisation's default."""
+    return (
+        as_language(preference)
+        or as_language(cookie)
+        or from_accept_language(accept_language)
+        or as_language(default)
+        or "fr"
+    )
+
+
+def translator(language: Language) -> Translate:
+    """`_("English text", name=...)`: the text in `language`, with %(name)s placeholders filled."""
+    table = FRENCH if language == "fr" else None
+
+    def translate(message: str, /, **values: Any) -> str:
+        text = table.get(message, message) if table is not None else message
+        return text % values if values else text
+
+    return translate
+
+
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+class Formats:
+    """Dates and numbers for one reader: their language's conventions, their time zone."""
+
+    def __init__(self, language: Language, timezone: str | None) -> None:
+        self.language = language
+        self.zone = zone(timezone)
+
+    def _local(self, value: datetime) -> datetime:
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.astimezone(self.zone)
+
+    def date(self, value: date | datetime | None, style: str = "long") -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = self._local(value).date()
+        return format_date(value, format=style, locale=self.language)
+
+    def datetime(self, value: datetime | None, style: str = "medium") -> str:
+        if value is None:
+            return ""
+        return format_datetime(self._local(value), format=style, tzinfo=self.zone, locale=self.language)
+
+    def number(self, value: float | int | None) -> str:
+        return "" if value is None else format_decimal(value, locale=self.language)
+
+    def percent(self, value: float | None) -> str:
+        return "" if value is None else format_percent(value, locale=self.language)
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for "mark for translation, translate later")
+    """Marks a message for extraction where it is defined; `_()` translates it where it is shown."""
+    return message
