@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,16 @@ def _settings(**overrides: Any) -> Settings:
     return settings
 
 
+class StartupProgress:
+    """Says on the terminal what a start is doing, so a first start's half minute is not a silent one."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self, step: str) -> None:
+        print(f"[{time.monotonic() - self.started:5.1f} s] {step}…", flush=True)
+
+
 def cmd_up(args: argparse.Namespace) -> None:
     from advocacy.embedded import EmbeddedServers
 
@@ -37,10 +48,12 @@ def cmd_up(args: argparse.Namespace) -> None:
         redis_url=os.environ.get("REDIS_URL") or "redis://embedded",
         data_dir=str(data_dir),
     )
+    progress = StartupProgress()
     with EmbeddedServers(
         data_dir,
         database_url=os.environ.get("DATABASE_URL") or None,
         redis_url=os.environ.get("REDIS_URL") or None,
+        progress=progress,
     ) as servers:
         settings = _settings(
             database_url=servers.database_url,
@@ -48,7 +61,8 @@ def cmd_up(args: argparse.Namespace) -> None:
             data_dir=str(data_dir),
             public_base_url=os.environ.get("PUBLIC_BASE_URL") or f"http://{args.host}:{args.port}",
         )
-        applied = asyncio.run(prepare_database(settings, demo=not args.no_demo))
+        applied = asyncio.run(prepare_database(settings, demo=not args.no_demo, progress=progress))
+        progress("starting the API, the web app and a worker")
         banner = [
             "",
             f"Advocacy is running at {settings.base_url}/  (API docs: {settings.base_url}/api/docs)",

@@ -6,6 +6,7 @@ import logging
 import os
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -20,8 +21,16 @@ _MAX_SOCKET_DIR = 80
 class EmbeddedServers:
     """Starts what is missing: PostgreSQL when database_url is None, Redis when redis_url is None."""
 
-    def __init__(self, data_dir: Path, *, database_url: str | None, redis_url: str | None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        database_url: str | None,
+        redis_url: str | None,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
         self.data_dir = data_dir.resolve()
+        self._progress = progress or (lambda step: None)
         self.database_url = database_url
         self.redis_url = redis_url
         self._pg: object | None = None
@@ -32,8 +41,15 @@ class EmbeddedServers:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         try:
             if self.database_url is None:
+                fresh = not (self.data_dir / "postgres" / "PG_VERSION").exists()
+                self._progress(
+                    "creating the embedded PostgreSQL database (first start only)"
+                    if fresh
+                    else "starting the embedded PostgreSQL"
+                )
                 self.database_url = self._start_postgres()
             if self.redis_url is None:
+                self._progress("starting the embedded Redis")
                 self.redis_url = self._start_redis()
         except BaseException:
             self.stop()

@@ -8,7 +8,7 @@ import errno
 import signal
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -70,9 +70,13 @@ async def check_redis(settings: Settings) -> None:
         await client.aclose()
 
 
-async def prepare_database(settings: Settings, *, demo: bool) -> list[str]:
+async def prepare_database(
+    settings: Settings, *, demo: bool, progress: Callable[[str], None] | None = None
+) -> list[str]:
     """Apply migrations and, when asked, seed the demo organisation; returns the migrations applied."""
+    say = progress or (lambda step: None)
     conn = await connect_checked(settings)
+    say("applying database migrations")
     try:
         try:
             applied = await migrate(conn)
@@ -84,6 +88,7 @@ async def prepare_database(settings: Settings, *, demo: bool) -> list[str]:
         from advocacy.db.pool import Database
         from advocacy.demo import seed_demo
 
+        say("loading the demo organisation (the first time also makes its image renditions)")
         db = await Database.connect(settings.database_url, min_size=1, max_size=4)
         try:
             from advocacy.content.storage import storage_from_settings
@@ -110,6 +115,7 @@ def uvicorn_config(app: object, *, host: str, port: int, settings: Settings) -> 
         access_log=False,
         lifespan="on",
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
         server_header=False,
         log_level=settings.log_level,
     )

@@ -65,6 +65,8 @@ _ACCEPTS: dict[str, str] = {
     "bluesky_service_url": "an http(s) URL of a PDS or entryway, default https://bsky.social",
     "connector_timeout_seconds": "a number of seconds between 1 and 120",
     "publish_max_inline_wait_seconds": "a number of seconds between 0 and 600",
+    "metrics_token": "a random string of at least 32 characters, or empty (then /metrics answers loopback only)",
+    "trusted_proxies": "comma-separated IP addresses or networks (CIDR) of the reverse proxies in front, or *",
 }
 
 
@@ -113,6 +115,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     connector_timeout_seconds: Annotated[float, Meta(ge=1, le=120)] = 15.0
     # A Retry-After up to this long is waited out inside the publish job; longer ones reschedule the job.
     publish_max_inline_wait_seconds: Annotated[float, Meta(ge=0, le=600)] = 30.0
+    # /metrics wants `Authorization: Bearer <this>`; empty, it answers only callers on the loopback address.
+    metrics_token: str = ""
+    # Whose X-Forwarded-For / X-Forwarded-Proto `advocacy serve` believes: the client address that clicks,
+    # anti-gaming and sign-in throttling see is the one these proxies report.
+    trusted_proxies: str = "127.0.0.1,::1"
 
     def __post_init__(self) -> None:
         _check_url("database_url", self.database_url, ("postgresql", "postgres"))
@@ -134,6 +141,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             _check_url(field, getattr(self, field), ("http", "https"))
         if self.token_encryption_keys:
             _check_fernet_keys(self.token_encryption_keys)
+        if self.metrics_token and len(self.metrics_token) < 32:
+            raise SettingsError(_explain("metrics_token", "<hidden>"))
+        _check_proxies(self.trusted_proxies)
 
     @property
     def secure_cookies(self) -> bool:
@@ -171,6 +181,23 @@ def _check_fernet_keys(value: str) -> None:
             ok = False
         if not ok:
             raise SettingsError(_explain("token_encryption_keys", "<hidden>"))
+
+
+def _check_proxies(value: str) -> None:
+    """uvicorn quietly takes a malformed entry for a literal that never matches: refuse it here instead."""
+    import ipaddress
+
+    entries = [e.strip() for e in value.split(",") if e.strip()]
+    if entries == ["*"]:
+        return
+    for entry in entries:
+        try:
+            if "/" in entry:
+                ipaddress.ip_network(entry, strict=False)
+            else:
+                ipaddress.ip_address(entry)
+        except ValueError:
+            raise SettingsError(_explain("trusted_proxies", value)) from None
 
 
 def _redact(url: str) -> str:

@@ -378,7 +378,7 @@ class RedemptionController(Controller):
         body = await rewards.fulfilments_csv(db)
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="fulfilments.csv"'},
         )
 

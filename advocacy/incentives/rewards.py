@@ -8,8 +8,6 @@ A rejection writes a refund row and puts the item back in stock.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -18,6 +16,7 @@ import msgspec
 from msgspec import UNSET
 
 from advocacy.db.pool import Database
+from advocacy.http.csv_cells import csv_document
 from advocacy.incentives import queries
 from advocacy.incentives.schemas import (
     FulfilBody,
@@ -200,15 +199,12 @@ FULFILMENT_COLUMNS = [
 async def fulfilments_csv(db: Database) -> str:
     async with db.connection() as conn:
         rows = await queries.fulfilments(conn)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(FULFILMENT_COLUMNS)
-    for r in rows:
-        values = [str(r["public_id"]), r["email"], r["display_name"], r["team"] or "", r["reward"], r["cost"],
-                  r["note"] or "", r["requested_at"].isoformat(), r["approved_at"].isoformat() if r["approved_at"] else "",
-                  r["fulfilled_at"].isoformat() if r["fulfilled_at"] else ""]  # fmt: skip
-        # a cell starting with = + - @ would be a formula in a spreadsheet: neutralise it
-        writer.writerow(
-            [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in values]
-        )
-    return out.getvalue()
+    return csv_document(
+        FULFILMENT_COLUMNS,
+        (
+            [str(r["public_id"]), r["email"], r["display_name"], r["team"], r["reward"], r["cost"], r["note"],
+             r["requested_at"].isoformat(), r["approved_at"].isoformat() if r["approved_at"] else None,
+             r["fulfilled_at"].isoformat() if r["fulfilled_at"] else None]
+            for r in rows
+        ),
+    )  # fmt: skip

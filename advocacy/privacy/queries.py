@@ -1,4 +1,4 @@
-"""SQL for a person's data export (every table that references them) and for erasure by pseudonymisation."""
+"""SQL for a person's data export (every row that names them) and for erasure by pseudonymisation."""
 
 from __future__ import annotations
 
@@ -10,16 +10,31 @@ import asyncpg
 _SECRET_MARKERS = ("hash", "token", "secret", "password", "csrf", "encrypted", "ciphertext", "visitor")
 
 
-async def tables_referencing_people(conn: asyncpg.Connection) -> list[tuple[str, str]]:
-    """(table, column) for every foreign key to people(id), read from the catalog so new domains are included."""
+# Append-only tables (the points ledger, the audit log, decisions) name people without a foreign key, so that
+# history outlives the row it names; by convention such a column is `person_id`, `actor_id`, `*_person_id` or
+# `*_by`, and the export finds it by that name.
+_PERSON_COLUMN = r"^(person_id|actor_id|[a-z_]+_person_id|[a-z_]+_by)$"
+
+
+async def columns_naming_people(conn: asyncpg.Connection) -> list[tuple[str, str]]:
+    """(table, column) for every column that holds a person's id: each foreign key to people(id), and the
+    bigint columns named by the convention above; read from the catalog so new domains are included."""
     rows = await conn.fetch(
         """
         SELECT c.conrelid::regclass::text AS table_name, a.attname AS column_name
         FROM pg_constraint c
         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
         WHERE c.contype = 'f' AND c.confrelid = 'people'::regclass AND array_length(c.conkey, 1) = 1
+        UNION
+        SELECT t.oid::regclass::text, a.attname
+        FROM pg_class t
+        JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
+        JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE t.relkind IN ('r', 'p') AND a.atttypid = 'bigint'::regtype AND a.attname ~ $1
+            AND t.relname <> 'people'
         ORDER BY 1, 2
-        """
+        """,
+        _PERSON_COLUMN,
     )
     return [(r["table_name"], r["column_name"]) for r in rows]
 
@@ -34,11 +49,20 @@ async def exportable_columns(conn: asyncpg.Connection, table: str) -> list[str]:
 
 
 async def rows_of_person(
-    conn: asyncpg.Connection, table: str, column: str, columns: list[str], person_id: int
+    conn: asyncpg.Connection, table: str, naming: list[str], columns: list[str], person_id: int
 ) -> list[dict[str, Any]]:
+    """The rows of `table` where any of the `naming` columns holds the person; for the audit log, also the
+    rows whose subject is the person (named there by internal id, public id or e-mail address)."""
     # Identifiers come from the catalog (never from input) and are quoted.
-    selected = ", ".join(f'"{c}"' for c in columns)
-    records = await conn.fetch(f'SELECT {selected} FROM {table} WHERE "{column}" = $1 ORDER BY 1', person_id)
+    selected = ", ".join(f't."{c}"' for c in columns)
+    where = " OR ".join(f't."{c}" = $1' for c in naming)
+    if table == "audit_log":
+        where += (
+            " OR (t.subject_type = 'person' AND t.subject_id IN"
+            " (SELECT x FROM people p, LATERAL (VALUES (p.id::text), (p.public_id::text), (p.email)) v(x)"
+            " WHERE p.id = $1))"
+        )
+    records = await conn.fetch(f"SELECT {selected} FROM {table} t WHERE {where} ORDER BY 1", person_id)
     return [dict(r) for r in records]
 
 

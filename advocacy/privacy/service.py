@@ -34,12 +34,15 @@ async def export_person(db: Database, person_id: int) -> DataExport:
         person = await person_by_id(conn, person_id)
         if person is None:
             raise NotFound("No such person")
+        naming: dict[str, list[str]] = {}
+        for table, column in await queries.columns_naming_people(conn):
+            naming.setdefault(table, []).append(column)
         records: dict[str, list[dict[str, Any]]] = {}
-        for table, column in await queries.tables_referencing_people(conn):
-            columns = await queries.exportable_columns(conn, table)
-            rows = await queries.rows_of_person(conn, table, column, columns, person_id)
+        for table, columns in naming.items():
+            exported = await queries.exportable_columns(conn, table)
+            rows = await queries.rows_of_person(conn, table, columns, exported, person_id)
             if rows:
-                records.setdefault(table, []).extend(rows)
+                records[table] = rows
     return DataExport(generated_at=datetime.now(UTC), person=msgspec.to_builtins(person), records=records)
 
 

@@ -29,7 +29,7 @@ def window(since: datetime | None, until: datetime | None) -> tuple[datetime, da
 def csv_response(body: str, name: str) -> Response[str]:
     return Response(
         content=body,
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

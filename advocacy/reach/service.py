@@ -3,8 +3,6 @@ share-page shares, analytics with EMV, CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -19,6 +17,7 @@ from advocacy.connectors.crypto import TokenCipher
 from advocacy.connectors.registry import Registry
 from advocacy.connectors.service import NeedsReconnect, usable_auth
 from advocacy.db.pool import Database
+from advocacy.http.csv_cells import csv_document
 from advocacy.http.guards import Role
 from advocacy.incentives.schemas import PointEvent
 from advocacy.incentives.service import AWARD_JOB, events_to_args
@@ -320,31 +319,29 @@ CSV_COLUMNS = [
 
 
 def to_csv(group_by: str, groups: list[Group]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for group in groups:
-        for f in group.networks:
-            label = (group.label or "").lstrip("=+-@\t\r")  # no formula injection in spreadsheets
-            writer.writerow(
-                [
-                    group.key or group_by,
-                    label,
-                    f.network,
-                    f.shares,
-                    f.unique_clicks,
-                    f.likes,
-                    f.comments,
-                    f.reposts,
-                    f.engagements,
-                    f.impressions_measured,
-                    f.reach_estimated.value,
-                    f.emv.currency,
-                    f.emv.cpm_minor,
-                    f.emv.cpc_minor,
-                    f.emv.reaction_multiplier,
-                    f.emv.amount_minor,
-                    f.emv.amount_with_estimates_minor.value,
-                ]
-            )
-    return out.getvalue()
+    return csv_document(
+        CSV_COLUMNS,
+        (
+            [
+                group.key or group_by,
+                group.label,
+                f.network,
+                f.shares,
+                f.unique_clicks,
+                f.likes,
+                f.comments,
+                f.reposts,
+                f.engagements,
+                f.impressions_measured,
+                f.reach_estimated.value,
+                f.emv.currency,
+                f.emv.cpm_minor,
+                f.emv.cpc_minor,
+                f.emv.reaction_multiplier,
+                f.emv.amount_minor,
+                f.emv.amount_with_estimates_minor.value,
+            ]
+            for group in groups
+            for f in group.networks
+        ),
+    )

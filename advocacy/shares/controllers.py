@@ -9,12 +9,12 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.response import Stream
 
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow, Role
 from advocacy.http.middleware import client_address
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.http.streams import TypedStream
 from advocacy.links.controllers import user_agent
 from advocacy.links.service import LinkRuntime
 from advocacy.shares import service
@@ -108,11 +108,11 @@ class SharesController(Controller):
     @post("/{share_id:uuid}/confirm", operation_id="confirmShare", status_code=200)
     async def confirm(
         self, request: Request[Any, Any, Any], share_id: FromPath[UUID], db: DbDep, settings: SettingsDep,
-        principal: PrincipalDep, data: JSONBody[ShareConfirm | None] = None,
+        principal: PrincipalDep, data: JSONBody[ShareConfirm],
     ) -> ShareRead:  # fmt: skip
-        """Say that a share went out through the share page, optionally with the post's URL."""
+        """Say that a share went out through the share page, with the post's address."""
         return await service.confirm(
-            db, _links(request).visitors, principal, share_id, data or ShareConfirm(),
+            db, _links(request).visitors, principal, share_id, data,
             _context(request, settings.public_base_url),
         )  # fmt: skip
 
@@ -225,7 +225,7 @@ class ComplianceController(Controller):
         actor: Annotated[UUID | None, QueryParameter()] = None,
         since: Annotated[datetime | None, QueryParameter()] = None,
         until: Annotated[datetime | None, QueryParameter()] = None,
-    ) -> Stream:  # fmt: skip
+    ) -> TypedStream:  # fmt: skip
         """The filtered audit log as CSV or JSON lines."""
         flt = AuditFilter(
             action=action,
@@ -235,9 +235,9 @@ class ComplianceController(Controller):
             since=since,
             until=until,
         )
-        media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
+        media = "text/csv" if format == "csv" else "application/x-ndjson"
         name = f"audit.{format}"
-        return Stream(
+        return TypedStream(
             audit_export(db, flt, format), media_type=media,
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )  # fmt: skip

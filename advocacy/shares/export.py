@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator
 
 import msgspec
 
 from advocacy.db.pool import Database
+from advocacy.http.csv_cells import Cell, csv_line
 from advocacy.shares import service
 from advocacy.shares.schemas import AuditEntry, AuditFilter
 
@@ -17,10 +16,8 @@ _PAGE = 1000
 _encode = msgspec.json.Encoder().encode
 
 
-def _csv_line(values: list[str]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(values)
-    return buffer.getvalue().encode()
+def _csv_line(values: list[Cell]) -> bytes:
+    return csv_line(values).encode()
 
 
 def _csv_row(entry: AuditEntry) -> bytes:
@@ -40,7 +37,7 @@ def _csv_row(entry: AuditEntry) -> bytes:
 
 async def audit_export(db: Database, flt: AuditFilter, fmt: str) -> AsyncIterator[bytes]:
     if fmt == "csv":
-        yield _csv_line(list(CSV_COLUMNS))
+        yield _csv_line(list[Cell](CSV_COLUMNS))
     after: int | None = None
     while True:
         entries = await service.audit_entries(db, flt, after_id=after, limit=_PAGE)

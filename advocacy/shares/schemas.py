@@ -51,7 +51,8 @@ class ShareCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 
 
 class ShareConfirm(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    post_url: PostUrl | None = None
+    # required: "I posted it" pays the share points, so it must name the post, on the network's own domain
+    post_url: PostUrl
 
 
 class Rejection(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

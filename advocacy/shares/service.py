@@ -505,7 +505,7 @@ async def mark_published(
 async def confirm(
     db: Database, hasher: VisitorHasher, principal: Principal, share: UUID, body: ShareConfirm, ctx: Context
 ) -> ShareRead:
-    """The employee says the share went out through the share page, optionally with the post's URL."""
+    """The employee says the share went out through the share page, with the post's address as proof."""
     async with db.transaction() as conn:
         row = await queries.share_by_public_id(conn, share, for_update=True)
         if row is None or row.person_id != principal.person_id:
@@ -517,7 +517,7 @@ async def confirm(
                     f"A {row.status} share cannot be confirmed",
                 )
             )
-        post_id = check_post_url(row.network, body.post_url) if body.post_url else None
+        post_id = check_post_url(row.network, body.post_url)
         await mark_published(conn, row.id, post_url=body.post_url, post_id=post_id)
         await links.remember_sharer(conn, hasher, row.id, address=ctx.address, user_agent=ctx.user_agent)
         return await _read(conn, row.id, ctx.public_base_url)

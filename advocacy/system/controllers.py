@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 from typing import Any
 
 import msgspec
@@ -12,12 +14,33 @@ from prometheus_client import generate_latest
 from advocacy.db.migrations import pending_migrations
 from advocacy.http.deps import DbDep
 from advocacy.http.guards import PUBLIC
+from advocacy.http.middleware import client_address, header
 from advocacy.outbox.service import counts
+from advocacy.settings import Settings
+from content_library.errors import Forbidden, Unauthenticated
 
 
 class Health(msgspec.Struct, frozen=True, kw_only=True):
     status: str
     checks: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+def check_metrics_caller(settings: Settings, scope: Any) -> None:
+    """With METRICS_TOKEN set, the scraper must send it as a bearer token; unset, only a caller on the
+    loopback address (a sidecar, or `curl` on the host) may read the metrics."""
+    if settings.metrics_token:
+        scheme, _, given = (header(scope, b"authorization") or "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), settings.metrics_token.encode()
+        ):
+            raise Unauthenticated("Send the metrics token (METRICS_TOKEN) as 'Authorization: Bearer <token>'")
+        return
+    try:
+        loopback = ipaddress.ip_address(client_address(scope)).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise Forbidden("/metrics answers the loopback address only while METRICS_TOKEN is unset")
 
 
 class SystemController(Controller):
@@ -58,6 +81,7 @@ class SystemController(Controller):
     async def metrics(self, request: Request[Any, Any, Any], db: DbDep) -> Response[bytes]:
         """Prometheus text format: requests and latencies per route, outbox rows per state (all workers)."""
         state = request.app.state
+        check_metrics_caller(state.settings, request.scope)
         body = generate_latest(state.metrics.registry)
         try:
             by_status = await counts(db)

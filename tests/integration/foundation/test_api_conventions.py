@@ -209,18 +209,30 @@ def requests_counted(text: str, route: str) -> dict[tuple[str, str], float]:
     }
 
 
+METRICS_TOKEN = "metrics-" + "m" * 32
+
+
+@pytest.fixture
+async def metered(settings: Settings, clean: None) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """A client of an app whose /metrics wants METRICS_TOKEN."""
+    async with AsyncTestClient(app=create_app(settings.replace(metrics_token=METRICS_TOKEN))) as test_client:
+        yield test_client
+
+
 async def test_metrics_count_requests_per_route_template_and_outbox_rows(
-    client: Any, factory: Factory, db: Database
+    metered: Any, factory: Factory, db: Database
 ) -> None:
+    client = metered
+    scrape = {"Authorization": f"Bearer {METRICS_TOKEN}"}
     admin = await factory.person("admin", password=None)
     async with db.transaction() as conn:
         await enqueue(conn, "test.metrics", {})
     route = "/api/v1/people/{person_id}"
-    before = requests_counted((await client.get("/metrics")).text, route)
+    before = requests_counted((await client.get("/metrics", headers=scrape)).text, route)
     for _ in range(2):
         await client.get(f"/api/v1/people/{admin.person.id}", headers=admin.headers)
     await client.get(f"/api/v1/people/{admin.person.id}")
-    response = await client.get("/metrics")
+    response = await client.get("/metrics", headers=scrape)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     after = requests_counted(response.text, route)

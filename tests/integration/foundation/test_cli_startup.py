@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,3 +88,48 @@ def test_migrate_with_an_unreachable_database_says_it_cannot_reach_postgresql(tm
     [line] = error_lines(done)
     assert "cannot reach PostgreSQL" in line and "DATABASE_URL" in line
     assert seconds < 10
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_up_says_what_it_is_doing_before_it_is_ready(tmp_path: Path, stores: Any) -> None:
+    """A first start takes half a minute: each step is said as it begins, with the time since the start."""
+    process = subprocess.Popen(
+        [ADVOCACY, "up", "--no-demo", "--port", str(free_port()), "--data-dir", str(tmp_path / "data")],
+        cwd=tmp_path,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "DATABASE_URL": stores.database_url,
+            "REDIS_URL": stores.redis_url,
+            "REDIS_NAMESPACE": stores.namespace,
+            "SECRET_KEY": "s" * 40,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip())
+            if "Advocacy is running" in line:
+                break
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    steps = [line for line in lines if line.startswith("[")]
+    assert any("applying database migrations" in step for step in steps), lines
+    assert any("starting the API" in step for step in steps), lines
+    assert all(step.split("]")[0].endswith(" s") for step in steps)
+    assert any("Advocacy is running" in line for line in lines), lines

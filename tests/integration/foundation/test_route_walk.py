@@ -42,10 +42,13 @@ def concrete_path(template: str) -> str:
 
 
 def walked_routes(app: Litestar) -> list[tuple[str, str, HTTPRouteHandler]]:
-    """(method, path template, handler) for every route except the docs, static files and CORS preflights."""
+    """(method, path template, handler) for every route except the docs, static files, /metrics and CORS
+    preflights."""
     found = []
     for route in app.routes:
         if not isinstance(route, HTTPRoute) or route.path.startswith((API_DOCS_PATH, "/static")):
+            continue
+        if route.path == "/metrics":  # no role: METRICS_TOKEN or loopback (tests/integration/hardening)
             continue
         for handler in route.route_handlers:
             if handler.handler_name == "options_handler":

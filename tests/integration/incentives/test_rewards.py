@@ -116,7 +116,7 @@ async def test_hr_runs_a_redemption_from_request_to_fulfilment_and_exports_it(
         ("fulfilled", True, True)
     ]
     export = await client.get("/api/v1/redemptions/fulfilments.csv", headers=hr.headers)
-    assert export.headers["content-type"].startswith("text/csv")
+    assert export.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(export.text)))
     assert [(r["display_name"], r["reward"], r["note"]) for r in rows] == [
         ("Ann", "'=Gift card", "handed over at reception")

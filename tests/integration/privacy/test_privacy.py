@@ -64,3 +64,56 @@ async def test_an_admin_erases_a_person_and_others_cannot(client: Any, factory: 
     assert problem(await client.post(path, json=confirm, headers=hr.headers))["status"] == 403
     assert (await client.post(path, json=confirm, headers=admin.headers)).status_code == 202
     assert (await client.get("/api/v1/me", headers=target.headers)).status_code == 401
+
+
+async def test_the_export_holds_my_points_ledger_and_every_audit_row_about_me_or_by_me(
+    client: Any, factory: Factory, db: Database
+) -> None:
+    me = await factory.person(ambassador=True)
+    other = await factory.person(ambassador=True)
+    async with db.connection() as conn:
+        for who, key in ((me, "mine"), (other, "theirs")):
+            await conn.execute(
+                "INSERT INTO points_ledger (person_id, kind, points, source_type, reason_code,"
+                " idempotency_key, occurred_at) VALUES ($1, 'kudos', 5, 'kudos', 'kudos', $2, now())",
+                who.person_id,
+                key,
+            )
+        await conn.execute(
+            "INSERT INTO audit_log (actor_id, action, subject_type, subject_id) VALUES"
+            " ($1, 'by.me', 'item', 'x'), (NULL, 'about.me', 'person', $2),"
+            " (NULL, 'about.me.by.address', 'person', $3), (NULL, 'about.them', 'person', $4)",
+            me.person_id,
+            str(me.person.id),
+            me.person.email,
+            str(other.person_id),
+        )
+    export = (await client.get("/api/v1/me/export", headers=me.headers)).json()
+    assert [row["idempotency_key"] for row in export["records"]["points_ledger"]] == ["mine"]
+    actions = {row["action"] for row in export["records"]["audit_log"]}
+    assert {"by.me", "about.me", "about.me.by.address"} <= actions
+    assert "about.them" not in actions
+
+
+async def test_every_column_that_names_a_person_is_in_the_export(db: Database) -> None:
+    """A new table that stores a person's id under any usual name is found by the export: by its foreign
+    key to people, or by the naming convention the export follows for append-only tables."""
+    from advocacy.privacy.queries import columns_naming_people
+
+    async with db.connection() as conn:
+        candidates = await conn.fetch(
+            """
+            SELECT c.relname AS table_name, a.attname AS column_name
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+            WHERE c.relkind IN ('r', 'p') AND c.relname <> 'people'
+                AND a.atttypid IN ('bigint'::regtype, 'integer'::regtype)
+                AND a.attname ~ '(person|people|actor|_by$|owner|author|reviewer|winner|recipient|sharer|invit|member|user|employee|ambassador)'
+            """
+        )
+        covered = set(await columns_naming_people(conn))
+    # columns that hold a count or a setting, not a person's id
+    not_a_person = {("rewards", "per_person_limit")}
+    missing = {(r["table_name"], r["column_name"]) for r in candidates} - covered - not_a_person
+    assert not missing, f"columns naming a person that the export leaves out: {sorted(missing)}"

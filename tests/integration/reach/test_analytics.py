@@ -216,7 +216,7 @@ async def test_the_csv_export_shows_emv_values_next_to_each_amount_and_labels_es
     response = await api.get(
         "/api/v1/analytics/report.csv", params={"group_by": "campaign"}, headers=curator.headers
     )
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert response.status_code == 200 and response.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert rows[0]["unique_clicks"] == "2" and rows[0]["emv_currency"] == "EUR"
     assert {"emv_cpm_minor", "emv_cpc_minor", "emv_reaction_multiplier", "reach_estimated (estimate)"} <= set(

@@ -35,6 +35,10 @@ RULES: dict[str, Any] = {
 LINK = "https://www.example.com/news/launch?ref=home"
 
 
+# a post address of the default network (x), as "I posted it" must give
+X_POST = "https://x.com/jane/status/1790000000000000000"
+
+
 class Sharing:
     """Items, people and shares for one test; shares go through the HTTP API like an employee's would."""
 

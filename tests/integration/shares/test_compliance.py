@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from tests.conftest import problem
-from tests.integration.shares.conftest import Sharing
+from tests.integration.shares.conftest import X_POST, Sharing
 
 
 async def test_reviewers_list_held_shares_with_findings_and_approving_makes_them_ready(
@@ -86,7 +86,9 @@ async def test_rejecting_a_published_share_after_the_fact_takes_its_points_back(
     ambassador = await sharing.ambassador()
     compliance = await sharing.factory.person("compliance")
     share = await sharing.ready_share(ambassador)
-    await sharing.client.post(f"/api/v1/shares/{share['id']}/confirm", headers=ambassador.headers)
+    await sharing.client.post(
+        f"/api/v1/shares/{share['id']}/confirm", json={"post_url": X_POST}, headers=ambassador.headers
+    )
     response = await sharing.client.post(
         f"/api/v1/compliance/shares/{share['id']}/reject",
         json={"reason": "Hors charte"},
@@ -125,7 +127,7 @@ async def test_every_decision_is_in_the_audit_log_which_filters_and_exports_as_c
         params={"format": "csv", "subject_type": "share"},
         headers=compliance.headers,
     )
-    assert exported.headers["content-type"].startswith("text/csv")
+    assert exported.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [r["action"] for r in rows] == ["share.approved", "share.rejected"]
     assert rows[0]["actor"] == str(compliance.person.id)
@@ -134,6 +136,8 @@ async def test_every_decision_is_in_the_audit_log_which_filters_and_exports_as_c
         params={"format": "jsonl", "action": "share.approved"},
         headers=compliance.headers,
     )
+    assert lines.headers["content-type"] == "application/x-ndjson"
+    assert lines.headers["content-disposition"] == 'attachment; filename="audit.jsonl"'
     decoded = [json.loads(line) for line in lines.text.splitlines()]
     assert [d["subject_id"] for d in decoded] == [first["id"]]
 

@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from tests.conftest import problem
-from tests.integration.shares.conftest import Sharing
+from tests.integration.shares.conftest import X_POST, Sharing
 
 
 async def test_an_allowed_share_is_ready_with_a_tracked_link_and_the_networks_share_page(
@@ -138,7 +138,9 @@ async def test_an_employee_cannot_read_or_withdraw_another_persons_share(sharing
     share = await sharing.ready_share(owner)
     read = await sharing.client.get(f"/api/v1/shares/{share['id']}", headers=other.headers)
     withdraw = await sharing.client.post(f"/api/v1/shares/{share['id']}/withdraw", headers=other.headers)
-    confirm = await sharing.client.post(f"/api/v1/shares/{share['id']}/confirm", headers=other.headers)
+    confirm = await sharing.client.post(
+        f"/api/v1/shares/{share['id']}/confirm", json={"post_url": X_POST}, headers=other.headers
+    )
     assert read.status_code == withdraw.status_code == confirm.status_code == 404
     listed = await sharing.client.get("/api/v1/shares", headers=other.headers)
     assert listed.json()["items"] == []
@@ -164,10 +166,28 @@ async def test_confirming_checks_the_post_url_shape_then_publishes_and_earns_poi
     assert [(e["kind"], e["person_id"]) for e in events] == [("share_published", ambassador.person_id)]
 
 
+async def test_i_posted_it_without_the_post_address_is_refused_and_pays_nothing(sharing: Sharing) -> None:
+    ambassador = await sharing.ambassador()
+    share = await sharing.ready_share(ambassador)
+    url = f"/api/v1/shares/{share['id']}/confirm"
+    for body in (None, {}, {"post_url": None}):
+        response = await sharing.client.post(url, json=body, headers=ambassador.headers)
+        assert response.status_code in (400, 422), response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+    other_domain = await sharing.client.post(
+        url, json={"post_url": "https://x.com.evil.example/jane/status/1"}, headers=ambassador.headers
+    )
+    assert other_domain.status_code == 422
+    assert await sharing.fetchval("SELECT status FROM shares") == "ready"
+    assert await sharing.fetchval("SELECT count(*) FROM outbox WHERE job = 'incentives.award'") == 0
+
+
 async def test_withdrawing_a_published_share_takes_its_points_back(sharing: Sharing) -> None:
     ambassador = await sharing.ambassador()
     share = await sharing.ready_share(ambassador)
-    await sharing.client.post(f"/api/v1/shares/{share['id']}/confirm", headers=ambassador.headers)
+    await sharing.client.post(
+        f"/api/v1/shares/{share['id']}/confirm", json={"post_url": X_POST}, headers=ambassador.headers
+    )
     response = await sharing.client.post(f"/api/v1/shares/{share['id']}/withdraw", headers=ambassador.headers)
     assert response.status_code == 200
     assert response.json()["status"] == "withdrawn" and response.json()["withdrawn_at"]
