@@ -37,8 +37,8 @@ from advocacy.http.idempotency import IdempotencyMiddleware
 from advocacy.http.metrics import HttpMetrics
 from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware, ensure_request_id
 from advocacy.http.problems import EXCEPTION_HANDLERS
-from advocacy.http.security_headers import add_security_headers
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.http.security_headers import add_security_headers
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
 from advocacy.incentives.profile_cache import BoardProfileCache
 from advocacy.links.controllers import CardPageController, follow_tracked_link

@@ -270,6 +270,13 @@ async def create_campaign(db: Transactional, body: CampaignCreate, *, actor_id: 
     return campaign
 
 
+async def campaigns(db: Transactional, *, limit: int) -> list[CampaignRead]:
+    """The newest campaigns (for choosing one, such as the feed's filter)."""
+    async with db.connection() as conn:
+        rows = await queries.campaigns_page(conn, after_id=None, limit=limit)
+    return [campaign for _, campaign in rows]
+
+
 async def update_campaign(db: Transactional, public_id: UUID, body: CampaignUpdate) -> CampaignRead:
     changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not UNSET}
     async with db.transaction() as conn:
@@ -987,7 +994,13 @@ async def feed_lines(
     media = media_prefix(storage)
     lines = []
     for row in rows:
-        language: Language = who.language if who.language in row.languages else default_language
+        language: Language = (
+            flt.language
+            if flt.language is not None and flt.language in row.languages
+            else who.language
+            if who.language in row.languages
+            else default_language
+        )
         key = (row.pinned, row.priority, row.feed_at, row.id)
         lines.append(FeedLine(key, row.id, _feed_entry(row, language, media)))
     return lines

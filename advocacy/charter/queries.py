@@ -175,7 +175,9 @@ async def set_charter_training(conn: asyncpg.Connection, charter_id: int, traini
 
 
 async def training_required(conn: asyncpg.Connection) -> bool:
-    value = await conn.fetchval("SELECT settings -> 'charter_training_required' FROM organisation WHERE id = 1")
+    value = await conn.fetchval(
+        "SELECT settings -> 'charter_training_required' FROM organisation WHERE id = 1"
+    )
     return bool(value)
 
 
@@ -248,7 +250,7 @@ async def training_completion(conn: asyncpg.Connection, charter_id: int) -> list
         "SELECT t.name AS team, count(*)::int AS people,"
         " count(*) FILTER (WHERE r.tried)::int AS attempted, count(*) FILTER (WHERE r.passed)::int AS passed"
         " FROM people p LEFT JOIN teams t ON t.id = p.team_id"
-        " LEFT JOIN LATERAL (SELECT true AS tried, bool_or(q.passed) AS passed FROM charter_quiz_results q"
+        " LEFT JOIN LATERAL (SELECT count(*) > 0 AS tried, bool_or(q.passed) AS passed FROM charter_quiz_results q"
         "   WHERE q.person_id = p.id AND q.charter_id = $1) r ON true"
         " WHERE p.active AND EXISTS (SELECT 1 FROM person_roles x WHERE x.person_id = p.id AND x.role = 'employee')"
         " GROUP BY t.name ORDER BY t.name NULLS LAST",

@@ -35,7 +35,7 @@ class Lesson(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     body: Bilingual
 
 
-class QuizQuestion(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class QuizQuestion(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     """A question, its choices, and which of them are right (numbers from 0; all of them must be picked)."""
 
     question: Bilingual
@@ -80,7 +80,9 @@ class QuizAnswers(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     """One list of chosen choice numbers (from 0) per question, in the quiz's order."""
 
     charter_version: int
-    answers: Annotated[list[Annotated[list[Annotated[int, Meta(ge=0, le=7)]], Meta(max_length=8)]], Meta(max_length=50)]
+    answers: Annotated[
+        list[Annotated[list[Annotated[int, Meta(ge=0, le=7)]], Meta(max_length=8)]], Meta(max_length=50)
+    ]
 
 
 class QuestionOutcome(msgspec.Struct, frozen=True, kw_only=True):

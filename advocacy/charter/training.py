@@ -5,6 +5,7 @@ completion rates HR reads."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 from typing import Any
 
 import asyncpg
@@ -27,6 +28,12 @@ from advocacy.charter.schemas import (
 )
 from advocacy.db.pool import Database
 from content_library.errors import Conflict, DomainError, Invalid, NotFound
+
+
+def default_training() -> CharterTraining:
+    """The training shipped with the demo organisation's charter (`default_training.toml`)."""
+    data = resources.files(__package__).joinpath("default_training.toml").read_bytes()
+    return msgspec.toml.decode(data, type=CharterTraining)
 
 
 class TrainingRequired(DomainError):
@@ -53,7 +60,9 @@ def check_training(training: CharterTraining | Any) -> None:
                 {"field": f"training.quiz[{number}].answers", "message": "an answer is listed twice"}
             )
     if errors:
-        raise Invalid("The charter's quiz names answers that are not among its choices", extra={"errors": errors})
+        raise Invalid(
+            "The charter's quiz names answers that are not among its choices", extra={"errors": errors}
+        )
 
 
 def training_for_reading(
@@ -66,7 +75,9 @@ def training_for_reading(
     if not training.lessons and not training.quiz:
         return None
     return TrainingReading(
-        lessons=[LessonReading(title=x.title.say(language), body=x.body.say(language)) for x in training.lessons],
+        lessons=[
+            LessonReading(title=x.title.say(language), body=x.body.say(language)) for x in training.lessons
+        ],
         questions=[
             QuestionReading(
                 number=n + 1,
@@ -81,7 +92,9 @@ def training_for_reading(
     )
 
 
-def grade(training: CharterTraining, answers: list[list[int]], language: str) -> tuple[int, list[QuestionOutcome]]:
+def grade(
+    training: CharterTraining, answers: list[list[int]], language: str
+) -> tuple[int, list[QuestionOutcome]]:
     """How many questions were answered exactly right (every right choice, no wrong one)."""
     if len(answers) != len(training.quiz):
         raise Invalid(
@@ -109,9 +122,7 @@ async def _active_training(conn: asyncpg.Connection) -> tuple[int, int, CharterT
     return charter_id, version, msgspec.convert(raw, CharterTraining) if raw else None
 
 
-async def take_quiz(
-    db: Database, person_id: int, body: QuizAnswers, *, language: str
-) -> QuizResult:
+async def take_quiz(db: Database, person_id: int, body: QuizAnswers, *, language: str) -> QuizResult:
     """Grade an attempt at the quiz of the charter in force and record it (every attempt is kept)."""
     async with db.transaction() as conn:
         charter_id, version, training = await _active_training(conn)
@@ -149,9 +160,7 @@ async def take_quiz(
     )
 
 
-async def status_in(
-    conn: asyncpg.Connection, person_id: int, *, validity_days: int
-) -> TrainingStatus:
+async def status_in(conn: asyncpg.Connection, person_id: int, *, validity_days: int) -> TrainingStatus:
     charter_id, version, training = await _active_training(conn)
     has_quiz = training is not None and bool(training.quiz)
     required = has_quiz and await queries.training_required(conn)
@@ -228,7 +237,10 @@ async def completion(db: Database, version: int | None) -> TrainingCompletion:
         rate=round(passed / people, 4) if people else 0.0,
         teams=[
             TeamCompletion(
-                team=r.team, people=r.people, passed=r.passed, rate=round(r.passed / r.people, 4) if r.people else 0.0
+                team=r.team,
+                people=r.people,
+                passed=r.passed,
+                rate=round(r.passed / r.people, 4) if r.people else 0.0,
             )
             for r in rows
         ],

@@ -14,14 +14,13 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
-from advocacy.ambassadors.service import refusal, require_ambassador, status_from_row
-from advocacy.content.feed_cache import feed_json
+from advocacy.ambassadors.service import require_ambassador
+from advocacy.content.feed_cache import feed_json, feed_reader
 from advocacy.content.uploads import check_declared_length, upload_stream
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep, signed_in
 from advocacy.http.guards import ANY_PERSON, PUBLIC, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.outbox.service import enqueue
-from advocacy.people import service as people
 from advocacy.settings import Settings
 from content_library import queries, service, sources
 from content_library.errors import NotFound
@@ -48,7 +47,6 @@ from content_library.schemas import (
     OpenGraph,
     OpenGraphRequest,
     PollResult,
-    Reader,
     SourceCreate,
     SourceRead,
     SourceUpdate,
@@ -532,6 +530,9 @@ class FeedController(Controller):
         tag: Text = None,
         campaign: Annotated[str | None, QueryParameter(max_length=80, description="Campaign slug")] = None,
         network: Annotated[Network | None, QueryParameter()] = None,
+        language: Annotated[
+            Language | None, QueryParameter(description="only posts available in this language, shown in it")
+        ] = None,
     ) -> Response[Page[FeedEntry]]:
         """My feed (opted-in employees): live approved posts for me, pinned first then newest."""
         # Like /me, a hot route reads its collaborators from the app state rather than through the
@@ -544,17 +545,9 @@ class FeedController(Controller):
             tag=tag.strip().lower() if tag else None,
             campaign=campaign,
             network=network,
+            language=language,
         )
-        me = await people.my_row(state.db, state.principal_cache, principal.person_id)
-        refused = refusal(status_from_row(me, me["active_charter_version"], service.now()))
-        if refused is not None:
-            raise refused
-        who = Reader(
-            person_id=principal.person_id,
-            team_id=me["team_id"],
-            location=me["location"].lower() if me["location"] else None,
-            language=me["language"],
-        )
+        who = await feed_reader(state.db, state.principal_cache, principal.person_id)
         page = await feed_json(
             state.db,
             state.feed_cache,

@@ -20,21 +20,26 @@ from typing import NamedTuple
 import msgspec
 from litestar.types import Message, Scope
 
+from advocacy.ambassadors.service import refusal, status_from_row
+from advocacy.auth.service import PrincipalCache
 from advocacy.db.pool import Database
-from advocacy.http.pagination import page_of
+from advocacy.http.pagination import Page, page_of
+from advocacy.people import service as people
 from content_library import queries, service
-from content_library.schemas import FeedFilter, Language, Reader
+from content_library.schemas import FeedEntry, FeedFilter, Language, Reader
 from content_library.service import FeedKey, FeedLine
 from content_library.storage import Storage
 
 
 class EncodedLine(NamedTuple):
-    """A feed line as JSON, both ways: the page is assembled from bytes, never encoded per request."""
+    """A feed line as JSON, both ways: the API's page is assembled from bytes, never encoded per request;
+    the web page reads the entry itself."""
 
     key: FeedKey
     item_id: int
     not_shared: bytes
     shared: bytes
+    entry: FeedEntry
 
 
 def encode_lines(lines: list[FeedLine]) -> list[EncodedLine]:
@@ -45,6 +50,7 @@ def encode_lines(lines: list[FeedLine]) -> list[EncodedLine]:
             line.item_id,
             encode(line.entry),
             encode(msgspec.structs.replace(line.entry, already_shared=True)),
+            line.entry,
         )
         for line in lines
     ]
@@ -56,6 +62,32 @@ def page_json(lines: list[EncodedLine], shared: frozenset[int], limit: int) -> b
     items = b",".join(line.shared if line.item_id in shared else line.not_shared for line in page.items)
     cursor = msgspec.json.encode(page.next_cursor)
     return b'{"items":[' + items + b'],"next_cursor":' + cursor + b"}"
+
+
+def page_entries(lines: list[EncodedLine], shared: frozenset[int], limit: int) -> Page[FeedEntry]:
+    """The same page as page_json, as Structs (for the web page)."""
+    page = page_of(lines, limit, key=lambda line: line.key)
+    return Page(
+        items=[
+            msgspec.structs.replace(line.entry, already_shared=True) if line.item_id in shared else line.entry
+            for line in page.items
+        ],
+        next_cursor=page.next_cursor,
+    )
+
+
+async def feed_reader(db: Database, principal_cache: PrincipalCache, person_id: int) -> Reader:
+    """Who reads the feed, from the cached profile; only an ambassador may (NotAnAmbassador says why not)."""
+    me = await people.my_row(db, principal_cache, person_id)
+    refused = refusal(status_from_row(me, me["active_charter_version"], service.now()))
+    if refused is not None:
+        raise refused
+    return Reader(
+        person_id=person_id,
+        team_id=me["team_id"],
+        location=me["location"].lower() if me["location"] else None,
+        language=me["language"],
+    )
 
 
 CONTENT_CHANNEL = "content_changed"
@@ -199,8 +231,33 @@ async def feed_json(
     fallback_language: Language,
     storage: Storage,
 ) -> bytes:
-    """The reader's feed page as JSON (Page[FeedEntry]): service.feed_lines marked with what the reader
-    shared, from the cache when it holds both parts; a miss reads PostgreSQL and fills the cache."""
+    """The reader's feed page as JSON (Page[FeedEntry])."""
+    lines, shared = await feed_lines(
+        db,
+        cache,
+        who,
+        flt=flt,
+        after=after,
+        limit=limit,
+        fallback_language=fallback_language,
+        storage=storage,
+    )
+    return page_json(lines, shared, limit)
+
+
+async def feed_lines(
+    db: Database,
+    cache: FeedCache,
+    who: Reader,
+    *,
+    flt: FeedFilter,
+    after: FeedKey | None,
+    limit: int,
+    fallback_language: Language,
+    storage: Storage,
+) -> tuple[list[EncodedLine], frozenset[int]]:
+    """Up to limit+1 lines of the reader's feed (service.feed_lines) and the items the reader shared, from
+    the cache when it holds both parts; a miss reads PostgreSQL and fills the cache."""
     at = service.now()
     cache.expire(at)
     default_language = cache.default_language
@@ -234,4 +291,4 @@ async def feed_json(
                 shared_generation = cache.shared_generation
                 shared = await queries.shared_item_ids(conn, who.person_id)
                 cache.put_shared(who.person_id, shared, shared_generation)
-    return page_json(lines, shared, limit)
+    return lines, shared

@@ -34,7 +34,7 @@ class OfflineSwaggerPlugin(SwaggerRenderPlugin):
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         title = escape(str(openapi_schema["info"]["title"]))
         return (
-            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{title}</title>"
             f'<link rel="stylesheet" href="{self.css_url}">'

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-
-import msgspec
 from urllib.parse import quote
 
+import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -129,7 +128,9 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     if not request.url.path.startswith("/api/") and status in (401, 403, 404, 405):
         if status == 401 and request.method == "GET":  # a page asked for by someone signed out
             path = request.url.path
-            return Redirect("/login" if path == "/" else f"/login?next={quote(path, safe='/')}", status_code=303)
+            return Redirect(
+                "/login" if path == "/" else f"/login?next={quote(path, safe='/')}", status_code=303
+            )
         return _html_error(status, exc.detail)
     if isinstance(exc, NotAuthorizedException):
         reason = request.scope.get("auth_error")

@@ -15,8 +15,7 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'"
 )
 PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=(), "
-    "interest-cohort=()"
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=(), interest-cohort=()"
 )
 HSTS = "max-age=31536000; includeSubDomains"
 

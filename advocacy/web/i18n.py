@@ -108,6 +108,6 @@ class Formats:
         return "" if value is None else format_percent(value, locale=self.language)
 
 
-def N_(message: str) -> str:  # noqa: N802 (gettext's name for "mark for translation, translate later")
+def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; `_()` translates it where it is shown."""
     return message

@@ -10,8 +10,8 @@ import msgspec
 from litestar import Request
 from litestar.response import Redirect, Template
 
-from advocacy.ambassadors.service import status_from_row
 from advocacy.ambassadors.schemas import AmbassadorStatus
+from advocacy.ambassadors.service import status_from_row
 from advocacy.auth.schemas import Principal
 from advocacy.people import service as people
 from advocacy.web.i18n import (

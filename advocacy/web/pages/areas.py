@@ -30,21 +30,30 @@ async def _area(request: Request[Any, Any, Any], title: str, summary: str, api_t
 @get("/studio", guards=[Allow(Role.CURATOR, Role.REVIEWER)], include_in_schema=False)
 async def studio(request: Request[Any, Any, Any]) -> Template:
     return await _area(
-        request, N_("Library"), N_("Curate posts, campaigns and sources, and review what waits for approval."), "content"
+        request,
+        N_("Library"),
+        N_("Curate posts, campaigns and sources, and review what waits for approval."),
+        "content",
     )
 
 
 @get("/compliance", guards=[Allow(Role.COMPLIANCE)], include_in_schema=False)
 async def compliance(request: Request[Any, Any, Any]) -> Template:
     return await _area(
-        request, N_("Compliance"), N_("Decide on held shares, edit and activate the charter, read the audit trail."), "charter"
+        request,
+        N_("Compliance"),
+        N_("Decide on held shares, edit and activate the charter, read the audit trail."),
+        "charter",
     )
 
 
 @get("/hr", guards=[Allow(Role.HR)], include_in_schema=False)
 async def hr(request: Request[Any, Any, Any]) -> Template:
     return await _area(
-        request, N_("Recognition"), N_("Run rewards, kudos, recognition periods and challenges; follow participation."), "incentives"
+        request,
+        N_("Recognition"),
+        N_("Run rewards, kudos, recognition periods and challenges; follow participation."),
+        "incentives",
     )
 
 

@@ -15,9 +15,17 @@ from advocacy.auth.schemas import Principal
 from advocacy.charter import service as charter_service
 from advocacy.charter import training
 from advocacy.charter.schemas import CharterReading, QuizAnswers, QuizResult, TrainingStatus
-from advocacy.http.guards import ANY_PERSON
 from advocacy.http.deps import signed_in
-from advocacy.web.forms import FormData, FormState, blank_form, check_csrf, form_problem, parse_form, read_form
+from advocacy.http.guards import ANY_PERSON
+from advocacy.web.forms import (
+    FormData,
+    FormState,
+    blank_form,
+    check_csrf,
+    form_problem,
+    parse_form,
+    read_form,
+)
 from advocacy.web.i18n import N_, translator
 from advocacy.web.render import Viewer, page, viewer_of
 from content_library.errors import DomainError, Invalid, NotFound
@@ -162,11 +170,16 @@ async def training_submit(request: Request[Any, Any, Any]) -> Template:
     count = int(form.get("question_count", "0") or 0) if form.get("question_count", "").isdigit() else 0
     try:
         body = parse_form(
-            {"charter_version": form.get("charter_version"), "answers": quiz_answers(form, count)}, QuizAnswers
+            {"charter_version": form.get("charter_version"), "answers": quiz_answers(form, count)},
+            QuizAnswers,
         )
-        result = await training.take_quiz(request.app.state.db, principal.person_id, body, language=viewer.language)
+        result = await training.take_quiz(
+            request.app.state.db, principal.person_id, body, language=viewer.language
+        )
     except (DomainError, msgspec.ValidationError) as exc:
-        messages = {f"q{n}": _("Choose an answer to question %(number)s", number=n) for n in range(1, count + 1)}
+        messages = {
+            f"q{n}": _("Choose an answer to question %(number)s", number=n) for n in range(1, count + 1)
+        }
         problem = form_problem(exc, form, messages=messages)
         return await _training_page(request, viewer, form=problem)
     return await _training_page(request, viewer, form=blank_form(), result=result)
@@ -219,7 +232,9 @@ async def opt_in_submit(request: Request[Any, Any, Any]) -> Response[Any]:
         body = parse_form(
             {"charter_version": form.get("charter_version"), "visibility": form.get("visibility")}, OptIn
         )
-        await ambassadors.opt_in(state.db, principal, body, validity_days=state.settings.consent_validity_days)
+        await ambassadors.opt_in(
+            state.db, principal, body, validity_days=state.settings.consent_validity_days
+        )
     except (DomainError, msgspec.ValidationError) as exc:
         messages = {
             "visibility": _("Choose how you appear on the leaderboards"),
@@ -249,7 +264,10 @@ async def visibility_submit(request: Request[Any, Any, Any]) -> Response[Any]:
         await ambassadors.change_visibility(state.db, principal, body)
     except (DomainError, msgspec.ValidationError) as exc:
         problem = form_problem(
-            exc, form, messages={"visibility": _("Choose how you appear on the leaderboards")}, otherwise="visibility"
+            exc,
+            form,
+            messages={"visibility": _("Choose how you appear on the leaderboards")},
+            otherwise="visibility",
         )
         return await _opt_in_page(request, viewer, problem)
     state.principal_cache.forget_person(principal.person_id)

@@ -19,7 +19,11 @@ TRAINING = {
         },
         {
             "question": {"fr": "Couleurs ?", "en": "Colours?"},
-            "choices": [{"fr": "Rouge", "en": "Red"}, {"fr": "Chaise", "en": "Chair"}, {"fr": "Bleu", "en": "Blue"}],
+            "choices": [
+                {"fr": "Rouge", "en": "Red"},
+                {"fr": "Chaise", "en": "Chair"},
+                {"fr": "Bleu", "en": "Blue"},
+            ],
             "answers": [0, 2],
         },
     ],
@@ -27,7 +31,9 @@ TRAINING = {
 }
 
 
-async def test_a_signed_out_visitor_is_sent_to_sign_in_and_comes_back_after(client: Any, factory: Factory) -> None:
+async def test_a_signed_out_visitor_is_sent_to_sign_in_and_comes_back_after(
+    client: Any, factory: Factory
+) -> None:
     response = await client.get("/", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login"
     deep = await client.get("/start/charter", follow_redirects=False)
@@ -68,7 +74,9 @@ async def test_a_wrong_password_keeps_the_address_typed_and_says_what_is_wrong_n
     assert 'aria-invalid="true"' in html and "<title>Error: Sign in" in html
 
 
-async def test_an_address_that_is_not_one_is_refused_by_the_api_s_own_rule_next_to_the_field(client: Any) -> None:
+async def test_an_address_that_is_not_one_is_refused_by_the_api_s_own_rule_next_to_the_field(
+    client: Any,
+) -> None:
     response = await client.post(
         "/login", data={"email": "not-an-address", "password": "x"}, headers={"accept-language": "fr"}
     )
@@ -82,13 +90,17 @@ async def test_the_login_page_follows_accept_language_and_the_switch(client: Any
     assert '<html lang="en">' in english.text and "Sign in" in english.text
     french = await client.get("/login", headers={"accept-language": "fr-CA, en;q=0.9"})
     assert '<html lang="fr">' in french.text and "Se connecter" in french.text
-    switched = await client.post("/language", data={"language": "en", "next": "/login"}, follow_redirects=False)
+    switched = await client.post(
+        "/language", data={"language": "en", "next": "/login"}, follow_redirects=False
+    )
     assert switched.status_code == 303 and switched.headers["location"] == "/login"
     after = await client.get("/login", headers={"accept-language": "fr"})
     assert '<html lang="en">' in after.text
 
 
-async def test_the_switch_changes_a_signed_in_person_s_language_like_patch_me(client: Any, factory: Factory) -> None:
+async def test_the_switch_changes_a_signed_in_person_s_language_like_patch_me(
+    client: Any, factory: Factory
+) -> None:
     await factory.charter()
     someone = await factory.person(password=PASSWORD, email="ana@example.com", language="fr")
     await sign_in(client, "ana@example.com")
@@ -102,7 +114,9 @@ async def test_the_switch_changes_a_signed_in_person_s_language_like_patch_me(cl
     assert me["person"]["language"] == "en"
 
 
-async def test_opting_in_needs_the_csrf_field_the_accept_box_and_a_visibility(client: Any, factory: Factory) -> None:
+async def test_opting_in_needs_the_csrf_field_the_accept_box_and_a_visibility(
+    client: Any, factory: Factory
+) -> None:
     charter = await factory.charter()
     await factory.person(password=PASSWORD, email="ana@example.com", language="en")
     await sign_in(client, "ana@example.com")
@@ -112,7 +126,9 @@ async def test_opting_in_needs_the_csrf_field_the_accept_box_and_a_visibility(cl
     unticked = await post_form(client, "/ambassador", {**form, "accept": ""}, page="/start/opt-in")
     assert unticked.status_code == 422 and 'id="accept-error"' in unticked.text
     assert 'value="anonymous" checked' in unticked.text  # what was chosen is kept
-    bad_choice = await post_form(client, "/ambassador", {**form, "visibility": "everyone"}, page="/start/opt-in")
+    bad_choice = await post_form(
+        client, "/ambassador", {**form, "visibility": "everyone"}, page="/start/opt-in"
+    )
     assert bad_choice.status_code == 422 and 'id="visibility-error"' in bad_choice.text
     assert (await client.get("/api/v1/me")).json()["ambassador"]["is_ambassador"] is False
     accepted = await post_form(client, "/ambassador", form, page="/start/opt-in")
@@ -122,7 +138,9 @@ async def test_opting_in_needs_the_csrf_field_the_accept_box_and_a_visibility(cl
     assert "You are an ambassador" in (await client.get("/")).text
 
 
-async def test_a_charter_that_changed_meanwhile_is_said_next_to_the_accept_box(client: Any, factory: Factory) -> None:
+async def test_a_charter_that_changed_meanwhile_is_said_next_to_the_accept_box(
+    client: Any, factory: Factory
+) -> None:
     old = await factory.charter()
     await factory.person(password=PASSWORD, email="ana@example.com", language="en")
     await sign_in(client, "ana@example.com")
@@ -140,7 +158,9 @@ async def test_the_training_is_taken_on_its_page_and_opens_the_opt_in_when_requi
 ) -> None:
     charter = await factory.charter(training=TRAINING)
     admin = await factory.person("compliance")
-    put = await client.put("/api/v1/charter/training/settings", json={"required": True}, headers=admin.headers)
+    put = await client.put(
+        "/api/v1/charter/training/settings", json={"required": True}, headers=admin.headers
+    )
     assert put.status_code == 200
     await factory.person(password=PASSWORD, email="ana@example.com", language="en")
     await sign_in(client, "ana@example.com")
@@ -166,7 +186,13 @@ async def test_the_training_is_taken_on_its_page_and_opens_the_opt_in_when_requi
     csrf = csrf_of((await client.get("/start/training")).text)
     right = await client.post(
         "/start/training",
-        data={"csrf": csrf, "charter_version": str(charter.version), "question_count": "2", "q1": "1", "q2": ["0", "2"]},
+        data={
+            "csrf": csrf,
+            "charter_version": str(charter.version),
+            "question_count": "2",
+            "q1": "1",
+            "q2": ["0", "2"],
+        },
     )
     assert right.status_code == 200 and "You passed" in right.text
     assert (await post_form(client, "/ambassador", opt_in, page="/start/opt-in")).status_code == 303
@@ -183,7 +209,9 @@ async def test_the_opt_out_form_needs_the_csrf_field_too(client: Any, factory: F
     assert not (await client.get("/api/v1/me", headers=someone.headers)).json()["ambassador"]["is_ambassador"]
 
 
-async def test_an_ambassador_changes_visibility_in_place_without_renewing(client: Any, factory: Factory) -> None:
+async def test_an_ambassador_changes_visibility_in_place_without_renewing(
+    client: Any, factory: Factory
+) -> None:
     someone = await factory.person(password=PASSWORD, email="ana@example.com", ambassador=True)
     await sign_in(client, "ana@example.com")
     page = (await client.get("/start/opt-in")).text
@@ -214,7 +242,9 @@ async def test_signing_out_ends_the_session_even_for_a_kept_copy_of_the_cookie(
     assert (await client.get("/", follow_redirects=False)).status_code == 303
 
 
-async def test_each_role_sees_its_area_in_the_navigation_and_only_its_own(client: Any, factory: Factory) -> None:
+async def test_each_role_sees_its_area_in_the_navigation_and_only_its_own(
+    client: Any, factory: Factory
+) -> None:
     await factory.charter()
     await factory.person("employee", "hr", password=PASSWORD, email="hugo@example.com", language="en")
     await sign_in(client, "hugo@example.com")
