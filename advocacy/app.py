@@ -9,8 +9,8 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.handlers import HTTPRouteHandler
 from litestar.handlers.base import BaseRouteHandler
-from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
@@ -26,8 +26,8 @@ from advocacy.charter.controllers import (
 )
 from advocacy.connectors.controllers import ConnectionsController, PublicationController
 from advocacy.content.controllers import CONTENT_HANDLERS
-from advocacy.content.feed_cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache, forget_after_writes
-from advocacy.content.storage import storage_from_settings
+from advocacy.content.feed.controllers import forget_after_writes
+from advocacy.content.wiring import storage_from_settings
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
 from advocacy.http.api_docs import OfflineSwaggerPlugin, swagger_assets_router
@@ -36,11 +36,13 @@ from advocacy.http.guards import check_access_in_middleware, declared_access
 from advocacy.http.idempotency import IdempotencyMiddleware
 from advocacy.http.metrics import HttpMetrics
 from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware, ensure_request_id
+from advocacy.http.openapi import ApiDocumentConfig
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.http.security_headers import add_security_headers
+from advocacy.identity.controllers import IDENTITY_HANDLERS
+from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
-from advocacy.incentives.profile_cache import BoardProfileCache
 from advocacy.links.controllers import CardPageController, follow_tracked_link
 from advocacy.links.service import links_lifespan
 from advocacy.outbox.controllers import OutboxController
@@ -52,6 +54,7 @@ from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
 from advocacy.web.pages import WEB_HANDLERS
 from advocacy.web.templating import template_config
+from content_library.feed.cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache
 
 API_DOCS_PATH = "/api/docs"
 WEB_DIR = Path(__file__).parent / "web"
@@ -60,6 +63,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     SystemController,
     SessionController,
     TokenController,
+    *IDENTITY_HANDLERS,
     MeController,
     PeopleController,
     TeamController,
@@ -103,15 +107,21 @@ def create_app(
         principals = app.state.principal_cache = PrincipalCache(settings.auth_cache_seconds)
         app.state.board_profiles = BoardProfileCache(app.state.principal_cache)
         feed_pages = app.state.feed_cache = FeedCache(settings.feed_cache_seconds)
+
+        def content_changed(payload: str) -> None:
+            # The organisation's row notifies on this channel too (advocacy.core.organisation).
+            feed_pages.on_content_changed(payload)
+            db.organisation.on_change(payload)
+
         follower = asyncio.create_task(
             follow_notifications(
                 settings.database_url,
                 {
                     IDENTITY_CHANNEL: lambda payload: forget_changed_identity(principals, payload),
-                    CONTENT_CHANNEL: feed_pages.on_content_changed,
+                    CONTENT_CHANNEL: content_changed,
                     SHARES_CHANNEL: feed_pages.on_shares_changed,
                 },
-                [principals, feed_pages],
+                [principals, feed_pages, db.organisation],
             )
         )
         app.state.charters = CharterCache()
@@ -141,7 +151,7 @@ def create_app(
         before_send=[ensure_request_id, forget_after_writes, add_security_headers(settings)],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves
-        openapi_config=OpenAPIConfig(
+        openapi_config=ApiDocumentConfig(
             title="Advocacy API",
             version="1.0.0",
             description="Employee advocacy: content library, charter checks, shares, reach and recognition.",
@@ -167,6 +177,14 @@ def create_app(
     )
     refuse_undeclared_routes(app)
     check_access_in_middleware(handler for _, handler in route_handlers(app))
+    if isinstance(app.openapi_config, ApiDocumentConfig):
+        app.openapi_config.access.update(
+            (handler.operation_id, access)
+            for _, handler in route_handlers(app)
+            if isinstance(handler, HTTPRouteHandler)
+            and isinstance(handler.operation_id, str)
+            and (access := declared_access(handler)) is not None
+        )
     return app
 
 

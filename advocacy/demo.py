@@ -1,4 +1,5 @@
-"""The demo organisation `advocacy up` seeds: teams, people with each role, a charter in force, ambassadors."""
+"""The demo organisation `advocacy up` seeds (Nordlys, whose charter is the default one): teams, people with
+each role, a charter in force, ambassadors."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ async def seed_demo(db: Database, storage: Storage | None = None) -> None:
     """Idempotent: running it again changes nothing that is already there."""
     async with db.transaction() as conn:
         await conn.execute(
-            "INSERT INTO organisation (id, name) VALUES (1, 'Demo Company') ON CONFLICT (id) DO NOTHING"
+            "INSERT INTO organisation (id, name) VALUES (1, 'Nordlys') ON CONFLICT (id) DO NOTHING"
         )
         charter_id = await _seed_charter(conn)
         await _seed_training(conn, charter_id)

@@ -12,12 +12,13 @@ from urllib.parse import urlsplit
 import msgspec
 from msgspec import Meta
 
+from advocacy.core.language import LanguageCode
+
 
 class SettingsError(Exception):
     """A setting is missing or wrong; the message names the variable and what it accepts."""
 
 
-Language = Literal["fr", "en"]
 StorageKind = Literal["local", "s3"]
 LogLevel = Literal["debug", "info", "warning", "error"]
 
@@ -43,6 +44,7 @@ _ACCEPTS: dict[str, str] = {
     "db_pool_min": "an integer between 1 and 100",
     "db_pool_max": "an integer between 1 and 500",
     "outbox_max_attempts": "an integer between 1 and 100",
+    "outbox_redeliver_seconds": "a number of seconds between 1 and 3600",
     "storage": "local or s3",
     "s3_endpoint_url": "an https:// URL of an S3-compatible endpoint",
     "s3_bucket": "a bucket name",
@@ -65,6 +67,20 @@ _ACCEPTS: dict[str, str] = {
     "bluesky_service_url": "an http(s) URL of a PDS or entryway, default https://bsky.social",
     "connector_timeout_seconds": "a number of seconds between 1 and 120",
     "publish_max_inline_wait_seconds": "a number of seconds between 0 and 600",
+    "mail_transport": "log (print each message and its links in the log: development) or smtp",
+    "mail_from": "an address, optionally with a name, e.g. Advocacy <no-reply@example.com> (default: no-reply@"
+    "the host of PUBLIC_BASE_URL)",
+    "smtp_host": "the SMTP server's host name, e.g. smtp.example.com (needed when MAIL_TRANSPORT=smtp)",
+    "smtp_port": "a port number between 1 and 65535 (587 for STARTTLS, 465 for TLS)",
+    "smtp_security": "starttls (upgrade a plain connection, port 587), tls (TLS from the start, port 465) or none "
+    "(a local relay only)",
+    "smtp_username": "the SMTP user name (empty: no authentication)",
+    "smtp_password": "the SMTP password",
+    "smtp_timeout_seconds": "a number of seconds between 1 and 300",
+    "smtp_ca_file": "a PEM file of the certificates to trust for the SMTP server (empty: the system's)",
+    "invitation_valid_days": "an integer number of days between 1 and 90",
+    "password_reset_valid_minutes": "an integer number of minutes between 5 and 1440",
+    "password_resets_per_hour": "an integer between 1 and 100",
     "metrics_token": "a random string of at least 32 characters, or empty (then /metrics answers loopback only)",
     "trusted_proxies": "comma-separated IP addresses or networks (CIDR) of the reverse proxies in front, or *",
 }
@@ -76,7 +92,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     secret_key: Annotated[str, Meta(min_length=32)]
     redis_namespace: Annotated[str, Meta(pattern=r"^[A-Za-z0-9:_-]{1,40}$")] = "advocacy"
     public_base_url: str = "http://127.0.0.1:8000"
-    default_language: Language = "fr"
+    default_language: LanguageCode = "fr"
     data_dir: str = ".advocacy"
     max_body_bytes: Annotated[int, Meta(ge=1024, le=104_857_600)] = 1_048_576
     max_upload_bytes: Annotated[int, Meta(ge=1024, le=1_073_741_824)] = 20 * 1024 * 1024
@@ -90,6 +106,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     db_pool_min: Annotated[int, Meta(ge=1, le=100)] = 2
     db_pool_max: Annotated[int, Meta(ge=1, le=500)] = 10
     outbox_max_attempts: Annotated[int, Meta(ge=1, le=100)] = 8
+    # An outbox row delivered this long ago and not done is delivered again (its worker may have died).
+    outbox_redeliver_seconds: Annotated[float, Meta(ge=1, le=3600)] = 60.0
     storage: StorageKind = "local"
     # Tests only: let outbound fetches of typed URLs (feeds, Open Graph) reach private/loopback addresses.
     fetch_allow_private: bool = False
@@ -115,6 +133,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     connector_timeout_seconds: Annotated[float, Meta(ge=1, le=120)] = 15.0
     # A Retry-After up to this long is waited out inside the publish job; longer ones reschedule the job.
     publish_max_inline_wait_seconds: Annotated[float, Meta(ge=0, le=600)] = 30.0
+    # Outgoing mail (advocacy/mail): "log" prints each message and its links in the log instead of sending it.
+    mail_transport: Literal["log", "smtp"] = "log"
+    mail_from: str = ""
+    smtp_host: str = ""
+    smtp_port: Annotated[int, Meta(ge=1, le=65535)] = 587
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: Annotated[float, Meta(ge=1, le=300)] = 30.0
+    smtp_ca_file: str = ""
+    # Invitations and password resets (advocacy/identity)
+    invitation_valid_days: Annotated[int, Meta(ge=1, le=90)] = 7
+    password_reset_valid_minutes: Annotated[int, Meta(ge=5, le=1440)] = 60
+    password_resets_per_hour: Annotated[int, Meta(ge=1, le=100)] = 5
     # /metrics wants `Authorization: Bearer <this>`; empty, it answers only callers on the loopback address.
     metrics_token: str = ""
     # Whose X-Forwarded-For / X-Forwarded-Proto `advocacy serve` believes: the client address that clicks,
@@ -141,6 +173,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             _check_url(field, getattr(self, field), ("http", "https"))
         if self.token_encryption_keys:
             _check_fernet_keys(self.token_encryption_keys)
+        if self.mail_transport == "smtp" and not self.smtp_host:
+            raise SettingsError("MAIL_TRANSPORT=smtp needs SMTP_HOST to be set")
+        if self.mail_from and "@" not in self.mail_from:
+            raise SettingsError(_explain("mail_from", self.mail_from))
         if self.metrics_token and len(self.metrics_token) < 32:
             raise SettingsError(_explain("metrics_token", "<hidden>"))
         _check_proxies(self.trusted_proxies)
@@ -152,6 +188,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     @property
     def base_url(self) -> str:
         return self.public_base_url.rstrip("/")
+
+    @property
+    def sender(self) -> str:
+        """The From of outgoing mail."""
+        return self.mail_from or f"Advocacy <no-reply@{urlsplit(self.public_base_url).hostname}>"
 
     @property
     def data_path(self) -> Path:
@@ -253,7 +294,7 @@ def _validation_message(exc: msgspec.ValidationError, values: Mapping[str, Any])
         field = text.rsplit(" - at `$.", 1)[1].rstrip("`").split("[")[0].split(".")[0]
         if field in _FIELDS:
             shown = _redact(str(values.get(field, ""))) if "url" in field else values.get(field, "")
-            if field == "secret_key":
+            if field in ("secret_key", "smtp_password"):
                 shown = "<hidden>"
             return _explain(field, shown)
     if text.startswith("Object contains unknown field"):

@@ -10,16 +10,15 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.core.organisation import read_organisation
 from content_library.schemas import (
     AssetRow,
     CampaignRead,
     Caption,
-    FeedFilter,
     ItemRead,
     ItemRow,
     LibraryFilter,
     LibrarySettings,
-    Reader,
     SourceRead,
     SourceRow,
     StoredFile,
@@ -27,16 +26,13 @@ from content_library.schemas import (
     TransitionRead,
     VersionRead,
 )
+from content_library.sql import text_search
 
 # --- organisation settings ------------------------------------------------------------------------
 
 
 async def library_settings(conn: asyncpg.Connection, *, for_update: bool = False) -> LibrarySettings:
-    raw = await conn.fetchval(
-        "SELECT settings FROM organisation WHERE id = 1" + (" FOR UPDATE" if for_update else "")
-    )
-    if not isinstance(raw, dict):
-        return LibrarySettings()
+    raw = (await read_organisation(conn, for_update=for_update)).settings
     known = {k: v for k, v in raw.items() if k in LibrarySettings.__struct_fields__}
     try:
         return msgspec.convert(known, LibrarySettings)
@@ -55,24 +51,11 @@ async def merge_organisation_settings(conn: asyncpg.Connection, values: dict[str
 # --- people and teams, as the library needs them ------------------------------------------------
 
 
-async def reader(conn: asyncpg.Connection, person_id: int) -> Reader | None:
-    row = await conn.fetchrow(
-        "SELECT id AS person_id, team_id, lower(location) AS location, language FROM people WHERE id = $1",
-        person_id,
-    )
-    return msgspec.convert(row, Reader) if row else None
-
-
 async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
     rows = await conn.fetch(
         "SELECT public_id, id FROM teams WHERE public_id = ANY($1::uuid[])", list(public_ids)
     )
     return {r["public_id"]: r["id"] for r in rows}
-
-
-async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
-    value: int | None = await conn.fetchval("SELECT id FROM people WHERE public_id = $1", public_id)
-    return value
 
 
 # --- campaigns --------------------------------------------------------------------------------------
@@ -298,12 +281,6 @@ async def items_read(
     return [by_id[i] for i in ids if i in by_id]
 
 
-_TS_QUERY = (
-    "(websearch_to_tsquery('french', library_unaccent({q})) || websearch_to_tsquery('english', library_unaccent({q}))"
-    " || websearch_to_tsquery('simple', library_unaccent({q})))"
-)
-
-
 async def library_page(
     conn: asyncpg.Connection, flt: LibraryFilter, *, after_id: int | None, limit: int
 ) -> list[int]:
@@ -316,7 +293,7 @@ async def library_page(
         " AND ($5::text IS NULL OR cardinality(ci.networks) = 0 OR $5 = ANY(ci.networks))"
         " AND ($6::text IS NULL OR $6 = ANY(ci.languages))"
         " AND ($7::uuid IS NULL OR ci.created_by = (SELECT id FROM people WHERE public_id = $7))"
-        " AND ($8::text IS NULL OR ci.search_doc @@ " + _TS_QUERY.format(q="$8") + ")"
+        " AND ($8::text IS NULL OR ci.search_doc @@ " + text_search("$8") + ")"
         " ORDER BY ci.id DESC LIMIT $9",
         after_id,
         flt.status,
@@ -538,164 +515,6 @@ async def languages_missing_alt_text(conn: asyncpg.Connection, item_id: int) -> 
         item_id,
     )
     return [r["language"] for r in rows]
-
-
-# --- the feed -------------------------------------------------------------------------------------
-
-# What counts as "already shared" in the feed. The shares area owns this rule: a held share (awaiting
-# compliance) is not shared yet; a refused, rejected, withdrawn or failed one is not either
-# (served by shares_person_item_idx).
-SHARED_STATUSES = ("ready", "scheduled", "published")
-
-
-_SHARED_ITEMS = (
-    "SELECT DISTINCT content_item_id FROM shares WHERE person_id = $1 AND content_item_id IS NOT NULL"
-    " AND status IN (" + ", ".join(f"'{status}'" for status in SHARED_STATUSES) + ")"
-)
-
-
-async def shared_item_ids(conn: asyncpg.Connection, person_id: int) -> frozenset[int]:
-    """Every item the person already shared (to any network)."""
-    return frozenset(r["content_item_id"] for r in await conn.fetch(_SHARED_ITEMS, person_id))
-
-
-async def next_live_change(conn: asyncpg.Connection, at: datetime) -> datetime | None:
-    """The first instant after `at` at which an approved item starts or stops being live (None: never)."""
-    value: datetime | None = await conn.fetchval(
-        "SELECT least(min(starts_at) FILTER (WHERE starts_at > $1), min(expires_at) FILTER (WHERE expires_at > $1))"
-        " FROM content_items WHERE status = 'approved'",
-        at,
-    )
-    return value
-
-
-_VISIBLE = """
-ci.status = 'approved'
-AND (ci.starts_at IS NULL OR ci.starts_at <= $1) AND (ci.expires_at IS NULL OR ci.expires_at > $1)
-AND content_audience_includes(ci.audience_team_ids, ci.audience_locations, ci.audience_languages,
-                              $2::bigint, $3::text, $4::text)
-AND ci.languages && ARRAY[$4::text, $5::text]
-"""
-
-_FEED = f"""
-WITH page AS (
-    SELECT ci.* FROM content_items ci
-    WHERE {_VISIBLE}
-      AND ($6::text IS NULL OR ci.tags @> ARRAY[$6::text])
-      AND ($7::text IS NULL OR ci.campaign_id = (SELECT id FROM campaigns WHERE slug = $7))
-      AND ($8::text IS NULL OR cardinality(ci.networks) = 0 OR $8 = ANY(ci.networks))
-      AND ($15::text IS NULL OR $15 = ANY(ci.languages))
-      AND {{search}}
-      AND ($10::boolean IS NULL OR (ci.pinned, ci.priority, ci.feed_at, ci.id) < ($10, $11::smallint, $12::timestamptz, $13::bigint))
-    ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
-    LIMIT $14
-)
-SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci.allow_reshare,
-       ci.hashtags, ci.tags, ci.networks, ci.pinned, ci.priority, ci.feed_at, ci.starts_at, ci.expires_at,
-       ci.languages,
-       CASE WHEN c.id IS NULL THEN NULL
-            ELSE json_build_object('id', c.public_id, 'slug', c.slug, 'name', c.name) END AS campaign,
-       COALESCE((SELECT json_agg(json_build_object('network', cc.network, 'language', cc.language, 'body', cc.body))
-                 FROM content_captions cc WHERE cc.item_id = ci.id AND cc.language IN ($4, $5, $15)), '[]'::json) AS captions,
-       COALESCE((
-           SELECT json_agg(json_build_object(
-               'id', a.public_id, 'alt_text', a.alt_text, 'placeholder', a.placeholder,
-               'ready', a.renditions_state = 'ready',
-               'renditions', COALESCE((SELECT json_agg(json_build_object('name', r.name, 'format', r.format,
-                   'width', r.width, 'height', r.height, 'key', r.storage_key))
-                   FROM content_renditions r WHERE r.asset_id = a.id), '[]'::json)
-           ) ORDER BY a.position, a.id)
-           FROM content_assets a WHERE a.item_id = ci.id), '[]'::json) AS images
-FROM page ci LEFT JOIN campaigns c ON c.id = ci.campaign_id
-ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
-"""
-
-# Two fixed statements rather than `($9 IS NULL OR search_doc @@ ...)`: planning the text-search
-# expression costs more than running the whole unfiltered feed query.
-_FEED_SEARCH = _FEED.format(search=f"ci.search_doc @@ {_TS_QUERY.format(q='$9::text')}")
-_FEED_ALL = _FEED.format(search="$9::text IS NULL")
-
-
-class FeedRow(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    public_id: UUID
-    title: str
-    summary: str | None
-    link: str | None
-    caption_policy: str
-    allow_reshare: bool
-    hashtags: list[str]
-    tags: list[str]
-    networks: list[str]
-    pinned: bool
-    priority: int
-    feed_at: datetime
-    starts_at: datetime | None
-    expires_at: datetime | None
-    languages: list[str]
-    campaign: dict[str, Any] | None
-    captions: list[dict[str, Any]]
-    images: list[dict[str, Any]]
-
-
-async def feed_rows(
-    conn: asyncpg.Connection,
-    who: Reader,
-    *,
-    default_language: str,
-    flt: FeedFilter,
-    after: tuple[bool, int, datetime, int] | None,
-    limit: int,
-    at: datetime,
-) -> list[FeedRow]:
-    """Live approved items in the reader's audience, pinned first then newest (live_items_for_person)."""
-    rows = await conn.fetch(
-        _FEED_SEARCH if flt.q else _FEED_ALL,
-        at,
-        who.team_id,
-        who.location,
-        who.language,
-        default_language,
-        flt.tag,
-        flt.campaign,
-        flt.network,
-        flt.q,
-        after[0] if after else None,
-        after[1] if after else None,
-        after[2] if after else None,
-        after[3] if after else None,
-        limit,
-        flt.language,
-    )
-    return [msgspec.convert(dict(r), FeedRow) for r in rows]
-
-
-_SHAREABLE = """
-SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci.allow_reshare,
-       ci.campaign_id, c.slug AS campaign_slug, ci.tags, ci.hashtags, ci.networks, ci.languages,
-       (ci.status = 'approved' AND (ci.starts_at IS NULL OR ci.starts_at <= $2)
-        AND (ci.expires_at IS NULL OR ci.expires_at > $2)) AS live,
-       ((cardinality(ci.audience_team_ids) = 0 OR p.team_id = ANY(ci.audience_team_ids))
-        AND (cardinality(ci.audience_locations) = 0 OR lower(p.location) = ANY(ci.audience_locations))
-        AND (cardinality(ci.audience_languages) = 0 OR p.language = ANY(ci.audience_languages))) AS in_audience,
-       p.language AS person_language,
-       COALESCE((SELECT json_agg(json_build_object('network', cc.network, 'language', cc.language, 'body', cc.body))
-                 FROM content_captions cc WHERE cc.item_id = ci.id), '[]'::json) AS captions,
-       (SELECT r.storage_key FROM content_assets a JOIN content_renditions r ON r.asset_id = a.id
-        WHERE a.item_id = ci.id AND r.name = 'link' AND r.format = 'jpeg'
-        ORDER BY a.position, a.id LIMIT 1) AS link_key
-FROM content_items ci
-LEFT JOIN campaigns c ON c.id = ci.campaign_id
-LEFT JOIN people p ON p.id = $3
-WHERE ci.public_id = $1
-"""
-
-
-async def shareable_row(
-    conn: asyncpg.Connection, public_id: UUID, *, at: datetime, person_id: int
-) -> dict[str, Any] | None:
-    row = await conn.fetchrow(_SHAREABLE, public_id, at, person_id)
-    return dict(row) if row else None
 
 
 # --- suggestions ------------------------------------------------------------------------------------

@@ -9,12 +9,15 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from advocacy.core.language import LANGUAGES as LANGUAGES
+from advocacy.core.language import LanguageCode
+from advocacy.core.networks import NETWORKS as NETWORKS
+from advocacy.core.networks import NetworkCode
 from content_library.images import LOGO_MAX_MARGIN, LOGO_MAX_SIZE, Corner
 
-Language = Literal["fr", "en"]
-LANGUAGES: tuple[Language, ...] = ("fr", "en")
-Network = Literal["linkedin", "x", "facebook", "instagram", "mastodon", "bluesky"]
-NETWORKS: tuple[Network, ...] = ("linkedin", "x", "facebook", "instagram", "mastodon", "bluesky")
+# The content modules' names for advocacy.core's language and network codes.
+Language = LanguageCode
+Network = NetworkCode
 Status = Literal["draft", "in_review", "approved", "archived"]
 CaptionPolicy = Literal["locked", "editable", "free"]
 RenditionsState = Literal["pending", "ready", "failed"]
@@ -344,86 +347,6 @@ class LibraryFilter(msgspec.Struct, frozen=True, kw_only=True):
     network: Network | None = None
     language: Language | None = None
     author: UUID | None = None
-
-
-# --- the feed -------------------------------------------------------------------------------------
-
-
-class FeedRendition(msgspec.Struct, frozen=True, kw_only=True):
-    width: int
-    height: int
-    jpeg: str | None
-    webp: str | None
-
-
-class FeedImage(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    alt: str | None
-    placeholder: PlaceholderRead
-    ready: bool
-    renditions: dict[str, FeedRendition]
-
-
-class FeedEntry(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    title: str
-    summary: str | None
-    link: str | None
-    language: Language
-    captions: dict[str, str]  # network -> caption, after fallbacks ("default" too)
-    caption_policy: CaptionPolicy
-    allow_reshare: bool
-    hashtags: list[str]
-    tags: list[str]
-    networks: list[Network]
-    campaign: CampaignRef | None
-    images: list[FeedImage]
-    pinned: bool
-    starts_at: datetime | None
-    expires_at: datetime | None
-    already_shared: bool
-
-
-class FeedFilter(msgspec.Struct, frozen=True, kw_only=True):
-    q: str | None = None
-    tag: str | None = None
-    campaign: str | None = None
-    network: Network | None = None
-    language: Language | None = None  # posts available in this language, shown in it
-
-
-class Reader(msgspec.Struct, frozen=True, kw_only=True):
-    """Who reads the feed: what audience rules match against."""
-
-    person_id: int
-    team_id: int | None
-    location: str | None
-    language: Language
-
-
-# --- the share flow's view of an item -------------------------------------------------------------
-
-
-class ShareableItem(msgspec.Struct, frozen=True, kw_only=True):
-    """What the share flow needs of one item for one person, network and language."""
-
-    item_id: int
-    public_id: UUID
-    title: str
-    summary: str | None
-    link: str | None
-    caption: str | None
-    caption_language: Language | None
-    caption_policy: CaptionPolicy
-    allow_reshare: bool
-    campaign_id: int | None
-    campaign_slug: str | None
-    tags: list[str]
-    hashtags: list[str]
-    networks: list[Network]  # the networks the item is offered for; empty: every network
-    link_image_path: str | None  # the 1200×627 JPEG rendition, or None
-    live: bool
-    in_audience: bool
 
 
 # --- suggestions and sources ----------------------------------------------------------------------

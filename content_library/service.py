@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
@@ -16,6 +16,7 @@ import asyncpg
 import msgspec
 from msgspec import UNSET
 
+from advocacy.core.roles import effective_roles
 from content_library import queries
 from content_library.errors import (
     Conflict,
@@ -40,30 +41,20 @@ from content_library.images import (
     sniff,
 )
 from content_library.schemas import (
-    NETWORKS,
     AssetRead,
     CampaignCreate,
     CampaignRead,
-    CampaignRef,
     CampaignUpdate,
     Caption,
     CaptionIn,
-    FeedEntry,
-    FeedFilter,
-    FeedImage,
-    FeedRendition,
     FieldChange,
     ImageUpdate,
     ItemCreate,
     ItemRead,
     ItemRow,
     ItemUpdate,
-    Language,
     LibraryFilter,
     LibrarySettings,
-    PlaceholderRead,
-    Reader,
-    ShareableItem,
     Snapshot,
     SuggestionRead,
     TransitionIn,
@@ -72,7 +63,7 @@ from content_library.schemas import (
     VersionRead,
 )
 from content_library.storage import Storage, etag_for, new_key
-from content_library.workflow import can_edit, check_transition, effective_roles
+from content_library.workflow import can_edit, check_transition
 
 log = logging.getLogger("content_library")
 
@@ -911,196 +902,6 @@ async def make_asset_renditions(
 async def record_renditions_failure(db: Transactional, asset_id: int, reason: str) -> None:
     async with db.transaction() as conn:
         await queries.set_renditions_state(conn, asset_id, "failed", reason)
-
-
-# --- the feed ----------------------------------------------------------------------------------------
-
-FeedKey = tuple[bool, int, datetime, int]
-
-
-def _feed_entry(row: queries.FeedRow, language: Language, media: str) -> FeedEntry:
-    captions = [msgspec.convert(c, Caption) for c in row.captions]
-    networks = row.networks or list(NETWORKS)
-    by_network: dict[str, str] = {}
-    default = pick_caption(captions, None, language)
-    if default is not None:
-        by_network["default"] = default
-    for network in networks:
-        text = pick_caption(captions, network, language)
-        if text is not None:
-            by_network[network] = text
-    images = []
-    for raw in row.images:
-        sizes: dict[str, dict[str, Any]] = {}
-        for r in raw["renditions"]:
-            entry = sizes.setdefault(
-                r["name"], {"width": r["width"], "height": r["height"], "jpeg": None, "webp": None}
-            )
-            entry[r["format"]] = media + r["key"]
-        alt = raw["alt_text"] or {}
-        images.append(
-            FeedImage(
-                id=UUID(raw["id"]),
-                alt=alt.get(language) or next(iter(alt.values()), None),
-                placeholder=msgspec.convert(raw["placeholder"], PlaceholderRead),
-                ready=raw["ready"],
-                renditions={name: FeedRendition(**values) for name, values in sizes.items()},
-            )
-        )
-    return FeedEntry(
-        id=row.public_id,
-        title=row.title,
-        summary=row.summary,
-        link=row.link,
-        language=language,
-        captions=by_network,
-        caption_policy=row.caption_policy,  # type: ignore[arg-type]
-        allow_reshare=row.allow_reshare,
-        hashtags=row.hashtags,
-        tags=row.tags,
-        networks=row.networks,  # type: ignore[arg-type]
-        campaign=msgspec.convert(row.campaign, CampaignRef) if row.campaign else None,
-        images=images,
-        pinned=row.pinned,
-        starts_at=row.starts_at,
-        expires_at=row.expires_at,
-        already_shared=False,
-    )
-
-
-class FeedLine(NamedTuple):
-    """One feed entry as the library sees it, the same for every reader of one audience."""
-
-    key: FeedKey  # the cursor position
-    item_id: int
-    entry: FeedEntry  # already_shared False: that part is the reader's own (mark_already_shared)
-
-
-async def feed_lines(
-    conn: asyncpg.Connection,
-    who: Reader,
-    *,
-    flt: FeedFilter,
-    after: FeedKey | None,
-    limit: int,
-    default_language: Language,
-    storage: Storage | None,
-    at: datetime,
-) -> list[FeedLine]:
-    """Up to `limit` live approved items for this reader's audience, pinned first then newest."""
-    rows = await queries.feed_rows(
-        conn, who, default_language=default_language, flt=flt, after=after, limit=limit, at=at
-    )
-    media = media_prefix(storage)
-    lines = []
-    for row in rows:
-        language: Language = (
-            flt.language
-            if flt.language is not None and flt.language in row.languages
-            else who.language
-            if who.language in row.languages
-            else default_language
-        )
-        key = (row.pinned, row.priority, row.feed_at, row.id)
-        lines.append(FeedLine(key, row.id, _feed_entry(row, language, media)))
-    return lines
-
-
-def mark_already_shared(lines: list[FeedLine], shared: frozenset[int]) -> list[tuple[FeedKey, FeedEntry]]:
-    """The reader's feed entries: each line with whether its item is among those the reader shared."""
-    return [
-        (
-            line.key,
-            msgspec.structs.replace(line.entry, already_shared=True)
-            if line.item_id in shared
-            else line.entry,
-        )
-        for line in lines
-    ]
-
-
-async def feed(
-    conn: asyncpg.Connection,
-    person_id: int,
-    *,
-    flt: FeedFilter,
-    after: FeedKey | None,
-    limit: int,
-    default_language: Language,
-    storage: Storage | None = None,
-    at: datetime | None = None,
-) -> list[tuple[FeedKey, FeedEntry]]:
-    """The feed of one (already checked) ambassador: up to `limit` entries with their cursor keys."""
-    who = await queries.reader(conn, person_id)
-    if who is None:
-        raise NotFound("Your account no longer exists.")
-    lines = await feed_lines(
-        conn,
-        who,
-        flt=flt,
-        after=after,
-        limit=limit,
-        default_language=default_language,
-        storage=storage,
-        at=at or now(),
-    )
-    return mark_already_shared(lines, await queries.shared_item_ids(conn, person_id))
-
-
-# --- the share flow's view ---------------------------------------------------------------------------
-
-
-async def shareable_item(
-    conn: asyncpg.Connection,
-    item_public_id: UUID,
-    *,
-    network: str,
-    language: str,
-    person_id: int,
-    at: datetime,
-    default_language: str | None = None,
-    storage: Storage | None = None,
-) -> ShareableItem | None:
-    """What the share flow needs of an item for this person; None if the item does not exist.
-
-    The caption is the network's caption in `language`, else that language's default caption, else the
-    same two in the organisation's default language. `live` and `in_audience` say whether the person
-    may share it now.
-    """
-    row = await queries.shareable_row(conn, item_public_id, at=at, person_id=person_id)
-    if row is None:
-        return None
-    if default_language is None:
-        default_language = (await queries.library_settings(conn)).default_language or "fr"
-    captions = [msgspec.convert(c, Caption) for c in row["captions"]]
-    caption, caption_language = None, None
-    for lang in dict.fromkeys((language, default_language)):
-        caption = pick_caption(captions, network, lang)
-        if caption is not None:
-            caption_language = lang
-            break
-    in_audience = bool(row["in_audience"]) and bool(
-        set(row["languages"]) & {row["person_language"] or language, default_language}
-    )
-    return ShareableItem(
-        item_id=row["id"],
-        public_id=row["public_id"],
-        title=row["title"],
-        summary=row["summary"],
-        link=row["link"],
-        caption=caption,
-        caption_language=caption_language,  # type: ignore[arg-type]
-        caption_policy=row["caption_policy"],
-        allow_reshare=row["allow_reshare"],
-        campaign_id=row["campaign_id"],
-        campaign_slug=row["campaign_slug"],
-        tags=list(row["tags"]),
-        hashtags=list(row["hashtags"]),
-        networks=list(row["networks"]),
-        link_image_path=(media_prefix(storage) + row["link_key"]) if row["link_key"] else None,
-        live=bool(row["live"]),
-        in_audience=in_audience,
-    )
 
 
 # --- suggestions -------------------------------------------------------------------------------------

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from content_library.errors import Conflict, Forbidden, Invalid
+from advocacy.core.errors import Conflict, Forbidden, Invalid
+from advocacy.core.roles import Role, effective_roles
 from content_library.schemas import Status
 
-CURATOR, REVIEWER, ADMIN = "curator", "reviewer", "admin"
+CURATOR, REVIEWER = Role.CURATOR.value, Role.REVIEWER.value
 
 # (from, to) -> roles allowed to make that move; anything absent is forbidden for everyone.
 TRANSITIONS: dict[tuple[Status, Status], frozenset[str]] = {
@@ -19,11 +20,6 @@ TRANSITIONS: dict[tuple[Status, Status], frozenset[str]] = {
     ("approved", "archived"): frozenset({CURATOR, REVIEWER}),
     ("archived", "draft"): frozenset({CURATOR}),
 }
-
-
-def effective_roles(roles: Iterable[str]) -> frozenset[str]:
-    held = frozenset(roles)
-    return held | {CURATOR, REVIEWER} if ADMIN in held else held
 
 
 def check_transition(

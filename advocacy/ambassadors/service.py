@@ -13,9 +13,9 @@ from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, 
 from advocacy.auth.schemas import Principal
 from advocacy.charter.queries import active_charter_id_and_version
 from advocacy.charter.training import require_passed
+from advocacy.core.errors import Conflict, DomainError
 from advocacy.db.pool import Database
 from advocacy.outbox.service import enqueue
-from content_library.errors import Conflict, DomainError
 
 OPTED_OUT_JOB = "ambassador.opted_out"
 # Someone who opted out and comes back: their earlier points go back on the boards (advocacy/incentives).

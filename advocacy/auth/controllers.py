@@ -14,6 +14,7 @@ from advocacy.auth.schemas import LoginBody, SessionCreated, TokenCreate, TokenC
 from advocacy.auth.service import SESSION_COOKIE
 from advocacy.http.deps import DbDep, LimiterDep, PrincipalCacheDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, PUBLIC
+from advocacy.http.idempotency import ANSWERS_WITH_SECRET
 from advocacy.http.middleware import client_address
 
 
@@ -34,7 +35,7 @@ class SessionController(Controller):
     tags = ["auth"]
     guards = [PUBLIC]
 
-    @post("/login", operation_id="login", status_code=200)
+    @post("/login", operation_id="login", status_code=200, opt={ANSWERS_WITH_SECRET: True})
     async def login(
         self,
         request: Request[Any, Any, Any],
@@ -86,7 +87,7 @@ class TokenController(Controller):
         """My API tokens (never the secret itself)."""
         return await service.list_tokens(db, principal)
 
-    @post("/", operation_id="createMyToken")
+    @post("/", operation_id="createMyToken", opt={ANSWERS_WITH_SECRET: True})
     async def create_token(
         self, data: JSONBody[TokenCreate], db: DbDep, principal: PrincipalDep, settings: SettingsDep
     ) -> TokenCreated:

@@ -16,10 +16,10 @@ from advocacy.audit.queries import write_audit
 from advocacy.auth import queries
 from advocacy.auth.passwords import verify_password
 from advocacy.auth.schemas import Principal, TokenCreate, TokenCreated, TokenRead
+from advocacy.core.errors import Invalid, NotFound, Unauthenticated
 from advocacy.db.pool import Database
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.people.queries import login_record_by_email
-from content_library.errors import Invalid, NotFound, Unauthenticated
 
 TOKEN_PREFIX = "adv_"  # noqa: S105 - a prefix, not a secret
 SESSION_COOKIE = "advocacy_session"

@@ -19,9 +19,9 @@ import msgspec
 from advocacy.charter import queries
 from advocacy.charter.engine import CompiledCharter, compile_charter
 from advocacy.charter.rules import CharterRules
+from advocacy.core.errors import NotFound
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
-from content_library.errors import NotFound
 
 log = logging.getLogger("advocacy.charter")
 CHANNEL = "charter_activated"

@@ -28,8 +28,9 @@ from advocacy.charter.schemas import (
     TryRequest,
     WhatIfReport,
 )
+from advocacy.core.roles import Role
 from advocacy.http.deps import CharterCacheDep, DbDep, LimiterDep, PrincipalDep, SettingsDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.http.ratelimit import RateLimiter
 

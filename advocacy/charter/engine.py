@@ -33,14 +33,14 @@ from advocacy.charter.normalize import Normalized, normalize, normalize_term
 from advocacy.charter.rules import (
     Category,
     CharterRules,
-    Language,
     Message,
-    Network,
     QuietPeriod,
     Severity,
     TermList,
 )
-from content_library.errors import Invalid
+from advocacy.core.errors import Invalid
+from advocacy.core.language import Language
+from advocacy.core.networks import Network
 
 MAX_TEXT_LENGTH = 10_000
 # Terms with more "l"s than this get only the all-or-nothing "1" variants, to bound the automaton's size.

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import regex
 
-from advocacy.charter.rules import Network, NetworkLimit
+from advocacy.charter.rules import NetworkLimit
+from advocacy.core.networks import Network
 
 DEFAULT_LIMITS: dict[Network, NetworkLimit] = {
     Network.LINKEDIN: NetworkLimit(max_length=3000),

@@ -17,7 +17,14 @@ import regex
 from confusable_homoglyphs.utils import load as _load_confusables
 
 _LEET_SYMBOLS = {"@": "a", "$": "s", "!": "i", "|": "l"}
-_DIGIT_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
+# Currency and other signs typed for a letter (pr€ss, ¢lient): a letter only between two letters or digits.
+_LETTER_SIGNS = {
+    "€": "e", "£": "l", "¢": "c", "¥": "y", "©": "c", "®": "r", "§": "s", "†": "t", "₳": "a", "₿": "b",
+    "₲": "g", "₦": "n", "₱": "p", "₽": "p", "₮": "t", "₩": "w",
+}  # fmt: skip
+_DIGIT_LEET = str.maketrans(
+    {"0": "o", "1": "i", "2": "z", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"}
+)
 # ASCII after case folding: letters and digits stay, leet symbols wait for their word, the rest separates words.
 _ASCII = str.maketrans(
     {chr(c): (chr(c).lower() if chr(c).isalnum() or chr(c) in _LEET_SYMBOLS else " ") for c in range(128)}
@@ -47,6 +54,27 @@ def _confusables() -> dict[str, str]:
     return table
 
 
+# Letters in costume whose compatibility decomposition is not the letter alone (or is missing): small
+# capitals (ᴍ), parenthesised (⒜), negative circled or squared (🅐 🅰) and regional indicator letters.
+_COSTUME = re.compile(
+    r"^(?:LATIN LETTER SMALL CAPITAL|PARENTHESIZED LATIN SMALL LETTER|REGIONAL INDICATOR SYMBOL LETTER"
+    r"|NEGATIVE (?:CIRCLED|SQUARED) LATIN CAPITAL LETTER) ([A-Z])$"
+)
+_COSTUME_BLOCKS = ((0x0250, 0x02B0), (0x1D00, 0x1DC0), (0x2460, 0x2500), (0xA720, 0xA800), (0x1F100, 0x1F200))
+
+
+@cache
+def _costumes() -> dict[str, str]:
+    """Character -> the Latin letter its Unicode name says it is."""
+    table: dict[str, str] = {}
+    for low, high in _COSTUME_BLOCKS:
+        for code in range(low, high):
+            match = _COSTUME.match(unicodedata.name(chr(code), ""))
+            if match:
+                table[chr(code)] = match.group(1).lower()
+    return table
+
+
 # Combining marks, format controls (zero-width, bidi) and invisible fillers: dropped by the fold.
 _DELETABLE = regex.compile(r"[\p{Mn}\p{Me}\p{Cf}\u115f\u1160\u3164\uffa0\u2800]")
 
@@ -54,9 +82,19 @@ _DELETABLE = regex.compile(r"[\p{Mn}\p{Me}\p{Cf}\u115f\u1160\u3164\uffa0\u2800]"
 def _fold_char(char: str) -> str:
     if _DELETABLE.match(char):
         return ""
+    if char in _LETTER_SIGNS:
+        return char
+    costume = _costumes().get(char)
+    if costume is not None:
+        return costume
     confusables = _confusables()
+    decomposed = unicodedata.normalize("NFKD", char)
+    # What a character decomposes to says what it is (ſ is an s, Ｉ an I); where that is no ASCII letter,
+    # the character's own confusable comes before its decomposition's (ϲ imitates c, its ς imitates o).
+    if char in confusables and not any(part.isascii() and part.isalnum() for part in decomposed):
+        return confusables[char].lower()
     out: list[str] = []
-    for part in unicodedata.normalize("NFKD", char):
+    for part in decomposed:
         part = confusables.get(part, part)
         for folded in unicodedata.normalize("NFKD", part.casefold()):
             folded = confusables.get(folded, folded)
@@ -149,6 +187,9 @@ def _split_word(word: str, start: int) -> list[tuple[int, str]]:
             before = index > 0 and word[index - 1].isalnum()
             # A leading "@" is a mention and a trailing "!" is punctuation, not letters in disguise.
             chars[index] = _LEET_SYMBOLS[char] if after and (before or char != "@") else " "
+        elif char in _LETTER_SIGNS:
+            inside = 0 < index < last and word[index - 1].isalnum() and word[index + 1].isalnum()
+            chars[index] = _LETTER_SIGNS[char] if inside else " "
     pieces = []
     for match in _NON_SPACE.finditer("".join(chars)):
         piece = match.group()

@@ -13,7 +13,9 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from content_library.errors import Invalid
+from advocacy.core.errors import Invalid
+from advocacy.core.language import BilingualText, Language
+from advocacy.core.networks import Network
 
 RuleName = Annotated[str, Meta(pattern=r"^[a-z0-9_]{1,64}$")]
 Term = Annotated[str, Meta(min_length=1, max_length=200)]
@@ -35,20 +37,6 @@ class Severity(enum.StrEnum):
 
 
 _SEVERITY_RANK = {Severity.ALLOW: 0, Severity.WARN: 1, Severity.REVIEW: 2, Severity.BLOCK: 3}
-
-
-class Network(enum.StrEnum):
-    LINKEDIN = "linkedin"
-    X = "x"
-    FACEBOOK = "facebook"
-    INSTAGRAM = "instagram"
-    MASTODON = "mastodon"
-    BLUESKY = "bluesky"
-
-
-class Language(enum.StrEnum):
-    FR = "fr"
-    EN = "en"
 
 
 class Category(enum.StrEnum):
@@ -74,14 +62,10 @@ class _Input(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
         return hash(msgspec.json.encode(self, order="sorted"))
 
 
-class Message(_Input, frozen=True, kw_only=True):
-    """A text shown to people, in both languages; `{term}` is replaced by the matched term where relevant."""
-
-    fr: Annotated[str, Meta(min_length=1, max_length=500)]
-    en: Annotated[str, Meta(min_length=1, max_length=500)]
-
-    def in_language(self, language: Language) -> str:
-        return self.fr if language is Language.FR else self.en
+class Message(BilingualText, _Input, frozen=True, kw_only=True):
+    # A text shown to people, in both languages; `{term}` is replaced by the matched term where relevant.
+    # Its own class (over advocacy.core's BilingualText) only so the API schema keeps its component name.
+    pass
 
 
 class TermList(_Input, frozen=True, kw_only=True):
@@ -187,6 +171,10 @@ class ToneRules(_Input, frozen=True, kw_only=True):
     shouting_min_words: PositiveInt = 4
     max_punctuation_run: PositiveInt = 2
     max_emoji_run: PositiveInt = 3
+    # names the suggestion for a shouted run keeps capitalised (offices, products, brands): "à Lyon"
+    proper_nouns: Annotated[
+        list[Annotated[str, Meta(min_length=1, max_length=80)]], Meta(max_length=2000)
+    ] = []
 
 
 class CaptionRules(_Input, frozen=True, kw_only=True):

@@ -12,7 +12,9 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from advocacy.charter.engine import MAX_TEXT_LENGTH, CheckContent, Finding
-from advocacy.charter.rules import Category, CharterRules, Language, Network, Severity
+from advocacy.charter.rules import Category, CharterRules, Severity
+from advocacy.core.language import Language
+from advocacy.core.networks import Network
 
 CharterStatus = Literal["draft", "active", "retired"]
 CharterFormat = Literal["toml", "json"]

@@ -15,7 +15,7 @@ from advocacy.audit.queries import write_audit
 from advocacy.charter import queries
 from advocacy.charter.cache import CharterCache, CompiledVersion
 from advocacy.charter.engine import CheckContent, CompiledCharter, Verdict
-from advocacy.charter.rules import Category, CharterRules, Language, Network
+from advocacy.charter.rules import Category, CharterRules
 from advocacy.charter.schemas import (
     ActivationRead,
     ChangedDecision,
@@ -31,8 +31,10 @@ from advocacy.charter.schemas import (
 )
 from advocacy.charter.summary import summarise
 from advocacy.charter.training import check_training, training_for_reading
+from advocacy.core.errors import Conflict, Invalid, NotFound
+from advocacy.core.language import Language
+from advocacy.core.networks import Network
 from advocacy.db.pool import Database
-from content_library.errors import Conflict, Invalid, NotFound
 
 # Texts holding these are not kept for the what-if report: a phone number or a leaked key must not be stored.
 _NOT_KEPT = frozenset({Category.PERSONAL_DATA, Category.SECRETS})

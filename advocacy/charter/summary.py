@@ -7,8 +7,10 @@ confidential, and a list of insults is not something to read.
 from __future__ import annotations
 
 from advocacy.charter import networks
-from advocacy.charter.rules import Category, CharterRules, Language, Network, Severity
+from advocacy.charter.rules import Category, CharterRules, Severity
 from advocacy.charter.schemas import RuleSummary
+from advocacy.core.language import Language
+from advocacy.core.networks import Network
 
 _PERSONAL_KINDS = {
     "emails": ("adresses e-mail", "e-mail addresses"),

@@ -26,8 +26,8 @@ from advocacy.charter.schemas import (
     TrainingSettings,
     TrainingStatus,
 )
+from advocacy.core.errors import Conflict, DomainError, Invalid, NotFound
 from advocacy.db.pool import Database
-from content_library.errors import Conflict, DomainError, Invalid, NotFound
 
 
 def default_training() -> CharterTraining:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import msgspec
 
-Network = Literal["linkedin", "x", "mastodon", "bluesky"]
-NETWORKS: tuple[Network, ...] = ("linkedin", "x", "mastodon", "bluesky")
+from advocacy.core.networks import ConnectedNetwork
 
 
 class ClientApp(msgspec.Struct, frozen=True, kw_only=True):
@@ -118,7 +117,7 @@ class Unsupported(ConnectorError):
 
 
 class Connector(Protocol):
-    network: Network
+    network: ConnectedNetwork
     # True for OAuth 2 authorization-code networks; Bluesky connects with an app password instead.
     oauth: bool
 

@@ -22,7 +22,6 @@ from advocacy.connectors.base import (
     AuthExpired,
     ClientApp,
     Image,
-    Network,
     PostDraft,
     PostMetrics,
     PublishedPost,
@@ -32,6 +31,7 @@ from advocacy.connectors.base import (
     UploadedImage,
 )
 from advocacy.connectors.http import json_object, provider_message, send
+from advocacy.core.networks import ConnectedNetwork
 
 POST_COLLECTION = "app.bsky.feed.post"
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
@@ -71,7 +71,7 @@ def link_facets(text: str, link: str) -> list[dict[str, Any]]:
 
 
 class BlueskyConnector:
-    network: Network = "bluesky"
+    network: ConnectedNetwork = "bluesky"
     oauth = False
 
     def __init__(self, client: httpx.AsyncClient, *, service_url: str) -> None:

@@ -12,7 +12,6 @@ from advocacy.connectors import service
 from advocacy.connectors.crypto import TokenCipher
 from advocacy.connectors.registry import open_registry
 from advocacy.connectors.schemas import (
-    AnyNetwork,
     AudienceDeclare,
     AudienceRead,
     BlueskyConnectBody,
@@ -22,9 +21,10 @@ from advocacy.connectors.schemas import (
     ConnectStartBody,
     PublicationRead,
 )
+from advocacy.core.errors import NotFound
+from advocacy.core.networks import NetworkCode
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON
-from content_library.errors import NotFound
 
 _AUDIENCE_NETWORKS = ("linkedin", "x", "facebook", "instagram", "mastodon", "bluesky")
 
@@ -111,7 +111,7 @@ class ConnectionsController(Controller):
         """Declare my follower count on a network (used to estimate the reach of share-page shares)."""
         if network not in _AUDIENCE_NETWORKS:
             raise NotFound(f"Unknown network {network!r}")
-        chosen: AnyNetwork = network  # type: ignore[assignment]
+        chosen: NetworkCode = network  # type: ignore[assignment]
         return await service.declare_audience(db, principal.person_id, chosen, data.followers)
 
 

@@ -9,7 +9,12 @@ from typing import Any
 
 import httpx
 
-from advocacy.connectors.base import AuthExpired, RateLimited, Rejected, Transient
+from advocacy.connectors.base import (
+    AuthExpired,
+    RateLimited,
+    Rejected,
+    Transient,
+)
 
 DEFAULT_RETRY_AFTER = 60.0
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

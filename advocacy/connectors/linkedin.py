@@ -14,7 +14,6 @@ from advocacy.connectors.base import (
     AccountProfile,
     ClientApp,
     Image,
-    Network,
     PostDraft,
     PostMetrics,
     PublishedPost,
@@ -24,6 +23,7 @@ from advocacy.connectors.base import (
     UploadedImage,
 )
 from advocacy.connectors.http import json_object, send
+from advocacy.core.networks import ConnectedNetwork
 
 SCOPES = ("openid", "profile", "w_member_social")
 API_VERSION = "202505"
@@ -36,7 +36,7 @@ def little_text(text: str) -> str:
 
 
 class LinkedInConnector:
-    network: Network = "linkedin"
+    network: ConnectedNetwork = "linkedin"
     oauth = True
 
     def __init__(self, client: httpx.AsyncClient, *, auth_url: str, api_url: str) -> None:

@@ -14,7 +14,6 @@ from advocacy.connectors.base import (
     AccountProfile,
     ClientApp,
     Image,
-    Network,
     PostDraft,
     PostMetrics,
     PublishedPost,
@@ -25,6 +24,7 @@ from advocacy.connectors.base import (
     UploadedImage,
 )
 from advocacy.connectors.http import json_object, send
+from advocacy.core.networks import ConnectedNetwork
 
 SCOPES = "read write"
 CLIENT_NAME = "Advocacy"
@@ -32,7 +32,7 @@ MEDIA_POLLS = 10
 
 
 class MastodonConnector:
-    network: Network = "mastodon"
+    network: ConnectedNetwork = "mastodon"
     oauth = True
 
     def __init__(self, client: httpx.AsyncClient, *, media_poll_delay: float = 0.5) -> None:

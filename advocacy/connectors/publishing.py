@@ -18,7 +18,6 @@ import asyncpg
 from advocacy.audit.queries import write_audit
 from advocacy.connectors import queries
 from advocacy.connectors.base import (
-    NETWORKS,
     AccountAuth,
     AuthExpired,
     Connector,
@@ -34,8 +33,11 @@ from advocacy.connectors.base import (
 )
 from advocacy.connectors.crypto import TokenCipher
 from advocacy.connectors.registry import Registry
-from advocacy.connectors.schemas import ShareToPublish
+from advocacy.connectors.schemas import (
+    ShareToPublish,
+)
 from advocacy.connectors.service import NeedsReconnect, usable_auth
+from advocacy.core.networks import CONNECTED_NETWORKS
 from advocacy.db.pool import Database
 from content_library.storage import Storage
 
@@ -111,7 +113,7 @@ class Publisher:
             return "failed"
 
     async def _publish(self, share: ShareToPublish) -> str:
-        if share.network not in NETWORKS:
+        if share.network not in CONNECTED_NETWORKS:
             raise Failure(
                 f"La publication directe n'existe pas pour {share.network}",
                 f"Direct publishing is not available for {share.network}",

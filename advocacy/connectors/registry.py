@@ -7,11 +7,15 @@ from contextlib import asynccontextmanager
 
 import httpx
 
-from advocacy.connectors.base import ClientApp, Connector, Network
+from advocacy.connectors.base import (
+    ClientApp,
+    Connector,
+)
 from advocacy.connectors.bluesky import BlueskyConnector
 from advocacy.connectors.linkedin import LinkedInConnector
 from advocacy.connectors.mastodon import MastodonConnector
 from advocacy.connectors.x import XConnector
+from advocacy.core.networks import ConnectedNetwork
 from advocacy.settings import Settings
 
 USER_AGENT = "Advocacy/1.0 (employee advocacy; direct publishing)"
@@ -30,7 +34,7 @@ class Registry:
         self.mastodon = MastodonConnector(client, media_poll_delay=media_poll_delay)
         self.bluesky = BlueskyConnector(client, service_url=settings.bluesky_service_url)
 
-    def connector(self, network: Network) -> Connector:
+    def connector(self, network: ConnectedNetwork) -> Connector:
         if network == "linkedin":
             return self.linkedin
         if network == "x":
@@ -39,7 +43,7 @@ class Registry:
             return self.mastodon
         return self.bluesky
 
-    def default_base_url(self, network: Network) -> str:
+    def default_base_url(self, network: ConnectedNetwork) -> str:
         return {
             "linkedin": self.settings.linkedin_api_url,
             "x": self.settings.x_api_url,
@@ -47,7 +51,7 @@ class Registry:
             "bluesky": self.settings.bluesky_service_url,
         }[network].rstrip("/")
 
-    def settings_app(self, network: Network) -> ClientApp | None:
+    def settings_app(self, network: ConnectedNetwork) -> ClientApp | None:
         """Our client credentials for LinkedIn and X (Mastodon registers per instance; Bluesky needs none)."""
         if network == "linkedin" and self.settings.linkedin_client_id:
             return ClientApp(

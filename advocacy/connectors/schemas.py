@@ -9,9 +9,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from advocacy.connectors.base import Network
-
-AnyNetwork = Literal["linkedin", "x", "facebook", "instagram", "mastodon", "bluesky"]
+from advocacy.core.networks import ConnectedNetwork, NetworkCode
 
 # What connecting stores, shown with the list of accounts (a privacy step: people decide knowing this).
 WHAT_IS_STORED = {
@@ -35,7 +33,7 @@ WHAT_IS_STORED = {
 
 class ConnectedAccountRead(msgspec.Struct, frozen=True, kw_only=True):
     id: UUID
-    network: Network
+    network: ConnectedNetwork
     handle: str
     display_name: str | None
     profile_url: str | None
@@ -85,7 +83,7 @@ class AudienceDeclare(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
 
 
 class AudienceRead(msgspec.Struct, frozen=True, kw_only=True):
-    network: AnyNetwork
+    network: NetworkCode
     followers: int
     source: Literal["declared", "fetched"]
     updated_at: datetime
@@ -98,7 +96,7 @@ class AccountRow(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     public_id: UUID
     person_id: int
-    network: Network
+    network: ConnectedNetwork
     base_url: str
     external_id: str
     handle: str
@@ -110,7 +108,7 @@ class AccountRow(msgspec.Struct, frozen=True, kw_only=True):
 
 class StateRow(msgspec.Struct, frozen=True, kw_only=True):
     person_id: int
-    network: Network
+    network: ConnectedNetwork
     base_url: str
     code_verifier: bytes
     redirect_uri: str

@@ -18,7 +18,6 @@ from advocacy.connectors.base import (
     AuthExpired,
     ClientApp,
     ConnectorError,
-    Network,
     Rejected,
     TokenSet,
     Transient,
@@ -37,9 +36,10 @@ from advocacy.connectors.schemas import (
     ConnectStartBody,
     PublicationRead,
 )
+from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
+from advocacy.core.networks import ConnectedNetwork
 from advocacy.db.pool import Database
 from advocacy.settings import Settings
-from content_library.errors import Conflict, Forbidden, Invalid, NotFound
 from content_library.safe_fetch import FetchPolicy, checked_address
 
 log = logging.getLogger("advocacy.connectors")
@@ -47,7 +47,7 @@ log = logging.getLogger("advocacy.connectors")
 STATE_TTL = timedelta(minutes=10)
 # Refresh a token this long before it expires, so a post never goes out with one about to lapse.
 REFRESH_MARGIN = timedelta(seconds=120)
-OAUTH_NETWORKS: tuple[Network, ...] = ("linkedin", "x", "mastodon")
+OAUTH_NETWORKS: tuple[ConnectedNetwork, ...] = ("linkedin", "x", "mastodon")
 
 
 class NeedsReconnect(Exception):
@@ -58,11 +58,11 @@ class NeedsReconnect(Exception):
         self.detail = detail
 
 
-def redirect_uri(settings: Settings, network: Network) -> str:
+def redirect_uri(settings: Settings, network: ConnectedNetwork) -> str:
     return f"{settings.base_url}/api/v1/me/connections/{network}/callback"
 
 
-def oauth_network(network: str) -> Network:
+def oauth_network(network: str) -> ConnectedNetwork:
     if network not in OAUTH_NETWORKS:
         raise NotFound(
             f"No OAuth connect flow for {network!r}: use linkedin, x or mastodon (Bluesky: app password)"
@@ -104,7 +104,7 @@ async def _mastodon_app(db: Database, registry: Registry, cipher: TokenCipher, i
 
 
 async def client_app(
-    db: Database, registry: Registry, cipher: TokenCipher, network: Network, base_url: str
+    db: Database, registry: Registry, cipher: TokenCipher, network: ConnectedNetwork, base_url: str
 ) -> ClientApp:
     if network == "mastodon":
         return await _mastodon_app(db, registry, cipher, base_url)
@@ -206,7 +206,7 @@ async def _store_account(
     db: Database,
     cipher: TokenCipher,
     person_id: int,
-    network: Network,
+    network: ConnectedNetwork,
     base_url: str,
     tokens: TokenSet,
     profile: Any,

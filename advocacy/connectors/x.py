@@ -13,7 +13,6 @@ from advocacy.connectors.base import (
     AccountProfile,
     ClientApp,
     Image,
-    Network,
     PostDraft,
     PostMetrics,
     PublishedPost,
@@ -23,12 +22,13 @@ from advocacy.connectors.base import (
     UploadedImage,
 )
 from advocacy.connectors.http import json_object, send
+from advocacy.core.networks import ConnectedNetwork
 
 SCOPES = ("tweet.read", "tweet.write", "users.read", "media.write", "offline.access")
 
 
 class XConnector:
-    network: Network = "x"
+    network: ConnectedNetwork = "x"
     oauth = True
 
     def __init__(self, client: httpx.AsyncClient, *, auth_url: str, api_url: str) -> None:

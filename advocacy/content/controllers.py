@@ -3,37 +3,31 @@ employee feed, library settings, and the media files themselves."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, delete, get, patch, post, put
-from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from advocacy.ambassadors.service import require_ambassador
-from advocacy.content.feed_cache import feed_json, feed_reader
+from advocacy.content.feed.controllers import FeedController
 from advocacy.content.uploads import check_declared_length, upload_stream
-from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep, signed_in
+from advocacy.content.wiring import STORAGE, UPLOAD_CEILING, StorageDep, Text, fetch_policy
+from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, PUBLIC, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.outbox.service import enqueue
-from advocacy.settings import Settings
 from content_library import queries, service, sources
 from content_library.errors import NotFound
 from content_library.images import LOGO_MAX_MARGIN, LOGO_MAX_SIZE, Corner
 from content_library.opengraph import fetch_open_graph
-from content_library.safe_fetch import FetchPolicy
 from content_library.schemas import (
     AssetRead,
     CampaignCreate,
     CampaignRead,
     CampaignUpdate,
-    FeedEntry,
-    FeedFilter,
     ImageUpdate,
     ItemCreate,
     ItemRead,
@@ -59,28 +53,10 @@ from content_library.schemas import (
     VersionDiff,
     VersionRead,
 )
-from content_library.storage import Storage, validate_key
+from content_library.storage import validate_key
 
-# The largest body an upload route lets through at all; the configured limit applies while streaming.
-UPLOAD_CEILING = 1_073_741_824 + 65_536
 BRAND_LOGO_MAX_BYTES = 2 * 1024 * 1024  # a logo is small; MAX_UPLOAD_BYTES applies too if lower
 BRAND_LOGO_MAX_PIXELS = 16_000_000
-FEED_DEFAULT_LIMIT = 20
-
-
-def _storage(state: State) -> Storage:
-    storage: Storage = state.storage
-    return storage
-
-
-STORAGE = {"storage": Provide(_storage, sync_to_thread=False)}
-StorageDep = NamedDependency[Storage]
-
-Text = Annotated[str | None, QueryParameter(max_length=200)]
-
-
-def fetch_policy(settings: Settings) -> FetchPolicy:
-    return FetchPolicy(allow_private=settings.fetch_allow_private)
 
 
 class LibrarySettingsUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -513,53 +489,6 @@ class LibrarySettingsController(Controller):
     async def remove_logo(self, db: DbDep, storage: StorageDep) -> None:
         """Remove the brand logo; new renditions get the frame, if one is set, or nothing."""
         await service.remove_brand_logo(db, storage)
-
-
-class FeedController(Controller):
-    path = "/api/v1/feed"
-    tags = ["feed"]
-    guards = [ANY_PERSON]
-
-    @get("/", operation_id="getFeed")
-    async def feed(
-        self,
-        request: Request[Any, Any, Any],
-        limit: Limit = FEED_DEFAULT_LIMIT,
-        cursor: Cursor = None,
-        q: Annotated[str | None, QueryParameter(max_length=300)] = None,
-        tag: Text = None,
-        campaign: Annotated[str | None, QueryParameter(max_length=80, description="Campaign slug")] = None,
-        network: Annotated[Network | None, QueryParameter()] = None,
-        language: Annotated[
-            Language | None, QueryParameter(description="only posts available in this language, shown in it")
-        ] = None,
-    ) -> Response[Page[FeedEntry]]:
-        """My feed (opted-in employees): live approved posts for me, pinned first then newest."""
-        # Like /me, a hot route reads its collaborators from the app state rather than through the
-        # dependency chain (five providers resolved per request).
-        state = request.app.state
-        principal = signed_in(request)
-        after = decode_cursor(cursor, tuple[bool, int, datetime, int])
-        flt = FeedFilter(
-            q=q.strip() or None if q else None,
-            tag=tag.strip().lower() if tag else None,
-            campaign=campaign,
-            network=network,
-            language=language,
-        )
-        who = await feed_reader(state.db, state.principal_cache, principal.person_id)
-        page = await feed_json(
-            state.db,
-            state.feed_cache,
-            who,
-            flt=flt,
-            after=after,
-            limit=limit,
-            fallback_language=state.settings.default_language,
-            storage=state.storage,
-        )
-        # the page arrives already encoded (feed_cache.page_json); the annotation documents its shape
-        return Response(content=page, media_type=MediaType.JSON)  # type: ignore[arg-type]
 
 
 class MediaController(Controller):

@@ -8,6 +8,7 @@ import io
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from PIL import Image, ImageDraw
@@ -101,6 +102,40 @@ def draw_image(seed: int) -> bytes:
     return out.getvalue()
 
 
+def demo_items(campaigns: dict[str, UUID], now: datetime) -> list[ItemCreate]:
+    """The demo posts, each with captions that pass the demo charter: Nordlys's own links, and the
+    disclosure the charter asks of employees (#collaborateur, #employee)."""
+    items = []
+    for index, (campaign, title_fr, title_en, tags) in enumerate(TOPICS):
+        items.append(
+            msgspec.convert(
+                {
+                    "title": title_fr,
+                    "summary": title_en,
+                    "link": f"https://www.nordlys.example/blog/{index + 1}",
+                    "campaign": str(campaigns[campaign]),
+                    "captions": [
+                        {
+                            "language": "fr",
+                            "body": f"{title_fr} 👉 Découvrez-en plus sur le blog de Nordlys. #collaborateur",
+                        },
+                        {"language": "en", "body": f"{title_en} 👉 Read more on Nordlys's blog. #employee"},
+                        {"language": "fr", "network": "x", "body": f"{title_fr} #{tags[0]} #collaborateur"},
+                        {"language": "en", "network": "x", "body": f"{title_en} #{tags[0]} #employee"},
+                    ],
+                    "tags": tags,
+                    "hashtags": [tags[0].replace("é", "e")],
+                    "pinned": index == 0,
+                    "caption_policy": ["editable", "locked", "free"][index % 3],
+                    "starts_at": (now - timedelta(days=len(TOPICS) - index)).isoformat(),
+                    "expires_at": (now + timedelta(days=60)).isoformat() if index % 7 else None,
+                },
+                ItemCreate,
+            )
+        )
+    return items
+
+
 async def _noop_enqueue(*_: Any, **__: Any) -> None:
     """Demo renditions are made at once below, so no job is queued."""
 
@@ -129,28 +164,8 @@ async def seed_demo_library(db: Database, storage: Storage) -> int:
         )
         campaigns[slug] = made.id
     created = 0
-    for index, (campaign, title_fr, title_en, tags) in enumerate(TOPICS):
-        body = msgspec.convert(
-            {
-                "title": title_fr,
-                "summary": title_en,
-                "link": f"https://www.demo.example/blog/{index + 1}",
-                "campaign": str(campaigns[campaign]),
-                "captions": [
-                    {"language": "fr", "body": f"{title_fr} 👉 Découvrez-en plus sur notre blog."},
-                    {"language": "en", "body": f"{title_en} 👉 Read more on our blog."},
-                    {"language": "fr", "network": "x", "body": f"{title_fr} #{tags[0]}"},
-                    {"language": "en", "network": "x", "body": f"{title_en} #{tags[0]}"},
-                ],
-                "tags": tags,
-                "hashtags": [tags[0].replace("é", "e")],
-                "pinned": index == 0,
-                "caption_policy": ["editable", "locked", "free"][index % 3],
-                "starts_at": (now - timedelta(days=len(TOPICS) - index)).isoformat(),
-                "expires_at": (now + timedelta(days=60)).isoformat() if index % 7 else None,
-            },
-            ItemCreate,
-        )
+    for index, body in enumerate(demo_items(campaigns, now)):
+        title_fr, title_en = TOPICS[index][1], TOPICS[index][2]
         item = await service.create_item(db, body, actor_id=curator_id, storage=storage)
         if index % 4 != 3:  # most posts have an image
             raw = await asyncio.to_thread(draw_image, index)

@@ -9,6 +9,8 @@ from typing import Any, cast
 import asyncpg
 import msgspec
 
+from advocacy.core.organisation import OrganisationCache
+
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.decode
 
@@ -35,6 +37,8 @@ class Database:
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        # The organisation's row, read by every domain (advocacy.core.organisation); live once followed.
+        self.organisation = OrganisationCache()
 
     @classmethod
     async def connect(cls, dsn: str, *, min_size: int = 2, max_size: int = 10) -> Database:

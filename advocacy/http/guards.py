@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import StrEnum
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from advocacy.core.roles import Role, has_any_role
 
-class Role(StrEnum):
-    EMPLOYEE = "employee"
-    CURATOR = "curator"
-    REVIEWER = "reviewer"
-    COMPLIANCE = "compliance"
-    HR = "hr"
-    ADMIN = "admin"
+# Role is re-exported for imports written before advocacy.core existed; remove once none uses it.
+__all__ = [
+    "ACCESS_OPT",
+    "ANY_PERSON",
+    "PUBLIC",
+    "Allow",
+    "Role",
+    "check_access_in_middleware",
+    "declared_access",
+]
 
 
 class Allow:
     """A guard naming who may call: `PUBLIC`, `ANY_PERSON` (signed in, any role) or a set of roles.
 
-    Admin passes every role check: an organisation's administrators can always act. When several layers
+    Admin passes every role check (advocacy.core.roles). When several layers
     (router, controller, route) declare one, the closest to the route replaces the others.
     """
 
@@ -45,7 +48,7 @@ class Allow:
             return
         if user is None:
             raise NotAuthorizedException("Sign in, or send an API token as 'Authorization: Bearer <token>'")
-        if self.any_person or Role.ADMIN in user.roles or self.roles & user.roles:
+        if self.any_person or has_any_role(user.roles, self.roles):
             return
         needed = " or ".join(sorted(self.roles))
         raise PermissionDeniedException(f"This needs the {needed} role")
@@ -56,8 +59,7 @@ class Allow:
             return True
         if roles is None:
             return False
-        held = frozenset(roles)
-        return self.any_person or Role.ADMIN in held or bool(self.roles & held)
+        return self.any_person or has_any_role(frozenset(roles), self.roles)
 
     def __repr__(self) -> str:
         if self.public:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from typing import Any
 
@@ -23,6 +24,31 @@ Send = Any
 
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 KEEP_HOURS = 24
+# A route whose success answer holds a secret (a new API token, a session's CSRF token) sets this in its
+# opt: its answer is never written to the replay table; a replay is told the secret cannot be shown again.
+ANSWERS_WITH_SECRET = "answers_with_secret"  # noqa: S105 - an opt name, not a secret
+
+
+def anonymous_owner(secret_key: str, address: str) -> str:
+    """The replay table's owner of an anonymous caller's keys: a keyed hash of the address, never the address."""
+    digest = hmac.digest(secret_key.encode(), b"advocacy-idempotency:" + address.encode(), "sha256")
+    return "a:" + digest[:16].hex()
+
+
+def _secret_not_kept(path: str, status: int) -> bytes:
+    return msgspec.json.encode(
+        Problem(
+            type=problem_type("idempotency-secret-not-kept"),
+            title="Answer not kept",
+            status=409,
+            detail=(
+                f"The request with this Idempotency-Key succeeded (status {status}), but its answer held a "
+                "secret, and secrets are never stored for replay: it cannot be shown again. If it was lost, "
+                "revoke what was created and ask again with a new key."
+            ),
+            instance=path,
+        )
+    )
 
 
 async def _send_problem(send: Send, scope: Scope, status: int, kind: str, title: str, detail: str) -> None:
@@ -81,7 +107,11 @@ class IdempotencyMiddleware(ASGIMiddleware):
             more = message.get("more_body", False)
         body = b"".join(chunks)
         user = scope.get("user")
-        owner = f"p:{user.person_id}" if user is not None else f"a:{client_address(scope)}"
+        owner = (
+            f"p:{user.person_id}"
+            if user is not None
+            else anonymous_owner(state.settings.secret_key, client_address(scope))
+        )
         digest = hashlib.sha256(
             b"\0".join([scope["path"].encode(), scope.get("query_string", b""), body])
         ).digest()
@@ -150,6 +180,15 @@ class IdempotencyMiddleware(ASGIMiddleware):
                 if status >= 500:
                     # The work may not have happened: let the client retry with the same key.
                     await queries.forget_key(conn, owner, key)
+                elif status < 400 and handler is not None and handler.opt.get(ANSWERS_WITH_SECRET):
+                    await queries.store_response(
+                        conn,
+                        owner,
+                        key,
+                        status_code=409,
+                        content_type=PROBLEM_MEDIA_TYPE,
+                        body=_secret_not_kept(scope["path"], status),
+                    )
                 else:
                     await queries.store_response(
                         conn,

@@ -18,27 +18,12 @@ from litestar.exceptions import (
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from content_library.errors import DomainError, TooManyRequests
+from advocacy.core.errors import DomainError, TooManyRequests, problem_for
 
 log = logging.getLogger("advocacy.errors")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:advocacy:problem:"
-
-_KIND_BY_STATUS = {
-    400: ("bad-request", "Bad request"),
-    401: ("unauthenticated", "Authentication required"),
-    403: ("forbidden", "Forbidden"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    409: ("conflict", "Conflict"),
-    413: ("body-too-large", "Request body too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
-    422: ("invalid", "Invalid input"),
-    429: ("rate-limited", "Too many requests"),
-    500: ("internal", "Internal server error"),
-    503: ("unavailable", "Service unavailable"),
-}
 
 
 class FieldError(msgspec.Struct, frozen=True):
@@ -72,7 +57,7 @@ def problem_response(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[Problem]:
-    default_kind, default_title = _KIND_BY_STATUS.get(status, ("error", "Error"))
+    default_kind, default_title = problem_for(status)
     problem = Problem(
         type=problem_type(kind or default_kind),
         title=title or default_title,
@@ -168,7 +153,7 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
 
 
 def _html_error(status: int, detail: str) -> Response[str]:
-    _, title = _KIND_BY_STATUS.get(status, ("error", "Error"))
+    _, title = problem_for(status)
     body = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"

@@ -9,7 +9,7 @@ from limits import parse
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
-from content_library.errors import TooManyRequests
+from advocacy.core.errors import TooManyRequests
 
 
 def limits_uri(redis_url: str) -> str:

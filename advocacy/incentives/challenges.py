@@ -11,8 +11,10 @@ import asyncpg
 
 from advocacy.db.pool import Database
 from advocacy.incentives import queries
+from advocacy.incentives.boards.service import names_shown_to
+from advocacy.incentives.lookups import queries as lookups
+from advocacy.incentives.lookups.service import campaign_of
 from advocacy.incentives.schemas import CampaignRef, ChallengeCreate, ChallengeRead, ChallengeStanding
-from advocacy.incentives.service import campaign_of
 from content_library.errors import Invalid, NotFound
 
 
@@ -26,7 +28,7 @@ async def create(db: Database, body: ChallengeCreate, actor_id: int) -> UUID:
     if not body.teams and body.campaign is None:
         raise Invalid("Name the teams or the campaign the challenge is for")
     async with db.transaction() as conn:
-        team_ids = await queries.team_ids_by_public_ids(conn, body.teams)
+        team_ids = await lookups.team_ids_by_public_ids(conn, body.teams)
         if len(team_ids) != len(set(body.teams)):
             raise Invalid("One of the teams does not exist")
         campaign_id = None
@@ -94,25 +96,28 @@ def _read(
 
 
 async def progress(db: Database, challenge_id: UUID, person_id: int, language: str) -> ChallengeRead:
-    """Standings so far (or the recorded results once closed), with my points."""
+    """Standings so far (or the recorded results once closed), with my points; each person shown as their
+    board visibility allows this reader (the boards' rule: names_shown_to)."""
     async with db.connection() as conn:
         row = await queries.challenge_by_public_id(conn, challenge_id)
         if row is None:
             raise NotFound("No such challenge")
         if row["closed_at"] is not None:
-            results = await queries.challenge_results(conn, row["pk"])
-            standings = [
-                ChallengeStanding(rank=r["rank"], name=r["display_name"], points=int(r["points"]), won=r["won"],
-                                  is_me=r["person_id"] == person_id)
-                for r in results
-            ]  # fmt: skip
+            ranked = [
+                (int(r["rank"]), r["person_id"], int(r["points"]), r["won"])
+                for r in await queries.challenge_results(conn, row["pk"])
+            ]
         else:
-            live = await _standings(conn, row)
-            standings = [
-                ChallengeStanding(rank=i + 1, name=r["display_name"], points=int(r["points"]),
-                                  is_me=r["person_id"] == person_id)
-                for i, r in enumerate(live)
-            ]  # fmt: skip
+            ranked = [
+                (i + 1, r["person_id"], int(r["points"]), None)
+                for i, r in enumerate(await _standings(conn, row))
+            ]
+        names = await names_shown_to(conn, person_id, [person for _, person, _, _ in ranked])
+    standings = [
+        ChallengeStanding(rank=rank, name=names[person], points=points, won=won, is_me=person == person_id)
+        for rank, person, points, won in ranked
+        if person in names
+    ]
     mine = next((s.points for s in standings if s.is_me), None)
     return _read(row, language, standings[:100], mine)
 

@@ -11,15 +11,15 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, QueryParameter
 from redis.asyncio import Redis
 
+from advocacy.core.roles import Role, has_any_role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.incentives import challenges, rewards, service
-from advocacy.incentives.profile_cache import BoardProfileCache
+from advocacy.incentives.boards.controllers import BoardController
 from advocacy.incentives.rules import AntiGaming
 from advocacy.incentives.schemas import (
     BadgeRead,
-    Board,
     ChallengeCreate,
     ChallengeRead,
     FlagDecision,
@@ -27,9 +27,7 @@ from advocacy.incentives.schemas import (
     FulfilBody,
     HistoryEntry,
     KudosCreate,
-    MyRank,
     NotificationRead,
-    Period,
     PointsSummary,
     RecognitionRead,
     RedemptionRead,
@@ -40,32 +38,12 @@ from advocacy.incentives.schemas import (
     RewardUpdate,
     RulesUpdate,
     RulesVersion,
-    Scope,
 )
-
-PeriodParam = Annotated[Period, QueryParameter(description="week, month, quarter or all")]
-ScopeParam = Annotated[Scope, QueryParameter(name="scope", description="org, team or campaign")]
-KeyParam = Annotated[
-    str | None,
-    QueryParameter(max_length=10, description="2026-W47, 2026-11 or 2026-Q4; default: the current one"),
-]
-TeamParam = Annotated[UUID | None, QueryParameter(description="a team's id; default: mine")]
-CampaignParam = Annotated[
-    str | None,
-    QueryParameter(
-        min_length=1, max_length=80, description="the campaign of a campaign board: its id (UUID) or its slug"
-    ),
-]
 
 
 def _redis(state: State) -> Redis:
     redis: Redis = state.redis
     return redis
-
-
-def _profiles(state: State) -> BoardProfileCache | None:
-    cache: BoardProfileCache | None = getattr(state, "board_profiles", None)
-    return cache
 
 
 class MyPointsController(Controller):
@@ -130,54 +108,6 @@ class MyPointsController(Controller):
         )
         page = page_of(rows, limit, key=lambda row: (row[0],))
         return Page(items=[r for _, r in page.items], next_cursor=page.next_cursor)
-
-
-class BoardController(Controller):
-    path = "/api/v1/boards"
-    tags = ["incentives"]
-    guards = [ANY_PERSON]
-
-    @get("/", operation_id="getBoard")
-    async def top(
-        self,
-        request: Request[Any, Any, Any],
-        db: DbDep,
-        settings: SettingsDep,
-        principal: PrincipalDep,
-        period: PeriodParam = "month",
-        board_scope: ScopeParam = "org",
-        key: KeyParam = None,
-        team: TeamParam = None,
-        campaign: CampaignParam = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
-    ) -> Board:
-        """The top N of a board as I may see it, and my own rank."""
-        return await service.board_top(
-            db, _redis(request.app.state), settings.redis_namespace, principal.person_id,
-            period=period, scope=board_scope, key=key, team=team, campaign=campaign, limit=limit,
-            cache=_profiles(request.app.state),
-        )  # fmt: skip
-
-    @get("/me", operation_id="getMyRank")
-    async def me(
-        self,
-        request: Request[Any, Any, Any],
-        db: DbDep,
-        settings: SettingsDep,
-        principal: PrincipalDep,
-        period: PeriodParam = "month",
-        board_scope: ScopeParam = "org",
-        key: KeyParam = None,
-        team: TeamParam = None,
-        campaign: CampaignParam = None,
-        around: Annotated[int, QueryParameter(ge=0, le=10)] = 2,
-    ) -> MyRank:
-        """My rank on a board and the people just above and below me."""
-        return await service.my_rank(
-            db, _redis(request.app.state), settings.redis_namespace, principal.person_id,
-            period=period, scope=board_scope, key=key, team=team, campaign=campaign, around=around,
-            cache=_profiles(request.app.state),
-        )  # fmt: skip
 
 
 class PointsAdminController(Controller):
@@ -272,9 +202,9 @@ class RecognitionController(Controller):
     guards = [Allow(Role.HR)]
 
     @get("/periods", operation_id="listRecognitionPeriods")
-    async def periods(self, db: DbDep) -> list[RecognitionRead]:
-        """Closed recognition periods and their winners."""
-        return await service.recognition_periods(db)
+    async def periods(self, db: DbDep, principal: PrincipalDep) -> list[RecognitionRead]:
+        """Closed recognition periods and their winners (as each winner's board visibility allows)."""
+        return await service.recognition_periods(db, principal.person_id)
 
     @post("/periods/{period:str}/close", operation_id="closeRecognitionPeriod", status_code=200)
     async def close(self, period: FromPath[str], db: DbDep, principal: PrincipalDep) -> RecognitionRead:
@@ -324,7 +254,7 @@ class RewardController(Controller):
     ) -> Page[RewardRead]:
         """Rewards I can redeem now (HR: every reward with ?everything=true)."""
         after = decode_cursor(cursor, tuple[int])
-        everything = everything and bool({"hr", "admin"} & principal.roles)
+        everything = everything and has_any_role(principal.roles, {Role.HR})
         rows = await rewards.catalogue(
             db,
             principal.person_id,

@@ -16,7 +16,8 @@ import asyncpg
 import msgspec
 
 from advocacy.incentives import queries
-from advocacy.incentives.rules import BOARD_KINDS, DEFAULT_RULES, capped, share_factor, utc_day, week_key
+from advocacy.incentives.boards.scores import BOARD_KINDS, week_key
+from advocacy.incentives.rules import DEFAULT_RULES, capped, share_factor, utc_day
 from advocacy.incentives.schemas import LedgerEntry, PointEvent, PointsRules
 
 CAPPED_KINDS = frozenset({"share_published", "click", "engagement"})

@@ -11,11 +11,8 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.incentives.rules import BOARD_KINDS
 from advocacy.incentives.schemas import (
     BadgeRead,
-    BoardProfile,
-    CampaignRef,
     FlagRead,
     LedgerEntry,
     PointsRules,
@@ -154,7 +151,7 @@ async def campaign_multipliers(conn: asyncpg.Connection, campaign_ids: Sequence[
     return {r["id"]: float(r["points_multiplier"] or 1) for r in rows}
 
 
-_ENTRY_COLUMNS = (
+ENTRY_COLUMNS = (
     "id, person_id, team_id, kind, points, held_points, quantity, network, campaign_id, source_type,"
     " source_id, rule_version, reason_code, note, idempotency_key, occurred_at"
 )
@@ -262,23 +259,6 @@ async def accounts_of(conn: asyncpg.Connection, person_ids: Sequence[int]) -> di
     return {r["person_id"]: r for r in rows}
 
 
-async def board_entries_of_person(conn: asyncpg.Connection, person_id: int, upto: int) -> list[LedgerEntry]:
-    """The person's ledger rows up to id `upto` that move boards (restore after a new opt-in)."""
-    rows = await conn.fetch(
-        f"SELECT {_ENTRY_COLUMNS} FROM points_ledger WHERE person_id = $1 AND id <= $2 AND points <> 0"
-        " AND kind = ANY($3::text[]) ORDER BY id",
-        person_id,
-        upto,
-        sorted(BOARD_KINDS),
-    )
-    return [msgspec.convert(r, LedgerEntry) for r in rows]
-
-
-async def is_opted_in(conn: asyncpg.Connection, person_id: int) -> bool:
-    value = await conn.fetchval("SELECT status = 'opted_in' FROM ambassadors WHERE person_id = $1", person_id)
-    return bool(value)
-
-
 # --- history, balance --------------------------------------------------------------------------------
 
 
@@ -286,7 +266,7 @@ async def history_page(
     conn: asyncpg.Connection, person_id: int, *, before_id: int | None, limit: int
 ) -> list[LedgerEntry]:
     rows = await conn.fetch(
-        f"SELECT {_ENTRY_COLUMNS} FROM points_ledger WHERE person_id = $1"
+        f"SELECT {ENTRY_COLUMNS} FROM points_ledger WHERE person_id = $1"
         " AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3",
         person_id,
         before_id,
@@ -303,24 +283,6 @@ async def ledger_balance(conn: asyncpg.Connection, person_id: int) -> int:
 
 
 # --- boards from the ledger --------------------------------------------------------------------------
-
-
-async def board_day_totals(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-    """Per (person, team, campaign, UTC day): points and the last time a non-zero row changed them, for
-    people who are ambassadors now. Days nest in weeks, months and quarters, so they roll up exactly."""
-    rows: list[asyncpg.Record] = await conn.fetch(
-        """
-        SELECT l.person_id, l.team_id, l.campaign_id, (l.occurred_at AT TIME ZONE 'UTC')::date AS day,
-               sum(l.points)::bigint AS points,
-               max(l.occurred_at) FILTER (WHERE l.points <> 0) AS reached_at
-        FROM points_ledger l JOIN ambassadors a ON a.person_id = l.person_id AND a.status = 'opted_in'
-        WHERE l.kind IN ('share_published', 'click', 'engagement', 'kudos', 'streak_bonus', 'reversal',
-                         'release', 'challenge')
-        GROUP BY 1, 2, 3, 4
-        HAVING bool_or(l.points <> 0)
-        """
-    )
-    return rows
 
 
 async def month_totals(conn: asyncpg.Connection, start: datetime, end: datetime) -> list[asyncpg.Record]:
@@ -343,46 +305,6 @@ async def month_totals(conn: asyncpg.Connection, start: datetime, end: datetime)
     return rows
 
 
-async def board_profiles(conn: asyncpg.Connection, person_ids: Sequence[int]) -> dict[int, BoardProfile]:
-    rows = await conn.fetch(
-        "SELECT p.id, p.display_name, p.team_id, COALESCE(a.visibility, 'hidden'),"
-        " COALESCE(a.alias_number, 0), COALESCE(a.status = 'opted_in', false)"
-        " FROM people p LEFT JOIN ambassadors a ON a.person_id = p.id WHERE p.id = ANY($1::bigint[])",
-        list(person_ids),
-    )
-    return {
-        r[0]: BoardProfile(
-            person_id=r[0], display_name=r[1], team_id=r[2], visibility=r[3], alias_number=r[4], opted_in=r[5]
-        )
-        for r in rows
-    }
-
-
-async def team_id_of(conn: asyncpg.Connection, person_id: int) -> int | None:
-    value: int | None = await conn.fetchval("SELECT team_id FROM people WHERE id = $1", person_id)
-    return value
-
-
-async def team_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
-    value: int | None = await conn.fetchval("SELECT id FROM teams WHERE public_id = $1", public_id)
-    return value
-
-
-async def team_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> list[int]:
-    rows = await conn.fetch("SELECT id FROM teams WHERE public_id = ANY($1::uuid[])", list(public_ids))
-    return [r["id"] for r in rows]
-
-
-async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
-    value: int | None = await conn.fetchval("SELECT id FROM people WHERE public_id = $1", public_id)
-    return value
-
-
-async def organisation_settings(conn: asyncpg.Connection) -> dict[str, Any]:
-    value: dict[str, Any] | None = await conn.fetchval("SELECT settings FROM organisation WHERE id = 1")
-    return value or {}
-
-
 async def save_anti_gaming(conn: asyncpg.Connection, value: dict[str, Any]) -> None:
     """Replace `incentives.anti_gaming`, keeping the other `incentives` settings (colours, winners)."""
     await conn.execute(
@@ -393,16 +315,6 @@ async def save_anti_gaming(conn: asyncpg.Connection, value: dict[str, Any]) -> N
         " updated_at = now()",
         value,
     )
-
-
-async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> tuple[int, CampaignRef] | None:
-    row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE public_id = $1", public_id)
-    return None if row is None else (row["id"], CampaignRef(id=row["public_id"], slug=row["slug"]))
-
-
-async def campaign_by_slug(conn: asyncpg.Connection, slug: str) -> tuple[int, CampaignRef] | None:
-    row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE slug = $1", slug)
-    return None if row is None else (row["id"], CampaignRef(id=row["public_id"], slug=row["slug"]))
 
 
 # --- badges and notifications ------------------------------------------------------------------------
@@ -577,7 +489,7 @@ async def flag_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> FlagRe
 
 async def held_entries_of_share(conn: asyncpg.Connection, share_id: int) -> list[LedgerEntry]:
     rows = await conn.fetch(
-        f"SELECT {_ENTRY_COLUMNS} FROM points_ledger WHERE source_type = 'share' AND source_id = $1"
+        f"SELECT {ENTRY_COLUMNS} FROM points_ledger WHERE source_type = 'share' AND source_id = $1"
         " AND held_points <> 0 ORDER BY id",
         share_id,
     )

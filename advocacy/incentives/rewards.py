@@ -18,6 +18,7 @@ from msgspec import UNSET
 from advocacy.db.pool import Database
 from advocacy.http.csv_cells import csv_document
 from advocacy.incentives import queries
+from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.schemas import (
     FulfilBody,
     LedgerEntry,
@@ -38,7 +39,7 @@ def _check_window(active_from: datetime | None, active_until: datetime | None) -
 async def create_reward(db: Database, body: RewardCreate) -> RewardRead:
     _check_window(body.active_from, body.active_until)
     async with db.transaction() as conn:
-        team_ids = await queries.team_ids_by_public_ids(conn, body.eligible_teams)
+        team_ids = await lookups.team_ids_by_public_ids(conn, body.eligible_teams)
         if len(team_ids) != len(set(body.eligible_teams)):
             raise Invalid("One of the eligible teams does not exist")
         values: dict[str, Any] = msgspec.structs.asdict(body)
@@ -51,7 +52,7 @@ async def update_reward(db: Database, reward_id: UUID, body: RewardUpdate) -> Re
     async with db.transaction() as conn:
         if "eligible_teams" in values:
             teams = values.pop("eligible_teams")
-            values["eligible_team_ids"] = await queries.team_ids_by_public_ids(conn, teams)
+            values["eligible_team_ids"] = await lookups.team_ids_by_public_ids(conn, teams)
             if len(values["eligible_team_ids"]) != len(set(teams)):
                 raise Invalid("One of the eligible teams does not exist")
         reward = await queries.update_reward(conn, reward_id, values)
@@ -65,7 +66,7 @@ async def catalogue(
     db: Database, person_id: int, *, everything: bool, after_id: int | None, limit: int
 ) -> list[tuple[int, RewardRead]]:
     async with db.connection() as conn:
-        team_id = await queries.team_id_of(conn, person_id)
+        team_id = await lookups.team_id_of(conn, person_id)
         return await queries.rewards_page(
             conn,
             after_id=after_id,
@@ -88,7 +89,7 @@ async def redeem(db: Database, reward_id: UUID, person_id: int) -> RedemptionRea
         ):
             raise Conflict("This reward cannot be redeemed now", extra={"reason": "outside-window"})
         if reward["eligible_team_ids"]:
-            team_id = await queries.team_id_of(conn, person_id)
+            team_id = await lookups.team_id_of(conn, person_id)
             if team_id not in reward["eligible_team_ids"]:
                 raise Forbidden("This reward is not offered to your team", extra={"reason": "not-eligible"})
         if reward["per_person_limit"] is not None:

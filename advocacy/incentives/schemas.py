@@ -9,6 +9,8 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from advocacy.core.language import BilingualText
+
 EventKind = Literal[
     "share_published",
     "click",
@@ -21,9 +23,6 @@ EventKind = Literal[
     "redemption",
     "refund",
 ]
-Period = Literal["week", "month", "quarter", "all"]
-Scope = Literal["org", "team", "campaign"]
-Visibility = Literal["public", "team_only", "anonymous", "hidden"]
 RedemptionStatus = Literal["requested", "approved", "fulfilled", "rejected"]
 FlagStatus = Literal["open", "cleared", "confirmed"]
 
@@ -75,9 +74,8 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
 # --- rules -------------------------------------------------------------------------------------------
 
 
-class Message(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    fr: Annotated[str, Meta(min_length=1, max_length=500)]
-    en: Annotated[str, Meta(min_length=1, max_length=500)]
+# A points text in both languages is advocacy.core's BilingualText (one schema name in the API document).
+Message = BilingualText
 
 
 class NetworkRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -85,7 +83,7 @@ class NetworkRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     click: Points = 1
     engagement: Points = 2
     rewarded: bool = True
-    why_not: Message | None = None
+    why_not: BilingualText | None = None
 
 
 class PointsRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -157,48 +155,19 @@ class KudosCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     reason: Reason
 
 
-# --- boards ------------------------------------------------------------------------------------------
+# --- shared by boards and challenges -----------------------------------------------------------------
 
 
-class CampaignRef(msgspec.Struct, frozen=True, kw_only=True):
+class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):
     """A campaign as the API names it: its public id and its slug (never the internal id)."""
 
     id: UUID
     slug: str
 
 
-class BoardEntry(msgspec.Struct, frozen=True, kw_only=True):
-    rank: int
-    name: str
-    points: int
-    is_me: bool = False
-
-
-class Board(msgspec.Struct, frozen=True, kw_only=True):
-    period: Period
-    key: str
-    scope: Scope
-    entries: list[BoardEntry]
-    me: BoardEntry | None
-    campaign: CampaignRef | None = None
-
-
-class MyRank(msgspec.Struct, frozen=True, kw_only=True):
-    period: Period
-    key: str
-    scope: Scope
-    me: BoardEntry | None
-    neighbours: list[BoardEntry]
-    campaign: CampaignRef | None = None
-
-
-class BoardProfile(msgspec.Struct, frozen=True, kw_only=True):
-    person_id: int
-    display_name: str
-    team_id: int | None
-    visibility: Visibility
-    alias_number: int
-    opted_in: bool
+# content_library has its own CampaignRef (with the name): under one name, the API document would name
+# both schemas by their module paths.
+CampaignRef = CampaignKey
 
 
 # --- badges, recognition, flags ----------------------------------------------------------------------

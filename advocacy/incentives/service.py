@@ -4,7 +4,6 @@ page and history, boards with visibility, badges and cards, anti-gaming flags, r
 from __future__ import annotations
 
 import asyncio
-import re
 import secrets
 from datetime import UTC, datetime
 from typing import Any
@@ -16,41 +15,32 @@ from redis.asyncio import Redis
 
 from advocacy.ambassadors.service import require_ambassador
 from advocacy.db.pool import Database
-from advocacy.incentives import badges, boards, cards, queries
+from advocacy.incentives import badges, cards, queries
+from advocacy.incentives.boards import service as boards
+from advocacy.incentives.boards.scores import encode_score, seconds_since_epoch
 from advocacy.incentives.ledger import HOLD_QUANTITY, award_batch, rules_in_force
-from advocacy.incentives.profile_cache import BoardProfileCache
+from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.rules import (
     FLAG_REASONS,
     AntiGaming,
     anti_gaming_problems,
-    board_key,
-    current_period_key,
-    encode_score,
     gaming_signals,
     reason_text,
-    seconds_since_epoch,
 )
 from advocacy.incentives.schemas import (
     BadgeRead,
-    Board,
-    BoardEntry,
-    BoardProfile,
-    CampaignRef,
     ClickSample,
     FlagRead,
     HistoryEntry,
     KudosCreate,
     LedgerEntry,
-    MyRank,
     NetworkExplanation,
-    Period,
     PointEvent,
     PointsSummary,
     RecognitionRead,
     RecognitionWinner,
     RulesUpdate,
     RulesVersion,
-    Scope,
     ShareClicks,
 )
 from content_library.errors import Invalid, NotFound
@@ -71,6 +61,7 @@ async def award_and_rank(
 ) -> list[LedgerEntry]:
     """Ledger rows, badges, then boards. Run inside the caller's transaction (an outbox job's): the board
     fold is keyed by the rows' idempotency keys, so a retry after a failed commit does not add twice."""
+    await boards.hold_for_fold(conn)
     result = await award_batch(conn, events)
     if result.entries:
         await badges.check_after_award(conn, result.entries)
@@ -165,7 +156,7 @@ async def set_rules(db: Database, body: RulesUpdate, actor_id: int) -> RulesVers
 
 async def kudos(db: Database, redis: Redis, namespace: str, body: KudosCreate, actor_id: int) -> LedgerEntry:
     async with db.transaction() as conn:
-        person_id = await queries.person_id_by_public_id(conn, body.person_id)
+        person_id = await lookups.person_id_by_public_id(conn, body.person_id)
         if person_id is None:
             raise NotFound("No such person")
         await require_ambassador(conn, person_id)
@@ -239,165 +230,6 @@ async def history(
     return [(e.id, history_entry(e, language)) for e in rows]
 
 
-# --- boards ------------------------------------------------------------------------------------------
-
-
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-
-
-async def campaign_of(conn: asyncpg.Connection, ref: str) -> tuple[int, CampaignRef]:
-    """(internal id, public reference) of a campaign named by its public id (UUID) or its slug."""
-    try:
-        public_id = UUID(ref)
-    except ValueError:
-        if not _SLUG.match(ref):
-            raise Invalid(
-                "A campaign is named by its id (a UUID) or its slug (lower-case letters, digits and dashes)"
-            ) from None
-        found = await queries.campaign_by_slug(conn, ref)
-    else:
-        found = await queries.campaign_by_public_id(conn, public_id)
-    if found is None:
-        raise NotFound(f"No such campaign: {ref}")
-    return found
-
-
-async def _board_key(
-    db: Database,
-    namespace: str,
-    person_id: int,
-    period: Period,
-    scope: Scope,
-    key: str | None,
-    team: UUID | None,
-    campaign: str | None,
-) -> tuple[str, str, CampaignRef | None]:
-    """(redis key, period key, the campaign of a campaign board) for a board request."""
-    period_key = (
-        current_period_key(period, datetime.now(UTC)) if key is None else _checked_period(period, key)
-    )
-    named: CampaignRef | None = None
-    if scope == "org":
-        scope_key = "org"
-    elif scope == "team":
-        async with db.connection() as conn:
-            if team is None:
-                team_id = await queries.team_id_of(conn, person_id)
-            else:
-                team_id = await queries.team_id_by_public_id(conn, team)
-        if team_id is None:
-            raise NotFound("No such team (or you are in no team): name one with ?team=")
-        scope_key = f"team:{team_id}"
-    else:
-        if campaign is None:
-            raise Invalid("A campaign board needs ?campaign=<the campaign's id or slug>")
-        async with db.connection() as conn:
-            campaign_id, named = await campaign_of(conn, campaign)
-        # boards are kept under the internal id (the ledger's campaign_id); only the API speaks public ids
-        scope_key = f"campaign:{campaign_id}"
-    return board_key(namespace, period_key, scope_key), period_key, named
-
-
-_PERIOD_SHAPES = {
-    "week": (re.compile(r"^\d{4}-W\d{2}$"), "2026-W47"),
-    "month": (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "2026-11"),
-    "quarter": (re.compile(r"^\d{4}-Q[1-4]$"), "2026-Q4"),
-}
-
-
-def _checked_period(period: Period, key: str) -> str:
-    if period == "all":
-        return "all"
-    pattern, example = _PERIOD_SHAPES[period]
-    if not pattern.match(key):
-        raise Invalid(f"A {period} is written like {example}")
-    return f"{period}:{key}"
-
-
-async def _board_profiles(
-    db: Database, cache: BoardProfileCache | None, person_ids: list[int]
-) -> dict[int, BoardProfile]:
-    """Profiles of the people on a page: this process's copy where it has them, PostgreSQL for the rest."""
-    if cache is None:
-        async with db.connection() as conn:
-            return await queries.board_profiles(conn, person_ids)
-    held, missing = cache.found(person_ids)
-    if missing:
-        generation = cache.generation
-        async with db.connection() as conn:
-            read = await queries.board_profiles(conn, missing)
-        cache.put(read.values(), generation)
-        held.update(read)
-    return held
-
-
-async def board_top(
-    db: Database,
-    redis: Redis,
-    namespace: str,
-    person_id: int,
-    *,
-    period: Period,
-    scope: Scope,
-    key: str | None,
-    team: UUID | None,
-    campaign: str | None,
-    limit: int,
-    cache: BoardProfileCache | None = None,
-) -> Board:
-    redis_key, period_key, named = await _board_key(
-        db, namespace, person_id, period, scope, key, team, campaign
-    )
-    window, mine = await boards.top_and_me(redis, redis_key, limit, person_id)
-    profiles = await _board_profiles(db, cache, [p for _, p, _ in window] + [person_id])
-    viewer = profiles.get(person_id)
-    viewer_team = viewer.team_id if viewer else None
-    entries = boards.visible_entries(window, profiles, person_id, viewer_team, limit)
-    me = None
-    if mine is not None:
-        own = profiles.get(person_id)
-        me = BoardEntry(rank=mine[0], name=own.display_name if own else "", points=mine[1], is_me=True)
-    return Board(period=period, key=period_key, scope=scope, entries=entries, me=me, campaign=named)
-
-
-async def my_rank(
-    db: Database,
-    redis: Redis,
-    namespace: str,
-    person_id: int,
-    *,
-    period: Period,
-    scope: Scope,
-    key: str | None,
-    team: UUID | None,
-    campaign: str | None,
-    around: int,
-    cache: BoardProfileCache | None = None,
-) -> MyRank:
-    redis_key, period_key, named = await _board_key(
-        db, namespace, person_id, period, scope, key, team, campaign
-    )
-    mine = await boards.my_position(redis, redis_key, person_id)
-    if mine is None:
-        return MyRank(period=period, key=period_key, scope=scope, me=None, neighbours=[], campaign=named)
-    rank = mine[0]
-    spread = around * 4 + 4
-    window = await boards.read_window(redis, redis_key, max(0, rank - 1 - spread), rank - 1 + spread)
-    profiles = await _board_profiles(db, cache, [p for _, p, _ in window] + [person_id])
-    viewer = profiles.get(person_id)
-    viewer_team = viewer.team_id if viewer else None
-    shown = boards.visible_entries(window, profiles, person_id, viewer_team, len(window))
-    index = next(i for i, e in enumerate(shown) if e.is_me)
-    me = shown[index]
-    neighbours = shown[max(0, index - around) : index] + shown[index + 1 : index + 1 + around]
-    return MyRank(period=period, key=period_key, scope=scope, me=me, neighbours=neighbours, campaign=named)
-
-
-async def rebuild_boards(db: Database, redis: Redis, namespace: str) -> int:
-    async with db.connection() as conn:
-        return await boards.rebuild(conn, redis, namespace)
-
-
 # --- badges and cards --------------------------------------------------------------------------------
 
 
@@ -410,8 +242,8 @@ async def my_badges(db: Database, person_id: int, language: str) -> list[BadgeRe
 async def badge_card(db: Database, person_id: int, award_id: UUID, language: str) -> bytes:
     async with db.connection() as conn:
         row = await queries.badge_award(conn, person_id, award_id)
-        org = await queries.organisation_settings(conn)
-        org_name = await conn.fetchval("SELECT name FROM organisation WHERE id = 1")
+        org = await lookups.organisation_settings(conn)
+        org_name = await lookups.organisation_name(conn)
     if row is None:
         raise NotFound("No such badge of yours")
     colours = cards.colours_from_settings(org)
@@ -440,7 +272,7 @@ def anti_gaming_settings(org: dict[str, Any]) -> AntiGaming:
 
 async def anti_gaming(db: Database) -> AntiGaming:
     async with db.connection() as conn:
-        return anti_gaming_settings(await queries.organisation_settings(conn))
+        return anti_gaming_settings(await lookups.organisation_settings(conn))
 
 
 async def set_anti_gaming(db: Database, body: AntiGaming, actor_id: int) -> AntiGaming:
@@ -462,7 +294,7 @@ async def check_share_clicks(
     conn: asyncpg.Connection, share_id: int, person_id: int, samples: list[ClickSample]
 ) -> list[str]:
     """Flag the share (and so hold its click points) when its clicks look gamed; returns the reasons."""
-    thresholds = anti_gaming_settings(await queries.organisation_settings(conn))
+    thresholds = anti_gaming_settings(await lookups.organisation_settings(conn))
     reasons, stats = gaming_signals(samples, thresholds)
     if reasons:
         await queries.insert_flag(conn, share_id, person_id, reasons, stats)
@@ -484,7 +316,7 @@ async def flag_gamed_shares(conn: asyncpg.Connection, shares: list[ShareClicks])
     that also holds the click points it was paid before (keyed by the share: written once)."""
     if not shares:
         return []
-    thresholds = anti_gaming_settings(await queries.organisation_settings(conn))
+    thresholds = anti_gaming_settings(await lookups.organisation_settings(conn))
     if not thresholds.enabled:
         return []
     now = datetime.now(UTC)
@@ -572,8 +404,8 @@ async def close_period(db: Database, period: str, actor_id: int | None) -> Recog
     async with db.transaction() as conn:
         existing = await queries.recognition_period(conn, period)
         if existing is not None:
-            return _recognition(existing, newly_closed=False)
-        org = await queries.organisation_settings(conn)
+            return await _recognition(conn, existing, actor_id, newly_closed=False)
+        org = await lookups.organisation_settings(conn)
         totals = await queries.month_totals(conn, start, end)
         ranked = sorted(
             totals,
@@ -599,27 +431,37 @@ async def close_period(db: Database, period: str, actor_id: int | None) -> Recog
         if stored is None:  # closed by someone else a moment ago
             stored = await queries.recognition_period(conn, period)
             assert stored is not None
-            return _recognition(stored, newly_closed=False)
+            return await _recognition(conn, stored, actor_id, newly_closed=False)
         at = datetime.now(UTC)
         grants = [(w["person_id"], "ambassador_of_the_month", period, at) for w in winners]
         grants += [(r["person_id"], "top10_month", period, at) for r in ranked[:10] if int(r["points"]) > 0]
         await badges.grant(conn, grants)
-    return _recognition(stored, newly_closed=True)
+        return await _recognition(conn, stored, actor_id, newly_closed=True)
 
 
-def _recognition(row: asyncpg.Record, *, newly_closed: bool) -> RecognitionRead:
+async def _recognition(
+    conn: asyncpg.Connection, row: asyncpg.Record, viewer_id: int | None, *, newly_closed: bool
+) -> RecognitionRead:
+    """A closed period as this reader may see it: each winner shown as their board visibility allows (the
+    boards' rule: names_shown_to; a winner hidden from the reader is left out, ranks keep their numbers)."""
+    winners = msgspec.convert(row["winners"], list[RecognitionWinner])
+    if viewer_id is not None:
+        ids = await boards.person_ids_by_public_ids(conn, [w.person_id for w in winners])
+        names = await boards.names_shown_to(conn, viewer_id, list(ids.values()))
+        winners = [
+            msgspec.structs.replace(w, display_name=names[ids[w.person_id]])
+            for w in winners
+            if ids.get(w.person_id) in names
+        ]
     return RecognitionRead(
-        period=row["period"],
-        winners=msgspec.convert(row["winners"], list[RecognitionWinner]),
-        closed_at=row["closed_at"],
-        newly_closed=newly_closed,
+        period=row["period"], winners=winners, closed_at=row["closed_at"], newly_closed=newly_closed
     )
 
 
-async def recognition_periods(db: Database) -> list[RecognitionRead]:
+async def recognition_periods(db: Database, viewer_id: int | None) -> list[RecognitionRead]:
     async with db.connection() as conn:
         rows = await queries.recognition_periods(conn)
-    return [_recognition(r, newly_closed=False) for r in rows]
+        return [await _recognition(conn, r, viewer_id, newly_closed=False) for r in rows]
 
 
 async def notifications(db: Database, person_id: int, language: str, limit: int) -> list[Any]:

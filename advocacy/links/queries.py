@@ -93,15 +93,15 @@ async def card_source(conn: asyncpg.Connection, code: str) -> CardSource | None:
 
 
 _INSERT_CLICKS = """
-INSERT INTO clicks (share_id, at, visitor_hash, visitor_hash_prev, counted, self, bot, preview)
+INSERT INTO clicks (share_id, at, visitor_hash, visitor_hash_prev, counted, self, bot, preview, address_hash)
 SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::bytea[], $4::bytea[], $5::boolean[],
-                     $6::boolean[], $7::boolean[], $8::boolean[])
+                     $6::boolean[], $7::boolean[], $8::boolean[], $9::bytea[])
 """
 
 
 async def insert_clicks(conn: asyncpg.Connection, clicks: list[Click]) -> None:
     """One statement (one commit) for a whole batch of clicks."""
-    columns: list[list[Any]] = [[], [], [], [], [], [], [], []]
+    columns: list[list[Any]] = [[] for _ in Click.__struct_fields__]
     for click in clicks:
         for column, value in zip(columns, msgspec.structs.astuple(click), strict=True):
             column.append(value)
@@ -114,7 +114,7 @@ async def lock_settling(conn: asyncpg.Connection) -> None:
 
 
 _UNSETTLED = """
-SELECT c.id, c.share_id, c.at, c.visitor_hash, c.visitor_hash_prev,
+SELECT c.id, c.share_id, c.at, c.visitor_hash, c.visitor_hash_prev, c.address_hash,
        c.self OR EXISTS (SELECT 1 FROM share_sharer_visitors v
                          WHERE v.share_id = c.share_id AND v.visitor_hash = c.visitor_hash) AS self,
        s.person_id, s.network, ci.campaign_id, s.badge_award_id IS NOT NULL AS card,
@@ -152,6 +152,24 @@ async def last_counted_clicks(
     return {(r["share_id"], bytes(r["visitor_hash"])): r["at"] for r in rows}
 
 
+async def counted_clicks_per_address(
+    conn: asyncpg.Connection, share_ids: list[int], hashes: list[bytes]
+) -> dict[tuple[int, bytes], int]:
+    """How many counted clicks each (share, address hash) pair already has: the hash changes every UTC day,
+    so this is that address's count for the day (clicks_counted_address_idx)."""
+    rows = await conn.fetch(
+        """
+        SELECT q.share_id, q.address_hash, count(c.id) AS n
+        FROM unnest($1::bigint[], $2::bytea[]) AS q (share_id, address_hash)
+        JOIN clicks c ON c.share_id = q.share_id AND c.address_hash = q.address_hash AND c.counted
+        GROUP BY q.share_id, q.address_hash
+        """,
+        share_ids,
+        hashes,
+    )
+    return {(r["share_id"], bytes(r["address_hash"])): int(r["n"]) for r in rows}
+
+
 async def mark_settled(
     conn: asyncpg.Connection, ids: list[int], counted: list[bool], self_: list[bool]
 ) -> None:
@@ -185,7 +203,9 @@ async def recent_person_clicks(
         SELECT s.id AS share_id, x.visitor_hash, x.at
         FROM unnest($1::bigint[]) AS s (id)
         CROSS JOIN LATERAL (
-            SELECT c.visitor_hash, c.at FROM clicks c
+            -- one address with many browsers is one visitor here (clicks recorded before addresses were
+            -- hashed fall back to the browser)
+            SELECT COALESCE(c.address_hash, c.visitor_hash) AS visitor_hash, c.at FROM clicks c
             WHERE c.share_id = s.id AND NOT c.bot AND NOT c.self AND c.counted IS NOT NULL
             ORDER BY c.at DESC LIMIT $2
         ) x

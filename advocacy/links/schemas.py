@@ -30,12 +30,16 @@ class Click(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
     share_id: int
     at: datetime
     visitor_hash: bytes
-    visitor_hash_prev: bytes
+    # kept only while the settle job may need it (a click it decides): None for a bot's or the sharer's own
+    visitor_hash_prev: bytes | None
     # None: the settle job decides; False: decided at once (bot, the sharer's own signed-in click)
     counted: bool | None
     self: bool
     bot: bool
     preview: bool
+    # the address alone under the day's key: one address counts a bounded number of clicks per link and day
+    # and the anti-gaming check sees one address with many browsers as one visitor
+    address_hash: bytes | None = None
 
 
 class UnsettledClick(msgspec.Struct, frozen=True, kw_only=True):
@@ -44,6 +48,7 @@ class UnsettledClick(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
     visitor_hash: bytes
     visitor_hash_prev: bytes | None
+    address_hash: bytes | None = None
     self: bool
     person_id: int
     network: str

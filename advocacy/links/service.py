@@ -30,10 +30,13 @@ from advocacy.links.schemas import Click, LinkEntry, LinkPreview, SettleReport, 
 from advocacy.links.targets import is_code, new_code, tracked_target
 from advocacy.links.visitors import VisitorHasher
 from advocacy.outbox.service import enqueue
-from content_library.service import shareable_item
+from content_library.feed.service import shareable_item
 from content_library.storage import Storage
 
 DEDUPE_WINDOW = timedelta(hours=24)
+# Unique clicks one address may count on one link in a UTC day, whatever browsers it claims to be: a few
+# people behind one office or home address still count, twelve User-Agent strings from one script do not.
+ADDRESS_CLICKS_PER_DAY = 3
 SETTLE_BATCH = 5000
 # the anti-gaming check reads each clicked share's latest clicks, no more (bursts and few visitors show there)
 GAMING_SAMPLE_CLICKS = 2000
@@ -108,15 +111,18 @@ async def follow(
     today, yesterday = runtime.visitors.today_and_yesterday(now.date(), address, user_agent)
     own = signed_in_person_id is not None and signed_in_person_id == entry.person_id
     bot = kind is not Visitor.PERSON
+    decided = bot or own
     click = Click(
         share_id=entry.share_id,
         at=now,
         visitor_hash=today,
-        visitor_hash_prev=yesterday,
-        counted=False if (bot or own) else None,
+        # only the settle job reads yesterday's hash, and it never sees a click decided here
+        visitor_hash_prev=None if decided else yesterday,
+        counted=False if decided else None,
         self=own,
         bot=bot,
         preview=kind is Visitor.PREVIEW,
+        address_hash=runtime.visitors.address_hash(now.date(), address),
     )
     recorded = await runtime.recorder.record(click)
     outcome = Outcome.PREVIEW if kind is Visitor.PREVIEW else Outcome.REDIRECT
@@ -300,6 +306,10 @@ async def settle_clicks(db: Database, *, batch: int = SETTLE_BATCH) -> SettleRep
             last = await queries.last_counted_clicks(
                 conn, [p[0] for p in pairs], [p[1] for p in pairs], earliest - DEDUPE_WINDOW
             )
+            addresses = sorted({(r.share_id, r.address_hash) for r in rows if r.address_hash is not None})
+            per_address = await queries.counted_clicks_per_address(
+                conn, [a[0] for a in addresses], [a[1] for a in addresses]
+            )
             ids: list[int] = []
             counted: list[bool] = []
             self_flags: list[bool] = []
@@ -311,8 +321,13 @@ async def settle_clicks(db: Database, *, batch: int = SETTLE_BATCH) -> SettleRep
                 latest = max((t for t in seen if t is not None), default=None)
                 fresh = latest is None or row.at - latest >= DEDUPE_WINDOW
                 counts = fresh and not row.self and row.sharer_tracked
+                address = (row.share_id, row.address_hash) if row.address_hash is not None else None
+                if counts and address is not None:
+                    counts = per_address.get(address, 0) < ADDRESS_CLICKS_PER_DAY
                 if counts:
                     last[(row.share_id, row.visitor_hash)] = row.at
+                    if address is not None:
+                        per_address[address] = per_address.get(address, 0) + 1
                     if not row.card:  # a card share's clicks earn no points
                         per_share[row.share_id].append(row)
                 ids.append(row.id)

@@ -33,6 +33,10 @@ class VisitorHasher:
     def hash(self, day: date, address: str, user_agent: str) -> bytes:
         return self._digest(day, _message(address, user_agent))
 
+    def address_hash(self, day: date, address: str) -> bytes:
+        """The address alone (no browser) under the day's key: what one address did across browsers."""
+        return self._digest(day, b"address\x00" + address.encode())
+
     def today_and_yesterday(self, day: date, address: str, user_agent: str) -> tuple[bytes, bytes]:
         message = _message(address, user_agent)
         return self._digest(day, message), self._digest(day - timedelta(days=1), message)

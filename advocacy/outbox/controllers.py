@@ -7,8 +7,9 @@ from typing import Annotated
 from litestar import Controller, get, post
 from litestar.params import FromPath, QueryParameter
 
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep
-from advocacy.http.guards import Allow, Role
+from advocacy.http.guards import Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.outbox import service
 from advocacy.outbox.schemas import OutboxRow, OutboxStatus

@@ -12,8 +12,10 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from advocacy.ambassadors import service as ambassadors
 from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, VisibilityChange
+from advocacy.core.errors import Conflict, Invalid, NotFound
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep, SettingsDep, signed_in
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.people import queries, service
 from advocacy.people.schemas import (
@@ -25,7 +27,6 @@ from advocacy.people.schemas import (
     TeamCreate,
     TeamRead,
 )
-from content_library.errors import Conflict, Invalid, NotFound
 
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from advocacy.http.guards import Role
+from advocacy.core.language import LanguageCode
+from advocacy.core.roles import Role
 
-Language = Literal["fr", "en"]
 Email = Annotated[
     str,
     Meta(
@@ -41,7 +41,7 @@ class PersonRead(msgspec.Struct, frozen=True, kw_only=True):
     display_name: str
     team: str | None
     location: str | None
-    language: Language
+    language: LanguageCode
     job_title: str | None
     timezone: str
     active: bool
@@ -54,7 +54,7 @@ class PersonCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     display_name: DisplayName
     team: ShortText | None = None
     location: ShortText | None = None
-    language: Language = "fr"
+    language: LanguageCode = "fr"
     job_title: ShortText | None = None
     timezone: TimeZone = "Europe/Paris"
     roles: Annotated[list[Role], Meta(max_length=6)] = msgspec.field(default_factory=lambda: [Role.EMPLOYEE])
@@ -65,7 +65,7 @@ class PersonUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     display_name: DisplayName | UnsetType = UNSET
     team: ShortText | UnsetType | None = UNSET
     location: ShortText | UnsetType | None = UNSET
-    language: Language | UnsetType = UNSET
+    language: LanguageCode | UnsetType = UNSET
     job_title: ShortText | UnsetType | None = UNSET
     timezone: TimeZone | UnsetType = UNSET
     active: bool | UnsetType = UNSET
@@ -76,7 +76,7 @@ class ProfileUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     """What a person may change about themselves."""
 
     display_name: DisplayName | UnsetType = UNSET
-    language: Language | UnsetType = UNSET
+    language: LanguageCode | UnsetType = UNSET
     timezone: TimeZone | UnsetType = UNSET
 
 

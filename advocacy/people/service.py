@@ -13,8 +13,9 @@ import msgspec
 from advocacy.audit.queries import write_audit
 from advocacy.auth.passwords import hash_password
 from advocacy.auth.service import PrincipalCache
+from advocacy.core.errors import Conflict, NotFound
+from advocacy.core.roles import Role
 from advocacy.db.pool import Database
-from advocacy.http.guards import Role
 from advocacy.people import queries
 from advocacy.people.schemas import (
     ImportReport,
@@ -24,7 +25,6 @@ from advocacy.people.schemas import (
     PersonUpdate,
     ProfileUpdate,
 )
-from content_library.errors import Conflict, NotFound
 
 
 async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> dict[str, Any]:

@@ -9,12 +9,13 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
+from advocacy.core.errors import NotFound
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.people.queries import person_id_by_public_id
 from advocacy.privacy import service
 from advocacy.privacy.service import DataExport
-from content_library.errors import NotFound
 
 
 class ErasureConfirmation(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -15,11 +15,11 @@ from advocacy.ambassadors import queries as consent
 from advocacy.ambassadors.service import OPTED_OUT_JOB
 from advocacy.audit.queries import write_audit
 from advocacy.auth.queries import revoke_all_credentials
+from advocacy.core.errors import NotFound
 from advocacy.db.pool import Database
 from advocacy.outbox.service import enqueue
 from advocacy.people.queries import person_by_id
 from advocacy.privacy import queries
-from content_library.errors import NotFound
 
 
 class DataExport(msgspec.Struct, frozen=True, kw_only=True):

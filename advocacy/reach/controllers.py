@@ -10,8 +10,9 @@ from uuid import UUID
 from litestar import Controller, Response, get, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.reach import service
 from advocacy.reach.schemas import Analytics, Group, GroupBy, ReachSettings
 

@@ -12,11 +12,6 @@ import msgspec
 from advocacy.reach.schemas import DueShare, EngagementBefore, FigureRow, GroupBy, MetricSnapshot
 
 
-async def reach_settings_raw(conn: asyncpg.Connection) -> dict[str, Any]:
-    value = await conn.fetchval("SELECT settings -> 'reach' FROM organisation WHERE id = 1")
-    return value if isinstance(value, dict) else {}
-
-
 async def save_reach_settings(conn: asyncpg.Connection, value: dict[str, Any]) -> None:
     await conn.execute(
         "INSERT INTO organisation (id, name, settings) VALUES (1, 'Organisation', jsonb_build_object('reach', $1::jsonb))"

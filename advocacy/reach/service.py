@@ -16,9 +16,11 @@ from advocacy.connectors.base import ConnectorError, RateLimited
 from advocacy.connectors.crypto import TokenCipher
 from advocacy.connectors.registry import Registry
 from advocacy.connectors.service import NeedsReconnect, usable_auth
+from advocacy.core.errors import Forbidden, Invalid, NotFound
+from advocacy.core.organisation import organisation
+from advocacy.core.roles import Role
 from advocacy.db.pool import Database
 from advocacy.http.csv_cells import csv_document
-from advocacy.http.guards import Role
 from advocacy.incentives.schemas import PointEvent
 from advocacy.incentives.service import AWARD_JOB, events_to_args
 from advocacy.outbox.service import enqueue
@@ -36,7 +38,6 @@ from advocacy.reach.schemas import (
     GroupBy,
     ReachSettings,
 )
-from content_library.errors import Forbidden, Invalid, NotFound
 
 log = logging.getLogger("advocacy.reach")
 
@@ -48,8 +49,7 @@ INDIVIDUAL_READERS = {Role.COMPLIANCE.value, Role.ADMIN.value}
 
 
 async def reach_settings(db: Database) -> ReachSettings:
-    async with db.connection() as conn:
-        raw = await queries.reach_settings_raw(conn)
+    raw = (await organisation(db)).section("reach")
     try:
         return msgspec.convert(raw, ReachSettings)
     except msgspec.ValidationError:

@@ -10,8 +10,9 @@ from uuid import UUID
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.middleware import client_address
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.http.streams import TypedStream

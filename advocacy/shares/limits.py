@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 from msgspec import Meta
 
-from content_library.errors import Invalid
+from advocacy.core.errors import Invalid
 
 _HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 

@@ -10,11 +10,11 @@ import msgspec
 from msgspec import Meta
 
 from advocacy.charter.engine import Verdict
+from advocacy.core.language import LanguageCode
+from advocacy.core.networks import NetworkCode
 
-Network = Literal["linkedin", "x", "facebook", "instagram", "mastodon", "bluesky"]
 ShareStatus = Literal["refused", "held", "ready", "scheduled", "published", "withdrawn", "rejected", "failed"]
 ShareMode = Literal["share_page", "direct"]
-Language = Literal["fr", "en"]
 Caption = Annotated[str, Meta(min_length=1, max_length=10_000)]
 Reason = Annotated[str, Meta(min_length=1, max_length=2000)]
 PostUrl = Annotated[str, Meta(min_length=10, max_length=2000, pattern=r"^https://")]
@@ -25,6 +25,9 @@ Host = Annotated[
 
 # statuses in which a share is out, or on its way out: "already shared", counted by the fatigue limits
 LIVE_STATUSES = ("held", "ready", "scheduled", "published")
+# What counts as "already shared" (the feed marks such items): a held share (awaiting compliance) is not
+# shared yet; a refused, rejected, withdrawn or failed one is not either.
+SHARED_STATUSES = ("ready", "scheduled", "published")
 
 
 class ShareCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -33,10 +36,10 @@ class ShareCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 
     item: UUID | None = None
     badge: UUID | None = None
-    network: Network
+    network: NetworkCode
     caption: Caption
     # the caption's language; defaults to the ambassador's own
-    language: Language | None = None
+    language: LanguageCode | None = None
     # content_assets ids of the item's images to go with it, in order
     images: Annotated[list[UUID], Meta(max_length=4)] = []
     mode: ShareMode = "share_page"
@@ -80,10 +83,10 @@ class ShareRow(msgspec.Struct, frozen=True, kw_only=True):
     badge_award_id: int | None
     badge_public_id: UUID | None
     badge_code: str | None
-    network: Network
+    network: NetworkCode
     mode: ShareMode
     status: ShareStatus
-    language: Language
+    language: LanguageCode
     caption: str
     images: list[UUID]
     verdict: Verdict
@@ -108,10 +111,10 @@ class ShareRead(msgspec.Struct, frozen=True, kw_only=True):
     item_title: str | None
     badge: UUID | None
     badge_name: str | None
-    network: Network
+    network: NetworkCode
     mode: ShareMode
     status: ShareStatus
-    language: Language
+    language: LanguageCode
     caption: str
     images: list[UUID]
     verdict: Verdict

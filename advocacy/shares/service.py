@@ -18,8 +18,10 @@ from advocacy.charter.cache import CharterCache
 from advocacy.charter.engine import CheckContent, Verdict
 from advocacy.charter.rules import Severity
 from advocacy.charter.service import check_share_text
-from advocacy.connectors.base import NETWORKS as DIRECT_NETWORKS
 from advocacy.connectors.queries import account_for
+from advocacy.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from advocacy.core.networks import CONNECTED_NETWORKS as DIRECT_NETWORKS
+from advocacy.core.organisation import organisation
 from advocacy.db.pool import Database
 from advocacy.incentives.badges import badge_name
 from advocacy.incentives.schemas import PointEvent
@@ -42,8 +44,7 @@ from advocacy.shares.schemas import (
     Withdrawal,
 )
 from advocacy.shares.sharepage import check_post_url, share_page, text_as_posted
-from content_library.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from content_library.service import shareable_item
+from content_library.feed.service import shareable_item
 from content_library.storage import Storage
 
 # Direct publishing (advocacy/connectors) picks a ready direct share up from the outbox: {"share_id": int}.
@@ -312,6 +313,11 @@ async def _card_subject(
     return _Subject(badge_award_id=award_id, link=link, content=CheckContent(link=link), allow_reshare=False)
 
 
+async def shared_item_ids(conn: asyncpg.Connection, person_id: int) -> frozenset[int]:
+    """The items this person already shared (ready, scheduled or published; to any network)."""
+    return await queries.shared_item_ids(conn, person_id)
+
+
 async def create_share(
     db: Database,
     charters: CharterCache,
@@ -360,7 +366,7 @@ async def create_share(
                 ),
                 extra={"reason": "already-shared"},
             )
-        sharing = sharing_settings_from(await queries.organisation_settings(conn))
+        sharing = sharing_settings_from((await organisation(db, conn)).settings)
         may_go_at, held_back = await _may_go_at(conn, principal.person_id, body.network, sharing, now)
         if held_back is not None and not body.schedule_if_not_now:
             fr, en = _NOT_NOW[held_back]
@@ -549,8 +555,7 @@ async def set_preferences(db: Database, principal: Principal, body: SharePrefere
 
 
 async def sharing_settings(db: Database) -> SharingSettings:
-    async with db.connection() as conn:
-        return sharing_settings_from(await queries.organisation_settings(conn))
+    return sharing_settings_from((await organisation(db)).settings)
 
 
 async def set_sharing_settings(db: Database, body: SharingSettings, *, actor_id: int) -> SharingSettings:

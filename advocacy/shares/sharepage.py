@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 
 import msgspec
 
-from content_library.errors import Invalid
+from advocacy.core.errors import Invalid
 
 
 class SharePage(msgspec.Struct, frozen=True, kw_only=True):

@@ -11,13 +11,13 @@ import msgspec
 from litestar import Controller, MediaType, Request, Response, get
 from prometheus_client import generate_latest
 
+from advocacy.core.errors import Forbidden, Unauthenticated
 from advocacy.db.migrations import pending_migrations
 from advocacy.http.deps import DbDep
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address, header
 from advocacy.outbox.service import counts
 from advocacy.settings import Settings
-from content_library.errors import Forbidden, Unauthenticated
 
 
 class Health(msgspec.Struct, frozen=True, kw_only=True):

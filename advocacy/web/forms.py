@@ -14,7 +14,7 @@ from litestar import Request
 from litestar.exceptions import ValidationException
 
 from advocacy.auth.schemas import Principal
-from content_library.errors import DomainError, Forbidden
+from advocacy.core.errors import DomainError, Forbidden
 
 T = TypeVar("T")
 CSRF_FIELD = "csrf"

@@ -1,19 +1,21 @@
-"""The reader's language (preference, then the switch's cookie, then Accept-Language), the page's
-translations, and dates and numbers written the reader's way (Babel) in the reader's time zone."""
+"""The reader's language on the web (their profile's, else the switch's cookie, else Accept-Language, else
+the organisation's), the page's `_()` in that language (advocacy/core/i18n.py's catalogues), and dates and
+numbers written the reader's way in the reader's time zone."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
-from advocacy.web.messages import FRENCH
+from advocacy.core import i18n
+from advocacy.core.language import LanguageCode
 
-Language = Literal["fr", "en"]
+Language = LanguageCode
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 LANGUAGE_NAMES: dict[Language, str] = {"fr": "Français", "en": "English"}
 LANGUAGE_COOKIE = "advocacy_language"
@@ -26,26 +28,6 @@ def as_language(value: str | None) -> Language | None:
     return "fr" if code == "fr" else "en" if code == "en" else None
 
 
-def from_accept_language(header: str | None) -> Language | None:
-    """The first of our languages in an Accept-Language header, by its q-values (RFC 9110 12.5.4)."""
-    ranked: list[tuple[float, int, Language]] = []
-    for position, part in enumerate((header or "").split(",")[:20]):
-        tag, _, params = part.strip().partition(";")
-        language = as_language(tag)
-        if language is None:
-            continue
-        quality = 1.0
-        params = params.strip()
-        if params.startswith("q="):
-            try:
-                quality = float(params[2:])
-            except ValueError:
-                quality = 0.0
-        if quality > 0:
-            ranked.append((-quality, position, language))
-    return min(ranked)[2] if ranked else None
-
-
 def negotiate(
     *, preference: str | None, cookie: str | None, accept_language: str | None, default: str
 ) -> Language:
@@ -54,21 +36,27 @@ def negotiate(
     return (
         as_language(preference)
         or as_language(cookie)
-        or from_accept_language(accept_language)
+        or i18n.negotiate(accept_language)
         or as_language(default)
         or "fr"
     )
 
 
 def translator(language: Language) -> Translate:
-    """`_("English text", name=...)`: the text in `language`, with %(name)s placeholders filled."""
-    table = FRENCH if language == "fr" else None
+    """`_("English text", name=...)` for a page controller: the catalogue's text in `language`, with its
+    %(name)s placeholders filled (templates get the same from the Jinja i18n extension)."""
+    catalogue = i18n.translator(language)
 
     def translate(message: str, /, **values: Any) -> str:
-        text = table.get(message, message) if table is not None else message
+        text = catalogue.gettext(message)
         return text % values if values else text
 
     return translate
+
+
+def N_(message: str) -> str:  # gettext's name for "mark for translation, translate later"
+    """Marks a message for extraction where it is defined; `_()` translates it where it is shown."""
+    return message
 
 
 def zone(name: str | None) -> ZoneInfo:
@@ -79,10 +67,11 @@ def zone(name: str | None) -> ZoneInfo:
 
 
 class Formats:
-    """Dates and numbers for one reader: their language's conventions, their time zone."""
+    """Dates and numbers for one reader: their language's conventions (the locales of advocacy/core),
+    their time zone."""
 
     def __init__(self, language: Language, timezone: str | None) -> None:
-        self.language = language
+        self.locale = i18n.FORMAT_LOCALES[i18n.supported(language)]
         self.zone = zone(timezone)
 
     def _local(self, value: datetime) -> datetime:
@@ -94,20 +83,15 @@ class Formats:
             return ""
         if isinstance(value, datetime):
             value = self._local(value).date()
-        return format_date(value, format=style, locale=self.language)
+        return format_date(value, format=style, locale=self.locale)
 
     def datetime(self, value: datetime | None, style: str = "medium") -> str:
         if value is None:
             return ""
-        return format_datetime(self._local(value), format=style, tzinfo=self.zone, locale=self.language)
+        return format_datetime(self._local(value), format=style, tzinfo=self.zone, locale=self.locale)
 
     def number(self, value: float | int | None) -> str:
-        return "" if value is None else format_decimal(value, locale=self.language)
+        return "" if value is None else format_decimal(value, locale=self.locale)
 
     def percent(self, value: float | None) -> str:
-        return "" if value is None else format_percent(value, locale=self.language)
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction where it is defined; `_()` translates it where it is shown."""
-    return message
+        return "" if value is None else format_percent(value, locale=self.locale)

@@ -21,7 +21,6 @@ from advocacy.web.i18n import (
     Formats,
     Language,
     negotiate,
-    translator,
 )
 from advocacy.web.nav import NavEntry, navigation
 from content_library.service import now
@@ -86,12 +85,11 @@ def page(
 ) -> Template:
     """Render `template` with the page's data Struct; `title` (already translated) names the page in
     <title> and is the <h1> unless the template writes its own."""
-    _ = translator(viewer.language)
     nav: list[NavEntry] = navigation(viewer.roles, request.url.path) if viewer.signed_in else []
     return Template(
         template,
         context={
-            "_": _,
+            "language": viewer.language,
             "viewer": viewer,
             "fmt": Formats(viewer.language, viewer.timezone),
             "nav": nav,

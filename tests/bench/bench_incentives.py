@@ -23,8 +23,8 @@ from redis.asyncio import Redis
 from advocacy.auth.schemas import Principal, TokenCreate
 from advocacy.auth.service import create_token
 from advocacy.db.pool import Database, init_connection
-from advocacy.incentives import boards
-from advocacy.incentives.rules import board_key
+from advocacy.incentives.boards import service as boards
+from advocacy.incentives.boards.scores import board_key
 from advocacy.incentives.schemas import PointEvent
 from advocacy.incentives.service import events_to_args
 from tests.bench._common import record

@@ -11,7 +11,7 @@ from advocacy.ambassadors.service import OPTED_IN_AGAIN_JOB, OPTED_OUT_JOB
 from advocacy.connectors.crypto import TokenCipher
 from advocacy.connectors.registry import Registry, open_registry
 from advocacy.connectors.service import revoke_and_delete_all
-from advocacy.incentives.boards import restore_person
+from advocacy.incentives.boards.service import restore_person
 from advocacy.outbox.service import Handler
 
 

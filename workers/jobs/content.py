@@ -7,7 +7,7 @@ from typing import Any
 
 import asyncpg
 
-from advocacy.content.controllers import fetch_policy
+from advocacy.content.wiring import fetch_policy
 from advocacy.outbox.service import Handler
 from content_library import service, sources
 

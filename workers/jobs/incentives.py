@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 
 from advocacy.incentives import challenges, service
+from advocacy.incentives.boards import service as boards
 from advocacy.outbox.service import Handler
 
 
@@ -30,8 +31,6 @@ async def release_share(conn: asyncpg.Connection, args: dict[str, Any], ctx: dic
 
 
 async def rebuild_boards(conn: asyncpg.Connection, args: dict[str, Any], ctx: dict[str, Any]) -> None:
-    from advocacy.incentives import boards
-
     await boards.rebuild(conn, ctx["redis"], ctx["settings"].redis_namespace)
 
 

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Response, Template
 from advocacy.auth import service as auth
 from advocacy.auth.controllers import session_cookie
 from advocacy.auth.schemas import LoginBody, Principal
+from advocacy.core.errors import DomainError, Invalid, Unauthenticated
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
 from advocacy.people import service as people
@@ -19,7 +20,6 @@ from advocacy.people.schemas import ProfileUpdate
 from advocacy.web.forms import FormState, blank_form, check_csrf, form_problem, parse_form, read_form
 from advocacy.web.i18n import LANGUAGE_COOKIE, as_language, translator
 from advocacy.web.render import page, safe_next, viewer_of
-from content_library.errors import DomainError, Invalid, Unauthenticated
 
 
 def _login_page(request: Request[Any, Any, Any], viewer: Any, form: FormState) -> Template:

@@ -14,16 +14,19 @@ from litestar.response import Redirect, Response
 from msgspec import Meta
 
 from advocacy.ambassadors.service import NotAnAmbassador
-from advocacy.content.feed_cache import feed_lines, feed_reader, page_entries
+from advocacy.content.feed.reader import feed_reader, page_entries
+from advocacy.core.errors import DomainError
 from advocacy.http.deps import signed_in
 from advocacy.http.guards import ANY_PERSON
 from advocacy.http.pagination import decode_cursor
+from advocacy.shares.service import shared_item_ids
 from advocacy.web.forms import FormData, FormState, form_problem, parse_form
 from advocacy.web.i18n import LANGUAGE_NAMES, translator
 from advocacy.web.render import page, viewer_of
 from content_library import service as content
-from content_library.errors import DomainError
-from content_library.schemas import NETWORKS, FeedEntry, FeedFilter, Language, Network
+from content_library.feed.schemas import FeedEntry, FeedFilter
+from content_library.feed.service import cached_feed
+from content_library.schemas import NETWORKS, Language, Network
 
 PAGE_SIZE = 12
 CAMPAIGN_CHOICES = 100
@@ -122,7 +125,7 @@ async def feed_page(request: Request[Any, Any, Any]) -> Response[Any]:
         query = parse_form(given.values, FeedQuery)
         flt = FeedFilter(q=query.q, campaign=query.campaign, network=query.network, language=query.language)
         after = decode_cursor(query.cursor, tuple[bool, int, datetime, int])
-        lines, shared = await feed_lines(
+        lines, shared = await cached_feed(
             state.db,
             state.feed_cache,
             who,
@@ -131,6 +134,7 @@ async def feed_page(request: Request[Any, Any, Any]) -> Response[Any]:
             limit=PAGE_SIZE,
             fallback_language=state.settings.default_language,
             storage=state.storage,
+            shared_items=shared_item_ids,
         )
         found = page_entries(lines, shared, PAGE_SIZE)
         cards = [card_of(entry) for entry in found.items]

@@ -15,6 +15,7 @@ from advocacy.auth.schemas import Principal
 from advocacy.charter import service as charter_service
 from advocacy.charter import training
 from advocacy.charter.schemas import CharterReading, QuizAnswers, QuizResult, TrainingStatus
+from advocacy.core.errors import DomainError, Invalid, NotFound
 from advocacy.http.deps import signed_in
 from advocacy.http.guards import ANY_PERSON
 from advocacy.web.forms import (
@@ -28,7 +29,6 @@ from advocacy.web.forms import (
 )
 from advocacy.web.i18n import N_, translator
 from advocacy.web.render import Viewer, page, viewer_of
-from content_library.errors import DomainError, Invalid, NotFound
 
 VISIBILITIES: tuple[tuple[Visibility, str, str], ...] = (
     ("public", N_("Under my name"), N_("Colleagues see my name, my rank and my points.")),

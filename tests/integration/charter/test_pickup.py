@@ -1,17 +1,20 @@
-"""A new active version is used by every running process within a second, without a restart; each version
-is compiled once per process.
+"""A new active version reaches every running process by notification, without a restart (the periodic
+recheck is only the fallback); each version is compiled once per process.
+
+The waits are on what the process saw, bounded generously, never on wall-clock figures: a loaded CI machine
+delays everything, and a notification that never comes still fails the test.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 from advocacy.charter.cache import CharterCache, follow_charter_activations
 from advocacy.charter.schemas import CharterRead
 from advocacy.db.pool import Database
 from advocacy.settings import Settings
+from tests.eventually import eventually
 from tests.factories import Factory
 from tests.integration.charter.conftest import CHECK, default_rules
 
@@ -22,23 +25,24 @@ TEXT = {
 }
 
 
-async def test_a_running_app_checks_with_a_newly_activated_version_within_a_second(
+async def test_a_running_app_checks_with_a_newly_activated_version_by_notification(
     client: Any, factory: Factory, in_force: CharterRead
 ) -> None:
     ambassador = await factory.person("employee", ambassador=True)
+    cache: CharterCache = client.app.state.charters
+    cache.recheck_seconds = 3600  # only the notification can bring the new version in
+    await eventually(lambda: asyncio.sleep(0, result=cache.live), "the app listening for activations")
     before = (await client.post(CHECK, json=TEXT, headers=ambassador.headers)).json()
     assert (before["charter_version"], before["decision"]) == (in_force.version, "review")
     rules = default_rules()
     rules["term_lists"] = [t for t in rules["term_lists"] if t["name"] != "competitors"]
     newer = await factory.charter(rules=rules)  # activated by another process, as far as the app knows
-    activated = time.monotonic()
-    while True:
+
+    async def checks_with_newer() -> bool:
         after = (await client.post(CHECK, json=TEXT, headers=ambassador.headers)).json()
-        if after["charter_version"] == newer.version:
-            break
-        assert time.monotonic() - activated < 1.0, "the new version was not picked up within a second"
-        await asyncio.sleep(0.02)
-    assert after["decision"] == "allow"
+        return bool(after["charter_version"] == newer.version and after["decision"] == "allow")
+
+    await eventually(checks_with_newer, "the newly activated version in the app's checks")
 
 
 async def test_a_notification_alone_brings_the_new_version_in_at_once(
@@ -49,15 +53,13 @@ async def test_a_notification_alone_brings_the_new_version_in_at_once(
         assert (await cache.active(conn)).version == in_force.version
     follower = asyncio.create_task(follow_charter_activations(settings.database_url, cache, db))
     try:
-        async with asyncio.timeout(5):
-            while not cache.live:  # noqa: ASYNC110 - bounded wait for the listener to connect
-                await asyncio.sleep(0.01)
+        await eventually(lambda: asyncio.sleep(0, result=cache.live), "the listener connected")
         newer = await factory.charter(rules=default_rules())
-        activated = time.monotonic()
-        async with asyncio.timeout(1):
-            while (await cache.active_from(db)).version != newer.version:  # noqa: ASYNC110 - as requests would ask
-                await asyncio.sleep(0.01)
-        assert time.monotonic() - activated < 1.0
+
+        async def has_newer() -> bool:  # as requests would ask
+            return (await cache.active_from(db)).version == newer.version
+
+        await eventually(has_newer, "the new version by notification")
     finally:
         follower.cancel()
         await asyncio.gather(follower, return_exceptions=True)
@@ -66,10 +68,11 @@ async def test_a_notification_alone_brings_the_new_version_in_at_once(
 async def test_without_notifications_the_recheck_still_finds_the_new_version(
     db: Database, factory: Factory, in_force: CharterRead
 ) -> None:
-    cache = CharterCache(recheck_seconds=0.05)
+    cache = CharterCache(recheck_seconds=3600)
     assert (await cache.active_from(db)).version == in_force.version
     newer = await factory.charter(rules=default_rules())
-    await asyncio.sleep(0.06)
+    assert (await cache.active_from(db)).version == in_force.version  # not rechecked yet, nobody told it
+    cache.recheck_seconds = 0  # the recheck is due: the next request asks the database
     assert (await cache.active_from(db)).version == newer.version
 
 
@@ -94,9 +97,7 @@ async def test_the_worker_starts_with_a_charter_cache_that_follows_activations(
     await worker.on_startup(ctx)
     try:
         assert isinstance(ctx["charters"], CharterCache)
-        async with asyncio.timeout(5):
-            while not ctx["charters"].live:  # noqa: ASYNC110 - bounded wait for the listener to connect
-                await asyncio.sleep(0.01)
+        await eventually(lambda: asyncio.sleep(0, result=ctx["charters"].live), "the worker's listener")
     finally:
         await worker.on_shutdown(ctx)
         await worker.close()

@@ -15,9 +15,9 @@ from advocacy.connectors import pkce, service
 from advocacy.connectors.crypto import TokenCipher
 from advocacy.connectors.registry import Registry
 from advocacy.connectors.schemas import ConnectStartBody
+from advocacy.core.errors import Forbidden, Invalid
 from advocacy.db.pool import Database
 from advocacy.outbox.service import run_row
-from content_library.errors import Forbidden, Invalid
 from tests.conftest import problem
 from tests.factories import Factory
 from tests.fakes import bluesky as fake_bluesky

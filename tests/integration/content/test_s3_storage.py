@@ -11,7 +11,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from content_library.errors import Invalid, NotFound
+from advocacy.core.errors import Invalid, NotFound
 from content_library.storage import Storage, etag_for, new_key, storage_from_config
 
 

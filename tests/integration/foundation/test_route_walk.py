@@ -15,7 +15,8 @@ from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
 from advocacy.app import API_DOCS_PATH, create_app, route_handlers
-from advocacy.http.guards import ACCESS_OPT, Allow, Role, declared_access
+from advocacy.core.roles import Role
+from advocacy.http.guards import ACCESS_OPT, Allow, declared_access
 from advocacy.settings import Settings
 from tests.factories import Factory, Someone
 

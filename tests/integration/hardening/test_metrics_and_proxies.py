@@ -11,10 +11,10 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from advocacy.app import create_app
+from advocacy.core.errors import Forbidden, Unauthenticated
 from advocacy.runner import uvicorn_config
 from advocacy.settings import Settings, SettingsError
 from advocacy.system.controllers import check_metrics_caller
-from content_library.errors import Forbidden, Unauthenticated
 from tests.conftest import problem
 
 TOKEN = "scrape-" + "s" * 40

@@ -7,8 +7,8 @@ from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
 from advocacy.demo import DEMO_KUDOS, seed_demo
-from advocacy.incentives import boards
-from advocacy.incentives.rules import board_key
+from advocacy.incentives.boards import service as boards
+from advocacy.incentives.boards.scores import board_key
 from advocacy.settings import Settings
 from tests.factories import Factory
 from tests.integration.jobs import run_pending

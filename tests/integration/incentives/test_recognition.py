@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
 from advocacy.incentives import challenges
-from advocacy.incentives.rules import board_key
+from advocacy.incentives.boards.scores import board_key
 from advocacy.incentives.schemas import ClickSample
 from advocacy.incentives.service import award_and_rank, check_share_clicks, events_to_args
 from advocacy.settings import Settings

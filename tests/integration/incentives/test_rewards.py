@@ -12,12 +12,12 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
+from advocacy.core.errors import Conflict
 from advocacy.db.pool import Database
 from advocacy.incentives import queries, rewards
 from advocacy.incentives.schemas import RewardCreate
 from advocacy.incentives.service import award_and_rank
 from advocacy.settings import Settings
-from content_library.errors import Conflict
 from tests.conftest import problem
 from tests.factories import Factory, Someone
 from tests.integration.incentives._events import event

@@ -7,8 +7,9 @@ from datetime import datetime
 import pytest
 
 from advocacy.charter.engine import MAX_TEXT_LENGTH, CompiledCharter
-from advocacy.charter.rules import Language, Network
-from content_library.errors import Invalid
+from advocacy.core.errors import Invalid
+from advocacy.core.language import Language
+from advocacy.core.networks import Network
 
 
 def _check(charter: CompiledCharter, text: object, network: object = "x", language: object = "fr") -> None:

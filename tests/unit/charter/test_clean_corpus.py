@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from advocacy.charter.engine import CompiledCharter
-from advocacy.charter.rules import Language, Network, Severity
+from advocacy.charter.rules import Severity
+from advocacy.core.language import Language
+from advocacy.core.networks import Network
 from tests.unit.charter.conftest import ORDINARY_DAY
 
 CORPUS = Path(__file__).with_name("clean_posts.txt")

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from advocacy.charter.engine import CheckContent, CompiledCharter
-from advocacy.charter.rules import Language, Network, Severity
+from advocacy.charter.rules import Severity
+from advocacy.core.language import Language
+from advocacy.core.networks import Network
 from tests.unit.charter.conftest import ORDINARY_DAY, QUIET_DAY
 
 PRIVATE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END RSA PRIVATE KEY-----"

@@ -6,7 +6,8 @@ import pytest
 
 from advocacy.charter import networks
 from advocacy.charter.engine import CompiledCharter
-from advocacy.charter.rules import Language, Network
+from advocacy.core.language import Language
+from advocacy.core.networks import Network
 from tests.unit.charter.conftest import ORDINARY_DAY
 
 

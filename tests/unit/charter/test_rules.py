@@ -14,7 +14,7 @@ from advocacy.charter.rules import (
     rules_to_json,
     rules_to_toml,
 )
-from content_library.errors import Invalid
+from advocacy.core.errors import Invalid
 
 
 def test_default_rules_round_trip_through_toml_and_json() -> None:

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from PIL import Image
 
-from content_library.errors import Invalid
+from advocacy.core.errors import Invalid
 from content_library.images import (
     NEAR_DUPLICATE_DISTANCE,
     SNIFF_BYTES,

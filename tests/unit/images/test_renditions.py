@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from content_library.errors import Invalid
+from advocacy.core.errors import Invalid
 from content_library.images import (
     RENDITION_SPECS,
     Corner,

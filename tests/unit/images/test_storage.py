@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from content_library.errors import Invalid, NotFound
+from advocacy.core.errors import Invalid, NotFound
 from content_library.storage import (
     LocalStorage,
     S3Storage,

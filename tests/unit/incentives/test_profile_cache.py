@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from advocacy.auth.service import PrincipalCache
-from advocacy.incentives.profile_cache import BoardProfileCache
-from advocacy.incentives.schemas import BoardProfile
+from advocacy.incentives.boards.profile_cache import BoardProfileCache
+from advocacy.incentives.boards.schemas import BoardProfile
 
 
 def _profile(person_id: int, name: str = "Ann") -> BoardProfile:

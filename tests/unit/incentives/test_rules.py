@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from advocacy.incentives.boards.scores import period_keys
 from advocacy.incentives.challenges import winners
 from advocacy.incentives.rules import (
     DEFAULT_RULES,
     AntiGaming,
     capped,
     gaming_signals,
-    period_keys,
     reason_text,
     share_factor,
 )

@@ -8,14 +8,14 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advocacy.incentives.boards import board_deltas, rollup
-from advocacy.incentives.rules import (
+from advocacy.incentives.boards.scores import (
     MAX_POINTS,
     MAX_TS,
     decode_score,
     encode_score,
     seconds_since_epoch,
 )
+from advocacy.incentives.boards.store import board_deltas, rollup
 from advocacy.incentives.schemas import LedgerEntry
 
 points_st = st.integers(min_value=-MAX_POINTS, max_value=MAX_POINTS)

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from advocacy.core.errors import Invalid
 from advocacy.links.bots import BotFilter, Visitor
 from advocacy.links.targets import CODE_BYTES, is_code, new_code, tracked_target
 from advocacy.links.visitors import VisitorHasher
 from advocacy.shares.limits import SharingHours, next_opening
 from advocacy.shares.sharepage import check_post_url, share_page
-from content_library.errors import Invalid
 
 
 def test_link_codes_are_url_safe_random_and_carry_at_least_48_bits() -> None:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 
 from advocacy.auth.service import PrincipalCache
-from advocacy.incentives.schemas import BoardProfile
+from advocacy.incentives.boards.schemas import BoardProfile
 
 
 class BoardProfileCache:

@@ -1,9 +1,9 @@
-"""Leaderboards: Redis sorted sets `{namespace}:board:{period}:{scope}` with member str(person_id).
+"""The boards in Redis: sorted sets `{namespace}:board:{period}:{scope}` with member str(person_id).
 
 The score is points * 2**31 + (MAX_TS - reached_ts): higher points first, and among equal points whoever
 reached the total first. Workers fold new ledger rows in with one Lua script per batch (idempotent by a
-marker derived from the rows' keys); `rebuild` recomputes every board from the ledger and gives exactly
-the scores the incremental path gives. Visibility is applied when a board is read.
+marker derived from the rows' keys); a rebuild rolls per-day totals up and swaps every board in whole,
+giving exactly the scores the incremental path gives.
 """
 
 from __future__ import annotations
@@ -15,23 +15,22 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-import asyncpg
 import msgspec
 from redis.asyncio import Redis
 
-from advocacy.incentives import queries
-from advocacy.incentives.rules import (
+from advocacy.incentives.boards.scores import (
     BOARD_KINDS,
     MAX_TS,
     TIE_SPAN,
     board_key,
+    board_key_pattern,
     decode_score,
     encode_score,
     period_keys,
     scope_keys,
     seconds_since_epoch,
 )
-from advocacy.incentives.schemas import BoardEntry, BoardProfile, LedgerEntry
+from advocacy.incentives.schemas import LedgerEntry
 
 # KEYS[1]: marker ('' for none). ARGV[1]: marker ttl; ARGV[2]: one msgpack array of groups: board key, n,
 # n x (member, points, ts). One msgpack argument instead of three per member: packing tens of thousands of
@@ -179,21 +178,8 @@ def rollup(
     return boards
 
 
-async def rebuild(conn: asyncpg.Connection, redis: Redis, namespace: str) -> int:
-    """Recompute every board from the ledger; each board is swapped in whole. Returns the board count."""
-    rows = await queries.board_day_totals(conn)
-    day_rows = (
-        (
-            r["person_id"],
-            r["team_id"],
-            r["campaign_id"],
-            datetime(r["day"].year, r["day"].month, r["day"].day, 12, tzinfo=UTC),
-            int(r["points"]),
-            r["reached_at"],
-        )
-        for r in rows
-    )
-    boards = rollup(namespace, day_rows)
+async def stage_boards(redis: Redis, namespace: str, boards: dict[str, dict[str, float]]) -> str:
+    """Write these boards aside (not yet seen by readers); returns the staging prefix for swap_boards."""
     staging = f"{namespace}:boardtmp:{secrets.token_hex(6)}"
     prefix = f"{namespace}:board:"
     async with redis.pipeline(transaction=False) as pipe:
@@ -208,6 +194,12 @@ async def rebuild(conn: asyncpg.Connection, redis: Redis, namespace: str) -> int
                 await pipe.execute()
                 pending = 0
         await pipe.execute()
+    return staging
+
+
+async def swap_boards(redis: Redis, namespace: str, boards: dict[str, dict[str, float]], staging: str) -> int:
+    """Make the staged boards the only boards, each swapped in whole. Returns the board count."""
+    prefix = f"{namespace}:board:"
     existing = {k.decode() async for k in redis.scan_iter(match=f"{prefix}*", count=1000)}
     async with redis.pipeline(transaction=False) as pipe:
         for key in boards:
@@ -219,17 +211,13 @@ async def rebuild(conn: asyncpg.Connection, redis: Redis, namespace: str) -> int
     return len(boards)
 
 
-async def restore_person(
-    conn: asyncpg.Connection, redis: Redis, namespace: str, person_id: int, *, upto: int, occasion: str
-) -> int:
-    """Put back on the boards a person who opted in again: the ledger rows they earned before (ids up to
-    `upto`, read when they opted in) are folded again; later rows are folded by their own award jobs.
-    Opting out took them off every board, so without this they would come back with only new points,
-    unlike a rebuild. Returns the board entries written (0 when they opted out again meanwhile)."""
-    if not await queries.is_opted_in(conn, person_id):
-        return 0
-    entries = await queries.board_entries_of_person(conn, person_id, upto)
-    return await fold(redis, namespace, entries, {person_id}, occasion=occasion)
+async def remove_members(redis: Redis, keys: Iterable[str], person_ids: list[int]) -> None:
+    """Take these people off these boards."""
+    members = [str(p) for p in person_ids]
+    async with redis.pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.zrem(key, *members)
+        await pipe.execute()
 
 
 async def board_snapshot(redis: Redis, key: str) -> list[tuple[str, float]]:
@@ -238,21 +226,7 @@ async def board_snapshot(redis: Redis, key: str) -> list[tuple[str, float]]:
     return [(m.decode(), float(s)) for m, s in raw]
 
 
-# --- reading with visibility -------------------------------------------------------------------------
-
-
-def shown_name(profile: BoardProfile, viewer_id: int, viewer_team: int | None) -> str | None:
-    """How a person appears to this viewer, or None when they are not listed for them."""
-    if profile.person_id == viewer_id:
-        return profile.display_name
-    if not profile.opted_in or profile.visibility == "hidden":
-        return None
-    if profile.visibility == "anonymous":
-        return f"Ambassador #{profile.alias_number}"
-    if profile.visibility == "team_only":
-        same_team = viewer_team is not None and profile.team_id == viewer_team
-        return profile.display_name if same_team else None
-    return profile.display_name
+# --- reading ------------------------------------------------------------------------------------------
 
 
 async def read_window(redis: Redis, key: str, start: int, stop: int) -> list[tuple[int, int, int]]:
@@ -291,20 +265,10 @@ async def top_and_me(
     return window, me
 
 
-def visible_entries(
-    window: list[tuple[int, int, int]],
-    profiles: dict[int, BoardProfile],
-    viewer_id: int,
-    viewer_team: int | None,
-    limit: int,
-) -> list[BoardEntry]:
-    entries: list[BoardEntry] = []
-    for rank, person, points in window:
-        profile = profiles.get(person)
-        name = shown_name(profile, viewer_id, viewer_team) if profile else None
-        if name is None:
-            continue
-        entries.append(BoardEntry(rank=rank, name=name, points=points, is_me=person == viewer_id))
-        if len(entries) >= limit:
-            break
-    return entries
+async def remove_member(redis: Redis, namespace: str, person_id: int) -> int:
+    """Take a person off every board; returns how many boards listed them."""
+    removed = 0
+    member = str(person_id)
+    async for key in redis.scan_iter(match=board_key_pattern(namespace), count=500):
+        removed += int(await redis.zrem(key, member))
+    return removed

@@ -1,0 +1,233 @@
+"""SQL for credentials: passwords, invitations, password resets, sign-in challenges, TOTP and recovery codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from advocacy.identity.schemas import InvitationRead
+
+# ---- people as identity sees them ----
+
+
+async def person_for_credentials(conn: asyncpg.Connection, person_id: int) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT id, public_id, email, display_name, language, active, password_hash,"
+        " COALESCE((SELECT array_agg(r.role) FROM person_roles r WHERE r.person_id = p.id), '{}') AS roles"
+        " FROM people p WHERE id = $1",
+        person_id,
+    )
+    return row
+
+
+async def person_by_email(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT id, email, display_name, language, active FROM people WHERE lower(email) = lower($1)", email
+    )
+    return row
+
+
+async def set_password_hash(conn: asyncpg.Connection, person_id: int, password_hash: str) -> None:
+    await conn.execute(
+        "UPDATE people SET password_hash = $2, updated_at = now() WHERE id = $1", person_id, password_hash
+    )
+
+
+# ---- sessions and tokens ----
+
+
+async def end_sessions(conn: asyncpg.Connection, person_id: int, *, keep_hash: bytes | None) -> int:
+    status: str = await conn.execute(
+        "UPDATE web_sessions SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL"
+        " AND ($2::bytea IS NULL OR token_hash <> $2)",
+        person_id,
+        keep_hash,
+    )
+    return int(status.split()[-1])
+
+
+async def revoke_tokens(conn: asyncpg.Connection, person_id: int) -> int:
+    status: str = await conn.execute(
+        "UPDATE api_tokens SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL", person_id
+    )
+    return int(status.split()[-1])
+
+
+# ---- invitations ----
+
+_STATUS = """CASE WHEN i.accepted_at IS NOT NULL THEN 'accepted' WHEN i.revoked_at IS NOT NULL THEN 'revoked'
+            WHEN i.expires_at <= now() THEN 'expired' ELSE 'pending' END"""
+_INVITATION = f"""
+SELECT i.public_id AS id, p.public_id AS person_id, p.email, p.display_name, {_STATUS} AS status,
+       i.created_at, i.expires_at, i.sent_count, i.last_sent_at, i.accepted_at, i.revoked_at
+FROM invitations i JOIN people p ON p.id = i.person_id
+"""
+
+
+async def invitation_candidates(
+    conn: asyncpg.Connection, *, person_ids: list[UUID] | None, team: str | None, everyone: bool
+) -> list[asyncpg.Record]:
+    """The people a request names, with what decides whether they can be invited."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        """
+        SELECT p.id, p.public_id, p.email, p.display_name, p.language, p.active,
+               p.password_hash IS NOT NULL AS has_password,
+               EXISTS (SELECT 1 FROM invitations i WHERE i.person_id = p.id AND i.accepted_at IS NULL
+                       AND i.revoked_at IS NULL AND i.expires_at > now()) AS invited
+        FROM people p LEFT JOIN teams t ON t.id = p.team_id
+        WHERE ($1::uuid[] IS NULL OR p.public_id = ANY($1::uuid[]))
+          AND ($2::text IS NULL OR lower(t.name) = lower($2))
+          AND ($3 OR $1::uuid[] IS NOT NULL OR $2::text IS NOT NULL)
+        ORDER BY p.id
+        """,
+        person_ids,
+        team,
+        everyone,
+    )
+    return rows
+
+
+async def close_expired_invitations(conn: asyncpg.Connection, person_ids: list[int]) -> None:
+    """An expired open invitation makes way for a new one (one open invitation per person)."""
+    await conn.execute(
+        "UPDATE invitations SET revoked_at = now() WHERE person_id = ANY($1::bigint[]) AND accepted_at IS NULL"
+        " AND revoked_at IS NULL AND expires_at <= now()",
+        person_ids,
+    )
+
+
+async def insert_invitations(
+    conn: asyncpg.Connection, person_ids: list[int], *, invited_by: int | None, expires_at: datetime
+) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "INSERT INTO invitations (person_id, invited_by, expires_at)"
+        " SELECT unnest($1::bigint[]), $2, $3 RETURNING id, person_id",
+        person_ids,
+        invited_by,
+        expires_at,
+    )
+    return rows
+
+
+async def invitation_read(conn: asyncpg.Connection, public_id: UUID) -> InvitationRead | None:
+    row = await conn.fetchrow(_INVITATION + " WHERE i.public_id = $1", public_id)
+    return msgspec.convert(row, InvitationRead) if row else None
+
+
+async def invitations_page(
+    conn: asyncpg.Connection, *, status: str | None, after_id: int | None, limit: int
+) -> list[tuple[int, InvitationRead]]:
+    rows = await conn.fetch(
+        _INVITATION.replace("SELECT ", "SELECT i.id AS internal_id, ", 1)
+        + f" WHERE ($1::text IS NULL OR {_STATUS} = $1) AND ($2::bigint IS NULL OR i.id < $2)"
+        " ORDER BY i.id DESC LIMIT $3",
+        status,
+        after_id,
+        limit,
+    )
+    return [
+        (
+            r["internal_id"],
+            msgspec.convert({k: v for k, v in r.items() if k != "internal_id"}, InvitationRead),
+        )
+        for r in rows
+    ]
+
+
+async def lock_invitation(conn: asyncpg.Connection, public_id: UUID) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT i.id, i.person_id, i.accepted_at, i.revoked_at, i.expires_at, p.email, p.language, p.active,"
+        " p.display_name FROM invitations i JOIN people p ON p.id = i.person_id WHERE i.public_id = $1"
+        " FOR UPDATE OF i",
+        public_id,
+    )
+    return row
+
+
+async def lock_invitation_by_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT i.id, i.public_id, i.person_id, i.accepted_at, i.revoked_at, i.expires_at, p.email,"
+        " p.display_name, p.language, p.active FROM invitations i JOIN people p ON p.id = i.person_id"
+        " WHERE i.token_hash = $1 FOR UPDATE OF i",
+        token_hash,
+    )
+    return row
+
+
+async def extend_invitation(conn: asyncpg.Connection, invitation_id: int, expires_at: datetime) -> None:
+    await conn.execute("UPDATE invitations SET expires_at = $2 WHERE id = $1", invitation_id, expires_at)
+
+
+async def revoke_invitation(conn: asyncpg.Connection, invitation_id: int) -> None:
+    await conn.execute("UPDATE invitations SET revoked_at = now() WHERE id = $1", invitation_id)
+
+
+async def accept_invitation(conn: asyncpg.Connection, invitation_id: int) -> None:
+    await conn.execute("UPDATE invitations SET accepted_at = now() WHERE id = $1", invitation_id)
+
+
+async def close_open_invitations(conn: asyncpg.Connection, person_id: int) -> None:
+    """A password set another way (a reset) closes the person's open invitation: its link must not set
+    another password later."""
+    await conn.execute(
+        "UPDATE invitations SET revoked_at = now() WHERE person_id = $1 AND accepted_at IS NULL"
+        " AND revoked_at IS NULL",
+        person_id,
+    )
+
+
+async def mint_invitation_token(
+    conn: asyncpg.Connection, invitation_id: int, token_hash: bytes
+) -> asyncpg.Record | None:
+    """Give an open invitation a new token (the previous link stops working); None when it is closed."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "UPDATE invitations i SET token_hash = $2, sent_count = sent_count + 1, last_sent_at = now()"
+        " FROM people p WHERE i.id = $1 AND p.id = i.person_id AND i.accepted_at IS NULL"
+        " AND i.revoked_at IS NULL AND i.expires_at > now() AND p.active"
+        " RETURNING i.expires_at, p.display_name",
+        invitation_id,
+        token_hash,
+    )
+    return row
+
+
+# ---- password resets ----
+
+
+async def insert_reset(conn: asyncpg.Connection, person_id: int, expires_at: datetime) -> int:
+    reset_id: int = await conn.fetchval(
+        "INSERT INTO password_resets (person_id, expires_at) VALUES ($1, $2) RETURNING id",
+        person_id,
+        expires_at,
+    )
+    return reset_id
+
+
+async def mint_reset_token(
+    conn: asyncpg.Connection, reset_id: int, token_hash: bytes
+) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "UPDATE password_resets r SET token_hash = $2 FROM people p WHERE r.id = $1 AND p.id = r.person_id"
+        " AND r.used_at IS NULL AND r.expires_at > now() AND p.active RETURNING r.expires_at, p.display_name",
+        reset_id,
+        token_hash,
+    )
+    return row
+
+
+async def lock_reset_by_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT r.id, r.person_id, r.used_at, r.expires_at, p.active, p.email, p.display_name, p.language"
+        " FROM password_resets r JOIN people p ON p.id = r.person_id WHERE r.token_hash = $1 FOR UPDATE OF r",
+        token_hash,
+    )
+    return row
+
+
+async def use_resets_of_person(conn: asyncpg.Connection, person_id: int) -> None:
+    await conn.execute(
+        "UPDATE password_resets SET used_at = now() WHERE person_id = $1 AND used_at IS NULL", person_id
+    )

@@ -1,0 +1,2 @@
+"""What incentives reads of other domains' tables: people, teams and campaigns named by public id, and the
+organisation's settings."""

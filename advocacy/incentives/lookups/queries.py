@@ -1,0 +1,51 @@
+"""SQL for the names incentives takes from other domains' tables: people, teams and campaigns by public id,
+and the organisation's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from advocacy.core.organisation import read_organisation
+from advocacy.incentives.schemas import CampaignRef
+
+
+async def team_id_of(conn: asyncpg.Connection, person_id: int) -> int | None:
+    value: int | None = await conn.fetchval("SELECT team_id FROM people WHERE id = $1", person_id)
+    return value
+
+
+async def team_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
+    value: int | None = await conn.fetchval("SELECT id FROM teams WHERE public_id = $1", public_id)
+    return value
+
+
+async def team_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> list[int]:
+    rows = await conn.fetch("SELECT id FROM teams WHERE public_id = ANY($1::uuid[])", list(public_ids))
+    return [r["id"] for r in rows]
+
+
+async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
+    value: int | None = await conn.fetchval("SELECT id FROM people WHERE public_id = $1", public_id)
+    return value
+
+
+async def organisation_settings(conn: asyncpg.Connection) -> dict[str, Any]:
+    return (await read_organisation(conn)).settings
+
+
+async def organisation_name(conn: asyncpg.Connection) -> str:
+    return (await read_organisation(conn)).name
+
+
+async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> tuple[int, CampaignRef] | None:
+    row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE public_id = $1", public_id)
+    return None if row is None else (row["id"], CampaignRef(id=row["public_id"], slug=row["slug"]))
+
+
+async def campaign_by_slug(conn: asyncpg.Connection, slug: str) -> tuple[int, CampaignRef] | None:
+    row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE slug = $1", slug)
+    return None if row is None else (row["id"], CampaignRef(id=row["public_id"], slug=row["slug"]))

@@ -1,0 +1,31 @@
+"""Naming a campaign by its public id or its slug (boards and challenges take either)."""
+
+from __future__ import annotations
+
+import re
+from uuid import UUID
+
+import asyncpg
+
+from advocacy.incentives.lookups import queries
+from advocacy.incentives.schemas import CampaignRef
+from content_library.errors import Invalid, NotFound
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+async def campaign_of(conn: asyncpg.Connection, ref: str) -> tuple[int, CampaignRef]:
+    """(internal id, public reference) of a campaign named by its public id (UUID) or its slug."""
+    try:
+        public_id = UUID(ref)
+    except ValueError:
+        if not SLUG.match(ref):
+            raise Invalid(
+                "A campaign is named by its id (a UUID) or its slug (lower-case letters, digits and dashes)"
+            ) from None
+        found = await queries.campaign_by_slug(conn, ref)
+    else:
+        found = await queries.campaign_by_public_id(conn, public_id)
+    if found is None:
+        raise NotFound(f"No such campaign: {ref}")
+    return found
