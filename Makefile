@@ -37,11 +37,11 @@ fmt: $(STAMP)
 LOCALE := advocacy/core/locale
 i18n: $(STAMP)
 	$(BIN)/pybabel --quiet extract -F $(LOCALE)/babel.cfg -k lazy_gettext --no-location --sort-output \
-	  --project=advocacy --copyright-holder="Advocacy contributors" -o $(LOCALE)/messages.pot .
+	  --project=advocacy --copyright-holder="Advocacy contributors" --width=110 -o $(LOCALE)/messages.pot .
 	for lang in fr en; do \
 	  if [ -f $(LOCALE)/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel --quiet update -i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date; \
-	  else $(BIN)/pybabel --quiet init -i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang; fi; done
+	    $(BIN)/pybabel --quiet update -i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --width=110; \
+	  else $(BIN)/pybabel --quiet init -i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang --width=110; fi; done
 
 # The benchmarks load the server with wrk and compare Pillow with libvips: Debian packages, installed
 # when missing (as root, the way CI machines run; otherwise it says what to install).

@@ -12,7 +12,6 @@ import msgspec
 
 from advocacy.core.organisation import read_organisation
 from content_library.schemas import (
-    AssetRow,
     CampaignRead,
     Caption,
     ItemRead,
@@ -21,8 +20,6 @@ from content_library.schemas import (
     LibrarySettings,
     SourceRead,
     SourceRow,
-    StoredFile,
-    SuggestionRead,
     TransitionRead,
     VersionRead,
 )
@@ -371,138 +368,6 @@ async def transitions_of_item(conn: asyncpg.Connection, item_id: int) -> list[Tr
     return [msgspec.convert(r, TransitionRead) for r in rows]
 
 
-# --- assets and renditions ------------------------------------------------------------------------
-
-_ASSET_ROW = (
-    "SELECT id, public_id, item_id, storage_key, content_type, focal_x::float8 AS focal_x,"
-    " focal_y::float8 AS focal_y, renditions_state, renditions_attempts, alt_text FROM content_assets"
-)
-
-
-async def insert_asset(conn: asyncpg.Connection, values: dict[str, Any]) -> AssetRow:
-    row = await conn.fetchrow(
-        "WITH made AS (INSERT INTO content_assets (item_id, suggestion_id, position, storage_key, content_type,"
-        " size_bytes, etag, width, height, source_type, phash, placeholder, near_duplicate_of, uploaded_by)"
-        " VALUES ($1, $2, COALESCE($3, (SELECT COALESCE(max(position) + 1, 0) FROM content_assets"
-        " WHERE item_id = $1)), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *)"
-        " SELECT id, public_id, item_id, storage_key, content_type, focal_x::float8 AS focal_x,"
-        " focal_y::float8 AS focal_y, renditions_state, renditions_attempts, alt_text FROM made",
-        values.get("item_id"),
-        values.get("suggestion_id"),
-        values.get("position"),
-        values["storage_key"],
-        values["content_type"],
-        values["size_bytes"],
-        values["etag"],
-        values["width"],
-        values["height"],
-        values["source_type"],
-        values["phash"],
-        values["placeholder"],
-        values.get("near_duplicate_of"),
-        values.get("uploaded_by"),
-    )
-    return msgspec.convert(row, AssetRow)
-
-
-async def recent_phashes(conn: asyncpg.Connection, limit: int) -> list[tuple[int, str]]:
-    rows = await conn.fetch("SELECT id, phash FROM content_assets ORDER BY id DESC LIMIT $1", limit)
-    return [(r["id"], r["phash"]) for r in rows]
-
-
-async def asset_row(
-    conn: asyncpg.Connection, public_id: UUID, *, for_update: bool = False
-) -> AssetRow | None:
-    row = await conn.fetchrow(
-        _ASSET_ROW + " WHERE public_id = $1" + (" FOR UPDATE" if for_update else ""), public_id
-    )
-    return msgspec.convert(row, AssetRow) if row else None
-
-
-async def asset_row_by_id(
-    conn: asyncpg.Connection, asset_id: int, *, for_update: bool = False
-) -> AssetRow | None:
-    row = await conn.fetchrow(_ASSET_ROW + " WHERE id = $1" + (" FOR UPDATE" if for_update else ""), asset_id)
-    return msgspec.convert(row, AssetRow) if row else None
-
-
-async def count_item_assets(conn: asyncpg.Connection, item_id: int) -> int:
-    value: int = await conn.fetchval("SELECT count(*) FROM content_assets WHERE item_id = $1", item_id)
-    return value
-
-
-_ASSET_COLUMNS = {
-    "alt_text",
-    "focal_x",
-    "focal_y",
-    "position",
-    "renditions_state",
-    "renditions_reason",
-    "renditions_attempts",
-    "item_id",
-}
-
-
-async def update_asset(conn: asyncpg.Connection, asset_id: int, changes: dict[str, Any]) -> None:
-    columns = [c for c in changes if c in _ASSET_COLUMNS]
-    if not columns:
-        return
-    sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
-    await conn.execute(
-        f"UPDATE content_assets SET {sets} WHERE id = $1", asset_id, *[changes[c] for c in columns]
-    )
-
-
-async def set_renditions_state(
-    conn: asyncpg.Connection, asset_id: int, state: str, reason: str | None
-) -> None:
-    await conn.execute(
-        "UPDATE content_assets SET renditions_state = $2, renditions_reason = $3, renditions_at = now()"
-        " WHERE id = $1",
-        asset_id,
-        state,
-        reason,
-    )
-
-
-async def rendition_keys(conn: asyncpg.Connection, asset_id: int) -> list[str]:
-    rows = await conn.fetch("SELECT storage_key FROM content_renditions WHERE asset_id = $1", asset_id)
-    return [r["storage_key"] for r in rows]
-
-
-async def replace_renditions(
-    conn: asyncpg.Connection, asset_id: int, renditions: Sequence[dict[str, Any]]
-) -> None:
-    await conn.execute("DELETE FROM content_renditions WHERE asset_id = $1", asset_id)
-    await conn.executemany(
-        "INSERT INTO content_renditions (asset_id, name, format, width, height, storage_key, content_type,"
-        " size_bytes, etag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        [
-            (
-                asset_id,
-                r["name"],
-                r["format"],
-                r["width"],
-                r["height"],
-                r["key"],
-                r["content_type"],
-                r["size"],
-                r["etag"],
-            )
-            for r in renditions
-        ],
-    )
-
-
-async def stored_file(conn: asyncpg.Connection, key: str) -> StoredFile | None:
-    row = await conn.fetchrow(
-        "SELECT content_type, size_bytes, etag FROM content_assets WHERE storage_key = $1"
-        " UNION ALL SELECT content_type, size_bytes, etag FROM content_renditions WHERE storage_key = $1 LIMIT 1",
-        key,
-    )
-    return msgspec.convert(row, StoredFile) if row else None
-
-
 async def languages_missing_alt_text(conn: asyncpg.Connection, item_id: int) -> list[str]:
     """Languages of the item's captions for which some image has no alt text."""
     rows = await conn.fetch(
@@ -515,88 +380,6 @@ async def languages_missing_alt_text(conn: asyncpg.Connection, item_id: int) -> 
         item_id,
     )
     return [r["language"] for r in rows]
-
-
-# --- suggestions ------------------------------------------------------------------------------------
-
-_SUGGESTION = """
-SELECT s.public_id AS id, s.link, s.note, s.status, s.decline_reason, ci.public_id AS item,
-       p.public_id AS suggested_by,
-       (SELECT a.public_id FROM content_assets a WHERE a.suggestion_id = s.id ORDER BY a.id LIMIT 1) AS image,
-       s.created_at, s.decided_at
-FROM content_suggestions s
-LEFT JOIN content_items ci ON ci.id = s.item_id
-LEFT JOIN people p ON p.id = s.person_id
-"""
-
-
-async def insert_suggestion(
-    conn: asyncpg.Connection, person_id: int, link: str, note: str | None
-) -> tuple[int, UUID]:
-    row = await conn.fetchrow(
-        "INSERT INTO content_suggestions (person_id, link, note) VALUES ($1, $2, $3) RETURNING id, public_id",
-        person_id,
-        link,
-        note,
-    )
-    assert row is not None
-    return row["id"], row["public_id"]
-
-
-async def suggestion(conn: asyncpg.Connection, public_id: UUID) -> SuggestionRead | None:
-    row = await conn.fetchrow(_SUGGESTION + " WHERE s.public_id = $1", public_id)
-    return msgspec.convert(row, SuggestionRead) if row else None
-
-
-async def suggestion_for_update(conn: asyncpg.Connection, public_id: UUID) -> asyncpg.Record | None:
-    record: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT id, person_id, link, note, status FROM content_suggestions WHERE public_id = $1 FOR UPDATE",
-        public_id,
-    )
-    return record
-
-
-async def decide_suggestion(
-    conn: asyncpg.Connection,
-    suggestion_id: int,
-    *,
-    status: str,
-    reason: str | None,
-    item_id: int | None,
-    by: int,
-) -> None:
-    await conn.execute(
-        "UPDATE content_suggestions SET status = $2, decline_reason = $3, item_id = $4, decided_by = $5,"
-        " decided_at = now() WHERE id = $1",
-        suggestion_id,
-        status,
-        reason,
-        item_id,
-        by,
-    )
-
-
-async def suggestions_page(
-    conn: asyncpg.Connection, *, person_id: int | None, status: str | None, after_id: int | None, limit: int
-) -> list[tuple[int, SuggestionRead]]:
-    rows = await conn.fetch(
-        "SELECT * FROM ("
-        + _SUGGESTION.replace("SELECT s.public_id", "SELECT s.id AS pk, s.person_id AS owner, s.public_id", 1)
-        + ") x"
-        " WHERE ($1::bigint IS NULL OR owner = $1) AND ($2::text IS NULL OR status = $2)"
-        " AND ($3::bigint IS NULL OR pk < $3) ORDER BY pk DESC LIMIT $4",
-        person_id,
-        status,
-        after_id,
-        limit,
-    )
-    return [(r["pk"], msgspec.convert(r, SuggestionRead)) for r in rows]
-
-
-async def attach_suggestion_assets(conn: asyncpg.Connection, suggestion_id: int, item_id: int) -> None:
-    await conn.execute(
-        "UPDATE content_assets SET item_id = $2 WHERE suggestion_id = $1", suggestion_id, item_id
-    )
 
 
 # --- sources ----------------------------------------------------------------------------------------
@@ -733,7 +516,3 @@ async def set_source_entry_item(conn: asyncpg.Connection, link: str, item_id: in
 async def last_editor(conn: asyncpg.Connection, item_id: int) -> int | None:
     value: int | None = await conn.fetchval("SELECT updated_by FROM content_items WHERE id = $1", item_id)
     return value
-
-
-async def delete_asset(conn: asyncpg.Connection, asset_id: int) -> None:
-    await conn.execute("DELETE FROM content_assets WHERE id = $1", asset_id)

@@ -10,8 +10,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 
 from advocacy.settings import Settings
+from content_library.images.storage import Storage, storage_from_config
 from content_library.safe_fetch import FetchPolicy
-from content_library.storage import Storage, storage_from_config
 
 MEDIA_URL_PREFIX = "/media"
 # The largest body an upload route lets through at all; the configured limit applies while streaming.

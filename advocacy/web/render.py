@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from advocacy.ambassadors.schemas import AmbassadorStatus
 from advocacy.ambassadors.service import status_from_row
 from advocacy.auth.schemas import Principal
+from advocacy.core.i18n import set_language
 from advocacy.people import service as people
 from advocacy.web.i18n import (
     LANGUAGE_COOKIE,
@@ -45,7 +46,14 @@ class Viewer(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def viewer_of(request: Request[Any, Any, Any]) -> Viewer:
-    """The reader of this request: a signed-in person from their cached row (no query when cached)."""
+    """The reader of this request: a signed-in person from their cached row (no query when cached). The
+    request speaks the reader's language from here on (a service's problem detail included)."""
+    viewer = await _viewer(request)
+    set_language(viewer.language)
+    return viewer
+
+
+async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
     state = request.app.state
     principal: Principal | None = request.scope.get("user")
     default = state.settings.default_language

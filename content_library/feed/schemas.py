@@ -8,7 +8,8 @@ from uuid import UUID
 
 import msgspec
 
-from content_library.schemas import CampaignRef, CaptionPolicy, Language, Network, PlaceholderRead
+from content_library.images.schemas import PlaceholderRead
+from content_library.schemas import CampaignRef, CaptionPolicy, Language, Network
 
 
 class FeedRendition(msgspec.Struct, frozen=True, kw_only=True):

@@ -25,9 +25,10 @@ from content_library.feed.schemas import (
     Reader,
     ShareableItem,
 )
-from content_library.schemas import NETWORKS, CampaignRef, Caption, Language, PlaceholderRead
-from content_library.service import Transactional, media_prefix, now, pick_caption
-from content_library.storage import Storage
+from content_library.images.schemas import PlaceholderRead
+from content_library.images.storage import Storage, media_prefix
+from content_library.schemas import NETWORKS, CampaignRef, Caption, Language
+from content_library.service import Transactional, now, pick_caption
 
 SharedItems = Callable[[asyncpg.Connection, int], Awaitable[frozenset[int]]]
 """The shares domain's answer to "which items did this person already share?", handed in by the caller."""
