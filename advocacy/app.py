@@ -52,6 +52,7 @@ from advocacy.reach.controllers import REACH_HANDLERS
 from advocacy.settings import Settings
 from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
+from advocacy.web.identity import IDENTITY_PAGES
 from advocacy.web.pages import WEB_HANDLERS
 from advocacy.web.templating import template_config
 from content_library.feed.cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache
@@ -82,6 +83,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     follow_tracked_link,
     CardPageController,
     *WEB_HANDLERS,
+    *IDENTITY_PAGES,
 ]
 
 
