@@ -25,8 +25,8 @@ from advocacy.charter.controllers import (
     CharterVersionController,
 )
 from advocacy.connectors.controllers import ConnectionsController, PublicationController
-from advocacy.content.controllers import CONTENT_HANDLERS
 from advocacy.content.feed.controllers import forget_after_writes
+from advocacy.content.routes import CONTENT_HANDLERS
 from advocacy.content.wiring import storage_from_settings
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
@@ -40,6 +40,7 @@ from advocacy.http.openapi import ApiDocumentConfig
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.http.security_headers import add_security_headers
+from advocacy.http.untrusted import UntrustedRequest, UrlCheckMiddleware
 from advocacy.identity.controllers import IDENTITY_HANDLERS
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
@@ -149,7 +150,13 @@ def create_app(
         lifespan=[lifespan, links_lifespan],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[RequestContextMiddleware(), AuthenticationMiddleware(), IdempotencyMiddleware()],
+        middleware=[
+            RequestContextMiddleware(),
+            UrlCheckMiddleware(),
+            AuthenticationMiddleware(),
+            IdempotencyMiddleware(),
+        ],
+        request_class=UntrustedRequest,
         before_send=[ensure_request_id, forget_after_writes, add_security_headers(settings)],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves

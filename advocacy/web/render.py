@@ -24,7 +24,7 @@ from advocacy.web.i18n import (
     negotiate,
 )
 from advocacy.web.nav import NavEntry, navigation
-from content_library.service import now
+from content_library.ports import now
 
 APP_NAME = "Advocacy"
 

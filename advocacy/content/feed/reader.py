@@ -12,7 +12,7 @@ from advocacy.http.pagination import Page, page_of
 from advocacy.people import service as people
 from content_library.feed.cache import EncodedLine
 from content_library.feed.schemas import FeedEntry, Reader
-from content_library.service import now
+from content_library.ports import now
 
 
 async def feed_reader(db: Database, principal_cache: PrincipalCache, person_id: int) -> Reader:

@@ -15,10 +15,12 @@ from advocacy.auth.schemas import LoginBody, Principal
 from advocacy.core.errors import DomainError, Invalid, Unauthenticated
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
+from advocacy.identity.errors import SecondFactorRequired
 from advocacy.people import service as people
 from advocacy.people.schemas import ProfileUpdate
 from advocacy.web.forms import FormState, blank_form, check_csrf, form_problem, parse_form, read_form
 from advocacy.web.i18n import LANGUAGE_COOKIE, as_language, translator
+from advocacy.web.identity import second_factor_step
 from advocacy.web.render import page, safe_next, viewer_of
 
 
@@ -61,6 +63,8 @@ async def login_submit(request: Request[Any, Any, Any]) -> Response[Any]:
             attempts_per_15min=settings.login_attempts_per_15min,
             session_hours=settings.session_ttl_hours,
         )
+    except SecondFactorRequired as exc:
+        return await second_factor_step(request, viewer.language, state.db, settings, exc)
     except (DomainError, msgspec.ValidationError) as exc:
         problem = form_problem(
             exc,

@@ -23,7 +23,7 @@ from advocacy.shares.service import shared_item_ids
 from advocacy.web.forms import FormData, FormState, form_problem, parse_form
 from advocacy.web.i18n import LANGUAGE_NAMES, translator
 from advocacy.web.render import page, viewer_of
-from content_library import service as content
+from content_library.campaigns import service as campaigns_service
 from content_library.feed.schemas import FeedEntry, FeedFilter
 from content_library.feed.service import cached_feed
 from content_library.schemas import NETWORKS, Language, Network
@@ -152,7 +152,9 @@ async def feed_page(request: Request[Any, Any, Any]) -> Response[Any]:
                 "campaign": _("Choose a campaign from the list"),
             },
         )
-    campaigns = await content.campaigns(state.db, limit=CAMPAIGN_CHOICES)
+    campaigns = [
+        c for _, c in await campaigns_service.campaigns_page(state.db, after_id=None, limit=CAMPAIGN_CHOICES)
+    ]
     data = FeedPage(
         cards=cards,
         filtered=any((query.q, query.campaign, query.network, query.language)),

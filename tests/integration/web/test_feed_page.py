@@ -7,8 +7,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from content_library.schemas import CampaignCreate
-from content_library.service import create_campaign
+from content_library.campaigns.schemas import CampaignCreate
+from content_library.campaigns.service import create_campaign
 from tests.factories import Factory
 from tests.integration.content.conftest import Library
 from tests.integration.web.pages import PASSWORD, sign_in
