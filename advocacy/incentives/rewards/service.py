@@ -22,8 +22,14 @@ from advocacy.http.csv_cells import csv_document
 from advocacy.incentives.ledger import service as ledger
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.rewards import queries
-from advocacy.incentives.rewards.schemas import FulfilBody, RejectBody, RewardCreate, RewardUpdate
-from advocacy.incentives.schemas import RedemptionRead, RewardRead
+from advocacy.incentives.rewards.schemas import (
+    FulfilBody,
+    RedemptionRead,
+    RejectBody,
+    RewardCreate,
+    RewardRead,
+    RewardUpdate,
+)
 
 
 def _check_window(active_from: datetime | None, active_until: datetime | None) -> None:
