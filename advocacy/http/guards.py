@@ -9,6 +9,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from advocacy.core.i18n import N_, LazyText, lazy_gettext
 from advocacy.core.roles import Role, has_any_role
 
 # Role is re-exported for imports written before advocacy.core existed; remove once none uses it.
@@ -18,9 +19,18 @@ __all__ = [
     "PUBLIC",
     "Allow",
     "Role",
+    "RoleRequired",
     "check_access_in_middleware",
     "declared_access",
 ]
+
+
+class RoleRequired(PermissionDeniedException):
+    """A 403 whose explanation is a catalogue message (the problem handler tells it in the caller's language)."""
+
+    def __init__(self, message: LazyText) -> None:
+        super().__init__(message.in_language("en"))
+        self.message = message
 
 
 class Allow:
@@ -47,11 +57,13 @@ class Allow:
         if self.public:
             return
         if user is None:
-            raise NotAuthorizedException("Sign in, or send an API token as 'Authorization: Bearer <token>'")
+            raise NotAuthorizedException(
+                N_("Sign in, or send an API token as 'Authorization: Bearer <token>'")
+            )
         if self.any_person or has_any_role(user.roles, self.roles):
             return
         needed = " or ".join(sorted(self.roles))
-        raise PermissionDeniedException(f"This needs the {needed} role")
+        raise RoleRequired(lazy_gettext("This needs the %(roles)s role", roles=needed))
 
     def admits(self, roles: Iterable[str] | None) -> bool:
         """Whether a caller with these roles (None: anonymous) passes; used by the route walk test."""
