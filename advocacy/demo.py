@@ -11,9 +11,10 @@ import msgspec
 from advocacy.auth.passwords import hash_password
 from advocacy.charter import queries as charters
 from advocacy.charter.rules import load_default_rules
+from advocacy.charter.training import default_training
 from advocacy.db.pool import Database
 from advocacy.people import queries as people
-from content_library.storage import Storage
+from content_library.images.storage import Storage
 
 DEMO_PASSWORD = "advocacy-demo"  # noqa: S105 - the published demo password
 # (email, display name, team, language, roles, opted in)
@@ -28,6 +29,9 @@ DEMO_PEOPLE = [
     ("ines.employee@demo.example", "Inès Moreau", "Marketing", "fr", ["employee"], False),
 ]
 DEMO_LOGINS = [(email, ", ".join(roles)) for email, _, _, _, roles, _ in DEMO_PEOPLE]
+# Imported without a password and invited when `advocacy up` starts: with MAIL_TRANSPORT=log (the default)
+# the invitation's link is printed in the log, so a newcomer can follow it.
+DEMO_INVITEE = ("nina.newcomer@demo.example", "Nina Newcomer", "Sales", "en")
 
 CHARTER_TITLE = "Charte des réseaux sociaux / Social media charter"
 CHARTER_FR = """Partager est un choix. Rien ne vous y oblige, et ne pas partager ne compte jamais contre vous.
@@ -51,6 +55,7 @@ async def seed_demo(db: Database, storage: Storage | None = None) -> None:
             "INSERT INTO organisation (id, name) VALUES (1, 'Nordlys') ON CONFLICT (id) DO NOTHING"
         )
         charter_id = await _seed_charter(conn)
+        await _seed_training(conn, charter_id)
         password_hash = hash_password(DEMO_PASSWORD)
         for email, name, team, language, roles, opted_in in DEMO_PEOPLE:
             existing = await people.existing_people_by_email(conn, [email])
@@ -83,6 +88,20 @@ async def seed_demo(db: Database, storage: Storage | None = None) -> None:
                     person_id,
                     charter_id,
                 )
+        if not await people.existing_people_by_email(conn, [DEMO_INVITEE[0]]):
+            email, name, team, language = DEMO_INVITEE
+            person_id = await people.insert_person(
+                conn,
+                {
+                    "email": email,
+                    "display_name": name,
+                    "team_id": await people.team_id_for_name(conn, team),
+                    "language": language,
+                    "password_hash": None,
+                    "location": "London",
+                },
+            )
+            await people.set_roles(conn, person_id, ["employee"])
         await _seed_recognition(conn)
     if storage is not None:
         from advocacy.content.demo import seed_demo_library
@@ -103,8 +122,8 @@ DEMO_KUDOS = [
 async def _seed_recognition(conn: asyncpg.Connection) -> None:
     """Kudos from HR through the outbox: the worker writes them to the ledger and the boards. Their
     idempotency keys are fixed, so seeding again awards nothing more."""
+    from advocacy.incentives.ledger.service import AWARD_JOB, events_to_args
     from advocacy.incentives.schemas import PointEvent
-    from advocacy.incentives.service import AWARD_JOB, events_to_args
     from advocacy.outbox.service import enqueue
 
     rows = await people.existing_people_by_email(
@@ -154,3 +173,14 @@ async def _seed_charter(conn: asyncpg.Connection) -> int:
     active = await charters.active_charter_id_and_version(conn)
     assert active is not None
     return active[0]
+
+
+async def _seed_training(conn: asyncpg.Connection, charter_id: int) -> None:
+    """The demo charter's lessons and quiz (default_training.toml), added to a demo charter seeded before
+    it had them; passing the quiz is a condition of opting in unless the demo's setting was changed."""
+    if await charters.charter_training(conn, charter_id) is None:
+        await charters.set_charter_training(conn, charter_id, msgspec.to_builtins(default_training()))
+    await conn.execute(
+        "UPDATE organisation SET settings = settings || '{\"charter_training_required\": true}'::jsonb"
+        " WHERE id = 1 AND NOT settings ? 'charter_training_required'"
+    )

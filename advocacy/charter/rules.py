@@ -14,6 +14,7 @@ import msgspec
 from msgspec import Meta
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.language import BilingualText, Language
 from advocacy.core.networks import Network
 
@@ -171,6 +172,10 @@ class ToneRules(_Input, frozen=True, kw_only=True):
     shouting_min_words: PositiveInt = 4
     max_punctuation_run: PositiveInt = 2
     max_emoji_run: PositiveInt = 3
+    # names the suggestion for a shouted run keeps capitalised (offices, products, brands): "à Lyon"
+    proper_nouns: Annotated[
+        list[Annotated[str, Meta(min_length=1, max_length=80)]], Meta(max_length=2000)
+    ] = []
 
 
 class CaptionRules(_Input, frozen=True, kw_only=True):
@@ -205,7 +210,7 @@ def rules_from_json(data: bytes | str) -> CharterRules:
     try:
         return msgspec.json.decode(data, type=CharterRules)
     except msgspec.DecodeError as error:
-        raise Invalid(f"charter rules: {error}") from error
+        raise Invalid(lazy_gettext("charter rules: %(error)s", error=error)) from error
 
 
 def rules_from_toml(data: bytes | str) -> CharterRules:
@@ -213,7 +218,7 @@ def rules_from_toml(data: bytes | str) -> CharterRules:
     try:
         return msgspec.toml.decode(data, type=CharterRules)
     except msgspec.DecodeError as error:
-        raise Invalid(f"charter rules: {error}") from error
+        raise Invalid(lazy_gettext("charter rules: %(error)s", error=error)) from error
 
 
 def rules_to_json(rules: CharterRules) -> bytes:

@@ -23,15 +23,19 @@ from advocacy.charter.schemas import (
     CharterFormat,
     CharterRead,
     CharterReading,
+    CharterTraining,
     CheckRequest,
     KeptText,
     TryRequest,
     WhatIfReport,
 )
 from advocacy.charter.summary import summarise
+from advocacy.charter.training import check_training, training_for_reading
 from advocacy.core.errors import Conflict, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.language import Language
 from advocacy.core.networks import Network
+from advocacy.core.untrusted import check_decoded, too_deep
 from advocacy.db.pool import Database
 
 # Texts holding these are not kept for the what-if report: a phone number or a leaked key must not be stored.
@@ -42,19 +46,26 @@ async def active_charter(db: Database) -> CharterRead:
     async with db.connection() as conn:
         charter = await queries.active_charter(conn)
     if charter is None:
-        raise NotFound("No charter is active yet: compliance must activate one")
+        raise NotFound(lazy_gettext("No charter is active yet: compliance must activate one"))
     return charter
 
 
 async def charter_for_reading(db: Database, language: str) -> CharterReading:
-    """The charter in force with a summary of its machine rules in the reader's language."""
+    """The charter in force with a summary of its machine rules and its training (no answers), in the
+    reader's language."""
     async with db.connection() as conn:
         charter = await queries.active_charter(conn)
-        raw = await queries.charter_rules(conn, charter.version) if charter else None
-    if charter is None:
-        raise NotFound("No charter is active yet: compliance must activate one")
+        if charter is None:
+            raise NotFound(lazy_gettext("No charter is active yet: compliance must activate one"))
+        raw = await queries.charter_rules(conn, charter.version)
+        training = await queries.charter_training_by_version(conn, charter.version)
+        required = await queries.training_required(conn) if training else False
     rules = msgspec.convert(raw or {}, CharterRules)
-    return CharterReading(**msgspec.structs.asdict(charter), rules=summarise(rules, Language(language)))
+    return CharterReading(
+        **msgspec.structs.asdict(charter),
+        rules=summarise(rules, Language(language)),
+        training=training_for_reading(training, language, required=required),
+    )
 
 
 async def list_charters(db: Database) -> list[CharterRead]:
@@ -65,6 +76,7 @@ async def list_charters(db: Database) -> list[CharterRead]:
 async def _insert_draft(
     conn: asyncpg.Connection, body: CharterDraftCreate, actor_id: int | None
 ) -> CharterRead:
+    check_training(body.training)
     charter = await queries.insert_draft(
         conn,
         title=body.title,
@@ -73,6 +85,7 @@ async def _insert_draft(
         material_change=body.material_change,
         rules=msgspec.to_builtins(body.rules),
         created_by=actor_id,
+        training=None if body.training is msgspec.UNSET else msgspec.to_builtins(body.training),
     )
     await write_audit(
         conn,
@@ -87,10 +100,16 @@ async def _insert_draft(
 async def _activate(conn: asyncpg.Connection, version: int, actor_id: int | None) -> CharterRead:
     existing = await queries.charter_by_version(conn, version)
     if existing is None:
-        raise NotFound(f"There is no charter version {version}")
+        raise NotFound(lazy_gettext("There is no charter version %(version)s", version=version))
     charter = await queries.activate(conn, version, activated_by=actor_id)
     if charter is None:
-        raise Conflict(f"Charter version {version} is {existing.status}; only a draft can be activated")
+        raise Conflict(
+            lazy_gettext(
+                "Charter version %(version)s is %(status)s; only a draft can be activated",
+                version=version,
+                status=existing.status,
+            )
+        )
     await write_audit(
         conn,
         actor_id=actor_id,
@@ -105,7 +124,7 @@ async def _activate(conn: asyncpg.Connection, version: int, actor_id: int | None
 async def create_draft(db: Database, body: CharterDraftCreate, *, actor_id: int | None) -> CharterRead:
     """A new draft version; its rules were validated as `CharterRules` when the body was decoded."""
     if not isinstance(body.rules, CharterRules):  # a Struct built in code is not validated by msgspec
-        raise Invalid("charter rules must be CharterRules")
+        raise Invalid(lazy_gettext("charter rules must be CharterRules"))
     async with db.transaction() as conn:
         return await _insert_draft(conn, body, actor_id)
 
@@ -119,12 +138,19 @@ def parse_charter_document(data: bytes | str, fmt: CharterFormat) -> CharterDraf
     """A charter document (title, FR/EN texts, material_change, rules) from TOML or JSON; `Invalid` if bad."""
     try:
         if fmt == "toml":
-            return msgspec.toml.decode(data, type=CharterDraftCreate)
-        return msgspec.json.decode(data, type=CharterDraftCreate)
+            document = msgspec.toml.decode(data, type=CharterDraftCreate)
+        else:
+            document = msgspec.json.decode(data, type=CharterDraftCreate)
+    except RecursionError:
+        raise too_deep(f"The charter document ({fmt})") from None
     except msgspec.DecodeError as error:
-        raise Invalid(f"charter document ({fmt}): {error}") from error
+        raise Invalid(lazy_gettext("charter document (%(fmt)s): %(error)s", fmt=fmt, error=error)) from error
     except UnicodeDecodeError:
-        raise Invalid(f"charter document ({fmt}): the file is not UTF-8 encoded") from None
+        raise Invalid(
+            lazy_gettext("charter document (%(fmt)s): the file is not UTF-8 encoded", fmt=fmt)
+        ) from None
+    check_decoded(msgspec.to_builtins(document), "body", f"The charter document ({fmt})")
+    return document
 
 
 async def import_charter(
@@ -151,12 +177,14 @@ async def export_charter(db: Database, version: int | None, fmt: CharterFormat) 
                 "No charter is active yet" if version is None else f"There is no charter version {version}"
             )
         raw = await queries.charter_rules(conn, charter.version)
+        training = await queries.charter_training_by_version(conn, charter.version)
     document = CharterDraftCreate(
         title=charter.title,
         body_fr=charter.body_fr,
         body_en=charter.body_en,
         material_change=charter.material_change,
         rules=msgspec.convert(raw or {}, CharterRules),
+        training=msgspec.convert(training, CharterTraining) if training else msgspec.UNSET,
     )
     if fmt == "json":
         return charter, msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
@@ -219,7 +247,14 @@ def _member(kind: type[_E], value: str, what: str) -> _E:
         return kind(value)
     except ValueError:
         choices = ", ".join(member.value for member in kind)
-        raise Invalid(f"unknown {what} {value!r}; expected one of {choices}") from None
+        raise Invalid(
+            lazy_gettext(
+                "unknown %(what)s %(value)s; expected one of %(choices)s",
+                what=what,
+                value=repr(value),
+                choices=choices,
+            )
+        ) from None
 
 
 async def check_text(

@@ -14,10 +14,15 @@ import msgspec
 from PIL import Image, ImageDraw
 
 from advocacy.db.pool import Database
-from content_library import queries, service
-from content_library.images import ingest
-from content_library.schemas import CampaignCreate, ImageUpdate, ItemCreate, TransitionIn
-from content_library.storage import Storage, new_key
+from advocacy.people import service as people
+from content_library.campaigns import service as campaign_service
+from content_library.campaigns.schemas import CampaignCreate
+from content_library.images import service as images
+from content_library.images.ingest import ingest
+from content_library.images.schemas import ImageUpdate
+from content_library.images.storage import Storage, new_key
+from content_library.items import service as items
+from content_library.items.schemas import ItemCreate, TransitionIn
 
 CAMPAIGNS = [
     ("rentree-2026", "Rentrée 2026", "Nos nouveautés de la rentrée / What's new this autumn", 1.5),
@@ -150,7 +155,7 @@ async def seed_demo_library(db: Database, storage: Storage) -> int:
     now = datetime.now(UTC)
     campaigns = {}
     for slug, name, description, multiplier in CAMPAIGNS:
-        made = await service.create_campaign(
+        made = await campaign_service.create_campaign(
             db,
             CampaignCreate(
                 slug=slug,
@@ -166,16 +171,15 @@ async def seed_demo_library(db: Database, storage: Storage) -> int:
     created = 0
     for index, body in enumerate(demo_items(campaigns, now)):
         title_fr, title_en = TOPICS[index][1], TOPICS[index][2]
-        item = await service.create_item(db, body, actor_id=curator_id, storage=storage)
+        item = await items.create_item(db, body, actor_id=curator_id, teams=people.team_ids, storage=storage)
         if index % 4 != 3:  # most posts have an image
             raw = await asyncio.to_thread(draw_image, index)
             image = await asyncio.to_thread(ingest, raw, max_pixels=50_000_000)
             key = new_key("images", image.image_type.extension)
             await storage.put(key, image.data, image.mime)
             async with db.transaction() as conn:
-                row = await queries.item_row(conn, item.id)
-                assert row is not None
-                public_id = await service._insert_asset(
+                row = await items.existing_row(conn, item.id)
+                asset = await images.insert_asset(
                     conn,
                     storage,
                     image,
@@ -185,27 +189,25 @@ async def seed_demo_library(db: Database, storage: Storage) -> int:
                     actor_id=curator_id,
                     enqueue=_noop_enqueue,
                 )
-                asset = await queries.asset_row(conn, public_id)
-                assert asset is not None
-                await service.make_asset_renditions(conn, storage, asset.id, max_pixels=50_000_000)
-            await service.update_image(
+                await images.make_asset_renditions(conn, storage, asset.id, max_pixels=50_000_000)
+            await images.update_image(
                 db,
                 storage,
                 item.id,
-                public_id,
+                asset.public_id,
                 ImageUpdate(alt_text={"fr": f"Illustration : {title_fr}", "en": f"Illustration: {title_en}"}),
                 roles={"curator"},
                 enqueue=_noop_enqueue,
             )
         if index < len(TOPICS) - 3:  # the last three stay in the workflow for the curators to see
-            await service.transition(
+            await items.transition(
                 db, item.id, TransitionIn(to="in_review"), actor_id=curator_id, roles={"curator"}
             )
-            await service.transition(
+            await items.transition(
                 db, item.id, TransitionIn(to="approved"), actor_id=reviewer_id, roles={"reviewer"}
             )
         elif index == len(TOPICS) - 1:
-            await service.transition(
+            await items.transition(
                 db, item.id, TransitionIn(to="in_review"), actor_id=curator_id, roles={"curator"}
             )
         created += 1

@@ -10,15 +10,17 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 
 from advocacy.settings import Settings
-from content_library.safe_fetch import FetchPolicy
-from content_library.storage import Storage, storage_from_config
+from content_library.images.storage import Storage, storage_from_config
+from content_library.sources.safe_fetch import FetchPolicy
 
 MEDIA_URL_PREFIX = "/media"
 # The largest body an upload route lets through at all; the configured limit applies while streaming.
 UPLOAD_CEILING = 1_073_741_824 + 65_536
 
 Text = Annotated[str | None, QueryParameter(max_length=200)]
-CampaignSlug = Annotated[str | None, QueryParameter(max_length=80, description="Campaign slug")]
+CampaignSlug = Annotated[
+    str | None, QueryParameter(max_length=80, description="The campaign's slug or public id")
+]
 
 
 def storage_from_settings(settings: Settings) -> Storage:

@@ -10,6 +10,7 @@ import msgspec
 from litestar.params import KwargDefinition, QueryParameter
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 
 T = TypeVar("T")
 
@@ -20,6 +21,8 @@ Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="How many 
 Cursor = Annotated[
     str | None, QueryParameter(max_length=512, description="`next_cursor` of the previous page")
 ]
+
+NOT_OUR_CURSOR = lazy_gettext("The cursor is not one this API gave out; start again without it")
 
 
 class Page(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
@@ -37,9 +40,15 @@ def decode_cursor(cursor: str | None, types: type[Any]) -> Any:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return msgspec.json.decode(raw, type=types)
-    except (ValueError, msgspec.DecodeError, msgspec.ValidationError):
-        raise Invalid("The cursor is not one this API gave out; start again without it") from None
+        key = msgspec.json.decode(raw, type=types)
+    except (ValueError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        raise Invalid(NOT_OUR_CURSOR) from None
+    # every integer of a sort key is a PostgreSQL bigint; a larger one is no cursor of ours
+    if any(isinstance(part, int) and not -(2**63) <= part < 2**63 for part in key) or any(
+        isinstance(part, str) and "\x00" in part for part in key
+    ):
+        raise Invalid(NOT_OUR_CURSOR)
+    return key
 
 
 def page_of(rows: list[T], limit: int, key: Any) -> Page[T]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 from litestar import MediaType, Request, Response
@@ -14,11 +15,15 @@ from litestar.exceptions import (
     SerializationException,
     ValidationException,
 )
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from advocacy.core.errors import DomainError, TooManyRequests, problem_for
+from advocacy.core.errors import DomainError, Text, TooManyRequests, problem_for
+from advocacy.core.i18n import FALLBACK_LANGUAGE, lazy_gettext, negotiate, translate
+from advocacy.http.guards import RoleRequired
 
 log = logging.getLogger("advocacy.errors")
+NOT_VALID = lazy_gettext("The request is not valid")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:advocacy:problem:"
@@ -44,23 +49,32 @@ def problem_type(kind: str) -> str:
     return TYPE_PREFIX + kind
 
 
+def request_language(request: Request[Any, Any, Any] | None) -> str:
+    """The language a problem is told in: the caller's Accept-Language, else English (the API's default)."""
+    if request is None:
+        return FALLBACK_LANGUAGE
+    return negotiate(request.headers.get("accept-language")) or FALLBACK_LANGUAGE
+
+
 def problem_response(
     request: Request[Any, Any, Any] | None,
     *,
     status: int,
     kind: str | None = None,
-    title: str | None = None,
-    detail: str,
+    title: Text | None = None,
+    detail: Text,
     errors: list[FieldError] | None = None,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[Problem]:
+    """A problem+json answer, its title and detail in the caller's language (see request_language)."""
     default_kind, default_title = problem_for(status)
+    language = request_language(request)
     problem = Problem(
         type=problem_type(kind or default_kind),
-        title=title or default_title,
+        title=translate(title or default_title, language),
         status=status,
-        detail=detail,
+        detail=translate(detail, language),
         instance=request.url.path if request is not None else None,
         errors=errors,
         extra=extra or None,
@@ -79,7 +93,7 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
         status=exc.status,
         kind=exc.kind,
         title=exc.title,
-        detail=exc.detail,
+        detail=exc.message,
         errors=errors,
         extra=extra,
         headers=headers,
@@ -95,30 +109,38 @@ def _validation_error(request: Request[Any, Any, Any], exc: ValidationException)
                     FieldError(
                         field=str(item.get("key") or "$"),
                         message=str(item.get("message", "invalid")),
-                        source=str(item.get("source") or "body"),
+                        source=str(getattr(item.get("source"), "value", item.get("source")) or "body"),
                     )
                 )
-    detail = exc.detail or "The request is not valid"
-    if "Malformed" in detail or ("JSON" in detail and not errors):
+    detail: Text = exc.detail or NOT_VALID
+    if "Malformed" in str(detail) or ("JSON" in str(detail) and not errors):
         return problem_response(request, status=400, kind="malformed-body", detail=detail)
-    return problem_response(
-        request, status=422, kind="validation", title="Invalid input", detail=detail, errors=errors or None
-    )
+    return problem_response(request, status=422, kind="validation", detail=detail, errors=errors or None)
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if not request.url.path.startswith("/api/") and status in (401, 403, 404, 405):
-        return _html_error(status, exc.detail)
+        if status == 401 and request.method == "GET":  # a page asked for by someone signed out
+            path = request.url.path
+            return Redirect(
+                "/login" if path == "/" else f"/login?next={quote(path, safe='/')}", status_code=303
+            )
+        return _html_error(status, request_language(request))
     if isinstance(exc, NotAuthorizedException):
         reason = request.scope.get("auth_error")
         return problem_response(request, status=401, detail=str(reason or exc.detail))
+    if isinstance(exc, RoleRequired):
+        return problem_response(request, status=403, detail=exc.message)
     if isinstance(exc, PermissionDeniedException):
         return problem_response(request, status=403, detail=exc.detail)
     kind = None
     if status == 400 and isinstance(exc.__cause__, SerializationException):  # the body is not valid JSON
         return problem_response(
-            request, status=400, kind="malformed-body", detail=f"Malformed JSON body: {exc.detail}"
+            request,
+            status=400,
+            kind="malformed-body",
+            detail=lazy_gettext("Malformed JSON body: %(reason)s", reason=exc.detail),
         )
     if status == 400 and "body" in (exc.detail or "").lower() and "size" in (exc.detail or "").lower():
         status, kind = 413, "body-too-large"
@@ -132,7 +154,11 @@ def _not_utf8(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Respo
         request,
         status=400,
         kind="malformed-body",
-        detail=f"Malformed body: it is not valid UTF-8 (byte {exc.start}: {exc.reason})",
+        detail=lazy_gettext(
+            "Malformed body: it is not valid UTF-8 (byte %(byte)s: %(reason)s)",
+            byte=exc.start,
+            reason=exc.reason,
+        ),
     )
 
 
@@ -141,16 +167,18 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     return problem_response(
         request,
         status=HTTP_500_INTERNAL_SERVER_ERROR,
-        detail="Something went wrong on our side; the error was logged with this request's id",
+        detail=lazy_gettext("Something went wrong on our side; the error was logged with this request's id"),
     )
 
 
-def _html_error(status: int, detail: str) -> Response[str]:
-    _, title = problem_for(status)
+def _html_error(status: int, language: str) -> Response[str]:
+    title = translate(problem_for(status)[1], language)
     body = (
-        "<!doctype html><html><head><meta charset='utf-8'><title>"
-        f"{status} {title}</title></head><body><h1>{status} {title}</h1>"
-        "<p><a href='/'>Advocacy</a></p></body></html>"
+        f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<link rel='stylesheet' href='/static/app.css'><title>"
+        f"{status} {title}</title></head><body><main class='page'><h1>{status} {title}</h1>"
+        "<p><a href='/'>Advocacy</a></p></main></body></html>"
     )
     return Response(body, status_code=status, media_type=MediaType.HTML)
 

@@ -1,4 +1,5 @@
-"""Incentives: point events, ledger entries, rules, boards, badges, flags, challenges, rewards, redemptions."""
+"""The incentives domain's shared vocabulary: point events and ledger entries (every subject reads them), the
+constrained types the bodies share, the bilingual text and a campaign's public names."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
-from msgspec import UNSET, Meta, UnsetType
+from msgspec import Meta
 
 from advocacy.core.language import BilingualText
 
@@ -23,14 +24,13 @@ EventKind = Literal[
     "redemption",
     "refund",
 ]
-RedemptionStatus = Literal["requested", "approved", "fulfilled", "rejected"]
-FlagStatus = Literal["open", "cleared", "confirmed"]
 
 Points = Annotated[int, Meta(ge=0, le=1_000_000)]
 Name = Annotated[str, Meta(min_length=1, max_length=120)]
 Reason = Annotated[str, Meta(min_length=3, max_length=500)]
-# a campaign named by its public id (UUID) or its slug
-CampaignParamValue = Annotated[str, Meta(min_length=1, max_length=80)]
+
+# A points text in both languages is advocacy.core's BilingualText (one schema name in the API document).
+Message = BilingualText
 
 
 class PointEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,266 +69,17 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
     note: str | None
     idempotency_key: str
     occurred_at: datetime
+    # the campaign multiplier the points were computed with, when one applied
+    multiplier: float | None = None
 
 
-# --- rules -------------------------------------------------------------------------------------------
-
-
-class Message(BilingualText, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    # advocacy.core's BilingualText, under its own name so the API schema keeps its component name.
-    pass
-
-
-class NetworkRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    share: Points = 10
-    click: Points = 1
-    engagement: Points = 2
-    rewarded: bool = True
-    why_not: Message | None = None
-
-
-class PointsRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """What HR sets; every change is a new version. Networks not listed use `default`."""
-
-    default: NetworkRule = msgspec.field(default_factory=NetworkRule)
-    networks: dict[Annotated[str, Meta(max_length=40)], NetworkRule] = msgspec.field(default_factory=dict)
-    daily_cap: Points = 200
-    # multiplier of the n-th share of a day (the last one repeats): diminishing returns
-    share_factors: Annotated[list[Annotated[float, Meta(ge=0, le=1)]], Meta(min_length=1, max_length=20)] = (
-        msgspec.field(default_factory=lambda: [1.0, 1.0, 0.5, 0.25, 0.0])
-    )
-    click_cap_per_share: Points = 50
-    click_cap_per_day: Points = 100
-    streak_weeks: Annotated[int, Meta(ge=2, le=52)] = 4
-    streak_bonus: Points = 50
-
-    def for_network(self, network: str | None) -> NetworkRule:
-        return self.networks.get(network or "", self.default)
-
-
-class RulesVersion(msgspec.Struct, frozen=True, kw_only=True):
-    version: int
-    rules: PointsRules
-    note: str | None
-    created_at: datetime | None
-
-
-class RulesUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    rules: PointsRules
-    note: Annotated[str, Meta(max_length=500)] | None = None
-
-
-class NetworkExplanation(msgspec.Struct, frozen=True, kw_only=True):
-    network: str
-    share: int
-    click: int
-    engagement: int
-    rewarded: bool
-    why_not: str | None
-
-
-class PointsSummary(msgspec.Struct, frozen=True, kw_only=True):
-    """The points page: my balance and how points are earned, including why some networks earn nothing."""
-
-    balance: int
-    earned: int
-    shares: int
-    unique_clicks: int
-    rules_version: int
-    daily_cap: int
-    networks: list[NetworkExplanation]
-
-
-class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
-    kind: EventKind
-    points: int
-    held_points: int
-    network: str | None
-    reason_code: str
-    reason: str
-    note: str | None
-    occurred_at: datetime
-
-
-class KudosCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    person_id: UUID
-    points: Annotated[int, Meta(ge=1, le=10_000)]
-    reason: Reason
-
-
-# --- shared by boards and challenges -----------------------------------------------------------------
-
-
-class CampaignRef(msgspec.Struct, frozen=True, kw_only=True):
+class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):
     """A campaign as the API names it: its public id and its slug (never the internal id)."""
 
     id: UUID
     slug: str
 
 
-# --- badges, recognition, flags ----------------------------------------------------------------------
-
-
-class BadgeRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    badge: str
-    name: str
-    period: str
-    awarded_at: datetime
-
-
-class RecognitionWinner(msgspec.Struct, frozen=True, kw_only=True):
-    person_id: UUID
-    display_name: str
-    rank: int
-    points: int
-
-
-class RecognitionRead(msgspec.Struct, frozen=True, kw_only=True):
-    period: str
-    winners: list[RecognitionWinner]
-    closed_at: datetime
-    newly_closed: bool
-
-
-class NotificationRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    kind: str
-    subject: str
-    created_at: datetime
-
-
-class FlagRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    share_id: UUID
-    person: str
-    reasons: list[str]
-    stats: dict[str, float]
-    status: FlagStatus
-    held_points: int
-    flagged_at: datetime
-    decided_at: datetime | None
-    note: str | None
-
-
-class FlagDecision(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    note: Annotated[str, Meta(max_length=500)] | None = None
-
-
-class ClickSample(msgspec.Struct, frozen=True, kw_only=True):
-    visitor: str
-    at: datetime
-
-
-class ShareClicks(msgspec.Struct, frozen=True, kw_only=True):
-    """A share's latest person clicks (bots and the sharer's own left out), for the anti-gaming check."""
-
-    share_id: int
-    person_id: int
-    network: str
-    campaign_id: int | None
-    samples: list[ClickSample]
-
-
-# --- challenges --------------------------------------------------------------------------------------
-
-
-class ChallengeCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name_fr: Name
-    name_en: Name
-    description: Annotated[str, Meta(max_length=2000)] = ""
-    starts_at: datetime
-    ends_at: datetime
-    teams: Annotated[list[UUID], Meta(max_length=100)] = []
-    # the campaign's public id (UUID) or its slug
-    campaign: CampaignParamValue | None = None
-    goal: Literal["threshold", "top_n"]
-    threshold: Annotated[int, Meta(ge=1)] | None = None
-    top_n: Annotated[int, Meta(ge=1, le=1000)] | None = None
-
-
-class ChallengeStanding(msgspec.Struct, frozen=True, kw_only=True):
-    rank: int
-    name: str
-    points: int
-    won: bool | None = None
-    is_me: bool = False
-
-
-class ChallengeRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    name: str
-    description: str
-    starts_at: datetime
-    ends_at: datetime
-    goal: Literal["threshold", "top_n"]
-    threshold: int | None
-    top_n: int | None
-    campaign: CampaignRef | None = None
-    closed: bool
-    my_points: int | None = None
-    standings: list[ChallengeStanding] = []
-
-
-# --- rewards -----------------------------------------------------------------------------------------
-
-
-class RewardCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name: Name
-    description: Annotated[str, Meta(max_length=2000)] = ""
-    image_url: Annotated[str, Meta(max_length=2000, pattern=r"^https?://")] | None = None
-    cost: Annotated[int, Meta(ge=1, le=10_000_000)]
-    stock: Annotated[int, Meta(ge=0)] | None = None
-    per_person_limit: Annotated[int, Meta(ge=1)] | None = None
-    active_from: datetime | None = None
-    active_until: datetime | None = None
-    eligible_teams: Annotated[list[UUID], Meta(max_length=200)] = []
-
-
-class RewardUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name: Name | UnsetType = UNSET
-    description: Annotated[str, Meta(max_length=2000)] | UnsetType = UNSET
-    image_url: Annotated[str, Meta(max_length=2000, pattern=r"^https?://")] | UnsetType | None = UNSET
-    cost: Annotated[int, Meta(ge=1, le=10_000_000)] | UnsetType = UNSET
-    stock: Annotated[int, Meta(ge=0)] | UnsetType | None = UNSET
-    per_person_limit: Annotated[int, Meta(ge=1)] | UnsetType | None = UNSET
-    active_from: datetime | UnsetType | None = UNSET
-    active_until: datetime | UnsetType | None = UNSET
-    eligible_teams: Annotated[list[UUID], Meta(max_length=200)] | UnsetType = UNSET
-    archived: bool | UnsetType = UNSET
-
-
-class RewardRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    name: str
-    description: str
-    image_url: str | None
-    cost: int
-    stock: int | None
-    per_person_limit: int | None
-    active_from: datetime | None
-    active_until: datetime | None
-    eligible_teams: list[UUID]
-    archived: bool
-
-
-class RedemptionRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    reward_id: UUID
-    reward: str
-    person: str
-    cost: int
-    status: RedemptionStatus
-    note: str | None
-    requested_at: datetime
-    approved_at: datetime | None
-    fulfilled_at: datetime | None
-    rejected_at: datetime | None
-
-
-class FulfilBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    note: Annotated[str, Meta(max_length=1000)] | None = None
-
-
-class RejectBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    reason: Reason
+# content_library has its own CampaignRef (with the name): under one name, the API document would name
+# both schemas by their module paths.
+CampaignRef = CampaignKey

@@ -20,9 +20,11 @@ from cachetools import LRUCache
 from litestar import Litestar
 
 from advocacy.db.pool import Database
-from advocacy.incentives import badges, cards
-from advocacy.incentives.schemas import PointEvent, ShareClicks
-from advocacy.incentives.service import AWARD_JOB, events_to_args, flag_gamed_shares, shares_to_check
+from advocacy.incentives.anti_gaming.schemas import ShareClicks
+from advocacy.incentives.anti_gaming.service import flag_gamed_shares, shares_to_check
+from advocacy.incentives.badges import service as badges
+from advocacy.incentives.ledger.service import AWARD_JOB, events_to_args
+from advocacy.incentives.schemas import PointEvent
 from advocacy.links import queries
 from advocacy.links.bots import BotFilter, Visitor
 from advocacy.links.cache import LinkCache
@@ -32,8 +34,9 @@ from advocacy.links.spool import ClickSpool
 from advocacy.links.targets import is_code, new_code, tracked_target
 from advocacy.links.visitors import VisitorHasher
 from advocacy.outbox.service import enqueue
+from advocacy.people import service as people
 from content_library.feed.service import shareable_item
-from content_library.storage import Storage
+from content_library.images.storage import Storage
 
 DEDUPE_WINDOW = timedelta(hours=24)
 # a code not cached here is looked up in PostgreSQL; a PostgreSQL that does not answer within this is down
@@ -170,7 +173,7 @@ async def preview(
             source.item_public_id,
             network=source.network,
             language=source.language,
-            person_id=source.person_id,
+            person=await people.audience_of(conn, source.person_id),
             at=datetime.now(UTC),
             storage=storage,
         )
@@ -205,7 +208,7 @@ def card_image_url(public_base_url: str, code: str) -> str:
 
 def _card_texts(card: queries.CardSource) -> tuple[str, str]:
     """(badge name, period) in the share's language."""
-    return badges.badge_name(card.badge, card.language), cards.card_period(card.period, card.awarded_at)
+    return badges.badge_name(card.badge, card.language), badges.card_period(card.period, card.awarded_at)
 
 
 def card_preview(card: queries.CardSource, code: str, *, target: str, public_base_url: str) -> LinkPreview:
@@ -241,13 +244,13 @@ async def card_image(runtime: LinkRuntime, code: str) -> tuple[bytes, str] | Non
     if source is None or not shown(source):
         return None
     badge, period = _card_texts(source)
-    colours = cards.colours_from_settings(source.settings)
+    colours = badges.colours_from_settings(source.settings)
     drawn_from = [source.display_name, badge, period, source.organisation, *colours, source.language]
     etag = hashlib.sha256(msgspec.json.encode(drawn_from)).hexdigest()[:32]
     image = runtime.cards.get(etag)
     if image is None:
         image = await asyncio.to_thread(
-            cards.render_card, display_name=source.display_name, badge=badge, period=period,
+            badges.render_card, display_name=source.display_name, badge=badge, period=period,
             organisation=source.organisation, colours=colours, language=source.language,
         )  # fmt: skip
         runtime.cards[etag] = image

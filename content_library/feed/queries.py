@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 
 from content_library.feed.schemas import FeedFilter, FeedRow, Reader, ShareableRow
-from content_library.sql import text_search
+from content_library.sql import CAMPAIGN_BY_KEY, text_search
 
 
 async def next_live_change(conn: asyncpg.Connection, at: datetime) -> datetime | None:
@@ -36,8 +36,9 @@ WITH page AS (
     SELECT ci.* FROM content_items ci
     WHERE {_VISIBLE}
       AND ($6::text IS NULL OR ci.tags @> ARRAY[$6::text])
-      AND ($7::text IS NULL OR ci.campaign_id = (SELECT id FROM campaigns WHERE slug = $7))
+      AND ($7::text IS NULL OR ci.campaign_id = {CAMPAIGN_BY_KEY.format(key="$7")})
       AND ($8::text IS NULL OR cardinality(ci.networks) = 0 OR $8 = ANY(ci.networks))
+      AND ($15::text IS NULL OR $15 = ANY(ci.languages))
       AND {{search}}
       AND ($10::boolean IS NULL OR (ci.pinned, ci.priority, ci.feed_at, ci.id) < ($10, $11::smallint, $12::timestamptz, $13::bigint))
     ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
@@ -49,7 +50,7 @@ SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci
        CASE WHEN c.id IS NULL THEN NULL
             ELSE json_build_object('id', c.public_id, 'slug', c.slug, 'name', c.name) END AS campaign,
        COALESCE((SELECT json_agg(json_build_object('network', cc.network, 'language', cc.language, 'body', cc.body))
-                 FROM content_captions cc WHERE cc.item_id = ci.id AND cc.language IN ($4, $5)), '[]'::json) AS captions,
+                 FROM content_captions cc WHERE cc.item_id = ci.id AND cc.language IN ($4, $5, $15)), '[]'::json) AS captions,
        COALESCE((
            SELECT json_agg(json_build_object(
                'id', a.public_id, 'alt_text', a.alt_text, 'placeholder', a.placeholder,
@@ -96,6 +97,7 @@ async def feed_rows(
         after[2] if after else None,
         after[3] if after else None,
         limit,
+        flt.language,
     )
     return [msgspec.convert(dict(r), FeedRow) for r in rows]
 
@@ -105,10 +107,9 @@ SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci
        ci.campaign_id, c.slug AS campaign_slug, ci.tags, ci.hashtags, ci.networks, ci.languages,
        (ci.status = 'approved' AND (ci.starts_at IS NULL OR ci.starts_at <= $2)
         AND (ci.expires_at IS NULL OR ci.expires_at > $2)) AS live,
-       ((cardinality(ci.audience_team_ids) = 0 OR p.team_id = ANY(ci.audience_team_ids))
-        AND (cardinality(ci.audience_locations) = 0 OR lower(p.location) = ANY(ci.audience_locations))
-        AND (cardinality(ci.audience_languages) = 0 OR p.language = ANY(ci.audience_languages))) AS in_audience,
-       p.language AS person_language,
+       ((cardinality(ci.audience_team_ids) = 0 OR $3::bigint = ANY(ci.audience_team_ids))
+        AND (cardinality(ci.audience_locations) = 0 OR $4::text = ANY(ci.audience_locations))
+        AND (cardinality(ci.audience_languages) = 0 OR $5::text = ANY(ci.audience_languages))) AS in_audience,
        COALESCE((SELECT json_agg(json_build_object('network', cc.network, 'language', cc.language, 'body', cc.body))
                  FROM content_captions cc WHERE cc.item_id = ci.id), '[]'::json) AS captions,
        (SELECT r.storage_key FROM content_assets a JOIN content_renditions r ON r.asset_id = a.id
@@ -116,13 +117,20 @@ SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci
         ORDER BY a.position, a.id LIMIT 1) AS link_key
 FROM content_items ci
 LEFT JOIN campaigns c ON c.id = ci.campaign_id
-LEFT JOIN people p ON p.id = $3
 WHERE ci.public_id = $1
 """
 
 
 async def shareable_row(
-    conn: asyncpg.Connection, public_id: UUID, *, at: datetime, person_id: int
+    conn: asyncpg.Connection,
+    public_id: UUID,
+    *,
+    at: datetime,
+    team_id: int | None,
+    location: str | None,
+    language: str | None,
 ) -> ShareableRow | None:
-    row = await conn.fetchrow(_SHAREABLE, public_id, at, person_id)
+    """The item, live or not at `at`, and whether a person of this team, location and language is in its
+    audience (None for all three: nobody is)."""
+    row = await conn.fetchrow(_SHAREABLE, public_id, at, team_id, location, language)
     return msgspec.convert(dict(row), ShareableRow) if row else None

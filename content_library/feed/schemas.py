@@ -8,7 +8,8 @@ from uuid import UUID
 
 import msgspec
 
-from content_library.schemas import CampaignRef, CaptionPolicy, Language, Network, PlaceholderRead
+from content_library.images.schemas import PlaceholderRead
+from content_library.schemas import CampaignRef, CaptionPolicy, Language, Network
 
 
 class FeedRendition(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,6 +52,7 @@ class FeedFilter(msgspec.Struct, frozen=True, kw_only=True):
     tag: str | None = None
     campaign: str | None = None
     network: Network | None = None
+    language: Language | None = None  # posts available in this language, shown in it
 
 
 class Reader(msgspec.Struct, frozen=True, kw_only=True):
@@ -104,7 +106,6 @@ class ShareableRow(msgspec.Struct, frozen=True, kw_only=True):
     languages: list[str]
     live: bool | None
     in_audience: bool | None
-    person_language: str | None
     captions: list[dict[str, Any]]
     link_key: str | None
 

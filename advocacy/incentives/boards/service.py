@@ -12,6 +12,7 @@ import asyncpg
 from redis.asyncio import Redis
 
 from advocacy.ambassadors.service import status_of
+from advocacy.core.errors import Invalid, NotFound
 from advocacy.db.pool import Database
 from advocacy.incentives.boards import queries, store
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
@@ -21,7 +22,8 @@ from advocacy.incentives.boards.visibility import shown_name, visible_entries
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.lookups.service import campaign_of
 from advocacy.incentives.schemas import CampaignRef, LedgerEntry
-from content_library.errors import Invalid, NotFound
+
+REBUILD_JOB = "incentives.rebuild_boards"
 
 # --- reading -----------------------------------------------------------------------------------------
 

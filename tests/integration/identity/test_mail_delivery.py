@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from advocacy.db.pool import Database
+from advocacy.logs import JsonFormatter
 from advocacy.mail import service as mail
 from advocacy.mail.schemas import Recipient
 from advocacy.outbox.service import run_row
@@ -174,9 +175,21 @@ async def test_the_log_transport_prints_each_link(
 ) -> None:
     ana = await factory.person(email="ana@example.com")
     mail_id = await queue_notice(db, settings, ana.person_id, "ana@example.com")
-    with caplog.at_level(logging.INFO, logger="advocacy.mail"):
-        assert await run(db, settings, await outbox_row_of(db, mail_id)) == "done"
-    assert any("http://127.0.0.1:8000/password/forgot" in r.getMessage() for r in caplog.records)
+    # listen on the mail logger itself: earlier tests may have reconfigured the root logger's handlers
+    mail_log = logging.getLogger("advocacy.mail")
+    mail_log.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="advocacy.mail"):
+            assert await run(db, settings, await outbox_row_of(db, mail_id)) == "done"
+    finally:
+        mail_log.removeHandler(caplog.handler)
+    # the same record may reach caplog twice (through the mail logger and through the root logger)
+    records = [r for r in caplog.records if r.name == "advocacy.mail" and "mail not sent" in r.getMessage()]
+    assert records and all(r is records[0] for r in records)
+    record = records[0]
+    assert "http://127.0.0.1:8000/password/forgot" in record.getMessage()
+    line = JsonFormatter().format(record)  # as `advocacy up` writes it
+    assert '"links":["http://127.0.0.1:8000/password/forgot"]' in line
     assert await mail_status(db, mail_id) == "sent"
 
 

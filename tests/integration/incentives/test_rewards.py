@@ -14,9 +14,10 @@ from redis.asyncio import Redis
 
 from advocacy.core.errors import Conflict
 from advocacy.db.pool import Database
-from advocacy.incentives import queries, rewards
-from advocacy.incentives.schemas import RewardCreate
-from advocacy.incentives.service import award_and_rank
+from advocacy.incentives.ledger import queries
+from advocacy.incentives.ledger.service import award_and_rank
+from advocacy.incentives.rewards import service as rewards
+from advocacy.incentives.rewards.schemas import RewardCreate
 from advocacy.settings import Settings
 from tests.conftest import problem
 from tests.factories import Factory, Someone
@@ -56,7 +57,7 @@ async def test_concurrent_redemptions_never_take_a_balance_below_zero(
     assert (ok, refused) == (2, 10)
     async with db.connection() as conn:
         assert await queries.ledger_balance(conn, ann.person_id) == 5
-        assert (await queries.accounts_of(conn, [ann.person_id]))[ann.person_id]["balance"] == 5
+        assert (await queries.accounts_of(conn, [ann.person_id]))[ann.person_id].balance == 5
 
 
 async def test_concurrent_redemptions_by_many_people_never_take_a_stock_below_zero(
@@ -141,6 +142,11 @@ async def test_a_rejected_redemption_gives_the_points_and_the_item_back(
         f"/api/v1/redemptions/{asked['id']}/reject", json={"reason": "twice"}, headers=hr.headers
     )
     assert problem(again)["status"] == 409
+    assert problem(again)["detail"] == "Only a requested or approved redemption can be rejected"
+    fulfil = await client.post(
+        f"/api/v1/redemptions/{asked['id']}/fulfil", json={}, headers={**hr.headers, "Accept-Language": "fr"}
+    )
+    assert problem(fulfil)["detail"] == "Seul un échange approuvé peut être remis"
     async with db.connection() as conn:
         assert await conn.fetchval("SELECT stock FROM rewards") == 1
 
@@ -166,6 +172,10 @@ async def test_a_reward_for_other_teams_or_outside_its_window_cannot_be_redeemed
     assert problem(refused)["status"] == 403
     refused = await client.post(f"/api/v1/rewards/{later.json()['id']}/redeem", headers=ann.headers)
     assert problem(refused)["status"] == 409
+    in_french = await client.post(
+        f"/api/v1/rewards/{later.json()['id']}/redeem", headers={**ann.headers, "Accept-Language": "fr"}
+    )
+    assert problem(in_french)["detail"] == "Cette récompense ne peut pas être échangée en ce moment"
 
 
 async def test_only_hr_manages_the_catalogue(client: AsyncTestClient[Litestar], factory: Factory) -> None:
