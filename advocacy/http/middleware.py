@@ -122,7 +122,7 @@ def _session_cookie(scope: Scope) -> str | None:
 class AuthenticationMiddleware(ASGIMiddleware):
     """Puts the Principal on scope["user"] from a bearer token or a session cookie, then admits or refuses.
 
-    It then enforces the route's declared Allow (see guards.check_access_in_middleware): public routes stay
+    It then enforces the route's declared Allow (see guards.declare_access_in_opt): public routes stay
     public, and a bad credential leaves a reason in scope["auth_error"] for the 401. A cookie-authenticated unsafe API call must carry the
     session's CSRF token in `X-CSRF-Token` (bearer calls carry no ambient credential, so need none).
     """
