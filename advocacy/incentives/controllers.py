@@ -30,6 +30,7 @@ from advocacy.incentives.schemas import (
     NotificationRead,
     PointsSummary,
     RecognitionRead,
+    RedeemBody,
     RedemptionRead,
     RedemptionStatus,
     RejectBody,
@@ -276,7 +277,13 @@ class RewardController(Controller):
         return await rewards.update_reward(db, reward_id, data)
 
     @post("/{reward_id:uuid}/redeem", operation_id="redeemReward")
-    async def redeem(self, reward_id: FromPath[UUID], db: DbDep, principal: PrincipalDep) -> RedemptionRead:
+    async def redeem(
+        self,
+        reward_id: FromPath[UUID],
+        db: DbDep,
+        principal: PrincipalDep,
+        data: JSONBody[RedeemBody | None] = None,
+    ) -> RedemptionRead:
         """Ask for a reward: its cost is reserved from my balance at once."""
         return await rewards.redeem(db, reward_id, principal.person_id)
 

@@ -14,6 +14,7 @@ import msgspec
 from redis.asyncio import Redis
 
 from advocacy.ambassadors.service import require_ambassador
+from advocacy.audit.queries import write_audit
 from advocacy.db.pool import Database
 from advocacy.incentives import badges, cards, queries
 from advocacy.incentives.boards import service as boards
@@ -43,7 +44,7 @@ from advocacy.incentives.schemas import (
     RulesVersion,
     ShareClicks,
 )
-from content_library.errors import Invalid, NotFound
+from content_library.errors import Forbidden, Invalid, NotFound
 
 AWARD_JOB = "incentives.award"
 REVERSE_SHARE_JOB = "incentives.reverse_share"
@@ -154,10 +155,15 @@ async def set_rules(db: Database, body: RulesUpdate, actor_id: int) -> RulesVers
 
 
 async def kudos(db: Database, redis: Redis, namespace: str, body: KudosCreate, actor_id: int) -> LedgerEntry:
+    """HR's kudos: never to oneself, within the person's daily cap (what is left of it today), audited."""
     async with db.transaction() as conn:
         person_id = await lookups.person_id_by_public_id(conn, body.person_id)
         if person_id is None:
             raise NotFound("No such person")
+        if person_id == actor_id:
+            raise Forbidden(
+                "Nobody gives kudos to themself: ask someone else in HR", extra={"reason": "self"}
+            )
         await require_ambassador(conn, person_id)
         event = PointEvent(
             kind="kudos",
@@ -169,8 +175,21 @@ async def kudos(db: Database, redis: Redis, namespace: str, body: KudosCreate, a
             reason=body.reason,
             points=body.points,
         )
-        entries = await award_and_rank(conn, redis, namespace, [event])
-    return entries[0]
+        # the ledger alone first: a kudos cut by the cap is refused (rolled back) before any board moves
+        result = await award_batch(conn, [event])
+        [entry] = result.entries
+        if entry.points < body.points:
+            raise Invalid(
+                f"These kudos would pass the daily cap: {entry.points} point(s) are left today for this person",
+                extra={"reason": "daily-cap", "left_today": entry.points},
+            )
+        await badges.check_after_award(conn, result.entries)
+        await boards.fold(redis, namespace, result.entries, result.ranked)
+        await write_audit(
+            conn, actor_id=actor_id, action="points.kudos", subject_type="person", subject_id=str(body.person_id),
+            detail={"points": body.points, "reason": body.reason, "ledger_entry": entry.id},
+        )  # fmt: skip
+    return entry
 
 
 async def summary(db: Database, person_id: int, language: str) -> PointsSummary:
@@ -364,6 +383,12 @@ async def decide_flag(
             if await queries.flag_by_public_id(conn, flag_id) is None:
                 raise NotFound("No such flag")
             raise Invalid("This flag was already decided")
+        if decided["person_id"] == actor_id:  # clearing one's own flag would pay oneself the held points
+            raise Forbidden("Nobody decides a flag on their own share: ask someone else in HR")
+        await write_audit(
+            conn, actor_id=actor_id, action="points.flag_cleared" if clear else "points.flag_confirmed",
+            subject_type="share_flag", subject_id=str(flag_id), detail={"note": note},
+        )  # fmt: skip
         if clear:
             await enqueue(
                 conn,

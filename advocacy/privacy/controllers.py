@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 
 from advocacy.core.errors import NotFound
 from advocacy.core.roles import Role
-from advocacy.http.deps import DbDep, PrincipalDep
+from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.people.queries import person_id_by_public_id
 from advocacy.privacy import service
@@ -35,9 +35,17 @@ class MyDataController(Controller):
         return await service.export_person(db, principal.person_id)
 
     @post("/erasure", operation_id="eraseMe", status_code=202)
-    async def erase(self, data: JSONBody[ErasureConfirmation], db: DbDep, principal: PrincipalDep) -> None:
+    async def erase(
+        self,
+        data: JSONBody[ErasureConfirmation],
+        db: DbDep,
+        principal: PrincipalDep,
+        principal_cache: PrincipalCacheDep,
+    ) -> None:
         """Erase my account (body `{"confirm": "erase"}`): opt out, revoke every credential, and remove what names me. Cannot be undone."""
         await service.erase_person(db, principal.person_id, actor_id=principal.person_id)
+        # this process's next answer already refuses the credentials (others hear it through NOTIFY)
+        principal_cache.forget_person(principal.person_id)
 
 
 class PersonErasureController(Controller):
@@ -52,6 +60,7 @@ class PersonErasureController(Controller):
         data: JSONBody[ErasureConfirmation],
         db: DbDep,
         principal: PrincipalDep,
+        principal_cache: PrincipalCacheDep,
     ) -> None:
         """Erase a person at their request (admins; body `{"confirm": "erase"}`)."""
         async with db.connection() as conn:
@@ -59,3 +68,4 @@ class PersonErasureController(Controller):
         if internal is None:
             raise NotFound("No such person")
         await service.erase_person(db, internal, actor_id=principal.person_id)
+        principal_cache.forget_person(internal)
