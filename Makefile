@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH ?=
 
-.PHONY: run test lint fmt bench install clean
+.PHONY: run test lint fmt bench install clean i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,17 @@ test: lint
 fmt: $(STAMP)
 	$(BIN)/ruff format advocacy content_library workers tests
 	$(BIN)/ruff check --fix advocacy content_library workers tests
+
+# Catalogues (advocacy/core/i18n.py): extract every message of the code and templates, then update the
+# French and English .po files; translate what `git diff` shows with an empty msgstr.
+LOCALE := advocacy/core/locale
+i18n: $(STAMP)
+	$(BIN)/pybabel --quiet extract -F $(LOCALE)/babel.cfg -k lazy_gettext --no-location --sort-output \
+	  --project=advocacy --copyright-holder="Advocacy contributors" --width=110 -o $(LOCALE)/messages.pot .
+	for lang in fr en; do \
+	  if [ -f $(LOCALE)/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel --quiet update -i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --width=110; \
+	  else $(BIN)/pybabel --quiet init -i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang --width=110; fi; done
 
 # The benchmarks load the server with wrk and compare Pillow with libvips: Debian packages, installed
 # when missing (as root, the way CI machines run; otherwise it says what to install).

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.handlers import HTTPRouteHandler
 from litestar.handlers.base import BaseRouteHandler
-from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -25,8 +25,9 @@ from advocacy.charter.cache import CharterCache, follow_charter_activations
 from advocacy.charter.controllers import CharterController, CharterVersionController
 from advocacy.connectors.controllers import ConnectionsController, PublicationController
 from advocacy.content.controllers import CONTENT_HANDLERS
-from advocacy.content.feed_cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache, forget_after_writes
-from advocacy.content.storage import storage_from_settings
+from advocacy.content.feed.controllers import forget_after_writes
+from advocacy.content.wiring import storage_from_settings
+from advocacy.core.i18n import install_jinja
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
 from advocacy.http.deps import DEPENDENCIES
@@ -34,8 +35,10 @@ from advocacy.http.guards import check_access_in_middleware, declared_access
 from advocacy.http.idempotency import IdempotencyMiddleware
 from advocacy.http.metrics import HttpMetrics
 from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware, ensure_request_id
+from advocacy.http.openapi import ApiDocumentConfig
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.identity.controllers import IDENTITY_HANDLERS
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
 from advocacy.links.controllers import CardPageController, follow_tracked_link
@@ -48,6 +51,7 @@ from advocacy.settings import Settings
 from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
 from advocacy.web.controllers import WEB_HANDLERS
+from content_library.feed.cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache
 
 API_DOCS_PATH = "/api/docs"
 WEB_DIR = Path(__file__).parent / "web"
@@ -56,6 +60,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     SystemController,
     SessionController,
     TokenController,
+    *IDENTITY_HANDLERS,
     MeController,
     PeopleController,
     TeamController,
@@ -141,7 +146,7 @@ def create_app(
         before_send=[ensure_request_id, forget_after_writes],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves
-        openapi_config=OpenAPIConfig(
+        openapi_config=ApiDocumentConfig(
             title="Advocacy API",
             version="1.0.0",
             description="Employee advocacy: content library, charter checks, shares, reach and recognition.",
@@ -157,7 +162,11 @@ def create_app(
             ),
             security=[{"bearer": []}, {"session": []}],
         ),
-        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=lambda templates: install_jinja(templates.engine),
+        ),
         state=State(
             {
                 "settings": settings,
@@ -167,6 +176,14 @@ def create_app(
     )
     refuse_undeclared_routes(app)
     check_access_in_middleware(handler for _, handler in route_handlers(app))
+    if isinstance(app.openapi_config, ApiDocumentConfig):
+        app.openapi_config.access.update(
+            (handler.operation_id, access)
+            for _, handler in route_handlers(app)
+            if isinstance(handler, HTTPRouteHandler)
+            and isinstance(handler.operation_id, str)
+            and (access := declared_access(handler)) is not None
+        )
     return app
 
 

@@ -101,7 +101,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     settings = _settings()
     asyncio.run(_check_stores(settings))
-    build_worker(settings, burst=args.burst).run()
+    build_worker(settings, burst=args.burst, ready_file=args.ready_file).run()
 
 
 async def _check_stores(settings: Settings) -> None:
@@ -144,19 +144,27 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
 
 def cmd_import_people(args: argparse.Namespace) -> None:
     from advocacy.db.pool import Database
-    from advocacy.people.service import import_people
+    from advocacy.identity.service import invite_people_without_credential
+    from advocacy.people.service import import_people, parse_people_csv
 
     settings = _settings()
     text = Path(args.file).read_text(encoding="utf-8-sig")
 
     async def run() -> int:
         db = await Database.connect(settings.database_url, min_size=1, max_size=2)
+        invited = 0
         try:
             report = await import_people(db, text, dry_run=args.dry_run, actor_id=None)
+            if args.invite and report.applied:
+                # Everyone in the file with no password and no open invitation: running it again invites nobody twice.
+                emails = [row.person.email for row in parse_people_csv(text)[0]]
+                invited = await invite_people_without_credential(db, settings, emails, actor_id=None)
         finally:
             await db.close()
         verb = "would create" if not report.applied else "created"
         print(f"{verb} {report.created}, updated {report.updated}, unchanged {report.unchanged}")
+        if args.invite and report.applied:
+            print(f"invited {invited} (the workers send the mail; MAIL_TRANSPORT=log prints the links)")
         for error in report.errors:
             print(f"  line {error.line}: {error.reason}", file=sys.stderr)
         if report.errors:
@@ -291,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="an arq worker with the outbox relay (run M of them)")
     worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    worker.add_argument(
+        "--ready-file",
+        default=None,
+        help="a file that exists while the worker reaches Redis and takes jobs (for a readiness probe)",
+    )
     worker.set_defaults(func=cmd_worker)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
@@ -304,6 +317,11 @@ def build_parser() -> argparse.ArgumentParser:
     people = sub.add_parser("import-people", help="import people from a CSV file (upsert by e-mail)")
     people.add_argument("file")
     people.add_argument("--dry-run", action="store_true", help="report what would change and every bad row")
+    people.add_argument(
+        "--invite",
+        action="store_true",
+        help="invite everyone in the file who has no password and no open invitation",
+    )
     people.set_defaults(func=cmd_import_people)
 
     charter = sub.add_parser("charter", help="import or export a charter version (TOML or JSON)")

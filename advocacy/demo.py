@@ -13,7 +13,7 @@ from advocacy.charter import queries as charters
 from advocacy.charter.rules import load_default_rules
 from advocacy.db.pool import Database
 from advocacy.people import queries as people
-from content_library.storage import Storage
+from content_library.images.storage import Storage
 
 DEMO_PASSWORD = "advocacy-demo"  # noqa: S105 - the published demo password
 # (email, display name, team, language, roles, opted in)

@@ -91,7 +91,7 @@ async def prepare_database(
         say("loading the demo organisation (the first time also makes its image renditions)")
         db = await Database.connect(settings.database_url, min_size=1, max_size=4)
         try:
-            from advocacy.content.storage import storage_from_settings
+            from advocacy.content.wiring import storage_from_settings
 
             await seed_demo(db, storage_from_settings(settings))
         finally:

@@ -44,6 +44,7 @@ _ACCEPTS: dict[str, str] = {
     "db_pool_min": "an integer between 1 and 100",
     "db_pool_max": "an integer between 1 and 500",
     "outbox_max_attempts": "an integer between 1 and 100",
+    "outbox_redeliver_seconds": "a number of seconds between 1 and 3600",
     "storage": "local or s3",
     "s3_endpoint_url": "an https:// URL of an S3-compatible endpoint",
     "s3_bucket": "a bucket name",
@@ -105,6 +106,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     db_pool_min: Annotated[int, Meta(ge=1, le=100)] = 2
     db_pool_max: Annotated[int, Meta(ge=1, le=500)] = 10
     outbox_max_attempts: Annotated[int, Meta(ge=1, le=100)] = 8
+    # An outbox row delivered this long ago and not done is delivered again (its worker may have died).
+    outbox_redeliver_seconds: Annotated[float, Meta(ge=1, le=3600)] = 60.0
     storage: StorageKind = "local"
     # Tests only: let outbound fetches of typed URLs (feeds, Open Graph) reach private/loopback addresses.
     fetch_allow_private: bool = False

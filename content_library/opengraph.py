@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from content_library.errors import Invalid
+from advocacy.core.errors import Invalid
 from content_library.safe_fetch import FetchPolicy, safe_get
 from content_library.schemas import OpenGraph
 

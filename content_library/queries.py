@@ -12,22 +12,18 @@ import msgspec
 
 from advocacy.core.organisation import read_organisation
 from content_library.schemas import (
-    AssetRow,
     CampaignRead,
     Caption,
-    FeedFilter,
     ItemRead,
     ItemRow,
     LibraryFilter,
     LibrarySettings,
-    Reader,
     SourceRead,
     SourceRow,
-    StoredFile,
-    SuggestionRead,
     TransitionRead,
     VersionRead,
 )
+from content_library.sql import text_search
 
 # --- organisation settings ------------------------------------------------------------------------
 
@@ -52,24 +48,11 @@ async def merge_organisation_settings(conn: asyncpg.Connection, values: dict[str
 # --- people and teams, as the library needs them ------------------------------------------------
 
 
-async def reader(conn: asyncpg.Connection, person_id: int) -> Reader | None:
-    row = await conn.fetchrow(
-        "SELECT id AS person_id, team_id, lower(location) AS location, language FROM people WHERE id = $1",
-        person_id,
-    )
-    return msgspec.convert(row, Reader) if row else None
-
-
 async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
     rows = await conn.fetch(
         "SELECT public_id, id FROM teams WHERE public_id = ANY($1::uuid[])", list(public_ids)
     )
     return {r["public_id"]: r["id"] for r in rows}
-
-
-async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
-    value: int | None = await conn.fetchval("SELECT id FROM people WHERE public_id = $1", public_id)
-    return value
 
 
 # --- campaigns --------------------------------------------------------------------------------------
@@ -295,12 +278,6 @@ async def items_read(
     return [by_id[i] for i in ids if i in by_id]
 
 
-_TS_QUERY = (
-    "(websearch_to_tsquery('french', library_unaccent({q})) || websearch_to_tsquery('english', library_unaccent({q}))"
-    " || websearch_to_tsquery('simple', library_unaccent({q})))"
-)
-
-
 async def library_page(
     conn: asyncpg.Connection, flt: LibraryFilter, *, after_id: int | None, limit: int
 ) -> list[int]:
@@ -313,7 +290,7 @@ async def library_page(
         " AND ($5::text IS NULL OR cardinality(ci.networks) = 0 OR $5 = ANY(ci.networks))"
         " AND ($6::text IS NULL OR $6 = ANY(ci.languages))"
         " AND ($7::uuid IS NULL OR ci.created_by = (SELECT id FROM people WHERE public_id = $7))"
-        " AND ($8::text IS NULL OR ci.search_doc @@ " + _TS_QUERY.format(q="$8") + ")"
+        " AND ($8::text IS NULL OR ci.search_doc @@ " + text_search("$8") + ")"
         " ORDER BY ci.id DESC LIMIT $9",
         after_id,
         flt.status,
@@ -391,138 +368,6 @@ async def transitions_of_item(conn: asyncpg.Connection, item_id: int) -> list[Tr
     return [msgspec.convert(r, TransitionRead) for r in rows]
 
 
-# --- assets and renditions ------------------------------------------------------------------------
-
-_ASSET_ROW = (
-    "SELECT id, public_id, item_id, storage_key, content_type, focal_x::float8 AS focal_x,"
-    " focal_y::float8 AS focal_y, renditions_state, renditions_attempts, alt_text FROM content_assets"
-)
-
-
-async def insert_asset(conn: asyncpg.Connection, values: dict[str, Any]) -> AssetRow:
-    row = await conn.fetchrow(
-        "WITH made AS (INSERT INTO content_assets (item_id, suggestion_id, position, storage_key, content_type,"
-        " size_bytes, etag, width, height, source_type, phash, placeholder, near_duplicate_of, uploaded_by)"
-        " VALUES ($1, $2, COALESCE($3, (SELECT COALESCE(max(position) + 1, 0) FROM content_assets"
-        " WHERE item_id = $1)), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *)"
-        " SELECT id, public_id, item_id, storage_key, content_type, focal_x::float8 AS focal_x,"
-        " focal_y::float8 AS focal_y, renditions_state, renditions_attempts, alt_text FROM made",
-        values.get("item_id"),
-        values.get("suggestion_id"),
-        values.get("position"),
-        values["storage_key"],
-        values["content_type"],
-        values["size_bytes"],
-        values["etag"],
-        values["width"],
-        values["height"],
-        values["source_type"],
-        values["phash"],
-        values["placeholder"],
-        values.get("near_duplicate_of"),
-        values.get("uploaded_by"),
-    )
-    return msgspec.convert(row, AssetRow)
-
-
-async def recent_phashes(conn: asyncpg.Connection, limit: int) -> list[tuple[int, str]]:
-    rows = await conn.fetch("SELECT id, phash FROM content_assets ORDER BY id DESC LIMIT $1", limit)
-    return [(r["id"], r["phash"]) for r in rows]
-
-
-async def asset_row(
-    conn: asyncpg.Connection, public_id: UUID, *, for_update: bool = False
-) -> AssetRow | None:
-    row = await conn.fetchrow(
-        _ASSET_ROW + " WHERE public_id = $1" + (" FOR UPDATE" if for_update else ""), public_id
-    )
-    return msgspec.convert(row, AssetRow) if row else None
-
-
-async def asset_row_by_id(
-    conn: asyncpg.Connection, asset_id: int, *, for_update: bool = False
-) -> AssetRow | None:
-    row = await conn.fetchrow(_ASSET_ROW + " WHERE id = $1" + (" FOR UPDATE" if for_update else ""), asset_id)
-    return msgspec.convert(row, AssetRow) if row else None
-
-
-async def count_item_assets(conn: asyncpg.Connection, item_id: int) -> int:
-    value: int = await conn.fetchval("SELECT count(*) FROM content_assets WHERE item_id = $1", item_id)
-    return value
-
-
-_ASSET_COLUMNS = {
-    "alt_text",
-    "focal_x",
-    "focal_y",
-    "position",
-    "renditions_state",
-    "renditions_reason",
-    "renditions_attempts",
-    "item_id",
-}
-
-
-async def update_asset(conn: asyncpg.Connection, asset_id: int, changes: dict[str, Any]) -> None:
-    columns = [c for c in changes if c in _ASSET_COLUMNS]
-    if not columns:
-        return
-    sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
-    await conn.execute(
-        f"UPDATE content_assets SET {sets} WHERE id = $1", asset_id, *[changes[c] for c in columns]
-    )
-
-
-async def set_renditions_state(
-    conn: asyncpg.Connection, asset_id: int, state: str, reason: str | None
-) -> None:
-    await conn.execute(
-        "UPDATE content_assets SET renditions_state = $2, renditions_reason = $3, renditions_at = now()"
-        " WHERE id = $1",
-        asset_id,
-        state,
-        reason,
-    )
-
-
-async def rendition_keys(conn: asyncpg.Connection, asset_id: int) -> list[str]:
-    rows = await conn.fetch("SELECT storage_key FROM content_renditions WHERE asset_id = $1", asset_id)
-    return [r["storage_key"] for r in rows]
-
-
-async def replace_renditions(
-    conn: asyncpg.Connection, asset_id: int, renditions: Sequence[dict[str, Any]]
-) -> None:
-    await conn.execute("DELETE FROM content_renditions WHERE asset_id = $1", asset_id)
-    await conn.executemany(
-        "INSERT INTO content_renditions (asset_id, name, format, width, height, storage_key, content_type,"
-        " size_bytes, etag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        [
-            (
-                asset_id,
-                r["name"],
-                r["format"],
-                r["width"],
-                r["height"],
-                r["key"],
-                r["content_type"],
-                r["size"],
-                r["etag"],
-            )
-            for r in renditions
-        ],
-    )
-
-
-async def stored_file(conn: asyncpg.Connection, key: str) -> StoredFile | None:
-    row = await conn.fetchrow(
-        "SELECT content_type, size_bytes, etag FROM content_assets WHERE storage_key = $1"
-        " UNION ALL SELECT content_type, size_bytes, etag FROM content_renditions WHERE storage_key = $1 LIMIT 1",
-        key,
-    )
-    return msgspec.convert(row, StoredFile) if row else None
-
-
 async def languages_missing_alt_text(conn: asyncpg.Connection, item_id: int) -> list[str]:
     """Languages of the item's captions for which some image has no alt text."""
     rows = await conn.fetch(
@@ -535,244 +380,6 @@ async def languages_missing_alt_text(conn: asyncpg.Connection, item_id: int) -> 
         item_id,
     )
     return [r["language"] for r in rows]
-
-
-# --- the feed -------------------------------------------------------------------------------------
-
-# What counts as "already shared" in the feed. The shares area owns this rule: a held share (awaiting
-# compliance) is not shared yet; a refused, rejected, withdrawn or failed one is not either
-# (served by shares_person_item_idx).
-SHARED_STATUSES = ("ready", "scheduled", "published")
-
-
-_SHARED_ITEMS = (
-    "SELECT DISTINCT content_item_id FROM shares WHERE person_id = $1 AND content_item_id IS NOT NULL"
-    " AND status IN (" + ", ".join(f"'{status}'" for status in SHARED_STATUSES) + ")"
-)
-
-
-async def shared_item_ids(conn: asyncpg.Connection, person_id: int) -> frozenset[int]:
-    """Every item the person already shared (to any network)."""
-    return frozenset(r["content_item_id"] for r in await conn.fetch(_SHARED_ITEMS, person_id))
-
-
-async def next_live_change(conn: asyncpg.Connection, at: datetime) -> datetime | None:
-    """The first instant after `at` at which an approved item starts or stops being live (None: never)."""
-    value: datetime | None = await conn.fetchval(
-        "SELECT least(min(starts_at) FILTER (WHERE starts_at > $1), min(expires_at) FILTER (WHERE expires_at > $1))"
-        " FROM content_items WHERE status = 'approved'",
-        at,
-    )
-    return value
-
-
-_VISIBLE = """
-ci.status = 'approved'
-AND (ci.starts_at IS NULL OR ci.starts_at <= $1) AND (ci.expires_at IS NULL OR ci.expires_at > $1)
-AND content_audience_includes(ci.audience_team_ids, ci.audience_locations, ci.audience_languages,
-                              $2::bigint, $3::text, $4::text)
-AND ci.languages && ARRAY[$4::text, $5::text]
-"""
-
-_FEED = f"""
-WITH page AS (
-    SELECT ci.* FROM content_items ci
-    WHERE {_VISIBLE}
-      AND ($6::text IS NULL OR ci.tags @> ARRAY[$6::text])
-      AND ($7::text IS NULL OR ci.campaign_id = (SELECT id FROM campaigns WHERE slug = $7))
-      AND ($8::text IS NULL OR cardinality(ci.networks) = 0 OR $8 = ANY(ci.networks))
-      AND {{search}}
-      AND ($10::boolean IS NULL OR (ci.pinned, ci.priority, ci.feed_at, ci.id) < ($10, $11::smallint, $12::timestamptz, $13::bigint))
-    ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
-    LIMIT $14
-)
-SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci.allow_reshare,
-       ci.hashtags, ci.tags, ci.networks, ci.pinned, ci.priority, ci.feed_at, ci.starts_at, ci.expires_at,
-       ci.languages,
-       CASE WHEN c.id IS NULL THEN NULL
-            ELSE json_build_object('id', c.public_id, 'slug', c.slug, 'name', c.name) END AS campaign,
-       COALESCE((SELECT json_agg(json_build_object('network', cc.network, 'language', cc.language, 'body', cc.body))
-                 FROM content_captions cc WHERE cc.item_id = ci.id AND cc.language IN ($4, $5)), '[]'::json) AS captions,
-       COALESCE((
-           SELECT json_agg(json_build_object(
-               'id', a.public_id, 'alt_text', a.alt_text, 'placeholder', a.placeholder,
-               'ready', a.renditions_state = 'ready',
-               'renditions', COALESCE((SELECT json_agg(json_build_object('name', r.name, 'format', r.format,
-                   'width', r.width, 'height', r.height, 'key', r.storage_key))
-                   FROM content_renditions r WHERE r.asset_id = a.id), '[]'::json)
-           ) ORDER BY a.position, a.id)
-           FROM content_assets a WHERE a.item_id = ci.id), '[]'::json) AS images
-FROM page ci LEFT JOIN campaigns c ON c.id = ci.campaign_id
-ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
-"""
-
-# Two fixed statements rather than `($9 IS NULL OR search_doc @@ ...)`: planning the text-search
-# expression costs more than running the whole unfiltered feed query.
-_FEED_SEARCH = _FEED.format(search=f"ci.search_doc @@ {_TS_QUERY.format(q='$9::text')}")
-_FEED_ALL = _FEED.format(search="$9::text IS NULL")
-
-
-class FeedRow(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    public_id: UUID
-    title: str
-    summary: str | None
-    link: str | None
-    caption_policy: str
-    allow_reshare: bool
-    hashtags: list[str]
-    tags: list[str]
-    networks: list[str]
-    pinned: bool
-    priority: int
-    feed_at: datetime
-    starts_at: datetime | None
-    expires_at: datetime | None
-    languages: list[str]
-    campaign: dict[str, Any] | None
-    captions: list[dict[str, Any]]
-    images: list[dict[str, Any]]
-
-
-async def feed_rows(
-    conn: asyncpg.Connection,
-    who: Reader,
-    *,
-    default_language: str,
-    flt: FeedFilter,
-    after: tuple[bool, int, datetime, int] | None,
-    limit: int,
-    at: datetime,
-) -> list[FeedRow]:
-    """Live approved items in the reader's audience, pinned first then newest (live_items_for_person)."""
-    rows = await conn.fetch(
-        _FEED_SEARCH if flt.q else _FEED_ALL,
-        at,
-        who.team_id,
-        who.location,
-        who.language,
-        default_language,
-        flt.tag,
-        flt.campaign,
-        flt.network,
-        flt.q,
-        after[0] if after else None,
-        after[1] if after else None,
-        after[2] if after else None,
-        after[3] if after else None,
-        limit,
-    )
-    return [msgspec.convert(dict(r), FeedRow) for r in rows]
-
-
-_SHAREABLE = """
-SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci.allow_reshare,
-       ci.campaign_id, c.slug AS campaign_slug, ci.tags, ci.hashtags, ci.networks, ci.languages,
-       (ci.status = 'approved' AND (ci.starts_at IS NULL OR ci.starts_at <= $2)
-        AND (ci.expires_at IS NULL OR ci.expires_at > $2)) AS live,
-       ((cardinality(ci.audience_team_ids) = 0 OR p.team_id = ANY(ci.audience_team_ids))
-        AND (cardinality(ci.audience_locations) = 0 OR lower(p.location) = ANY(ci.audience_locations))
-        AND (cardinality(ci.audience_languages) = 0 OR p.language = ANY(ci.audience_languages))) AS in_audience,
-       p.language AS person_language,
-       COALESCE((SELECT json_agg(json_build_object('network', cc.network, 'language', cc.language, 'body', cc.body))
-                 FROM content_captions cc WHERE cc.item_id = ci.id), '[]'::json) AS captions,
-       (SELECT r.storage_key FROM content_assets a JOIN content_renditions r ON r.asset_id = a.id
-        WHERE a.item_id = ci.id AND r.name = 'link' AND r.format = 'jpeg'
-        ORDER BY a.position, a.id LIMIT 1) AS link_key
-FROM content_items ci
-LEFT JOIN campaigns c ON c.id = ci.campaign_id
-LEFT JOIN people p ON p.id = $3
-WHERE ci.public_id = $1
-"""
-
-
-async def shareable_row(
-    conn: asyncpg.Connection, public_id: UUID, *, at: datetime, person_id: int
-) -> dict[str, Any] | None:
-    row = await conn.fetchrow(_SHAREABLE, public_id, at, person_id)
-    return dict(row) if row else None
-
-
-# --- suggestions ------------------------------------------------------------------------------------
-
-_SUGGESTION = """
-SELECT s.public_id AS id, s.link, s.note, s.status, s.decline_reason, ci.public_id AS item,
-       p.public_id AS suggested_by,
-       (SELECT a.public_id FROM content_assets a WHERE a.suggestion_id = s.id ORDER BY a.id LIMIT 1) AS image,
-       s.created_at, s.decided_at
-FROM content_suggestions s
-LEFT JOIN content_items ci ON ci.id = s.item_id
-LEFT JOIN people p ON p.id = s.person_id
-"""
-
-
-async def insert_suggestion(
-    conn: asyncpg.Connection, person_id: int, link: str, note: str | None
-) -> tuple[int, UUID]:
-    row = await conn.fetchrow(
-        "INSERT INTO content_suggestions (person_id, link, note) VALUES ($1, $2, $3) RETURNING id, public_id",
-        person_id,
-        link,
-        note,
-    )
-    assert row is not None
-    return row["id"], row["public_id"]
-
-
-async def suggestion(conn: asyncpg.Connection, public_id: UUID) -> SuggestionRead | None:
-    row = await conn.fetchrow(_SUGGESTION + " WHERE s.public_id = $1", public_id)
-    return msgspec.convert(row, SuggestionRead) if row else None
-
-
-async def suggestion_for_update(conn: asyncpg.Connection, public_id: UUID) -> asyncpg.Record | None:
-    record: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT id, person_id, link, note, status FROM content_suggestions WHERE public_id = $1 FOR UPDATE",
-        public_id,
-    )
-    return record
-
-
-async def decide_suggestion(
-    conn: asyncpg.Connection,
-    suggestion_id: int,
-    *,
-    status: str,
-    reason: str | None,
-    item_id: int | None,
-    by: int,
-) -> None:
-    await conn.execute(
-        "UPDATE content_suggestions SET status = $2, decline_reason = $3, item_id = $4, decided_by = $5,"
-        " decided_at = now() WHERE id = $1",
-        suggestion_id,
-        status,
-        reason,
-        item_id,
-        by,
-    )
-
-
-async def suggestions_page(
-    conn: asyncpg.Connection, *, person_id: int | None, status: str | None, after_id: int | None, limit: int
-) -> list[tuple[int, SuggestionRead]]:
-    rows = await conn.fetch(
-        "SELECT * FROM ("
-        + _SUGGESTION.replace("SELECT s.public_id", "SELECT s.id AS pk, s.person_id AS owner, s.public_id", 1)
-        + ") x"
-        " WHERE ($1::bigint IS NULL OR owner = $1) AND ($2::text IS NULL OR status = $2)"
-        " AND ($3::bigint IS NULL OR pk < $3) ORDER BY pk DESC LIMIT $4",
-        person_id,
-        status,
-        after_id,
-        limit,
-    )
-    return [(r["pk"], msgspec.convert(r, SuggestionRead)) for r in rows]
-
-
-async def attach_suggestion_assets(conn: asyncpg.Connection, suggestion_id: int, item_id: int) -> None:
-    await conn.execute(
-        "UPDATE content_assets SET item_id = $2 WHERE suggestion_id = $1", suggestion_id, item_id
-    )
 
 
 # --- sources ----------------------------------------------------------------------------------------
@@ -909,7 +516,3 @@ async def set_source_entry_item(conn: asyncpg.Connection, link: str, item_id: in
 async def last_editor(conn: asyncpg.Connection, item_id: int) -> int | None:
     value: int | None = await conn.fetchval("SELECT updated_by FROM content_items WHERE id = $1", item_id)
     return value
-
-
-async def delete_asset(conn: asyncpg.Connection, asset_id: int) -> None:
-    await conn.execute("DELETE FROM content_assets WHERE id = $1", asset_id)

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 import msgspec
 
-from content_library.errors import Invalid
+from advocacy.core.errors import Invalid
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 

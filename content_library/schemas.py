@@ -13,14 +13,14 @@ from advocacy.core.language import LANGUAGES as LANGUAGES
 from advocacy.core.language import LanguageCode
 from advocacy.core.networks import NETWORKS as NETWORKS
 from advocacy.core.networks import NetworkCode
-from content_library.images import LOGO_MAX_MARGIN, LOGO_MAX_SIZE, Corner
+from content_library.images.renditions import LOGO_MAX_MARGIN, LOGO_MAX_SIZE, Corner
+from content_library.images.schemas import AssetRead
 
 # The content modules' names for advocacy.core's language and network codes.
 Language = LanguageCode
 Network = NetworkCode
 Status = Literal["draft", "in_review", "approved", "archived"]
 CaptionPolicy = Literal["locked", "editable", "free"]
-RenditionsState = Literal["pending", "ready", "failed"]
 
 Title = Annotated[str, Meta(min_length=1, max_length=200)]
 Summary = Annotated[str, Meta(max_length=2000)]
@@ -33,12 +33,8 @@ Comment = Annotated[str, Meta(max_length=2000)]
 Slug = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
 Multiplier = Annotated[float, Meta(gt=0, le=100)]
 Priority = Annotated[int, Meta(ge=-100, le=100)]
-Fraction = Annotated[float, Meta(ge=0, le=1)]
-AltText = Annotated[str, Meta(min_length=1, max_length=1000)]
 LogoSize = Annotated[float, Meta(gt=0, le=LOGO_MAX_SIZE)]
 LogoMargin = Annotated[float, Meta(ge=0, le=LOGO_MAX_MARGIN)]
-
-MAX_IMAGES_PER_ITEM = 10
 
 
 # --- organisation settings the library reads ------------------------------------------------------
@@ -169,36 +165,6 @@ class ItemUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     comment: Comment | None = None
 
 
-class RenditionRead(msgspec.Struct, frozen=True, kw_only=True):
-    name: str
-    format: str
-    width: int
-    height: int
-    url: str
-
-
-class PlaceholderRead(msgspec.Struct, frozen=True, kw_only=True):
-    blurhash: str
-    dominant_color: str
-
-
-class AssetRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    position: int
-    url: str
-    content_type: str
-    width: int
-    height: int
-    placeholder: PlaceholderRead
-    focal_x: float
-    focal_y: float
-    alt_text: dict[str, str]
-    renditions_state: RenditionsState
-    renditions_reason: str | None
-    renditions: list[RenditionRead]
-    near_duplicate_of: UUID | None
-
-
 class ItemRead(msgspec.Struct, frozen=True, kw_only=True):
     id: UUID
     title: str
@@ -308,34 +274,6 @@ class TransitionRead(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
 
 
-class ImageUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    alt_text: dict[Language, AltText] | UnsetType = UNSET
-    focal_x: Fraction | UnsetType = UNSET
-    focal_y: Fraction | UnsetType = UNSET
-    position: Annotated[int, Meta(ge=0, le=MAX_IMAGES_PER_ITEM - 1)] | UnsetType = UNSET
-
-
-class AssetRow(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    public_id: UUID
-    item_id: int | None
-    storage_key: str
-    content_type: str
-    focal_x: float
-    focal_y: float
-    renditions_state: RenditionsState
-    renditions_attempts: int
-    alt_text: dict[str, str]
-
-
-class StoredFile(msgspec.Struct, frozen=True, kw_only=True):
-    """What serving a stored file needs, looked up by its key (never by a user-given name)."""
-
-    content_type: str
-    size_bytes: int
-    etag: str
-
-
 # --- search ---------------------------------------------------------------------------------------
 
 
@@ -349,108 +287,7 @@ class LibraryFilter(msgspec.Struct, frozen=True, kw_only=True):
     author: UUID | None = None
 
 
-# --- the feed -------------------------------------------------------------------------------------
-
-
-class FeedRendition(msgspec.Struct, frozen=True, kw_only=True):
-    width: int
-    height: int
-    jpeg: str | None
-    webp: str | None
-
-
-class FeedImage(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    alt: str | None
-    placeholder: PlaceholderRead
-    ready: bool
-    renditions: dict[str, FeedRendition]
-
-
-class FeedEntry(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    title: str
-    summary: str | None
-    link: str | None
-    language: Language
-    captions: dict[str, str]  # network -> caption, after fallbacks ("default" too)
-    caption_policy: CaptionPolicy
-    allow_reshare: bool
-    hashtags: list[str]
-    tags: list[str]
-    networks: list[Network]
-    campaign: CampaignRef | None
-    images: list[FeedImage]
-    pinned: bool
-    starts_at: datetime | None
-    expires_at: datetime | None
-    already_shared: bool
-
-
-class FeedFilter(msgspec.Struct, frozen=True, kw_only=True):
-    q: str | None = None
-    tag: str | None = None
-    campaign: str | None = None
-    network: Network | None = None
-
-
-class Reader(msgspec.Struct, frozen=True, kw_only=True):
-    """Who reads the feed: what audience rules match against."""
-
-    person_id: int
-    team_id: int | None
-    location: str | None
-    language: Language
-
-
-# --- the share flow's view of an item -------------------------------------------------------------
-
-
-class ShareableItem(msgspec.Struct, frozen=True, kw_only=True):
-    """What the share flow needs of one item for one person, network and language."""
-
-    item_id: int
-    public_id: UUID
-    title: str
-    summary: str | None
-    link: str | None
-    caption: str | None
-    caption_language: Language | None
-    caption_policy: CaptionPolicy
-    allow_reshare: bool
-    campaign_id: int | None
-    campaign_slug: str | None
-    tags: list[str]
-    hashtags: list[str]
-    networks: list[Network]  # the networks the item is offered for; empty: every network
-    link_image_path: str | None  # the 1200×627 JPEG rendition, or None
-    live: bool
-    in_audience: bool
-
-
-# --- suggestions and sources ----------------------------------------------------------------------
-
-
-class SuggestionCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    link: Url
-    note: Comment | None = None
-
-
-class SuggestionDecline(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    reason: Annotated[str, Meta(min_length=1, max_length=2000)]
-
-
-class SuggestionRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    link: str
-    note: str | None
-    status: Literal["pending", "accepted", "declined"]
-    decline_reason: str | None
-    item: UUID | None
-    suggested_by: UUID | None
-    image: UUID | None
-    created_at: datetime
-    decided_at: datetime | None
+# --- sources ----------------------------------------------------------------------
 
 
 class SourceCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -3,12 +3,11 @@ renditions, suggestions, the employee feed, and what the share flow reads of an 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
@@ -16,70 +15,32 @@ import asyncpg
 import msgspec
 from msgspec import UNSET
 
+from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
 from advocacy.core.roles import effective_roles
 from content_library import queries
-from content_library.errors import (
-    Conflict,
-    Forbidden,
-    Invalid,
-    NotFound,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-)
-from content_library.images import (
-    LOGO_MAX_SIDE,
-    NEAR_DUPLICATE_DISTANCE,
-    SNIFF_BYTES,
-    Corner,
-    FrameOverlay,
-    IngestedImage,
-    LogoOverlay,
-    Overlay,
-    ingest,
-    make_renditions,
-    phash_distance,
-    sniff,
-)
+from content_library.images.storage import Storage, media_prefix
 from content_library.schemas import (
-    NETWORKS,
-    AssetRead,
     CampaignCreate,
     CampaignRead,
-    CampaignRef,
     CampaignUpdate,
     Caption,
     CaptionIn,
-    FeedEntry,
-    FeedFilter,
-    FeedImage,
-    FeedRendition,
     FieldChange,
-    ImageUpdate,
     ItemCreate,
     ItemRead,
     ItemRow,
     ItemUpdate,
-    Language,
     LibraryFilter,
     LibrarySettings,
-    PlaceholderRead,
-    Reader,
-    ShareableItem,
     Snapshot,
-    SuggestionRead,
     TransitionIn,
     TransitionRead,
     VersionDiff,
     VersionRead,
 )
-from content_library.storage import Storage, etag_for, new_key
 from content_library.workflow import can_edit, check_transition
 
 log = logging.getLogger("content_library")
-
-RENDITIONS_JOB = "content.renditions"
-NEAR_DUPLICATE_WINDOW = 2000  # how many recent uploads a new one is compared with
-MEDIA_PREFIX = "/media/"
 
 
 class Transactional(Protocol):
@@ -101,10 +62,6 @@ class Enqueue(Protocol):
         *,
         dedupe_key: str | None = None,
     ) -> Awaitable[int | None]: ...
-
-
-def media_prefix(storage: Storage | None) -> str:
-    return storage.url_path("k")[:-1] if storage is not None else MEDIA_PREFIX
 
 
 def now() -> datetime:
@@ -149,7 +106,7 @@ def pick_caption(captions: Iterable[Caption], network: str | None, language: str
     return default
 
 
-def _check_captions(captions: Sequence[CaptionIn]) -> list[Caption]:
+def check_captions(captions: Sequence[CaptionIn]) -> list[Caption]:
     seen: set[tuple[str | None, str]] = set()
     for caption in captions:
         key = (caption.network, caption.language)
@@ -188,76 +145,6 @@ async def set_library_settings(db: Transactional, **values: Any) -> LibrarySetti
         return await queries.library_settings(conn)
 
 
-def brand_overlay(settings: LibrarySettings, logo: bytes | None = None) -> Overlay | None:
-    """The organisation's overlay for renditions: its logo (the stored bytes of `brand_logo_key`) in the
-    chosen corner when there is one, which takes precedence over the frame; else the frame if a colour is
-    set; else none. Renditions already made keep the overlay they were made with until re-run."""
-    if logo is not None:
-        return LogoOverlay(
-            logo=logo,
-            corner=settings.brand_logo_corner,
-            size=settings.brand_logo_size,
-            margin=settings.brand_logo_margin,
-        )
-    if settings.brand_frame_color:
-        return FrameOverlay(color=settings.brand_frame_color, width=settings.brand_frame_width)
-    return None
-
-
-async def set_brand_logo(
-    db: Transactional,
-    storage: Storage,
-    chunks: AsyncIterator[bytes],
-    *,
-    max_bytes: int,
-    max_pixels: int,
-    corner: Corner | None = None,
-    size: float | None = None,
-    margin: float | None = None,
-) -> LibrarySettings:
-    """Keep an uploaded logo (checked and cleaned like any image; PNG transparency kept; scaled down to
-    LOGO_MAX_SIDE) under a fresh key, record it and its placement, and drop the logo it replaces."""
-    placement = {
-        name: value
-        for name, value in (
-            ("brand_logo_corner", corner),
-            ("brand_logo_size", size),
-            ("brand_logo_margin", margin),
-        )
-        if value is not None
-    }
-    try:  # bounds checked before the upload is read
-        msgspec.convert(msgspec.to_builtins(placement), LibrarySettings)
-    except msgspec.ValidationError as exc:
-        raise Invalid(f"Invalid logo placement: {exc}.") from None
-    _, key = await receive_image(
-        storage, chunks, max_bytes=max_bytes, max_pixels=max_pixels, prefix="brand", max_side=LOGO_MAX_SIDE
-    )
-    try:
-        async with db.transaction() as conn:
-            previous = await queries.library_settings(conn, for_update=True)
-            await queries.merge_organisation_settings(
-                conn, msgspec.to_builtins({**placement, "brand_logo_key": key})
-            )
-            settings = await queries.library_settings(conn)
-    except BaseException:
-        await storage.delete(key)
-        raise
-    if previous.brand_logo_key and previous.brand_logo_key != key:
-        await storage.delete(previous.brand_logo_key)
-    return settings
-
-
-async def remove_brand_logo(db: Transactional, storage: Storage) -> None:
-    """Forget the logo (the frame, if set, applies again to new renditions) and delete its file."""
-    async with db.transaction() as conn:
-        previous = await queries.library_settings(conn, for_update=True)
-        if previous.brand_logo_key is None:
-            return
-        await queries.merge_organisation_settings(conn, {"brand_logo_key": None})
-    await storage.delete(previous.brand_logo_key)
-
-
 # --- campaigns ---------------------------------------------------------------------------------------
 
 
@@ -289,7 +176,7 @@ async def update_campaign(db: Transactional, public_id: UUID, body: CampaignUpda
 # --- items -------------------------------------------------------------------------------------------
 
 
-async def _campaign_id(conn: asyncpg.Connection, public_id: UUID | None) -> int | None:
+async def campaign_id_of(conn: asyncpg.Connection, public_id: UUID | None) -> int | None:
     if public_id is None:
         return None
     campaign_id = await queries.campaign_id_by_public_id(conn, public_id)
@@ -321,7 +208,7 @@ def _hashtags(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys("#" + v.lstrip("#") for v in values))
 
 
-async def _item(conn: asyncpg.Connection, item_id: int, storage: Storage | None) -> ItemRead:
+async def read_item(conn: asyncpg.Connection, item_id: int, storage: Storage | None) -> ItemRead:
     items = await queries.items_read(conn, [item_id], at=now(), media=media_prefix(storage))
     return items[0]
 
@@ -351,7 +238,7 @@ async def _record_version(
     conn: asyncpg.Connection, item_id: int, actor_id: int | None, storage: Storage | None
 ) -> ItemRead:
     await queries.refresh_search_doc(conn, item_id)
-    item = await _item(conn, item_id, storage)
+    item = await read_item(conn, item_id, storage)
     await queries.insert_version(conn, item_id, item.version, snapshot_of(item), actor_id)
     return item
 
@@ -365,14 +252,14 @@ async def create_item(
     source_id: int | None = None,
 ) -> ItemRead:
     _check_window(body.starts_at, body.expires_at)
-    captions = _check_captions(body.captions)
+    captions = check_captions(body.captions)
     async with db.transaction() as conn:
-        return await _create_item(
+        return await create_draft(
             conn, body, captions, actor_id=actor_id, storage=storage, source_id=source_id
         )
 
 
-async def _create_item(
+async def create_draft(
     conn: asyncpg.Connection,
     body: ItemCreate,
     captions: list[Caption],
@@ -386,7 +273,7 @@ async def _create_item(
         "title": body.title,
         "summary": body.summary,
         "link": normalise_link(body.link) if body.link else None,
-        "campaign_id": campaign_id if campaign_id is not None else await _campaign_id(conn, body.campaign),
+        "campaign_id": campaign_id if campaign_id is not None else await campaign_id_of(conn, body.campaign),
         "caption_policy": body.caption_policy,
         "allow_reshare": body.allow_reshare,
         "starts_at": body.starts_at,
@@ -409,11 +296,35 @@ async def _create_item(
     return await _record_version(conn, item_id, actor_id, storage)
 
 
-async def _editable_row(conn: asyncpg.Connection, public_id: UUID) -> ItemRow:
+async def existing_row(conn: asyncpg.Connection, public_id: UUID) -> ItemRow:
+    row = await queries.item_row(conn, public_id)
+    if row is None:
+        raise NotFound("No such content item.")
+    return row
+
+
+async def editable_row(conn: asyncpg.Connection, public_id: UUID) -> ItemRow:
     row = await queries.item_row(conn, public_id, for_update=True)
     if row is None:
         raise NotFound("No such content item.")
     return row
+
+
+async def back_to_review(conn: asyncpg.Connection, row: ItemRow, actor_id: int | None, comment: str) -> None:
+    await queries.update_item(
+        conn,
+        row.id,
+        {"status": "in_review", "approved_at": None, "approved_by": None, "updated_by": actor_id},
+    )
+    await queries.insert_transition(
+        conn,
+        row.id,
+        from_status="approved",
+        to_status="in_review",
+        version=row.version,
+        actor_id=actor_id,
+        comment=comment,
+    )
 
 
 async def update_item(
@@ -429,7 +340,7 @@ async def update_item(
     if not can_edit(roles):
         raise Forbidden("Only curators edit content items.")
     async with db.transaction() as conn:
-        row = await _editable_row(conn, public_id)
+        row = await editable_row(conn, public_id)
         if row.status == "archived":
             raise Conflict(
                 "This item is archived: restore it to draft before editing.", extra={"reason": "archived"}
@@ -453,7 +364,7 @@ async def update_item(
         if "link" in fields:
             changes["link"] = normalise_link(fields["link"]) if fields["link"] else None
         if "campaign" in fields:
-            changes["campaign_id"] = await _campaign_id(
+            changes["campaign_id"] = await campaign_id_of(
                 conn, body.campaign if body.campaign is not UNSET else None
             )
         if "tags" in fields:
@@ -487,7 +398,7 @@ async def update_item(
             changes["approved_by"] = None
         await queries.update_item(conn, row.id, changes)
         if body.captions is not UNSET:
-            await queries.replace_captions(conn, row.id, _check_captions(body.captions))
+            await queries.replace_captions(conn, row.id, check_captions(body.captions))
         if status != row.status:
             await queries.insert_transition(
                 conn,
@@ -511,7 +422,7 @@ async def transition(
     storage: Storage | None = None,
 ) -> ItemRead:
     async with db.transaction() as conn:
-        row = await _editable_row(conn, public_id)
+        row = await editable_row(conn, public_id)
         settings = await queries.library_settings(conn)
         missing = await queries.languages_missing_alt_text(conn, row.id) if body.to == "approved" else []
         own = actor_id in (row.created_by, await _last_editor(conn, row.id))
@@ -538,7 +449,7 @@ async def transition(
             actor_id=actor_id,
             comment=body.comment,
         )
-        return await _item(conn, row.id, storage)
+        return await read_item(conn, row.id, storage)
 
 
 async def _last_editor(conn: asyncpg.Connection, item_id: int) -> int | None:
@@ -547,10 +458,8 @@ async def _last_editor(conn: asyncpg.Connection, item_id: int) -> int | None:
 
 async def get_item(db: Transactional, public_id: UUID, *, storage: Storage | None = None) -> ItemRead:
     async with db.connection() as conn:
-        row = await queries.item_row(conn, public_id)
-        if row is None:
-            raise NotFound("No such content item.")
-        return await _item(conn, row.id, storage)
+        row = await existing_row(conn, public_id)
+        return await read_item(conn, row.id, storage)
 
 
 async def search_items(
@@ -564,9 +473,7 @@ async def search_items(
 
 async def versions(db: Transactional, public_id: UUID) -> list[VersionRead]:
     async with db.connection() as conn:
-        row = await queries.item_row(conn, public_id)
-        if row is None:
-            raise NotFound("No such content item.")
+        row = await existing_row(conn, public_id)
         return await queries.versions_of_item(conn, row.id)
 
 
@@ -582,9 +489,7 @@ def diff_snapshots(before: Snapshot, after: Snapshot) -> list[FieldChange]:
 
 async def diff_versions(db: Transactional, public_id: UUID, a: int, b: int) -> VersionDiff:
     async with db.connection() as conn:
-        row = await queries.item_row(conn, public_id)
-        if row is None:
-            raise NotFound("No such content item.")
+        row = await existing_row(conn, public_id)
         first = await queries.version_of_item(conn, row.id, a)
         second = await queries.version_of_item(conn, row.id, b)
     if first is None or second is None:
@@ -594,582 +499,5 @@ async def diff_versions(db: Transactional, public_id: UUID, a: int, b: int) -> V
 
 async def transitions(db: Transactional, public_id: UUID) -> list[TransitionRead]:
     async with db.connection() as conn:
-        row = await queries.item_row(conn, public_id)
-        if row is None:
-            raise NotFound("No such content item.")
+        row = await existing_row(conn, public_id)
         return await queries.transitions_of_item(conn, row.id)
-
-
-# --- images ------------------------------------------------------------------------------------------
-
-
-async def _peek(chunks: AsyncIterator[bytes], want: int) -> tuple[bytes, AsyncIterator[bytes]]:
-    """The first `want` bytes (fewer if the stream ends), and an iterator over the whole stream."""
-    head = b""
-    parts: list[bytes] = []
-    async for chunk in chunks:
-        if chunk:
-            parts.append(chunk)
-            head += chunk
-        if len(head) >= want:
-            break
-
-    async def whole() -> AsyncIterator[bytes]:
-        for part in parts:
-            yield part
-        async for chunk in chunks:
-            yield chunk
-
-    return head[:want], whole()
-
-
-async def receive_image(
-    storage: Storage,
-    chunks: AsyncIterator[bytes],
-    *,
-    max_bytes: int,
-    max_pixels: int,
-    prefix: str = "images",
-    max_side: int | None = None,
-) -> tuple[IngestedImage, str]:
-    """Stream an upload to storage within max_bytes, decide its type from its bytes, ingest it, and keep
-    the cleaned master; returns it with the master's storage key. Refusals are 4xx domain errors."""
-    head, stream = await _peek(chunks, SNIFF_BYTES)
-    if not head:
-        raise Invalid("The file is empty.", extra={"reason": "empty"})
-    if sniff(head) is None:
-        raise UnsupportedMediaType(
-            "This file is not an image we accept (JPEG, PNG, WebP, GIF or HEIC), whatever its name says.",
-            extra={"reason": "type"},
-        )
-    raw_key = new_key("uploads", "bin")
-    try:
-        await storage.put_stream(raw_key, stream, "application/octet-stream", max_bytes)
-    except Invalid as exc:
-        if "max_bytes" in exc.extra:
-            raise PayloadTooLarge(exc.detail, extra={"reason": "too-large", "max_bytes": max_bytes}) from None
-        raise
-    try:
-        data = await storage.get(raw_key)
-        image = await asyncio.to_thread(ingest, data, max_pixels=max_pixels, max_side=max_side)
-    finally:
-        await storage.delete(raw_key)
-    master_key = new_key(prefix, image.image_type.extension)
-    await storage.put(master_key, image.data, image.mime)
-    return image, master_key
-
-
-async def _near_duplicate(conn: asyncpg.Connection, phash: str) -> int | None:
-    for asset_id, other in await queries.recent_phashes(conn, NEAR_DUPLICATE_WINDOW):
-        try:
-            if phash_distance(phash, other) <= NEAR_DUPLICATE_DISTANCE:
-                return asset_id
-        except ValueError:
-            continue
-    return None
-
-
-async def _insert_asset(
-    conn: asyncpg.Connection,
-    storage: Storage,
-    image: IngestedImage,
-    key: str,
-    *,
-    item_id: int | None,
-    suggestion_id: int | None,
-    actor_id: int | None,
-    enqueue: Enqueue,
-) -> UUID:
-    asset = await queries.insert_asset(
-        conn,
-        {
-            "item_id": item_id,
-            "suggestion_id": suggestion_id,
-            "storage_key": key,
-            "content_type": image.mime,
-            "size_bytes": len(image.data),
-            "etag": etag_for(image.data),
-            "width": image.width,
-            "height": image.height,
-            "source_type": image.source_type.value,
-            "phash": image.phash,
-            "placeholder": msgspec.to_builtins(image.placeholder),
-            "near_duplicate_of": await _near_duplicate(conn, image.phash),
-            "uploaded_by": actor_id,
-        },
-    )
-    await enqueue(conn, RENDITIONS_JOB, {"asset_id": asset.id}, dedupe_key=f"{RENDITIONS_JOB}:{asset.id}:0")
-    return asset.public_id
-
-
-async def add_image(
-    db: Transactional,
-    storage: Storage,
-    public_id: UUID,
-    chunks: AsyncIterator[bytes],
-    *,
-    actor_id: int,
-    roles: Iterable[str],
-    max_bytes: int,
-    max_pixels: int,
-    enqueue: Enqueue,
-) -> AssetRead:
-    """Upload an image to an item (at most 10); renditions follow from a worker job."""
-    if not can_edit(roles):
-        raise Forbidden("Only curators add images.")
-    async with db.connection() as conn:
-        row = await queries.item_row(conn, public_id)
-        if row is None:
-            raise NotFound("No such content item.")
-        if await queries.count_item_assets(conn, row.id) >= 10:
-            raise Conflict("An item has at most 10 images.", extra={"reason": "too-many-images"})
-    image, key = await receive_image(storage, chunks, max_bytes=max_bytes, max_pixels=max_pixels)
-    try:
-        async with db.transaction() as conn:
-            row = await _editable_row(conn, public_id)
-            if await queries.count_item_assets(conn, row.id) >= 10:
-                raise Conflict("An item has at most 10 images.", extra={"reason": "too-many-images"})
-            asset_public_id = await _insert_asset(
-                conn,
-                storage,
-                image,
-                key,
-                item_id=row.id,
-                suggestion_id=None,
-                actor_id=actor_id,
-                enqueue=enqueue,
-            )
-            if row.status == "approved":
-                await _back_to_review(conn, row, actor_id, "image added")
-            item = await _item(conn, row.id, storage)
-    except BaseException:
-        await storage.delete(key)
-        raise
-    return next(image for image in item.images if image.id == asset_public_id)
-
-
-async def _back_to_review(conn: asyncpg.Connection, row: ItemRow, actor_id: int | None, comment: str) -> None:
-    await queries.update_item(
-        conn,
-        row.id,
-        {"status": "in_review", "approved_at": None, "approved_by": None, "updated_by": actor_id},
-    )
-    await queries.insert_transition(
-        conn,
-        row.id,
-        from_status="approved",
-        to_status="in_review",
-        version=row.version,
-        actor_id=actor_id,
-        comment=comment,
-    )
-
-
-async def _image_of_item(
-    conn: asyncpg.Connection, item_public_id: UUID, image_public_id: UUID
-) -> tuple[ItemRow, Any]:
-    row = await _editable_row(conn, item_public_id)
-    asset = await queries.asset_row(conn, image_public_id, for_update=True)
-    if asset is None or asset.item_id != row.id:
-        raise NotFound("No such image on this item.")
-    return row, asset
-
-
-async def update_image(
-    db: Transactional,
-    storage: Storage,
-    item_public_id: UUID,
-    image_public_id: UUID,
-    body: ImageUpdate,
-    *,
-    roles: Iterable[str],
-    enqueue: Enqueue,
-) -> AssetRead:
-    """Alt text, focal point (renditions are made again) or position of one image."""
-    if not can_edit(roles):
-        raise Forbidden("Only curators change images.")
-    async with db.transaction() as conn:
-        row, asset = await _image_of_item(conn, item_public_id, image_public_id)
-        changes: dict[str, Any] = {}
-        if body.alt_text is not UNSET:
-            changes["alt_text"] = {**asset.alt_text, **{k: v.strip() for k, v in body.alt_text.items()}}
-        if body.position is not UNSET:
-            changes["position"] = body.position
-        focal_moved = False
-        for name in ("focal_x", "focal_y"):
-            value = getattr(body, name)
-            if value is not UNSET and value != getattr(asset, name):
-                changes[name] = value
-                focal_moved = True
-        await queries.update_asset(conn, asset.id, changes)
-        if focal_moved:
-            await _request_renditions(conn, asset.id, asset.renditions_attempts, enqueue)
-        item = await _item(conn, row.id, storage)
-    return next(image for image in item.images if image.id == image_public_id)
-
-
-async def _request_renditions(
-    conn: asyncpg.Connection, asset_id: int, attempts: int, enqueue: Enqueue
-) -> None:
-    run = attempts + 1
-    await queries.update_asset(
-        conn, asset_id, {"renditions_state": "pending", "renditions_reason": None, "renditions_attempts": run}
-    )
-    await enqueue(
-        conn, RENDITIONS_JOB, {"asset_id": asset_id}, dedupe_key=f"{RENDITIONS_JOB}:{asset_id}:{run}"
-    )
-
-
-async def rerun_renditions(
-    db: Transactional,
-    storage: Storage,
-    item_public_id: UUID,
-    image_public_id: UUID,
-    *,
-    roles: Iterable[str],
-    enqueue: Enqueue,
-) -> AssetRead:
-    if not can_edit(roles):
-        raise Forbidden("Only curators re-run renditions.")
-    async with db.transaction() as conn:
-        row, asset = await _image_of_item(conn, item_public_id, image_public_id)
-        await _request_renditions(conn, asset.id, asset.renditions_attempts, enqueue)
-        item = await _item(conn, row.id, storage)
-    return next(image for image in item.images if image.id == image_public_id)
-
-
-async def delete_image(
-    db: Transactional, storage: Storage, item_public_id: UUID, image_public_id: UUID, *, roles: Iterable[str]
-) -> None:
-    if not can_edit(roles):
-        raise Forbidden("Only curators remove images.")
-    async with db.transaction() as conn:
-        _, asset = await _image_of_item(conn, item_public_id, image_public_id)
-        keys = [asset.storage_key, *await queries.rendition_keys(conn, asset.id)]
-        await queries.delete_asset(conn, asset.id)
-    for key in keys:
-        await storage.delete(key)
-
-
-async def make_asset_renditions(
-    conn: asyncpg.Connection, storage: Storage, asset_id: int, *, max_pixels: int
-) -> str:
-    """Make every rendition of an asset (the worker job); returns the state reached.
-
-    A master Pillow refuses is a permanent failure (state `failed` with the reason, no retry); anything
-    else propagates so the job retries.
-    """
-    asset = await queries.asset_row_by_id(conn, asset_id, for_update=True)
-    if asset is None:
-        return "gone"
-    settings = await queries.library_settings(conn)
-    # a logo replaced meanwhile is gone from storage: NotFound propagates and the retry reads the new one
-    logo = await storage.get(settings.brand_logo_key) if settings.brand_logo_key else None
-    master = await storage.get(asset.storage_key)
-    try:
-        renditions = await asyncio.to_thread(
-            make_renditions,
-            master,
-            focal_x=asset.focal_x,
-            focal_y=asset.focal_y,
-            overlay=brand_overlay(settings, logo),
-            max_pixels=max_pixels,
-        )
-    except Invalid as exc:
-        await queries.set_renditions_state(conn, asset_id, "failed", exc.detail)
-        return "failed"
-    old_keys = await queries.rendition_keys(conn, asset_id)
-    stored: list[dict[str, Any]] = []
-    for rendition in renditions:
-        key = new_key("renditions", "jpg" if rendition.format == "jpeg" else "webp")
-        obj = await storage.put(key, rendition.data, rendition.mime)
-        stored.append(
-            {
-                "name": rendition.name,
-                "format": rendition.format,
-                "width": rendition.width,
-                "height": rendition.height,
-                "key": key,
-                "content_type": rendition.mime,
-                "size": obj.size,
-                "etag": obj.etag,
-            }
-        )
-    await queries.replace_renditions(conn, asset_id, stored)
-    await queries.set_renditions_state(conn, asset_id, "ready", None)
-    for key in old_keys:
-        await storage.delete(key)
-    return "ready"
-
-
-async def record_renditions_failure(db: Transactional, asset_id: int, reason: str) -> None:
-    async with db.transaction() as conn:
-        await queries.set_renditions_state(conn, asset_id, "failed", reason)
-
-
-# --- the feed ----------------------------------------------------------------------------------------
-
-FeedKey = tuple[bool, int, datetime, int]
-
-
-def _feed_entry(row: queries.FeedRow, language: Language, media: str) -> FeedEntry:
-    captions = [msgspec.convert(c, Caption) for c in row.captions]
-    networks = row.networks or list(NETWORKS)
-    by_network: dict[str, str] = {}
-    default = pick_caption(captions, None, language)
-    if default is not None:
-        by_network["default"] = default
-    for network in networks:
-        text = pick_caption(captions, network, language)
-        if text is not None:
-            by_network[network] = text
-    images = []
-    for raw in row.images:
-        sizes: dict[str, dict[str, Any]] = {}
-        for r in raw["renditions"]:
-            entry = sizes.setdefault(
-                r["name"], {"width": r["width"], "height": r["height"], "jpeg": None, "webp": None}
-            )
-            entry[r["format"]] = media + r["key"]
-        alt = raw["alt_text"] or {}
-        images.append(
-            FeedImage(
-                id=UUID(raw["id"]),
-                alt=alt.get(language) or next(iter(alt.values()), None),
-                placeholder=msgspec.convert(raw["placeholder"], PlaceholderRead),
-                ready=raw["ready"],
-                renditions={name: FeedRendition(**values) for name, values in sizes.items()},
-            )
-        )
-    return FeedEntry(
-        id=row.public_id,
-        title=row.title,
-        summary=row.summary,
-        link=row.link,
-        language=language,
-        captions=by_network,
-        caption_policy=row.caption_policy,  # type: ignore[arg-type]
-        allow_reshare=row.allow_reshare,
-        hashtags=row.hashtags,
-        tags=row.tags,
-        networks=row.networks,  # type: ignore[arg-type]
-        campaign=msgspec.convert(row.campaign, CampaignRef) if row.campaign else None,
-        images=images,
-        pinned=row.pinned,
-        starts_at=row.starts_at,
-        expires_at=row.expires_at,
-        already_shared=False,
-    )
-
-
-class FeedLine(NamedTuple):
-    """One feed entry as the library sees it, the same for every reader of one audience."""
-
-    key: FeedKey  # the cursor position
-    item_id: int
-    entry: FeedEntry  # already_shared False: that part is the reader's own (mark_already_shared)
-
-
-async def feed_lines(
-    conn: asyncpg.Connection,
-    who: Reader,
-    *,
-    flt: FeedFilter,
-    after: FeedKey | None,
-    limit: int,
-    default_language: Language,
-    storage: Storage | None,
-    at: datetime,
-) -> list[FeedLine]:
-    """Up to `limit` live approved items for this reader's audience, pinned first then newest."""
-    rows = await queries.feed_rows(
-        conn, who, default_language=default_language, flt=flt, after=after, limit=limit, at=at
-    )
-    media = media_prefix(storage)
-    lines = []
-    for row in rows:
-        language: Language = who.language if who.language in row.languages else default_language
-        key = (row.pinned, row.priority, row.feed_at, row.id)
-        lines.append(FeedLine(key, row.id, _feed_entry(row, language, media)))
-    return lines
-
-
-def mark_already_shared(lines: list[FeedLine], shared: frozenset[int]) -> list[tuple[FeedKey, FeedEntry]]:
-    """The reader's feed entries: each line with whether its item is among those the reader shared."""
-    return [
-        (
-            line.key,
-            msgspec.structs.replace(line.entry, already_shared=True)
-            if line.item_id in shared
-            else line.entry,
-        )
-        for line in lines
-    ]
-
-
-async def feed(
-    conn: asyncpg.Connection,
-    person_id: int,
-    *,
-    flt: FeedFilter,
-    after: FeedKey | None,
-    limit: int,
-    default_language: Language,
-    storage: Storage | None = None,
-    at: datetime | None = None,
-) -> list[tuple[FeedKey, FeedEntry]]:
-    """The feed of one (already checked) ambassador: up to `limit` entries with their cursor keys."""
-    who = await queries.reader(conn, person_id)
-    if who is None:
-        raise NotFound("Your account no longer exists.")
-    lines = await feed_lines(
-        conn,
-        who,
-        flt=flt,
-        after=after,
-        limit=limit,
-        default_language=default_language,
-        storage=storage,
-        at=at or now(),
-    )
-    return mark_already_shared(lines, await queries.shared_item_ids(conn, person_id))
-
-
-# --- the share flow's view ---------------------------------------------------------------------------
-
-
-async def shareable_item(
-    conn: asyncpg.Connection,
-    item_public_id: UUID,
-    *,
-    network: str,
-    language: str,
-    person_id: int,
-    at: datetime,
-    default_language: str | None = None,
-    storage: Storage | None = None,
-) -> ShareableItem | None:
-    """What the share flow needs of an item for this person; None if the item does not exist.
-
-    The caption is the network's caption in `language`, else that language's default caption, else the
-    same two in the organisation's default language. `live` and `in_audience` say whether the person
-    may share it now.
-    """
-    row = await queries.shareable_row(conn, item_public_id, at=at, person_id=person_id)
-    if row is None:
-        return None
-    if default_language is None:
-        default_language = (await queries.library_settings(conn)).default_language or "fr"
-    captions = [msgspec.convert(c, Caption) for c in row["captions"]]
-    caption, caption_language = None, None
-    for lang in dict.fromkeys((language, default_language)):
-        caption = pick_caption(captions, network, lang)
-        if caption is not None:
-            caption_language = lang
-            break
-    in_audience = bool(row["in_audience"]) and bool(
-        set(row["languages"]) & {row["person_language"] or language, default_language}
-    )
-    return ShareableItem(
-        item_id=row["id"],
-        public_id=row["public_id"],
-        title=row["title"],
-        summary=row["summary"],
-        link=row["link"],
-        caption=caption,
-        caption_language=caption_language,  # type: ignore[arg-type]
-        caption_policy=row["caption_policy"],
-        allow_reshare=row["allow_reshare"],
-        campaign_id=row["campaign_id"],
-        campaign_slug=row["campaign_slug"],
-        tags=list(row["tags"]),
-        hashtags=list(row["hashtags"]),
-        networks=list(row["networks"]),
-        link_image_path=(media_prefix(storage) + row["link_key"]) if row["link_key"] else None,
-        live=bool(row["live"]),
-        in_audience=in_audience,
-    )
-
-
-# --- suggestions -------------------------------------------------------------------------------------
-
-
-async def suggest(
-    db: Transactional,
-    person_id: int,
-    link: str,
-    note: str | None,
-    *,
-    image: tuple[IngestedImage, str] | None = None,
-    storage: Storage | None = None,
-    enqueue: Enqueue | None = None,
-) -> SuggestionRead:
-    """An ambassador's suggestion (the caller checked they opted in); lands in the curators' queue."""
-    link = normalise_link(link)
-    async with db.transaction() as conn:
-        suggestion_id, public_id = await queries.insert_suggestion(conn, person_id, link, note)
-        if image is not None and storage is not None and enqueue is not None:
-            await _insert_asset(
-                conn,
-                storage,
-                image[0],
-                image[1],
-                item_id=None,
-                suggestion_id=suggestion_id,
-                actor_id=person_id,
-                enqueue=enqueue,
-            )
-        found = await queries.suggestion(conn, public_id)
-    assert found is not None
-    return found
-
-
-async def accept_suggestion(
-    db: Transactional,
-    public_id: UUID,
-    body: ItemCreate | None,
-    *,
-    actor_id: int,
-    storage: Storage | None = None,
-) -> ItemRead:
-    """Turn a pending suggestion into a draft (the body, or a draft titled from the link and note)."""
-    async with db.transaction() as conn:
-        found = await queries.suggestion_for_update(conn, public_id)
-        if found is None:
-            raise NotFound("No such suggestion.")
-        if found["status"] != "pending":
-            raise Conflict(f"This suggestion was already {found['status']}.")
-        draft = body or ItemCreate(
-            title=(found["note"] or found["link"])[:200],
-            link=found["link"],
-            summary=found["note"],
-        )
-        if draft.link is None:
-            draft = msgspec.structs.replace(draft, link=found["link"])
-        item = await _create_item(
-            conn, draft, _check_captions(draft.captions), actor_id=actor_id, storage=storage
-        )
-        row = await queries.item_row(conn, item.id)
-        assert row is not None
-        await queries.attach_suggestion_assets(conn, found["id"], row.id)
-        await queries.decide_suggestion(
-            conn, found["id"], status="accepted", reason=None, item_id=row.id, by=actor_id
-        )
-        return await _item(conn, row.id, storage)
-
-
-async def decline_suggestion(
-    db: Transactional, public_id: UUID, reason: str, *, actor_id: int
-) -> SuggestionRead:
-    async with db.transaction() as conn:
-        found = await queries.suggestion_for_update(conn, public_id)
-        if found is None:
-            raise NotFound("No such suggestion.")
-        if found["status"] != "pending":
-            raise Conflict(f"This suggestion was already {found['status']}.")
-        await queries.decide_suggestion(
-            conn, found["id"], status="declined", reason=reason, item_id=None, by=actor_id
-        )
-        result = await queries.suggestion(conn, public_id)
-    assert result is not None
-    return result

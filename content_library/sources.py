@@ -10,8 +10,8 @@ import asyncpg
 import feedparser
 import msgspec
 
+from advocacy.core.errors import Conflict, DomainError, Invalid, NotFound
 from content_library import queries
-from content_library.errors import Conflict, DomainError, Invalid, NotFound
 from content_library.safe_fetch import FetchPolicy, safe_get
 from content_library.schemas import (
     CaptionIn,
@@ -22,7 +22,13 @@ from content_library.schemas import (
     SourceRow,
     SourceUpdate,
 )
-from content_library.service import Transactional, _campaign_id, _check_captions, _create_item, normalise_link
+from content_library.service import (
+    Transactional,
+    campaign_id_of,
+    check_captions,
+    create_draft,
+    normalise_link,
+)
 
 log = logging.getLogger("content_library.sources")
 
@@ -32,7 +38,7 @@ MAX_ENTRIES_PER_POLL = 50
 async def add_source(db: Transactional, body: SourceCreate, *, actor_id: int) -> SourceRead:
     url = normalise_link(body.url)
     async with db.transaction() as conn:
-        campaign_id = await _campaign_id(conn, body.campaign)
+        campaign_id = await campaign_id_of(conn, body.campaign)
         found = await queries.insert_source(
             conn,
             name=body.name,
@@ -62,7 +68,7 @@ async def update_source(db: Transactional, public_id: UUID, body: SourceUpdate) 
         if current is None:
             raise NotFound("No such source.")
         if body.campaign is not msgspec.UNSET:
-            changes["campaign_id"] = await _campaign_id(conn, body.campaign)
+            changes["campaign_id"] = await campaign_id_of(conn, body.campaign)
         if url is not None and url != current.url:
             # the ETag and Last-Modified belonged to the old feed; the old poll's outcome too
             changes |= {
@@ -149,10 +155,10 @@ async def poll_source(db: Transactional, source: SourceRow, *, policy: FetchPoli
                 tags=source.tags,
                 captions=[CaptionIn(language=source.language, body=title)],
             )
-            item = await _create_item(
+            item = await create_draft(
                 conn,
                 body,
-                _check_captions(body.captions),
+                check_captions(body.captions),
                 actor_id=source.created_by,
                 storage=None,
                 source_id=source.id,

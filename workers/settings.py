@@ -8,21 +8,22 @@ from typing import Any
 
 from arq import cron
 from arq.connections import RedisSettings
-from arq.worker import Function, Worker, func
+from arq.worker import Function, func
 
 from advocacy.charter.cache import CharterCache, follow_charter_activations
-from advocacy.content.storage import storage_from_settings
+from advocacy.content.wiring import storage_from_settings
 from advocacy.db.pool import Database
 from advocacy.mail.transport import transport_from_settings
 from advocacy.outbox.service import RUN_OUTBOX_JOB, Handler, run_row
 from advocacy.settings import Settings
-from workers.jobs import outbox_handlers
+from workers.jobs import OUTBOX_TIMEOUTS, outbox_handlers
 from workers.jobs.content import poll_content_sources
 from workers.jobs.incentives import close_challenges
 from workers.jobs.maintenance import purge_idempotency_keys
 from workers.jobs.reach import poll_share_metrics
 from workers.jobs.shares import release_scheduled_shares, settle_clicks
 from workers.relay import relay_forever
+from workers.resilience import ResilientWorker
 
 log = logging.getLogger("advocacy.worker")
 
@@ -44,13 +45,23 @@ def queue_name(settings: Settings) -> str:
 
 async def run_outbox_row(ctx: dict[str, Any], row_id: int) -> str:
     return await run_row(
-        ctx["db"], row_id, ctx["handlers"], ctx, max_attempts=ctx["settings"].outbox_max_attempts
+        ctx["db"],
+        row_id,
+        ctx["handlers"],
+        ctx,
+        max_attempts=ctx["settings"].outbox_max_attempts,
+        timeouts=OUTBOX_TIMEOUTS,
     )
 
 
+# run_row enforces each outbox job's own limit (and counts a timeout as a failed attempt); arq's timeout
+# is only a backstop above the longest of them. A killed worker's row does not wait for it: the relay
+# delivers it again under a new job id after OUTBOX_REDELIVER_SECONDS.
+OUTBOX_ARQ_TIMEOUT = max(OUTBOX_TIMEOUTS.values()) + 30
+
 FUNCTIONS: list[Function] = [
-    # keep_result=0: the outbox row, not arq, remembers that a job ran, so its id is free for a re-run.
-    func(run_outbox_row, name=RUN_OUTBOX_JOB, max_tries=3, timeout=600, keep_result=0),
+    # keep_result=0: the outbox row, not arq, remembers that a job ran.
+    func(run_outbox_row, name=RUN_OUTBOX_JOB, max_tries=3, timeout=OUTBOX_ARQ_TIMEOUT, keep_result=0),
 ]
 
 
@@ -61,7 +72,8 @@ def build_worker(
     burst: bool = False,
     relay: bool = True,
     handle_signals: bool = True,
-) -> Worker:
+    ready_file: str | None = None,
+) -> ResilientWorker:
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["settings"] = settings
         ctx["db"] = await Database.connect(settings.database_url, min_size=1, max_size=settings.db_pool_max)
@@ -85,6 +97,7 @@ def build_worker(
                     settings.redis_namespace,
                     queue_name(settings),
                     settings.database_url,
+                    redeliver_after=settings.outbox_redeliver_seconds,
                 )
             )
 
@@ -98,8 +111,9 @@ def build_worker(
         if "side_db" in ctx:
             await ctx["side_db"].close()
 
-    return Worker(
+    return ResilientWorker(
         functions=FUNCTIONS,
+        # Each cron job's timeout fits its work; a slot missed by a killed worker is simply the next slot's.
         cron_jobs=[
             cron(
                 poll_share_metrics,
@@ -107,13 +121,21 @@ def build_worker(
                 second={45},
                 run_at_startup=False,
                 unique=True,
+                timeout=600,  # every direct share of the last weeks, network calls of up to 15 s
             ),
-            cron(purge_idempotency_keys, minute={7}, second={0}, run_at_startup=False, unique=True),
-            cron(release_scheduled_shares, second={0}, run_at_startup=False, unique=True),
-            # every 10 s: clicks count (and earn points) within seconds of being recorded
-            cron(settle_clicks, second=set(range(5, 60, 10)), run_at_startup=False, unique=True),
             cron(
-                close_challenges, minute=set(range(0, 60, 5)), second={15}, run_at_startup=False, unique=True
+                purge_idempotency_keys, minute={7}, second={0}, run_at_startup=False, unique=True, timeout=300
+            ),
+            cron(release_scheduled_shares, second={0}, run_at_startup=False, unique=True, timeout=60),
+            # every 10 s: clicks count (and earn points) within seconds of being recorded
+            cron(settle_clicks, second=set(range(5, 60, 10)), run_at_startup=False, unique=True, timeout=60),
+            cron(
+                close_challenges,
+                minute=set(range(0, 60, 5)),
+                second={15},
+                run_at_startup=False,
+                unique=True,
+                timeout=120,
             ),
             cron(
                 poll_content_sources,
@@ -121,6 +143,7 @@ def build_worker(
                 second={30},
                 run_at_startup=False,
                 unique=True,
+                timeout=600,  # up to 50 new links per source, each fetch bounded at 10 s
             ),
         ],
         redis_settings=redis_settings(settings),
@@ -131,4 +154,7 @@ def build_worker(
         handle_signals=handle_signals,
         max_jobs=20,
         poll_delay=0.2,
+        # arq's in-progress mark (and so its own re-run of a killed worker's job) lasts this + 10 s
+        job_timeout=OUTBOX_ARQ_TIMEOUT,
+        ready_file=ready_file,
     )

@@ -172,6 +172,7 @@ _PICTOGRAPH = re.compile(
     "\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001ffff]"
 )
 _SHOUT_WORD = r"\p{Lu}[\p{Lu}\p{Nd}'’]+"
+_WORD = regex.compile(r"[\p{L}\p{Nd}]+")
 
 
 def _host(url: str) -> str:
@@ -496,6 +497,31 @@ class ToneDetector:
         self._punctuation = re.compile(f"{_PUNCTUATION_RUN}{{{rules.max_punctuation_run + 1},}}")
         self._emoji = regex.compile(rf"{_EMOJI_UNIT}(?:\s*{_EMOJI_UNIT}){{{rules.max_emoji_run},}}")
 
+    def _soften(self, run: re.Match[str] | regex.Match[str], text: str) -> str:
+        """The shouted run in normal case: words the charter names as proper nouns, or that the text writes
+        capitalised elsewhere, keep that form; the rest is lower case, the run's first letter a capital."""
+        known: dict[str, str] = {}
+        opens_sentence, last_end = True, 0
+        for found in _WORD.finditer(text):
+            word: str = found.group()
+            between = text[last_end : found.start()].strip()
+            # a capital after a sentence's end is grammar, not a name
+            opens_sentence = between[-1:] in (".", "!", "?", "…") if between else opens_sentence
+            inside = run.start() <= found.start() < run.end()
+            if not inside and not opens_sentence and word[:1].isupper() and not word.isupper():
+                known.setdefault(word.upper(), word)
+            opens_sentence, last_end = False, found.end()
+        for noun in self._rules.proper_nouns:
+            for word in _WORD.findall(noun):
+                known.setdefault(word.upper(), word)
+
+        def word_case(match: regex.Match[str]) -> str:
+            word: str = match.group()
+            return known.get(word.upper(), word.lower())
+
+        softened: str = _WORD.sub(word_case, run.group())
+        return softened[:1].upper() + softened[1:]
+
     def find(self, facts: Facts) -> list[Hit]:
         if not self._rules.enabled:
             return []
@@ -503,7 +529,7 @@ class ToneDetector:
         hits: list[Hit] = []
         if sum(map(str.isupper, facts.words)) >= self._rules.shouting_min_words:
             hits += [
-                Hit("tone.shouting", Category.TONE, Severity.WARN, m.start(), m.end(), m.group().capitalize())
+                Hit("tone.shouting", Category.TONE, Severity.WARN, m.start(), m.end(), self._soften(m, text))
                 for m in self._shouting.finditer(text)
                 if sum(c.isalpha() for c in m.group()) >= 12
             ]

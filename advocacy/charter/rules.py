@@ -171,6 +171,10 @@ class ToneRules(_Input, frozen=True, kw_only=True):
     shouting_min_words: PositiveInt = 4
     max_punctuation_run: PositiveInt = 2
     max_emoji_run: PositiveInt = 3
+    # names the suggestion for a shouted run keeps capitalised (offices, products, brands): "à Lyon"
+    proper_nouns: Annotated[
+        list[Annotated[str, Meta(min_length=1, max_length=80)]], Meta(max_length=2000)
+    ] = []
 
 
 class CaptionRules(_Input, frozen=True, kw_only=True):

@@ -39,7 +39,7 @@ from advocacy.connectors.schemas import (
 from advocacy.connectors.service import NeedsReconnect, usable_auth
 from advocacy.core.networks import CONNECTED_NETWORKS
 from advocacy.db.pool import Database
-from content_library.storage import Storage
+from content_library.images.storage import Storage
 
 log = logging.getLogger("advocacy.publishing")
 

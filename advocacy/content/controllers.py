@@ -3,39 +3,30 @@ employee feed, library settings, and the media files themselves."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, delete, get, patch, post, put
-from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.response import Stream
 
-from advocacy.ambassadors.service import refusal, require_ambassador, status_from_row
-from advocacy.content.feed_cache import feed_json
-from advocacy.content.uploads import check_declared_length, upload_stream
-from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep, signed_in
-from advocacy.http.guards import ANY_PERSON, PUBLIC, Allow, Role
+from advocacy.content.feed.controllers import FeedController
+from advocacy.content.images.controllers import ImageController, MediaController
+from advocacy.content.suggestions.controllers import SuggestionController
+from advocacy.content.uploads import upload_stream
+from advocacy.content.wiring import STORAGE, UPLOAD_CEILING, StorageDep, Text, fetch_policy
+from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
+from advocacy.http.guards import ANY_PERSON, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
-from advocacy.outbox.service import enqueue
-from advocacy.people import service as people
-from advocacy.settings import Settings
 from content_library import queries, service, sources
 from content_library.errors import NotFound
-from content_library.images import LOGO_MAX_MARGIN, LOGO_MAX_SIZE, Corner
+from content_library.images import service as images
+from content_library.images.renditions import LOGO_MAX_MARGIN, LOGO_MAX_SIZE, Corner
 from content_library.opengraph import fetch_open_graph
-from content_library.safe_fetch import FetchPolicy
 from content_library.schemas import (
-    AssetRead,
     CampaignCreate,
     CampaignRead,
     CampaignUpdate,
-    FeedEntry,
-    FeedFilter,
-    ImageUpdate,
     ItemCreate,
     ItemRead,
     ItemUpdate,
@@ -48,41 +39,18 @@ from content_library.schemas import (
     OpenGraph,
     OpenGraphRequest,
     PollResult,
-    Reader,
     SourceCreate,
     SourceRead,
     SourceUpdate,
     Status,
-    SuggestionCreate,
-    SuggestionDecline,
-    SuggestionRead,
     TransitionIn,
     TransitionRead,
     VersionDiff,
     VersionRead,
 )
-from content_library.storage import Storage, validate_key
 
-# The largest body an upload route lets through at all; the configured limit applies while streaming.
-UPLOAD_CEILING = 1_073_741_824 + 65_536
 BRAND_LOGO_MAX_BYTES = 2 * 1024 * 1024  # a logo is small; MAX_UPLOAD_BYTES applies too if lower
 BRAND_LOGO_MAX_PIXELS = 16_000_000
-FEED_DEFAULT_LIMIT = 20
-
-
-def _storage(state: State) -> Storage:
-    storage: Storage = state.storage
-    return storage
-
-
-STORAGE = {"storage": Provide(_storage, sync_to_thread=False)}
-StorageDep = NamedDependency[Storage]
-
-Text = Annotated[str | None, QueryParameter(max_length=200)]
-
-
-def fetch_policy(settings: Settings) -> FetchPolicy:
-    return FetchPolicy(allow_private=settings.fetch_allow_private)
 
 
 class LibrarySettingsUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -203,89 +171,6 @@ class ContentItemController(Controller):
         """What changed between two versions of an item."""
         return await service.diff_versions(db, item_id, from_version, to_version)
 
-    @post(
-        "/{item_id:uuid}/images",
-        operation_id="uploadContentImage",
-        guards=[Allow(Role.CURATOR)],
-        request_max_body_size=UPLOAD_CEILING,
-        status_code=201,
-    )
-    async def upload(
-        self,
-        item_id: FromPath[UUID],
-        request: Request[Any, Any, Any],
-        db: DbDep,
-        principal: PrincipalDep,
-        settings: SettingsDep,
-        storage: StorageDep,
-    ) -> AssetRead:
-        """Upload an image (multipart field `file`, or the raw body); its type is read from its bytes."""
-        return await service.add_image(
-            db,
-            storage,
-            item_id,
-            upload_stream(request, settings.max_upload_bytes),
-            actor_id=principal.person_id,
-            roles=principal.roles,
-            max_bytes=settings.max_upload_bytes,
-            max_pixels=settings.max_image_pixels,
-            enqueue=enqueue,
-        )
-
-    @patch(
-        "/{item_id:uuid}/images/{image_id:uuid}",
-        operation_id="updateContentImage",
-        guards=[Allow(Role.CURATOR)],
-    )
-    async def update_image(
-        self,
-        item_id: FromPath[UUID],
-        image_id: FromPath[UUID],
-        data: JSONBody[ImageUpdate],
-        db: DbDep,
-        principal: PrincipalDep,
-        storage: StorageDep,
-    ) -> AssetRead:
-        """Set an image's alt text per language, focal point (renditions are remade) or position."""
-        return await service.update_image(
-            db, storage, item_id, image_id, data, roles=principal.roles, enqueue=enqueue
-        )
-
-    @post(
-        "/{item_id:uuid}/images/{image_id:uuid}/renditions",
-        operation_id="rerunContentRenditions",
-        guards=[Allow(Role.CURATOR)],
-        status_code=202,
-    )
-    async def rerun(
-        self,
-        item_id: FromPath[UUID],
-        image_id: FromPath[UUID],
-        db: DbDep,
-        principal: PrincipalDep,
-        storage: StorageDep,
-    ) -> AssetRead:
-        """Make an image's renditions again (after a failure, or to pick up a new brand overlay)."""
-        return await service.rerun_renditions(
-            db, storage, item_id, image_id, roles=principal.roles, enqueue=enqueue
-        )
-
-    @delete(
-        "/{item_id:uuid}/images/{image_id:uuid}",
-        operation_id="deleteContentImage",
-        guards=[Allow(Role.CURATOR)],
-    )
-    async def remove_image(
-        self,
-        item_id: FromPath[UUID],
-        image_id: FromPath[UUID],
-        db: DbDep,
-        principal: PrincipalDep,
-        storage: StorageDep,
-    ) -> None:
-        """Remove an image and its renditions."""
-        await service.delete_image(db, storage, item_id, image_id, roles=principal.roles)
-
 
 class CampaignController(Controller):
     path = "/api/v1/content/campaigns"
@@ -323,113 +208,6 @@ class CampaignController(Controller):
     ) -> CampaignRead:
         """Change a campaign."""
         return await service.update_campaign(db, campaign_id, data)
-
-
-class SuggestionController(Controller):
-    path = "/api/v1/content/suggestions"
-    tags = ["content"]
-    guards = [Allow(Role.CURATOR)]
-    dependencies = STORAGE
-
-    @post("/", operation_id="suggestContent", guards=[ANY_PERSON])
-    async def suggest(
-        self, data: JSONBody[SuggestionCreate], db: DbDep, principal: PrincipalDep
-    ) -> SuggestionRead:
-        """Suggest a post (opted-in employees): a link and a note, for the curators' queue."""
-        async with db.connection() as conn:
-            await require_ambassador(conn, principal.person_id)
-        return await service.suggest(db, principal.person_id, data.link, data.note)
-
-    @post(
-        "/with-image",
-        operation_id="suggestContentWithImage",
-        guards=[ANY_PERSON],
-        request_max_body_size=UPLOAD_CEILING,
-        status_code=201,
-    )
-    async def suggest_with_image(
-        self,
-        request: Request[Any, Any, Any],
-        db: DbDep,
-        principal: PrincipalDep,
-        settings: SettingsDep,
-        storage: StorageDep,
-        link: Annotated[str, QueryParameter(min_length=8, max_length=2000)],
-        note: Annotated[str | None, QueryParameter(max_length=2000)] = None,
-    ) -> SuggestionRead:
-        """Suggest a post with an image (the image is the body; link and note in the query)."""
-        async with db.connection() as conn:
-            await require_ambassador(conn, principal.person_id)
-        service.normalise_link(link)
-        check_declared_length(request, settings.max_upload_bytes)
-        image = await service.receive_image(
-            storage,
-            upload_stream(request, settings.max_upload_bytes),
-            max_bytes=settings.max_upload_bytes,
-            max_pixels=settings.max_image_pixels,
-        )
-        return await service.suggest(
-            db, principal.person_id, link, note, image=image, storage=storage, enqueue=enqueue
-        )
-
-    @get("/mine", operation_id="listMySuggestions", guards=[ANY_PERSON])
-    async def mine(
-        self, db: DbDep, principal: PrincipalDep, limit: Limit = 50, cursor: Cursor = None
-    ) -> Page[SuggestionRead]:
-        """My suggestions, with what became of them (and why one was declined)."""
-        after = decode_cursor(cursor, tuple[int])
-        async with db.connection() as conn:
-            rows = await queries.suggestions_page(
-                conn,
-                person_id=principal.person_id,
-                status=None,
-                after_id=after[0] if after else None,
-                limit=limit + 1,
-            )
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[s for _, s in page.items], next_cursor=page.next_cursor)
-
-    @get("/", operation_id="listSuggestions")
-    async def queue(
-        self,
-        db: DbDep,
-        limit: Limit = 50,
-        cursor: Cursor = None,
-        status: Annotated[str | None, QueryParameter(pattern="^(pending|accepted|declined)$")] = "pending",
-    ) -> Page[SuggestionRead]:
-        """The curators' queue of suggestions (pending by default)."""
-        after = decode_cursor(cursor, tuple[int])
-        async with db.connection() as conn:
-            rows = await queries.suggestions_page(
-                conn, person_id=None, status=status, after_id=after[0] if after else None, limit=limit + 1
-            )
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[s for _, s in page.items], next_cursor=page.next_cursor)
-
-    @post("/{suggestion_id:uuid}/accept", operation_id="acceptSuggestion", status_code=200)
-    async def accept(
-        self,
-        suggestion_id: FromPath[UUID],
-        db: DbDep,
-        principal: PrincipalDep,
-        storage: StorageDep,
-        data: JSONBody[ItemCreate | None] = None,
-    ) -> ItemRead:
-        """Turn a suggestion into a draft."""
-        return await service.accept_suggestion(
-            db, suggestion_id, data, actor_id=principal.person_id, storage=storage
-        )
-
-    @post("/{suggestion_id:uuid}/decline", operation_id="declineSuggestion", status_code=200)
-    async def decline(
-        self,
-        suggestion_id: FromPath[UUID],
-        data: JSONBody[SuggestionDecline],
-        db: DbDep,
-        principal: PrincipalDep,
-    ) -> SuggestionRead:
-        """Decline a suggestion with a reason the employee sees."""
-        return await service.decline_suggestion(db, suggestion_id, data.reason, actor_id=principal.person_id)
 
 
 class SourceController(Controller):
@@ -500,7 +278,7 @@ class LibrarySettingsController(Controller):
     ) -> LibrarySettings:
         """Set the brand logo put on new renditions (multipart field `file` or the raw body, up to 2 MiB)."""
         max_bytes = min(settings.max_upload_bytes, BRAND_LOGO_MAX_BYTES)
-        return await service.set_brand_logo(
+        return await images.set_brand_logo(
             db,
             storage,
             upload_stream(request, max_bytes),
@@ -514,97 +292,12 @@ class LibrarySettingsController(Controller):
     @delete("/brand-logo", operation_id="deleteBrandLogo", dependencies=STORAGE)
     async def remove_logo(self, db: DbDep, storage: StorageDep) -> None:
         """Remove the brand logo; new renditions get the frame, if one is set, or nothing."""
-        await service.remove_brand_logo(db, storage)
-
-
-class FeedController(Controller):
-    path = "/api/v1/feed"
-    tags = ["feed"]
-    guards = [ANY_PERSON]
-
-    @get("/", operation_id="getFeed")
-    async def feed(
-        self,
-        request: Request[Any, Any, Any],
-        limit: Limit = FEED_DEFAULT_LIMIT,
-        cursor: Cursor = None,
-        q: Annotated[str | None, QueryParameter(max_length=300)] = None,
-        tag: Text = None,
-        campaign: Annotated[str | None, QueryParameter(max_length=80, description="Campaign slug")] = None,
-        network: Annotated[Network | None, QueryParameter()] = None,
-    ) -> Response[Page[FeedEntry]]:
-        """My feed (opted-in employees): live approved posts for me, pinned first then newest."""
-        # Like /me, a hot route reads its collaborators from the app state rather than through the
-        # dependency chain (five providers resolved per request).
-        state = request.app.state
-        principal = signed_in(request)
-        after = decode_cursor(cursor, tuple[bool, int, datetime, int])
-        flt = FeedFilter(
-            q=q.strip() or None if q else None,
-            tag=tag.strip().lower() if tag else None,
-            campaign=campaign,
-            network=network,
-        )
-        me = await people.my_row(state.db, state.principal_cache, principal.person_id)
-        refused = refusal(status_from_row(me, me["active_charter_version"], service.now()))
-        if refused is not None:
-            raise refused
-        who = Reader(
-            person_id=principal.person_id,
-            team_id=me["team_id"],
-            location=me["location"].lower() if me["location"] else None,
-            language=me["language"],
-        )
-        page = await feed_json(
-            state.db,
-            state.feed_cache,
-            who,
-            flt=flt,
-            after=after,
-            limit=limit,
-            fallback_language=state.settings.default_language,
-            storage=state.storage,
-        )
-        # the page arrives already encoded (feed_cache.page_json); the annotation documents its shape
-        return Response(content=page, media_type=MediaType.JSON)  # type: ignore[arg-type]
-
-
-class MediaController(Controller):
-    path = "/media"
-    tags = ["content"]
-    guards = [PUBLIC]
-    dependencies = STORAGE
-    include_in_schema = False
-
-    @get("/{key:path}", operation_id="getMedia")
-    async def media(
-        self, key: FromPath[str], request: Request[Any, Any, Any], db: DbDep, storage: StorageDep
-    ) -> Response[Any]:
-        """A stored image or rendition (keys are random; names never come from users)."""
-        key = key.lstrip("/")
-        try:
-            validate_key(key)
-        except Exception:
-            raise NotFound("No such file.") from None
-        async with db.connection() as conn:
-            found = await queries.stored_file(conn, key)
-        if found is None:
-            raise NotFound("No such file.")
-        headers = {
-            "ETag": found.etag,
-            "Cache-Control": "public, max-age=31536000, immutable",
-            "X-Content-Type-Options": "nosniff",
-        }
-        match = request.headers.get("if-none-match")
-        if (match and found.etag in [m.strip() for m in match.split(",")]) or match == "*":
-            return Response(content=b"", status_code=304, headers=headers)
-        chunks = await storage.open(key)
-        headers["Content-Length"] = str(found.size_bytes)
-        return Stream(chunks, media_type=found.content_type, headers=headers)
+        await images.remove_brand_logo(db, storage)
 
 
 CONTENT_HANDLERS = [
     ContentItemController,
+    ImageController,
     CampaignController,
     SuggestionController,
     SourceController,

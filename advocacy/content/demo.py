@@ -14,10 +14,12 @@ import msgspec
 from PIL import Image, ImageDraw
 
 from advocacy.db.pool import Database
-from content_library import queries, service
-from content_library.images import ingest
-from content_library.schemas import CampaignCreate, ImageUpdate, ItemCreate, TransitionIn
-from content_library.storage import Storage, new_key
+from content_library import service
+from content_library.images import service as images
+from content_library.images.ingest import ingest
+from content_library.images.schemas import ImageUpdate
+from content_library.images.storage import Storage, new_key
+from content_library.schemas import CampaignCreate, ItemCreate, TransitionIn
 
 CAMPAIGNS = [
     ("rentree-2026", "Rentrée 2026", "Nos nouveautés de la rentrée / What's new this autumn", 1.5),
@@ -173,9 +175,8 @@ async def seed_demo_library(db: Database, storage: Storage) -> int:
             key = new_key("images", image.image_type.extension)
             await storage.put(key, image.data, image.mime)
             async with db.transaction() as conn:
-                row = await queries.item_row(conn, item.id)
-                assert row is not None
-                public_id = await service._insert_asset(
+                row = await service.existing_row(conn, item.id)
+                asset = await images.insert_asset(
                     conn,
                     storage,
                     image,
@@ -185,14 +186,12 @@ async def seed_demo_library(db: Database, storage: Storage) -> int:
                     actor_id=curator_id,
                     enqueue=_noop_enqueue,
                 )
-                asset = await queries.asset_row(conn, public_id)
-                assert asset is not None
-                await service.make_asset_renditions(conn, storage, asset.id, max_pixels=50_000_000)
-            await service.update_image(
+                await images.make_asset_renditions(conn, storage, asset.id, max_pixels=50_000_000)
+            await images.update_image(
                 db,
                 storage,
                 item.id,
-                public_id,
+                asset.public_id,
                 ImageUpdate(alt_text={"fr": f"Illustration : {title_fr}", "en": f"Illustration: {title_en}"}),
                 roles={"curator"},
                 enqueue=_noop_enqueue,

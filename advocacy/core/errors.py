@@ -5,40 +5,62 @@ from __future__ import annotations
 
 from typing import Any
 
+from advocacy.core.i18n import LazyText, lazy_gettext, translate
+
+Text = str | LazyText
+
 # status -> (kind, title): the problem type and title of an error that names no kind of its own.
-PROBLEMS: dict[int, tuple[str, str]] = {
-    400: ("bad-request", "Bad request"),
-    401: ("unauthenticated", "Authentication required"),
-    403: ("forbidden", "Forbidden"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    409: ("conflict", "Conflict"),
-    413: ("body-too-large", "Request body too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
-    422: ("invalid", "Invalid input"),
-    429: ("rate-limited", "Too many requests"),
-    500: ("internal", "Internal server error"),
-    503: ("unavailable", "Service unavailable"),
+PROBLEMS: dict[int, tuple[str, Text]] = {
+    400: ("bad-request", lazy_gettext("Bad request")),
+    401: ("unauthenticated", lazy_gettext("Authentication required")),
+    403: ("forbidden", lazy_gettext("Forbidden")),
+    404: ("not-found", lazy_gettext("Not found")),
+    405: ("method-not-allowed", lazy_gettext("Method not allowed")),
+    409: ("conflict", lazy_gettext("Conflict")),
+    413: ("body-too-large", lazy_gettext("Request body too large")),
+    415: ("unsupported-media-type", lazy_gettext("Unsupported media type")),
+    422: ("invalid", lazy_gettext("Invalid input")),
+    429: ("rate-limited", lazy_gettext("Too many requests")),
+    500: ("internal", lazy_gettext("Internal server error")),
+    503: ("unavailable", lazy_gettext("Service unavailable")),
 }
-UNKNOWN_PROBLEM = ("error", "Error")
+UNKNOWN_PROBLEM: tuple[str, Text] = ("error", lazy_gettext("Error"))
 
 
-def problem_for(status: int) -> tuple[str, str]:
+def problem_for(status: int) -> tuple[str, Text]:
     """(kind, title) of a status, ('error', 'Error') for one the map does not name."""
     return PROBLEMS.get(status, UNKNOWN_PROBLEM)
 
 
 class DomainError(Exception):
-    """A decision a service refuses to make, with a stable kind and an explanation for people."""
+    """A decision a service refuses to make, with a stable kind and an explanation for people.
+
+    The explanation is a `lazy_gettext(...)` message (shown in the reader's language) or a plain string
+    (shown as it is: a third party's words, say). `detail` reads it in the current language.
+    """
 
     kind = "domain-error"
-    title = "Request refused"
+    title: Text = lazy_gettext("Request refused")
     status = 400
 
-    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+    def __init__(self, detail: Text, *, extra: dict[str, Any] | None = None) -> None:
         super().__init__(detail)
-        self.detail = detail
+        self.message = detail
         self.extra = extra or {}
+
+    @property
+    def detail(self) -> str:
+        return translate(self.message)
+
+    def detail_in(self, language: str) -> str:
+        """The explanation in `language`."""
+        return translate(self.message, language)
+
+    def title_in(self, language: str) -> str:
+        return translate(self.title, language)
+
+    def __str__(self) -> str:
+        return self.detail
 
 
 class Invalid(DomainError):
@@ -70,7 +92,7 @@ class TooManyRequests(DomainError):
     kind, title = PROBLEMS[429]
     status = 429
 
-    def __init__(self, detail: str, *, retry_after: int, extra: dict[str, Any] | None = None) -> None:
+    def __init__(self, detail: Text, *, retry_after: int, extra: dict[str, Any] | None = None) -> None:
         super().__init__(detail, extra=extra)
         self.retry_after = retry_after
 
@@ -93,6 +115,7 @@ __all__ = [
     "Invalid",
     "NotFound",
     "PayloadTooLarge",
+    "Text",
     "TooManyRequests",
     "Unauthenticated",
     "UnsupportedMediaType",

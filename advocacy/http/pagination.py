@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
-from litestar.params import QueryParameter
+from litestar.params import KwargDefinition, QueryParameter
 
 from advocacy.core.errors import Invalid
 
@@ -47,3 +48,20 @@ def page_of(rows: list[T], limit: int, key: Any) -> Page[T]:
         rows = rows[:limit]
         return Page(items=rows, next_cursor=encode_cursor(*key(rows[-1])))
     return Page(items=rows, next_cursor=None)
+
+
+async def page_by_id(
+    cursor: str | None, limit: int, rows: Callable[[int | None, int], Awaitable[list[tuple[int, T]]]]
+) -> Page[T]:
+    """A page of a list kept newest first by internal id: `rows(after_id, limit + 1)` gives (id, item)
+    pairs after the cursor's id (None: from the start); the cursor carries the last id shown."""
+    after = decode_cursor(cursor, tuple[int])
+    found = await rows(after[0] if after else None, limit + 1)
+    page = page_of(found, limit, key=lambda row: (row[0],))
+    return Page(items=[item for _, item in page.items], next_cursor=page.next_cursor)
+
+
+def published_page(item_path: str) -> KwargDefinition:
+    """Pin a Page's OpenAPI component name to the one already published (`Page_{item_path}_`): Litestar
+    names Page[X] after X's module, so moving X would otherwise rename it for every generated client."""
+    return KwargDefinition(schema_component_key=f"Page_{item_path}_")

@@ -16,9 +16,11 @@ from litestar.exceptions import (
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from advocacy.core.errors import DomainError, TooManyRequests, problem_for
+from advocacy.core.errors import DomainError, Text, TooManyRequests, problem_for
+from advocacy.core.i18n import FALLBACK_LANGUAGE, lazy_gettext, negotiate, translate
 
 log = logging.getLogger("advocacy.errors")
+NOT_VALID = lazy_gettext("The request is not valid")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:advocacy:problem:"
@@ -44,23 +46,32 @@ def problem_type(kind: str) -> str:
     return TYPE_PREFIX + kind
 
 
+def request_language(request: Request[Any, Any, Any] | None) -> str:
+    """The language a problem is told in: the caller's Accept-Language, else English (the API's default)."""
+    if request is None:
+        return FALLBACK_LANGUAGE
+    return negotiate(request.headers.get("accept-language")) or FALLBACK_LANGUAGE
+
+
 def problem_response(
     request: Request[Any, Any, Any] | None,
     *,
     status: int,
     kind: str | None = None,
-    title: str | None = None,
-    detail: str,
+    title: Text | None = None,
+    detail: Text,
     errors: list[FieldError] | None = None,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[Problem]:
+    """A problem+json answer, its title and detail in the caller's language (see request_language)."""
     default_kind, default_title = problem_for(status)
+    language = request_language(request)
     problem = Problem(
         type=problem_type(kind or default_kind),
-        title=title or default_title,
+        title=translate(title or default_title, language),
         status=status,
-        detail=detail,
+        detail=translate(detail, language),
         instance=request.url.path if request is not None else None,
         errors=errors,
         extra=extra or None,
@@ -79,7 +90,7 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
         status=exc.status,
         kind=exc.kind,
         title=exc.title,
-        detail=exc.detail,
+        detail=exc.message,
         errors=errors,
         extra=extra,
         headers=headers,
@@ -98,18 +109,16 @@ def _validation_error(request: Request[Any, Any, Any], exc: ValidationException)
                         source=str(item.get("source") or "body"),
                     )
                 )
-    detail = exc.detail or "The request is not valid"
-    if "Malformed" in detail or ("JSON" in detail and not errors):
+    detail: Text = exc.detail or NOT_VALID
+    if "Malformed" in str(detail) or ("JSON" in str(detail) and not errors):
         return problem_response(request, status=400, kind="malformed-body", detail=detail)
-    return problem_response(
-        request, status=422, kind="validation", title="Invalid input", detail=detail, errors=errors or None
-    )
+    return problem_response(request, status=422, kind="validation", detail=detail, errors=errors or None)
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if not request.url.path.startswith("/api/") and status in (401, 403, 404, 405):
-        return _html_error(status, exc.detail)
+        return _html_error(status, request_language(request))
     if isinstance(exc, NotAuthorizedException):
         reason = request.scope.get("auth_error")
         return problem_response(request, status=401, detail=str(reason or exc.detail))
@@ -118,7 +127,10 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     kind = None
     if status == 400 and isinstance(exc.__cause__, SerializationException):  # the body is not valid JSON
         return problem_response(
-            request, status=400, kind="malformed-body", detail=f"Malformed JSON body: {exc.detail}"
+            request,
+            status=400,
+            kind="malformed-body",
+            detail=lazy_gettext("Malformed JSON body: %(reason)s", reason=exc.detail),
         )
     if status == 400 and "body" in (exc.detail or "").lower() and "size" in (exc.detail or "").lower():
         status, kind = 413, "body-too-large"
@@ -132,7 +144,11 @@ def _not_utf8(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Respo
         request,
         status=400,
         kind="malformed-body",
-        detail=f"Malformed body: it is not valid UTF-8 (byte {exc.start}: {exc.reason})",
+        detail=lazy_gettext(
+            "Malformed body: it is not valid UTF-8 (byte %(byte)s: %(reason)s)",
+            byte=exc.start,
+            reason=exc.reason,
+        ),
     )
 
 
@@ -141,12 +157,12 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     return problem_response(
         request,
         status=HTTP_500_INTERNAL_SERVER_ERROR,
-        detail="Something went wrong on our side; the error was logged with this request's id",
+        detail=lazy_gettext("Something went wrong on our side; the error was logged with this request's id"),
     )
 
 
-def _html_error(status: int, detail: str) -> Response[str]:
-    _, title = problem_for(status)
+def _html_error(status: int, language: str) -> Response[str]:
+    title = translate(problem_for(status)[1], language)
     body = (
         "<!doctype html><html><head><meta charset='utf-8'><title>"
         f"{status} {title}</title></head><body><h1>{status} {title}</h1>"

@@ -1,14 +1,17 @@
 """The shareable recognition card: a 1200×627 PNG drawn with Pillow (pure and synchronous: call it from a
-thread). Text uses Pillow's bundled scalable font (`ImageFont.load_default(size=...)`), so nothing is
-downloaded or installed."""
+thread). Text is set in Roboto from the `xstatic-roboto-fontface` package, which covers Latin Extended
+(Inès, Zoë, Łukasz, Ça); Pillow's bundled font has no accented letters."""
 
 from __future__ import annotations
 
 import io
 import re
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import xstatic.pkg.roboto_fontface as roboto
 from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1200, 627
@@ -31,16 +34,24 @@ def card_period(period: str, awarded_at: datetime) -> str:
     return period or awarded_at.strftime("%Y-%m-%d")
 
 
+_FONTS = Path(roboto.BASE_DIR) / "fonts" / "roboto"
+
+
+@cache
+def card_font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(_FONTS / ("Roboto-Bold.ttf" if bold else "Roboto-Regular.ttf")), size)
+
+
 def _fit(
-    draw: ImageDraw.ImageDraw, text: str, size: int, max_width: int
-) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """The largest bundled-font size <= size at which text fits max_width."""
+    draw: ImageDraw.ImageDraw, text: str, size: int, max_width: int, *, bold: bool = False
+) -> ImageFont.FreeTypeFont:
+    """The largest font size <= size at which text fits max_width."""
     while size > 12:
-        font = ImageFont.load_default(size=size)
+        font = card_font(size, bold=bold)
         if draw.textlength(text, font=font) <= max_width:
             return font
         size -= 4
-    return ImageFont.load_default(size=12)
+    return card_font(12, bold=bold)
 
 
 def render_card(
@@ -61,11 +72,11 @@ def render_card(
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=accent)
     draw.ellipse((cx - r + 18, cy - r + 18, cx + r - 18, cy + r - 18), fill=primary)
     initial = (badge.strip()[:1] or "★").upper()
-    draw.text((cx, cy), initial, font=ImageFont.load_default(size=120), fill=accent, anchor="mm")
+    draw.text((cx, cy), initial, font=card_font(120, bold=True), fill=accent, anchor="mm")
     left, max_width = 400, WIDTH - 400 - 60
     headline = "Bravo" if language == "fr" else "Congratulations"
     draw.text((left, 110), headline, font=_fit(draw, headline, 44, max_width), fill=accent)
-    draw.text((left, 175), display_name, font=_fit(draw, display_name, 72, max_width), fill=text)
+    draw.text((left, 175), display_name, font=_fit(draw, display_name, 72, max_width, bold=True), fill=text)
     draw.text((left, 285), badge, font=_fit(draw, badge, 56, max_width), fill=text)
     draw.text((left, 370), period, font=_fit(draw, period, 40, max_width), fill=accent)
     if organisation:

@@ -6,29 +6,34 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, patch, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, QueryParameter
 from redis.asyncio import Redis
 
-from advocacy.core.roles import Role, has_any_role
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
-from advocacy.incentives import challenges, rewards, service
+from advocacy.incentives import service
 from advocacy.incentives.boards.controllers import BoardController
+from advocacy.incentives.challenges.controllers import ChallengeController
+from advocacy.incentives.recognition.controllers import RecognitionController
+from advocacy.incentives.rewards.controllers import (
+    MyRedemptionsController,
+    RedemptionController,
+    RewardController,
+)
 from advocacy.incentives.rules import AntiGaming
 from advocacy.incentives.schemas import (
     BadgeRead,
-    ChallengeCreate,
-    ChallengeRead,
     FlagDecision,
     FlagRead,
-    FulfilBody,
     HistoryEntry,
     KudosCreate,
     NotificationRead,
     PointsSummary,
+<<<<<<< HEAD
     RecognitionRead,
     RedeemBody,
     RedemptionRead,
@@ -37,6 +42,8 @@ from advocacy.incentives.schemas import (
     RewardCreate,
     RewardRead,
     RewardUpdate,
+=======
+>>>>>>> main
     RulesUpdate,
     RulesVersion,
 )
@@ -93,22 +100,6 @@ class MyPointsController(Controller):
             db, principal.person_id, principal.language, limit
         )
         return items
-
-    @get("/redemptions", operation_id="getMyRedemptions")
-    async def redemptions(
-        self, db: DbDep, principal: PrincipalDep, limit: Limit = 50, cursor: Cursor = None
-    ) -> Page[RedemptionRead]:
-        """My reward requests and the state of each."""
-        after = decode_cursor(cursor, tuple[int])
-        rows = await rewards.redemptions(
-            db,
-            person_id=principal.person_id,
-            status=None,
-            after_id=after[0] if after else None,
-            limit=limit + 1,
-        )
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[r for _, r in page.items], next_cursor=page.next_cursor)
 
 
 class PointsAdminController(Controller):
@@ -197,6 +188,7 @@ class AntiGamingSettingsController(Controller):
         return await service.set_anti_gaming(db, data, principal.person_id)
 
 
+<<<<<<< HEAD
 class RecognitionController(Controller):
     path = "/api/v1/recognition"
     tags = ["incentives"]
@@ -341,8 +333,11 @@ class RedemptionController(Controller):
         return await rewards.decide(db, redemption_id, "reject", principal.person_id, reject=data)
 
 
+=======
+>>>>>>> main
 INCENTIVES_HANDLERS = [
     MyPointsController,
+    MyRedemptionsController,
     BoardController,
     PointsAdminController,
     AntiGamingSettingsController,

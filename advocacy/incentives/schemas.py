@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
-from msgspec import UNSET, Meta, UnsetType
+from msgspec import Meta
 
 from advocacy.core.language import BilingualText
 
@@ -23,14 +23,12 @@ EventKind = Literal[
     "redemption",
     "refund",
 ]
-RedemptionStatus = Literal["requested", "approved", "fulfilled", "rejected"]
 FlagStatus = Literal["open", "cleared", "confirmed"]
+RedemptionStatus = Literal["requested", "approved", "fulfilled", "rejected"]
 
 Points = Annotated[int, Meta(ge=0, le=1_000_000)]
 Name = Annotated[str, Meta(min_length=1, max_length=120)]
 Reason = Annotated[str, Meta(min_length=3, max_length=500)]
-# a campaign named by its public id (UUID) or its slug
-CampaignParamValue = Annotated[str, Meta(min_length=1, max_length=80)]
 
 
 class PointEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -74,9 +72,8 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
 # --- rules -------------------------------------------------------------------------------------------
 
 
-class Message(BilingualText, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    # advocacy.core's BilingualText, under its own name so the API schema keeps its component name.
-    pass
+# A points text in both languages is advocacy.core's BilingualText (one schema name in the API document).
+Message = BilingualText
 
 
 class NetworkRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -84,7 +81,7 @@ class NetworkRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     click: Points = 1
     engagement: Points = 2
     rewarded: bool = True
-    why_not: Message | None = None
+    why_not: BilingualText | None = None
 
 
 class PointsRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -159,11 +156,16 @@ class KudosCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 # --- shared by boards and challenges -----------------------------------------------------------------
 
 
-class CampaignRef(msgspec.Struct, frozen=True, kw_only=True):
+class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):
     """A campaign as the API names it: its public id and its slug (never the internal id)."""
 
     id: UUID
     slug: str
+
+
+# content_library has its own CampaignRef (with the name): under one name, the API document would name
+# both schemas by their module paths.
+CampaignRef = CampaignKey
 
 
 # --- badges, recognition, flags ----------------------------------------------------------------------
@@ -175,20 +177,6 @@ class BadgeRead(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     period: str
     awarded_at: datetime
-
-
-class RecognitionWinner(msgspec.Struct, frozen=True, kw_only=True):
-    person_id: UUID
-    display_name: str
-    rank: int
-    points: int
-
-
-class RecognitionRead(msgspec.Struct, frozen=True, kw_only=True):
-    period: str
-    winners: list[RecognitionWinner]
-    closed_at: datetime
-    newly_closed: bool
 
 
 class NotificationRead(msgspec.Struct, frozen=True, kw_only=True):
@@ -230,72 +218,7 @@ class ShareClicks(msgspec.Struct, frozen=True, kw_only=True):
     samples: list[ClickSample]
 
 
-# --- challenges --------------------------------------------------------------------------------------
-
-
-class ChallengeCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name_fr: Name
-    name_en: Name
-    description: Annotated[str, Meta(max_length=2000)] = ""
-    starts_at: datetime
-    ends_at: datetime
-    teams: Annotated[list[UUID], Meta(max_length=100)] = []
-    # the campaign's public id (UUID) or its slug
-    campaign: CampaignParamValue | None = None
-    goal: Literal["threshold", "top_n"]
-    threshold: Annotated[int, Meta(ge=1)] | None = None
-    top_n: Annotated[int, Meta(ge=1, le=1000)] | None = None
-
-
-class ChallengeStanding(msgspec.Struct, frozen=True, kw_only=True):
-    rank: int
-    name: str
-    points: int
-    won: bool | None = None
-    is_me: bool = False
-
-
-class ChallengeRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    name: str
-    description: str
-    starts_at: datetime
-    ends_at: datetime
-    goal: Literal["threshold", "top_n"]
-    threshold: int | None
-    top_n: int | None
-    campaign: CampaignRef | None = None
-    closed: bool
-    my_points: int | None = None
-    standings: list[ChallengeStanding] = []
-
-
 # --- rewards -----------------------------------------------------------------------------------------
-
-
-class RewardCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name: Name
-    description: Annotated[str, Meta(max_length=2000)] = ""
-    image_url: Annotated[str, Meta(max_length=2000, pattern=r"^https?://")] | None = None
-    cost: Annotated[int, Meta(ge=1, le=10_000_000)]
-    stock: Annotated[int, Meta(ge=0)] | None = None
-    per_person_limit: Annotated[int, Meta(ge=1)] | None = None
-    active_from: datetime | None = None
-    active_until: datetime | None = None
-    eligible_teams: Annotated[list[UUID], Meta(max_length=200)] = []
-
-
-class RewardUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name: Name | UnsetType = UNSET
-    description: Annotated[str, Meta(max_length=2000)] | UnsetType = UNSET
-    image_url: Annotated[str, Meta(max_length=2000, pattern=r"^https?://")] | UnsetType | None = UNSET
-    cost: Annotated[int, Meta(ge=1, le=10_000_000)] | UnsetType = UNSET
-    stock: Annotated[int, Meta(ge=0)] | UnsetType | None = UNSET
-    per_person_limit: Annotated[int, Meta(ge=1)] | UnsetType | None = UNSET
-    active_from: datetime | UnsetType | None = UNSET
-    active_until: datetime | UnsetType | None = UNSET
-    eligible_teams: Annotated[list[UUID], Meta(max_length=200)] | UnsetType = UNSET
-    archived: bool | UnsetType = UNSET
 
 
 class RewardRead(msgspec.Struct, frozen=True, kw_only=True):
@@ -324,6 +247,7 @@ class RedemptionRead(msgspec.Struct, frozen=True, kw_only=True):
     approved_at: datetime | None
     fulfilled_at: datetime | None
     rejected_at: datetime | None
+<<<<<<< HEAD
 
 
 class RedeemBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -337,3 +261,5 @@ class FulfilBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 
 class RejectBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     reason: Reason
+=======
+>>>>>>> main

@@ -14,11 +14,14 @@ import msgspec
 from redis.asyncio import Redis
 
 from advocacy.ambassadors.service import require_ambassador
+<<<<<<< HEAD
 from advocacy.audit.queries import write_audit
+=======
+from advocacy.core.errors import Invalid, NotFound
+>>>>>>> main
 from advocacy.db.pool import Database
 from advocacy.incentives import badges, cards, queries
 from advocacy.incentives.boards import service as boards
-from advocacy.incentives.boards.scores import encode_score, seconds_since_epoch
 from advocacy.incentives.ledger import HOLD_QUANTITY, award_batch, rules_in_force
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.rules import (
@@ -38,13 +41,14 @@ from advocacy.incentives.schemas import (
     NetworkExplanation,
     PointEvent,
     PointsSummary,
-    RecognitionRead,
-    RecognitionWinner,
     RulesUpdate,
     RulesVersion,
     ShareClicks,
 )
+<<<<<<< HEAD
 from content_library.errors import Forbidden, Invalid, NotFound
+=======
+>>>>>>> main
 
 AWARD_JOB = "incentives.award"
 REVERSE_SHARE_JOB = "incentives.reverse_share"
@@ -62,6 +66,7 @@ async def award_and_rank(
 ) -> list[LedgerEntry]:
     """Ledger rows, badges, then boards. Run inside the caller's transaction (an outbox job's): the board
     fold is keyed by the rows' idempotency keys, so a retry after a failed commit does not add twice."""
+    await boards.hold_for_fold(conn)
     result = await award_batch(conn, events)
     if result.entries:
         await badges.check_after_award(conn, result.entries)
@@ -399,93 +404,6 @@ async def decide_flag(
         flag = await queries.flag_by_public_id(conn, flag_id)
     assert flag is not None
     return flag
-
-
-# --- recognition periods -----------------------------------------------------------------------------
-
-
-def month_bounds(period: str) -> tuple[datetime, datetime]:
-    try:
-        year, month = (int(p) for p in period.split("-"))
-        start = datetime(year, month, 1, tzinfo=UTC)
-    except ValueError:
-        raise Invalid("A recognition period is a month written like 2026-11") from None
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
-    return start, end
-
-
-def recognition_winner_count(org: dict[str, Any]) -> int:
-    value = (org.get("incentives") or {}).get("recognition_winners", 3)
-    return value if isinstance(value, int) and 1 <= value <= 100 else 3
-
-
-async def close_period(db: Database, period: str, actor_id: int | None) -> RecognitionRead:
-    """Winners from the month's organisation board (same order as the board), their badges and
-    notifications; closing a period twice returns the first result and changes nothing."""
-    start, end = month_bounds(period)
-    if start > datetime.now(UTC):
-        raise Invalid("This month has not started yet")
-    async with db.transaction() as conn:
-        existing = await queries.recognition_period(conn, period)
-        if existing is not None:
-            return await _recognition(conn, existing, actor_id, newly_closed=False)
-        org = await lookups.organisation_settings(conn)
-        totals = await queries.month_totals(conn, start, end)
-        ranked = sorted(
-            totals,
-            key=lambda r: (
-                -encode_score(
-                    int(r["points"]), seconds_since_epoch(r["reached_at"]) if r["reached_at"] else -1
-                ),
-                str(r["person_id"]),
-            ),
-        )
-        winners_count = recognition_winner_count(org)
-        winners = [
-            {
-                "person_id": r["person_id"],
-                "display_name": r["display_name"],
-                "rank": i + 1,
-                "points": int(r["points"]),
-            }
-            for i, r in enumerate(ranked[:winners_count])
-            if int(r["points"]) > 0
-        ]
-        stored = await queries.insert_recognition_period(conn, period, winners, actor_id)
-        if stored is None:  # closed by someone else a moment ago
-            stored = await queries.recognition_period(conn, period)
-            assert stored is not None
-            return await _recognition(conn, stored, actor_id, newly_closed=False)
-        at = datetime.now(UTC)
-        grants = [(w["person_id"], "ambassador_of_the_month", period, at) for w in winners]
-        grants += [(r["person_id"], "top10_month", period, at) for r in ranked[:10] if int(r["points"]) > 0]
-        await badges.grant(conn, grants)
-        return await _recognition(conn, stored, actor_id, newly_closed=True)
-
-
-async def _recognition(
-    conn: asyncpg.Connection, row: asyncpg.Record, viewer_id: int | None, *, newly_closed: bool
-) -> RecognitionRead:
-    """A closed period as this reader may see it: each winner shown as their board visibility allows (the
-    boards' rule: names_shown_to; a winner hidden from the reader is left out, ranks keep their numbers)."""
-    winners = msgspec.convert(row["winners"], list[RecognitionWinner])
-    if viewer_id is not None:
-        ids = await boards.person_ids_by_public_ids(conn, [w.person_id for w in winners])
-        names = await boards.names_shown_to(conn, viewer_id, list(ids.values()))
-        winners = [
-            msgspec.structs.replace(w, display_name=names[ids[w.person_id]])
-            for w in winners
-            if ids.get(w.person_id) in names
-        ]
-    return RecognitionRead(
-        period=row["period"], winners=winners, closed_at=row["closed_at"], newly_closed=newly_closed
-    )
-
-
-async def recognition_periods(db: Database, viewer_id: int | None) -> list[RecognitionRead]:
-    async with db.connection() as conn:
-        rows = await queries.recognition_periods(conn)
-        return [await _recognition(conn, r, viewer_id, newly_closed=False) for r in rows]
 
 
 async def notifications(db: Database, person_id: int, language: str, limit: int) -> list[Any]:

@@ -30,8 +30,8 @@ from advocacy.links.schemas import Click, LinkEntry, LinkPreview, SettleReport, 
 from advocacy.links.targets import is_code, new_code, tracked_target
 from advocacy.links.visitors import VisitorHasher
 from advocacy.outbox.service import enqueue
-from content_library.service import shareable_item
-from content_library.storage import Storage
+from content_library.feed.service import shareable_item
+from content_library.images.storage import Storage
 
 DEDUPE_WINDOW = timedelta(hours=24)
 # Unique clicks one address may count on one link in a UTC day, whatever browsers it claims to be: a few

@@ -42,23 +42,81 @@ async def insert_rows(
     return int(status.split()[-1])
 
 
-async def claim_due_rows(conn: asyncpg.Connection, limit: int, stale_seconds: float) -> list[tuple[int, str]]:
-    """Pending rows that are due, plus enqueued ones whose queue entry may have been lost; marks them enqueued."""
+async def claim_due_rows(conn: asyncpg.Connection, limit: int) -> list[tuple[int, int]]:
+    """Pending rows that are due, marked enqueued for their next delivery: (id, delivery number)."""
     rows = await conn.fetch(
         """
         WITH due AS (
-            SELECT id FROM outbox
-            WHERE (status = 'pending' AND next_attempt_at <= now())
-               OR (status = 'enqueued' AND enqueued_at < now() - make_interval(secs => $2))
-            ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+            SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
+            ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
         )
-        UPDATE outbox o SET status = 'enqueued', enqueued_at = now() FROM due WHERE o.id = due.id
-        RETURNING o.id, o.job
+        UPDATE outbox o SET status = 'enqueued', enqueued_at = now(), deliveries = o.deliveries + 1
+        FROM due WHERE o.id = due.id
+        RETURNING o.id, o.deliveries
         """,
         limit,
-        stale_seconds,
     )
-    return [(r["id"], r["job"]) for r in rows]
+    return [(r["id"], r["deliveries"]) for r in rows]
+
+
+async def lock_unfinished_rows(
+    conn: asyncpg.Connection, limit: int, older_than_seconds: float
+) -> list[tuple[int, int]]:
+    """Enqueued rows not done since their last delivery this long ago (locked): (id, delivery number)."""
+    rows = await conn.fetch(
+        """
+        SELECT id, deliveries FROM outbox
+        WHERE status = 'enqueued' AND enqueued_at <= now() - make_interval(secs => $2)
+        ORDER BY enqueued_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
+        """,
+        limit,
+        older_than_seconds,
+    )
+    return [(r["id"], r["deliveries"]) for r in rows]
+
+
+async def mark_delivered_again(conn: asyncpg.Connection, ids: list[int]) -> list[tuple[int, int]]:
+    """A new delivery (and so a new job id) for each row: (id, delivery number)."""
+    rows = await conn.fetch(
+        "UPDATE outbox SET deliveries = deliveries + 1, enqueued_at = now()"
+        " WHERE id = ANY($1::bigint[]) AND status = 'enqueued' RETURNING id, deliveries",
+        ids,
+    )
+    return [(r["id"], r["deliveries"]) for r in rows]
+
+
+async def touch_enqueued(conn: asyncpg.Connection, ids: list[int]) -> None:
+    """Rows still waiting in the queue: looked at again one re-delivery period from now."""
+    await conn.execute(
+        "UPDATE outbox SET enqueued_at = now() WHERE id = ANY($1::bigint[]) AND status = 'enqueued'", ids
+    )
+
+
+async def redeliver_all_enqueued(conn: asyncpg.Connection) -> int:
+    """Every row the queue held goes back to pending, due now (the queue lost them)."""
+    status = await conn.execute(
+        "UPDATE outbox SET status = 'pending', enqueued_at = NULL, next_attempt_at = now()"
+        " WHERE status = 'enqueued'"
+    )
+    await conn.execute("SELECT pg_notify('outbox', '')")
+    return int(status.split()[-1])
+
+
+async def redis_incarnation(conn: asyncpg.Connection, *, lock: bool) -> tuple[str, str] | None:
+    """(run_id, marker) of the Redis the workers last saw."""
+    row = await conn.fetchrow(
+        "SELECT run_id, marker FROM redis_incarnation" + (" FOR UPDATE" if lock else "")
+    )
+    return (row["run_id"], row["marker"]) if row else None
+
+
+async def save_redis_incarnation(conn: asyncpg.Connection, run_id: str, marker: str) -> None:
+    await conn.execute(
+        "INSERT INTO redis_incarnation (id, run_id, marker) VALUES (1, $1, $2)"
+        " ON CONFLICT (id) DO UPDATE SET run_id = $1, marker = $2, seen_at = now()",
+        run_id,
+        marker,
+    )
 
 
 async def release_rows(conn: asyncpg.Connection, ids: list[int]) -> None:
@@ -73,6 +131,15 @@ async def lock_row(conn: asyncpg.Connection, row_id: int) -> OutboxRow | None:
     """Lock the row for the job that runs it (a duplicate delivery waits, then sees it done)."""
     row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM outbox WHERE id = $1 FOR UPDATE", row_id)
     return msgspec.convert(row, OutboxRow) if row else None
+
+
+async def try_lock_row(conn: asyncpg.Connection, row_id: int) -> tuple[bool, OutboxRow | None]:
+    """(exists, row if it could be locked now): a row locked by a running delivery is not waited for."""
+    row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM outbox WHERE id = $1 FOR UPDATE SKIP LOCKED", row_id)
+    if row is not None:
+        return True, msgspec.convert(row, OutboxRow)
+    exists = await conn.fetchval("SELECT EXISTS (SELECT 1 FROM outbox WHERE id = $1)", row_id)
+    return bool(exists), None
 
 
 async def mark_done(conn: asyncpg.Connection, row_id: int) -> None:

@@ -36,15 +36,12 @@ class MyDataController(Controller):
 
     @post("/erasure", operation_id="eraseMe", status_code=202)
     async def erase(
-        self,
-        data: JSONBody[ErasureConfirmation],
-        db: DbDep,
-        principal: PrincipalDep,
+        self, data: JSONBody[ErasureConfirmation], db: DbDep, principal: PrincipalDep,
         principal_cache: PrincipalCacheDep,
-    ) -> None:
+    ) -> None:  # fmt: skip
         """Erase my account (body `{"confirm": "erase"}`): opt out, revoke every credential, and remove what names me. Cannot be undone."""
         await service.erase_person(db, principal.person_id, actor_id=principal.person_id)
-        # this process's next answer already refuses the credentials (others hear it through NOTIFY)
+        # this process stops honouring the credentials at once; others drop them on the NOTIFY
         principal_cache.forget_person(principal.person_id)
 
 

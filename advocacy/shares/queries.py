@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.shares.schemas import LIVE_STATUSES, AuditEntry, AuditFilter, ShareRow
+from advocacy.shares.schemas import LIVE_STATUSES, SHARED_STATUSES, AuditEntry, AuditFilter, ShareRow
 
 _SHARE = """
 SELECT s.id, s.public_id, s.person_id, p.public_id AS person_public_id, p.display_name AS person_name,
@@ -325,3 +325,14 @@ async def audit_page(
         _AUDIT, flt.action, flt.subject_type, flt.subject_id, flt.actor, flt.since, flt.until, after_id, limit
     )
     return [msgspec.convert(dict(r), AuditEntry) for r in rows]
+
+
+_SHARED_ITEMS = (
+    "SELECT DISTINCT content_item_id FROM shares WHERE person_id = $1 AND content_item_id IS NOT NULL"
+    " AND status IN (" + ", ".join(f"'{status}'" for status in SHARED_STATUSES) + ")"
+)
+
+
+async def shared_item_ids(conn: asyncpg.Connection, person_id: int) -> frozenset[int]:
+    """Every item the person already shared, to any network (served by shares_person_item_idx)."""
+    return frozenset(r["content_item_id"] for r in await conn.fetch(_SHARED_ITEMS, person_id))

@@ -25,6 +25,9 @@ Host = Annotated[
 
 # statuses in which a share is out, or on its way out: "already shared", counted by the fatigue limits
 LIVE_STATUSES = ("held", "ready", "scheduled", "published")
+# What counts as "already shared" (the feed marks such items): a held share (awaiting compliance) is not
+# shared yet; a refused, rejected, withdrawn or failed one is not either.
+SHARED_STATUSES = ("ready", "scheduled", "published")
 
 
 class ShareCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

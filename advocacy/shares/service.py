@@ -20,6 +20,7 @@ from advocacy.charter.rules import Severity
 from advocacy.charter.service import check_share_text
 from advocacy.connectors.queries import account_for
 from advocacy.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.networks import CONNECTED_NETWORKS as DIRECT_NETWORKS
 from advocacy.core.organisation import organisation
 from advocacy.db.pool import Database
@@ -44,8 +45,8 @@ from advocacy.shares.schemas import (
     Withdrawal,
 )
 from advocacy.shares.sharepage import check_post_url, share_page, text_as_posted
-from content_library.service import shareable_item
-from content_library.storage import Storage
+from content_library.feed.service import shareable_item
+from content_library.images.storage import Storage
 
 # Direct publishing (advocacy/connectors) picks a ready direct share up from the outbox: {"share_id": int}.
 PUBLISH_JOB = "shares.publish"
@@ -57,9 +58,8 @@ async def _require_direct_publishing(conn: asyncpg.Connection, person_id: int, n
     """Direct publishing needs a connector for the network and the person's own connected account."""
     if network not in DIRECT_NETWORKS:
         raise Invalid(
-            _bilingual(
-                f"La publication directe n'est pas disponible pour {network} : utilisez la page de partage",
-                f"Direct publishing is not available for {network}: use the share page",
+            lazy_gettext(
+                "Direct publishing is not available for %(network)s: use the share page", network=network
             ),
             extra={"reason": "direct-publishing-unavailable"},
         )
@@ -67,14 +67,12 @@ async def _require_direct_publishing(conn: asyncpg.Connection, person_id: int, n
     if account is None or account.status != "active":
         connect = "/api/v1/me/connections/" + ("bluesky" if network == "bluesky" else f"{network}/start")
         raise Invalid(
-            _bilingual(
-                f"Connectez d'abord votre compte {network} (POST {connect})",
-                f"Connect your {network} account first (POST {connect})",
+            lazy_gettext(
+                "Connect your %(network)s account first (POST %(connect)s)", network=network, connect=connect
             )
             if account is None
-            else _bilingual(
-                f"Votre compte {network} doit être reconnecté avant de publier directement",
-                f"Your {network} account must be reconnected before publishing directly",
+            else lazy_gettext(
+                "Your %(network)s account must be reconnected before publishing directly", network=network
             ),
             extra={"reason": "account-not-connected" if account is None else "account-needs-reconnect"},
         )
@@ -84,7 +82,7 @@ class ShareRefused(DomainError):
     """The charter blocks this text: only a refusal record is kept, with the findings."""
 
     kind = "share-refused"
-    title = "The charter refuses this share"
+    title = lazy_gettext("The charter refuses this share")
     status = 422
 
 
@@ -92,7 +90,7 @@ class NotNow(DomainError):
     """A fatigue limit or the sharing hours: the share may go at `may_go_at` (or be scheduled for then)."""
 
     kind = "share-not-now"
-    title = "Not now"
+    title = lazy_gettext("Not now")
     status = 409
 
 
@@ -103,10 +101,6 @@ class Context(msgspec.Struct, frozen=True, kw_only=True):
     address: str
     user_agent: str
     storage: Storage | None = None
-
-
-def _bilingual(fr: str, en: str) -> str:
-    return f"{en} / {fr}"
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -167,7 +161,7 @@ async def own_share(db: Database, principal: Principal, share: UUID, *, public_b
     async with db.connection() as conn:
         row = await queries.share_by_public_id(conn, share)
         if row is None or row.person_id != principal.person_id:
-            raise NotFound(_bilingual("Ce partage n'existe pas", "There is no such share of yours"))
+            raise NotFound(lazy_gettext("There is no such share of yours"))
         return to_read(
             row,
             public_base_url=public_base_url,
@@ -217,24 +211,13 @@ async def _may_go_at(
             candidate, reason = ends, reason or "network-daily-limit"
             continue
         return candidate, reason
-    raise Conflict(
-        _bilingual(
-            "Aucun créneau de partage libre dans les deux prochaines semaines",
-            "No free sharing slot in the next two weeks",
-        )
-    )
+    raise Conflict(lazy_gettext("No free sharing slot in the next two weeks"))
 
 
 _NOT_NOW = {
-    "outside-sharing-hours": (
-        "En dehors des heures de partage de votre organisation",
-        "Outside your organisation's sharing hours",
-    ),
-    "daily-limit": ("Limite de partages du jour atteinte", "You reached today's share limit"),
-    "network-daily-limit": (
-        "Limite de partages du jour atteinte pour ce réseau",
-        "You reached today's share limit for this network",
-    ),
+    "outside-sharing-hours": lazy_gettext("Outside your organisation's sharing hours"),
+    "daily-limit": lazy_gettext("You reached today's share limit"),
+    "network-daily-limit": lazy_gettext("You reached today's share limit for this network"),
 }
 
 
@@ -266,22 +249,19 @@ async def _item_subject(
         storage=ctx.storage,
     )  # fmt: skip
     if item is None or not item.in_audience:
-        raise NotFound(_bilingual("Ce contenu n'est pas dans votre fil", "This item is not in your feed"))
+        raise NotFound(lazy_gettext("This item is not in your feed"))
     if not item.live:
-        raise Conflict(
-            _bilingual("Ce contenu n'est plus (ou pas encore) partageable", "This item cannot be shared now")
-        )
+        raise Conflict(lazy_gettext("This item cannot be shared now"))
     if body.images and await queries.images_of_item(conn, item.item_id, list(body.images)) != len(
         set(body.images)
     ):
-        raise Invalid(
-            _bilingual("Ces images n'appartiennent pas à ce contenu", "These images are not this item's")
-        )
+        raise Invalid(lazy_gettext("These images are not this item's"))
     if item.networks and body.network not in item.networks:
         raise Invalid(
-            _bilingual(
-                f"Ce contenu n'est pas proposé pour {body.network} (réseaux : {', '.join(item.networks)})",
-                f"This item is not offered for {body.network} (networks: {', '.join(item.networks)})",
+            lazy_gettext(
+                "This item is not offered for %(network)s (networks: %(networks)s)",
+                network=body.network,
+                networks=", ".join(item.networks),
             ),
             extra={"reason": "network-not-offered", "networks": item.networks},
         )
@@ -301,16 +281,16 @@ async def _card_subject(
     assert body.badge is not None
     award_id = await queries.own_badge_award(conn, principal.person_id, body.badge)
     if award_id is None:
-        raise NotFound(_bilingual("Ce badge n'est pas le vôtre", "There is no such badge of yours"))
+        raise NotFound(lazy_gettext("There is no such badge of yours"))
     if body.images:
-        raise Invalid(
-            _bilingual(
-                "Un partage de carte n'emporte que sa carte, sans autre image",
-                "A card share carries its card only, no other image",
-            )
-        )
+        raise Invalid(lazy_gettext("A card share carries its card only, no other image"))
     link = links.card_page_base(ctx.public_base_url)
     return _Subject(badge_award_id=award_id, link=link, content=CheckContent(link=link), allow_reshare=False)
+
+
+async def shared_item_ids(conn: asyncpg.Connection, person_id: int) -> frozenset[int]:
+    """The items this person already shared (ready, scheduled or published; to any network)."""
+    return await queries.shared_item_ids(conn, person_id)
 
 
 async def create_share(
@@ -336,10 +316,7 @@ async def create_share(
         no_server = body.network == "mastodon" and body.mode == "share_page"
         if no_server and await queries.mastodon_instance(conn, principal.person_id) is None:
             raise Invalid(
-                _bilingual(
-                    "Indiquez d'abord votre serveur Mastodon (PUT /api/v1/me/share-preferences)",
-                    "Tell us your Mastodon server first (PUT /api/v1/me/share-preferences)",
-                ),
+                lazy_gettext("Tell us your Mastodon server first (PUT /api/v1/me/share-preferences)"),
                 extra={"reason": "mastodon-instance-unknown"},
             )
         if body.mode == "direct":
@@ -350,25 +327,19 @@ async def create_share(
             else await queries.already_shared(conn, principal.person_id, subject.item_id or 0, body.network)
         ):
             raise Conflict(
-                _bilingual(
-                    "Vous avez déjà partagé cette carte sur ce réseau",
-                    "You already shared this card on this network",
-                )
+                lazy_gettext("You already shared this card on this network")
                 if subject.badge_award_id is not None
-                else _bilingual(
-                    "Vous avez déjà partagé ce contenu sur ce réseau",
-                    "You already shared this item on this network",
-                ),
+                else lazy_gettext("You already shared this item on this network"),
                 extra={"reason": "already-shared"},
             )
         sharing = sharing_settings_from((await organisation(db, conn)).settings)
         may_go_at, held_back = await _may_go_at(conn, principal.person_id, body.network, sharing, now)
         if held_back is not None and not body.schedule_if_not_now:
-            fr, en = _NOT_NOW[held_back]
             raise NotNow(
-                _bilingual(
-                    f"{fr} : possible à partir de {may_go_at:%Y-%m-%d %H:%M} UTC",
-                    f"{en}: it may go from {may_go_at:%Y-%m-%d %H:%M} UTC",
+                lazy_gettext(
+                    "%(reason)s: it may go from %(may_go_at)s UTC",
+                    reason=_NOT_NOW[held_back],
+                    may_go_at=format(may_go_at, "%Y-%m-%d %H:%M"),
                 ),
                 extra={"reason": held_back, "may_go_at": may_go_at.isoformat()},
             )
@@ -380,9 +351,8 @@ async def create_share(
         decision = verdict.decision
         if decision == Severity.WARN and not body.acknowledge_warnings:
             raise Invalid(
-                _bilingual(
-                    "La charte émet des avertissements : relisez-les et confirmez (acknowledge_warnings)",
-                    "The charter warns about this text: read the warnings and confirm (acknowledge_warnings)",
+                lazy_gettext(
+                    "The charter warns about this text: read the warnings and confirm (acknowledge_warnings)"
                 ),
                 extra={"verdict": msgspec.to_builtins(verdict), "reason": "warnings-not-acknowledged"},
             )
@@ -407,7 +377,7 @@ async def create_share(
         )  # fmt: skip
         if status == "refused":
             refused = ShareRefused(
-                _bilingual("La charte refuse ce texte", "The charter refuses this text"),
+                lazy_gettext("The charter refuses this text"),
                 extra={"share": str(public_id), "verdict": verdict_json},
             )
         else:
@@ -449,11 +419,9 @@ async def withdraw(
     async with db.transaction() as conn:
         row = await queries.share_by_public_id(conn, share, for_update=True)
         if row is None or row.person_id != principal.person_id:
-            raise NotFound(_bilingual("Ce partage n'existe pas", "There is no such share of yours"))
+            raise NotFound(lazy_gettext("There is no such share of yours"))
         if row.status not in ("held", "ready", "scheduled", "published"):
-            raise Conflict(
-                _bilingual(f"Ce partage est déjà {row.status}", f"This share is already {row.status}")
-            )
+            raise Conflict(lazy_gettext("This share is already %(status)s", status=row.status))
         await queries.set_status(conn, row.id, "withdrawn", reason=body.reason)
         if row.status == "published":
             await enqueue(
@@ -510,14 +478,9 @@ async def confirm(
     async with db.transaction() as conn:
         row = await queries.share_by_public_id(conn, share, for_update=True)
         if row is None or row.person_id != principal.person_id:
-            raise NotFound(_bilingual("Ce partage n'existe pas", "There is no such share of yours"))
+            raise NotFound(lazy_gettext("There is no such share of yours"))
         if row.status not in ("ready", "published"):
-            raise Conflict(
-                _bilingual(
-                    f"Un partage {row.status} ne peut pas être confirmé",
-                    f"A {row.status} share cannot be confirmed",
-                )
-            )
+            raise Conflict(lazy_gettext("A %(status)s share cannot be confirmed", status=row.status))
         post_id = check_post_url(row.network, body.post_url)
         await mark_published(conn, row.id, post_url=body.post_url, post_id=post_id)
         await links.remember_sharer(conn, hasher, row.id, address=ctx.address, user_agent=ctx.user_agent)
@@ -587,11 +550,9 @@ async def queue(
 async def _decidable(conn: asyncpg.Connection, reviewer: Principal, share: UUID) -> ShareRow:
     row = await queries.share_by_public_id(conn, share, for_update=True)
     if row is None:
-        raise NotFound(_bilingual("Ce partage n'existe pas", "There is no such share"))
+        raise NotFound(lazy_gettext("There is no such share"))
     if row.person_id == reviewer.person_id:
-        raise Forbidden(
-            _bilingual("Vous ne pouvez pas juger votre propre partage", "You cannot review your own share")
-        )
+        raise Forbidden(lazy_gettext("You cannot review your own share"))
     return row
 
 
@@ -599,11 +560,7 @@ async def approve(db: Database, reviewer: Principal, share: UUID, *, public_base
     async with db.transaction() as conn:
         row = await _decidable(conn, reviewer, share)
         if row.status != "held":
-            raise Conflict(
-                _bilingual(
-                    f"Ce partage est {row.status}, pas en attente", f"This share is {row.status}, not held"
-                )
-            )
+            raise Conflict(lazy_gettext("This share is %(status)s, not held", status=row.status))
         later = row.scheduled_for is not None and row.scheduled_for > datetime.now(UTC)
         if later:
             await queries.set_status(conn, row.id, "scheduled", reviewed_by=reviewer.person_id)
@@ -626,9 +583,7 @@ async def reject(
     async with db.transaction() as conn:
         row = await _decidable(conn, reviewer, share)
         if row.status not in ("held", "ready", "scheduled", "published"):
-            raise Conflict(
-                _bilingual(f"Ce partage est déjà {row.status}", f"This share is already {row.status}")
-            )
+            raise Conflict(lazy_gettext("This share is already %(status)s", status=row.status))
         await queries.set_status(conn, row.id, "rejected", reason=body.reason, reviewed_by=reviewer.person_id)
         if row.status == "published":
             await enqueue(

@@ -18,11 +18,13 @@ from advocacy.auth.controllers import session_cookie
 from advocacy.auth.schemas import Principal
 from advocacy.charter.queries import active_charter
 from advocacy.core.errors import Forbidden, TooManyRequests, Unauthenticated
+from advocacy.core.i18n import lazy_gettext, negotiate, translate
 from advocacy.http.deps import DbDep, LimiterDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
 from advocacy.people.queries import person_by_id
-from advocacy.web.i18n import t
+
+WRONG_LOGIN = lazy_gettext("The e-mail or the password is wrong.")
 
 
 class LoginForm(msgspec.Struct, frozen=True, kw_only=True):
@@ -39,12 +41,7 @@ def _language(request: Request[Any, Any, Any], settings: SettingsDep) -> str:
     user = request.scope.get("user")
     if user is not None:
         return str(user.language)
-    accepted = request.headers.get("accept-language", "")
-    for part in accepted.split(","):
-        code = part.split(";")[0].strip()[:2].lower()
-        if code in ("fr", "en"):
-            return code
-    return settings.default_language
+    return negotiate(request.headers.get("accept-language")) or settings.default_language
 
 
 def _check_csrf(principal: PrincipalDep, given: str) -> None:
@@ -52,7 +49,7 @@ def _check_csrf(principal: PrincipalDep, given: str) -> None:
     if principal.via != "session":
         return
     if not (principal.csrf_token and hmac.compare_digest(principal.csrf_token, given)):
-        raise Forbidden("The form has expired: reload the page and try again")
+        raise Forbidden(lazy_gettext("The form has expired: reload the page and try again"))
 
 
 @get("/", guards=[PUBLIC], include_in_schema=False, name="home")
@@ -68,7 +65,6 @@ async def home(request: Request[Any, Any, Any], db: DbDep, settings: SettingsDep
     return Template(
         "home.html",
         context={
-            "t": lambda key: t(key, language),
             "language": language,
             "person": person,
             "status": status,
@@ -82,9 +78,7 @@ async def home(request: Request[Any, Any, Any], db: DbDep, settings: SettingsDep
 @get("/login", guards=[PUBLIC], include_in_schema=False)
 async def login_page(request: Request[Any, Any, Any], settings: SettingsDep) -> Template:
     language = _language(request, settings)
-    return Template(
-        "login.html", context={"t": lambda key: t(key, language), "language": language, "error": ""}
-    )
+    return Template("login.html", context={"language": language, "error": ""})
 
 
 @post("/login", guards=[PUBLIC], include_in_schema=False, status_code=303)
@@ -107,11 +101,11 @@ async def login_submit(
             session_hours=settings.session_ttl_hours,
         )
     except (Unauthenticated, TooManyRequests) as exc:
-        message = t("wrong_login", language) if isinstance(exc, Unauthenticated) else exc.detail
+        message = translate(WRONG_LOGIN if isinstance(exc, Unauthenticated) else exc.message, language)
         # Not 401: that status promises a WWW-Authenticate challenge (RFC 9110) and means "refused by a guard".
         return Template(
             "login.html",
-            context={"t": lambda key: t(key, language), "language": language, "error": message},
+            context={"language": language, "error": message},
             status_code=422 if isinstance(exc, Unauthenticated) else exc.status,
         )
     redirect = Redirect("/", status_code=303)

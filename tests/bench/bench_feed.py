@@ -3,7 +3,7 @@
 route served the same way in the same run, measured in alternation (median of three rounds each).
 
 The figure is the feed as readers meet it most: a page already cached for their audience (see
-advocacy/content/feed_cache.py); `content.feed_uncached_rps` is the same load with the cache off
+content_library/feed/cache.py); `content.feed_uncached_rps` is the same load with the cache off
 (FEED_CACHE_SECONDS=0), every request reading PostgreSQL."""
 
 from __future__ import annotations

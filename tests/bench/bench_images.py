@@ -8,13 +8,12 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from content_library.images import (
-    DEFAULT_MAX_PIXELS,
+from content_library.images.ingest import DEFAULT_MAX_PIXELS, ingest
+from content_library.images.renditions import (
     JPEG_QUALITY,
     RENDITION_SPECS,
     WEBP_METHOD,
     WEBP_QUALITY,
-    ingest,
     make_renditions,
 )
 from tests.bench._common import median, record

@@ -9,10 +9,10 @@ from uuid import uuid4
 
 import msgspec
 
-from advocacy.content.feed_cache import FeedCache, encode_lines, page_json
+from advocacy.content.feed.controllers import page_json
 from advocacy.http.pagination import page_of
-from content_library.schemas import FeedEntry
-from content_library.service import FeedLine
+from content_library.feed.cache import FeedCache, encode_lines
+from content_library.feed.schemas import FeedEntry, FeedLine
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

@@ -7,9 +7,10 @@ from typing import Any
 
 import asyncpg
 
-from advocacy.content.controllers import fetch_policy
+from advocacy.content.wiring import fetch_policy
 from advocacy.outbox.service import Handler
-from content_library import service, sources
+from content_library import sources
+from content_library.images import service as images
 
 log = logging.getLogger("workers.content")
 
@@ -19,11 +20,11 @@ async def renditions(conn: asyncpg.Connection, args: dict[str, Any], ctx: dict[s
     asset_id = int(args["asset_id"])
     try:
         async with conn.transaction():
-            await service.make_asset_renditions(
+            await images.make_asset_renditions(
                 conn, ctx["storage"], asset_id, max_pixels=ctx["settings"].max_image_pixels
             )
     except Exception as exc:
-        await service.record_renditions_failure(
+        await images.record_renditions_failure(
             ctx["db"], asset_id, f"{type(exc).__name__}: {exc} (will be retried)"[:500]
         )
         raise
@@ -35,4 +36,4 @@ async def poll_content_sources(ctx: dict[str, Any]) -> int:
     return sum(r.created for r in results)
 
 
-HANDLERS: dict[str, Handler] = {service.RENDITIONS_JOB: renditions}
+HANDLERS: dict[str, Handler] = {images.RENDITIONS_JOB: renditions}

@@ -7,8 +7,9 @@ from typing import Any
 
 import asyncpg
 
-from advocacy.incentives import challenges, service
+from advocacy.incentives import service
 from advocacy.incentives.boards import service as boards
+from advocacy.incentives.challenges import service as challenges
 from advocacy.outbox.service import Handler
 
 

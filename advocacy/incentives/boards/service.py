@@ -4,6 +4,7 @@ every board from the ledger, and taking a person off (opt-out) or putting them b
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -11,6 +12,7 @@ import asyncpg
 from redis.asyncio import Redis
 
 from advocacy.ambassadors.service import status_of
+from advocacy.core.errors import Invalid, NotFound
 from advocacy.db.pool import Database
 from advocacy.incentives.boards import queries, store
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
@@ -20,7 +22,6 @@ from advocacy.incentives.boards.visibility import shown_name, visible_entries
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.lookups.service import campaign_of
 from advocacy.incentives.schemas import CampaignRef, LedgerEntry
-from content_library.errors import Invalid, NotFound
 
 # --- reading -----------------------------------------------------------------------------------------
 
@@ -183,9 +184,32 @@ async def fold(
     return await store.fold(redis, namespace, entries, ranked, occasion=occasion)
 
 
-async def rebuild(conn: asyncpg.Connection, redis: Redis, namespace: str) -> int:
-    """Recompute every board from the ledger; each board is swapped in whole. Returns the board count."""
-    rows = await queries.board_day_totals(conn)
+async def hold_for_fold(conn: asyncpg.Connection) -> None:
+    """Taken by every award before it writes ledger rows, held to its commit (its fold included), so that a
+    rebuild running meanwhile sees each award whole (see rebuild)."""
+    await queries.lock_boards(conn, exclusive=False)
+
+
+async def rebuild(
+    conn: asyncpg.Connection,
+    redis: Redis,
+    namespace: str,
+    *,
+    after_read: Callable[[], Awaitable[None]] | None = None,
+) -> int:
+    """Recompute every board from the ledger; each board is swapped in whole. Returns the board count.
+
+    Awards go on while it runs, so the boards it ends with equal the ledger at its end: under the boards
+    lock (which every award holds from its ledger write to its commit, fold included) it notes the ledger's
+    high-water mark and reads up to it; under the lock again it swaps its boards in, folds the rows written
+    past the mark (their own folds went to the boards being replaced) and drops people who opted out
+    meanwhile. `after_read` lets a test interleave work between the read and the swap."""
+    await queries.lock_boards(conn, exclusive=True)
+    try:
+        upto = await queries.ledger_high_water_mark(conn)
+    finally:
+        await queries.unlock_boards(conn)
+    rows = await queries.board_day_totals(conn, upto)
     day_rows = (
         (
             r.person_id,
@@ -197,7 +221,22 @@ async def rebuild(conn: asyncpg.Connection, redis: Redis, namespace: str) -> int
         )
         for r in rows
     )
-    return await store.replace_boards(redis, namespace, store.rollup(namespace, day_rows))
+    boards = store.rollup(namespace, day_rows)
+    people = sorted({r.person_id for r in rows})
+    staging = await store.stage_boards(redis, namespace, boards)
+    if after_read is not None:
+        await after_read()
+    await queries.lock_boards(conn, exclusive=True)
+    try:
+        count = await store.swap_boards(redis, namespace, boards, staging)
+        later = await queries.board_entries_after(conn, upto)
+        await store.fold(redis, namespace, later, {e.person_id for e in later}, occasion=f"rebuild:{staging}")
+        gone = await queries.not_opted_in(conn, people)
+        if gone:
+            await store.remove_members(redis, boards, gone)
+    finally:
+        await queries.unlock_boards(conn)
+    return count
 
 
 async def rebuild_boards(db: Database, redis: Redis, namespace: str) -> int:
@@ -212,6 +251,7 @@ async def restore_person(
     `upto`, read when they opted in) are folded again; later rows are folded by their own award jobs.
     Opting out took them off every board, so without this they would come back with only new points,
     unlike a rebuild. Returns the board entries written (0 when they opted out again meanwhile)."""
+    await queries.lock_boards(conn, exclusive=False)
     if (await status_of(conn, person_id)).status != "opted_in":
         return 0
     entries = await queries.board_entries_of_person(conn, person_id, upto)

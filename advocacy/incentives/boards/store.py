@@ -178,8 +178,8 @@ def rollup(
     return boards
 
 
-async def replace_boards(redis: Redis, namespace: str, boards: dict[str, dict[str, float]]) -> int:
-    """Make these the only boards: each is written aside and swapped in whole. Returns the board count."""
+async def stage_boards(redis: Redis, namespace: str, boards: dict[str, dict[str, float]]) -> str:
+    """Write these boards aside (not yet seen by readers); returns the staging prefix for swap_boards."""
     staging = f"{namespace}:boardtmp:{secrets.token_hex(6)}"
     prefix = f"{namespace}:board:"
     async with redis.pipeline(transaction=False) as pipe:
@@ -194,6 +194,12 @@ async def replace_boards(redis: Redis, namespace: str, boards: dict[str, dict[st
                 await pipe.execute()
                 pending = 0
         await pipe.execute()
+    return staging
+
+
+async def swap_boards(redis: Redis, namespace: str, boards: dict[str, dict[str, float]], staging: str) -> int:
+    """Make the staged boards the only boards, each swapped in whole. Returns the board count."""
+    prefix = f"{namespace}:board:"
     existing = {k.decode() async for k in redis.scan_iter(match=f"{prefix}*", count=1000)}
     async with redis.pipeline(transaction=False) as pipe:
         for key in boards:
@@ -203,6 +209,15 @@ async def replace_boards(redis: Redis, namespace: str, boards: dict[str, dict[st
             pipe.delete(*stale)
         await pipe.execute()
     return len(boards)
+
+
+async def remove_members(redis: Redis, keys: Iterable[str], person_ids: list[int]) -> None:
+    """Take these people off these boards."""
+    members = [str(p) for p in person_ids]
+    async with redis.pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.zrem(key, *members)
+        await pipe.execute()
 
 
 async def board_snapshot(redis: Redis, key: str) -> list[tuple[str, float]]:

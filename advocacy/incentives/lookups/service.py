@@ -7,9 +7,9 @@ from uuid import UUID
 
 import asyncpg
 
+from advocacy.core.errors import Invalid, NotFound
 from advocacy.incentives.lookups import queries
 from advocacy.incentives.schemas import CampaignRef
-from content_library.errors import Invalid, NotFound
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 

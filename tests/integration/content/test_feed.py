@@ -8,7 +8,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from advocacy.db.pool import Database
-from content_library import service
+from content_library.feed import service
 from tests.conftest import problem
 from tests.factories import Factory
 from tests.integration.content.conftest import Library

@@ -8,10 +8,10 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from PIL import Image
 
-from advocacy.content.storage import storage_from_settings
+from advocacy.content.wiring import storage_from_settings
 from advocacy.db.pool import Database
 from advocacy.settings import Settings
-from content_library import service
+from content_library.images import service
 from tests.conftest import problem
 from tests.integration.content.conftest import Library, jpeg, upload
 from tests.unit.images._fixtures import png_header_only

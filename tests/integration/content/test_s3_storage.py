@@ -12,7 +12,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from advocacy.core.errors import Invalid, NotFound
-from content_library.storage import Storage, etag_for, new_key, storage_from_config
+from content_library.images.storage import Storage, etag_for, new_key, storage_from_config
 
 
 def _free_port() -> int:

@@ -261,3 +261,15 @@ async def test_the_api_docs_describe_every_api_route_with_its_bodies(client: Any
     assert "requestBody" in create_version
     ui = await client.get(API_DOCS_PATH)
     assert ui.status_code == 200 and "text/html" in ui.headers["content-type"]
+
+
+async def test_a_problem_speaks_the_language_the_caller_accepts(client: Any, factory: Factory) -> None:
+    someone = await factory.person(password=None)
+    missing = "/api/v1/shares/00000000-0000-0000-0000-000000000000"
+    english = problem(await client.get(missing, headers=someone.headers))
+    french = problem(
+        await client.get(missing, headers={**someone.headers, "Accept-Language": "fr-FR,fr;q=0.9"})
+    )
+    assert english["title"] == "Not found" and english["detail"] == "There is no such share of yours"
+    assert french["title"] == "Introuvable" and french["detail"] == "Ce partage n'existe pas"
+    assert french["type"] == english["type"]

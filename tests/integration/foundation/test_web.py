@@ -112,3 +112,22 @@ async def test_signing_out_ends_the_session_even_for_a_kept_copy_of_the_cookie(
     assert (await client.get("/", follow_redirects=False)).status_code in (302, 303)
     client.cookies.set("advocacy_session", kept)
     assert (await client.get("/", follow_redirects=False)).status_code in (302, 303)
+
+
+async def test_pages_speak_the_language_the_visitor_or_the_person_chose(
+    client: Any, factory: Factory
+) -> None:
+    french = await client.get("/login", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    english = await client.get("/login", headers={"Accept-Language": "en-GB"})
+    assert (
+        '<html lang="fr">' in french.text and "Se connecter" in french.text and "Mot de passe" in french.text
+    )
+    assert '<html lang="en">' in english.text and "Sign in" in english.text
+    await factory.person(password="correct horse battery", email="lea@example.com", language="fr")
+    refused = await client.post(
+        "/login", data={"email": "lea@example.com", "password": "wrong"}, headers={"Accept-Language": "fr"}
+    )
+    assert "L&#39;e-mail ou le mot de passe est incorrect." in refused.text
+    await sign_in(client, "lea@example.com")
+    home = await client.get("/", headers={"Accept-Language": "en"})
+    assert "Bonjour" in home.text and "Se déconnecter" in home.text

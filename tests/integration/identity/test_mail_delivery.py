@@ -174,8 +174,14 @@ async def test_the_log_transport_prints_each_link(
 ) -> None:
     ana = await factory.person(email="ana@example.com")
     mail_id = await queue_notice(db, settings, ana.person_id, "ana@example.com")
-    with caplog.at_level(logging.INFO, logger="advocacy.mail"):
-        assert await run(db, settings, await outbox_row_of(db, mail_id)) == "done"
+    # listen on the mail logger itself: earlier tests may have reconfigured the root logger's handlers
+    mail_log = logging.getLogger("advocacy.mail")
+    mail_log.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="advocacy.mail"):
+            assert await run(db, settings, await outbox_row_of(db, mail_id)) == "done"
+    finally:
+        mail_log.removeHandler(caplog.handler)
     assert any("http://127.0.0.1:8000/password/forgot" in r.getMessage() for r in caplog.records)
     assert await mail_status(db, mail_id) == "sent"
 

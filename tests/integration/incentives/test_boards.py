@@ -3,6 +3,7 @@ person's visibility, and emptied of a person who opts out."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from advocacy.ambassadors.schemas import VisibilityChange
 from advocacy.ambassadors.service import change_visibility, opt_out
 from advocacy.db.pool import Database
 from advocacy.incentives.boards import service as boards
-from advocacy.incentives.boards.scores import board_key
+from advocacy.incentives.boards.scores import board_key, decode_score
 from advocacy.incentives.service import award_and_rank
 from advocacy.settings import Settings
 from tests.factories import Factory
@@ -224,3 +225,94 @@ async def test_a_period_written_wrongly_is_refused(
         "/api/v1/boards", params={"period": "week", "key": "2026-11"}, headers=someone.headers
     )
     assert response.status_code == 422
+
+
+# --- a rebuild while awards go on (issue 12, fault 3) ----------------------------------------------------
+
+
+async def _rebuilt_from_scratch(db: Database, redis: Redis, ns: str) -> dict[str, list[tuple[str, float]]]:
+    async with db.connection() as conn:
+        await boards.rebuild(conn, redis, ns)
+    return await _all_boards(redis, ns)
+
+
+async def _award(db: Database, redis: Redis, ns: str, person_id: int, points: int) -> None:
+    async with db.transaction() as conn:
+        await award_and_rank(conn, redis, ns, [event("kudos", person_id, points=points, source_type="kudos")])
+
+
+async def test_an_award_that_commits_between_a_rebuilds_read_and_its_swap_stays_on_the_boards(
+    factory: Factory, db: Database, redis: Redis, settings: Settings
+) -> None:
+    ns = settings.redis_namespace
+    ann = await factory.person(ambassador=True, password=None, team="Sales")
+    bob = await factory.person(ambassador=True, password=None)
+    await _award(db, redis, ns, ann.person_id, 10)
+    await _award(db, redis, ns, bob.person_id, 7)
+
+    async def award_meanwhile() -> None:  # written and folded after the read, before the swap
+        await _award(db, redis, ns, bob.person_id, 5)
+
+    async with db.connection() as conn:
+        await boards.rebuild(conn, redis, ns, after_read=award_meanwhile)
+    after = await _all_boards(redis, ns)
+    org = dict(after[board_key(ns, "all", "org")])
+    assert decode_score(org[str(bob.person_id)])[0] == 12
+    assert after == await _rebuilt_from_scratch(db, redis, ns)
+
+
+async def test_an_award_folded_before_a_rebuild_reads_but_committed_after_stays_on_the_boards(
+    factory: Factory, db: Database, redis: Redis, settings: Settings
+) -> None:
+    ns = settings.redis_namespace
+    ann = await factory.person(ambassador=True, password=None)
+    await _award(db, redis, ns, ann.person_id, 10)
+    async with db.transaction() as award_conn:
+        await award_and_rank(award_conn, redis, ns, [event("kudos", ann.person_id, points=4)])
+        # folded into the current boards, not yet committed: the rebuild starts now and must wait for it
+        rebuild_conn = await db.pool.acquire()
+        try:
+            pid = rebuild_conn.get_server_pid()
+            rebuilding = asyncio.create_task(boards.rebuild(rebuild_conn, redis, ns))
+            async with db.connection() as watcher:
+                while not await watcher.fetchval(
+                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = $1 AND locktype = 'advisory'"
+                    " AND NOT granted)",
+                    pid,
+                ):
+                    assert not rebuilding.done(), "the rebuild did not wait for the award in flight"
+                    await asyncio.sleep(0.01)
+        except BaseException:
+            await db.pool.release(rebuild_conn)
+            raise
+    try:
+        await rebuilding
+    finally:
+        await db.pool.release(rebuild_conn)
+    after = await _all_boards(redis, ns)
+    org = dict(after[board_key(ns, "all", "org")])
+    assert decode_score(org[str(ann.person_id)])[0] == 14
+    assert after == await _rebuilt_from_scratch(db, redis, ns)
+
+
+async def test_a_person_who_opts_out_while_a_rebuild_runs_is_not_put_back_on_the_boards(
+    factory: Factory, db: Database, redis: Redis, settings: Settings
+) -> None:
+    ns = settings.redis_namespace
+    ann = await factory.person(ambassador=True, password=None)
+    bob = await factory.person(ambassador=True, password=None)
+    await _award(db, redis, ns, ann.person_id, 3)
+    await _award(db, redis, ns, bob.person_id, 4)
+
+    async def opt_out_meanwhile() -> None:
+        await opt_out(db, ann.principal)
+        async with db.transaction() as conn:
+            await opted_out(
+                conn, {"person_id": ann.person_id}, {"redis": redis, "settings": settings, "db": db}
+            )
+
+    async with db.connection() as conn:
+        await boards.rebuild(conn, redis, ns, after_read=opt_out_meanwhile)
+    after = await _all_boards(redis, ns)
+    assert all(str(ann.person_id) not in dict(b) for b in after.values())
+    assert after == await _rebuilt_from_scratch(db, redis, ns)

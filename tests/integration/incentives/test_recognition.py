@@ -12,8 +12,8 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
-from advocacy.incentives import challenges
 from advocacy.incentives.boards.scores import board_key
+from advocacy.incentives.challenges import service as challenges
 from advocacy.incentives.schemas import ClickSample
 from advocacy.incentives.service import award_and_rank, check_share_clicks, events_to_args
 from advocacy.settings import Settings

@@ -14,8 +14,9 @@ from redis.asyncio import Redis
 
 from advocacy.core.errors import Conflict
 from advocacy.db.pool import Database
-from advocacy.incentives import queries, rewards
-from advocacy.incentives.schemas import RewardCreate
+from advocacy.incentives import queries
+from advocacy.incentives.rewards import service as rewards
+from advocacy.incentives.rewards.schemas import RewardCreate
 from advocacy.incentives.service import award_and_rank
 from advocacy.settings import Settings
 from tests.conftest import problem

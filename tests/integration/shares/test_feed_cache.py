@@ -8,7 +8,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from advocacy.content.feed_cache import FeedCache
+from content_library.feed.cache import FeedCache
 from tests.eventually import eventually
 from tests.factories import Someone
 from tests.integration.shares.conftest import Sharing

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from advocacy.core.errors import Invalid
-from content_library.images import (
+from content_library.images.ingest import (
     NEAR_DUPLICATE_DISTANCE,
     SNIFF_BYTES,
     ImageType,

@@ -10,18 +10,16 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from advocacy.core.errors import Invalid
-from content_library.images import (
+from content_library.images.ingest import ImageType, ingest, sniff
+from content_library.images.renditions import (
     RENDITION_SPECS,
     Corner,
     FrameOverlay,
-    ImageType,
     LogoOverlay,
     Rendition,
     RenditionSpec,
     crop_box,
-    ingest,
     make_renditions,
-    sniff,
 )
 from tests.unit.images._fixtures import encode, photo
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from advocacy.core.errors import Invalid, NotFound
-from content_library.storage import (
+from content_library.images.storage import (
     LocalStorage,
     S3Storage,
     Storage,
@@ -55,7 +55,7 @@ async def test_a_put_replaces_atomically_and_leaves_no_temporary_file(
     def crash(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("content_library.storage.os.replace", crash)
+    monkeypatch.setattr("content_library.images.storage.os.replace", crash)
     with pytest.raises(OSError, match="disk full"):
         await storage.put(key, b"new and larger", "image/jpeg")
     assert await storage.get(key) == b"old", "a failed write never leaves a half-written file in place"

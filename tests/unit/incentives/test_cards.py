@@ -1,12 +1,28 @@
-"""The recognition card: a 1200×627 PNG drawn with the bundled font, in the organisation's colours."""
+"""The recognition card: a 1200×627 PNG in the organisation's colours, in a font that has every letter of
+the names it draws."""
 
 from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 
-from advocacy.incentives.cards import colours_from_settings, render_card
+from advocacy.incentives.cards import card_font, colours_from_settings, render_card
+
+NO_GLYPH = "\U000f0000"  # a private-use character no font draws: the font's "missing glyph" box
+
+
+@pytest.mark.parametrize("name", ["Inès", "Zoë", "Łukasz", "Ça", "Ægir Ørsted", "Dvořák", "Şule Çelik"])
+@pytest.mark.parametrize("bold", [False, True])
+def test_every_letter_of_a_latin_name_has_a_glyph_not_the_missing_glyph_box(name: str, bold: bool) -> None:
+    font = card_font(40, bold=bold)
+    missing = font.getmask(NO_GLYPH)
+    for letter in name.replace(" ", ""):
+        mask = font.getmask(letter)
+        assert (mask.size, bytes(mask)) != (missing.size, bytes(missing)), (
+            f"{letter!r} of {name!r} has no glyph"
+        )
 
 
 def test_a_card_is_a_1200_by_627_png_in_the_organisation_colours() -> None:

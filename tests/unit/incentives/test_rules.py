@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from advocacy.incentives.boards.scores import period_keys
-from advocacy.incentives.challenges import winners
+from advocacy.incentives.challenges.service import winners
 from advocacy.incentives.rules import (
     DEFAULT_RULES,
     AntiGaming,

@@ -9,13 +9,20 @@ from uuid import UUID
 
 import asyncpg
 
+from advocacy.core.errors import Invalid, NotFound
 from advocacy.db.pool import Database
-from advocacy.incentives import queries
 from advocacy.incentives.boards.service import names_shown_to
+from advocacy.incentives.challenges import queries
+from advocacy.incentives.challenges.schemas import (
+    ChallengeCreate,
+    ChallengeRead,
+    ChallengeRow,
+    ChallengeStanding,
+    Standing,
+)
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.lookups.service import campaign_of
-from advocacy.incentives.schemas import CampaignRef, ChallengeCreate, ChallengeRead, ChallengeStanding
-from content_library.errors import Invalid, NotFound
+from advocacy.incentives.schemas import CampaignRef
 
 
 async def create(db: Database, body: ChallengeCreate, actor_id: int) -> UUID:
@@ -62,34 +69,34 @@ def winners(goal: str, threshold: int | None, top_n: int | None, points: list[in
     return [i < (top_n or 0) and p > 0 for i, p in enumerate(points)]
 
 
-async def _standings(conn: asyncpg.Connection, row: asyncpg.Record) -> list[asyncpg.Record]:
+async def _standings(conn: asyncpg.Connection, row: ChallengeRow) -> list[Standing]:
     return await queries.challenge_standings(
         conn,
-        starts_at=row["starts_at"],
-        ends_at=row["ends_at"],
-        team_ids=list(row["team_ids"]),
-        campaign_id=row["campaign_id"],
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        team_ids=list(row.team_ids),
+        campaign_id=row.campaign_id,
     )
 
 
 def _read(
-    row: asyncpg.Record, language: str, standings: list[ChallengeStanding], my_points: int | None
+    row: ChallengeRow, language: str, standings: list[ChallengeStanding], my_points: int | None
 ) -> ChallengeRead:
     return ChallengeRead(
-        id=row["id"],
-        name=row["name_fr"] if language == "fr" else row["name_en"],
-        description=row["description"],
-        starts_at=row["starts_at"],
-        ends_at=row["ends_at"],
-        goal=row["goal"],
-        threshold=row["threshold"],
-        top_n=row["top_n"],
+        id=row.id,
+        name=row.name_fr if language == "fr" else row.name_en,
+        description=row.description,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        goal=row.goal,
+        threshold=row.threshold,
+        top_n=row.top_n,
         campaign=(
-            CampaignRef(id=row["campaign_public_id"], slug=row["campaign_slug"])
-            if row["campaign_public_id"] is not None
+            CampaignRef(id=row.campaign_public_id, slug=row.campaign_slug)
+            if row.campaign_public_id is not None and row.campaign_slug is not None
             else None
         ),
-        closed=row["closed_at"] is not None,
+        closed=row.closed_at is not None,
         my_points=my_points,
         standings=standings,
     )
@@ -102,16 +109,13 @@ async def progress(db: Database, challenge_id: UUID, person_id: int, language: s
         row = await queries.challenge_by_public_id(conn, challenge_id)
         if row is None:
             raise NotFound("No such challenge")
-        if row["closed_at"] is not None:
+        ranked: list[tuple[int, int, int, bool | None]]
+        if row.closed_at is not None:
             ranked = [
-                (int(r["rank"]), r["person_id"], int(r["points"]), r["won"])
-                for r in await queries.challenge_results(conn, row["pk"])
+                (r.rank, r.person_id, r.points, r.won) for r in await queries.challenge_results(conn, row.pk)
             ]
         else:
-            ranked = [
-                (i + 1, r["person_id"], int(r["points"]), None)
-                for i, r in enumerate(await _standings(conn, row))
-            ]
+            ranked = [(i + 1, r.person_id, r.points, None) for i, r in enumerate(await _standings(conn, row))]
         names = await names_shown_to(conn, person_id, [person for _, person, _, _ in ranked])
     standings = [
         ChallengeStanding(rank=rank, name=names[person], points=points, won=won, is_me=person == person_id)
@@ -135,11 +139,10 @@ async def close_due(db: Database, now: datetime | None = None) -> int:
     async with db.transaction() as conn:
         for row in await queries.challenges_due(conn, now):
             live = await _standings(conn, row)
-            won = winners(row["goal"], row["threshold"], row["top_n"], [int(r["points"]) for r in live])
+            won = winners(row.goal, row.threshold, row.top_n, [r.points for r in live])
             results: list[tuple[Any, ...]] = [
-                (r["person_id"], int(r["points"]), i + 1, w)
-                for i, (r, w) in enumerate(zip(live, won, strict=True))
+                (r.person_id, r.points, i + 1, w) for i, (r, w) in enumerate(zip(live, won, strict=True))
             ]
-            if await queries.record_challenge_results(conn, row["pk"], results):
+            if await queries.record_challenge_results(conn, row.pk, results):
                 closed += 1
     return closed

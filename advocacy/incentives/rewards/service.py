@@ -12,24 +12,22 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 import msgspec
 from msgspec import UNSET
 
+<<<<<<< HEAD:advocacy/incentives/rewards.py
 from advocacy.audit.queries import write_audit
+=======
+from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
+>>>>>>> main:advocacy/incentives/rewards/service.py
 from advocacy.db.pool import Database
 from advocacy.http.csv_cells import csv_document
-from advocacy.incentives import queries
+from advocacy.incentives import queries as ledger
 from advocacy.incentives.lookups import queries as lookups
-from advocacy.incentives.schemas import (
-    FulfilBody,
-    LedgerEntry,
-    RedemptionRead,
-    RejectBody,
-    RewardCreate,
-    RewardRead,
-    RewardUpdate,
-)
-from content_library.errors import Conflict, Forbidden, Invalid, NotFound
+from advocacy.incentives.rewards import queries
+from advocacy.incentives.rewards.schemas import FulfilBody, RejectBody, RewardCreate, RewardUpdate
+from advocacy.incentives.schemas import LedgerEntry, RedemptionRead, RewardRead
 
 
 def _check_window(active_from: datetime | None, active_until: datetime | None) -> None:
@@ -81,43 +79,49 @@ async def catalogue(
 async def redeem(db: Database, reward_id: UUID, person_id: int) -> RedemptionRead:
     now = datetime.now(UTC)
     async with db.transaction() as conn:
-        balance = await queries.lock_account(conn, person_id)
+        balance = await ledger.lock_account(conn, person_id)
         reward = await queries.lock_reward(conn, reward_id)
-        if reward is None or reward["archived"]:
+        if reward is None or reward.archived:
             raise NotFound("No such reward")
-        if (reward["active_from"] and reward["active_from"] > now) or (
-            reward["active_until"] and reward["active_until"] <= now
+        if (reward.active_from and reward.active_from > now) or (
+            reward.active_until and reward.active_until <= now
         ):
             raise Conflict("This reward cannot be redeemed now", extra={"reason": "outside-window"})
-        if reward["eligible_team_ids"]:
+        if reward.eligible_team_ids:
             team_id = await lookups.team_id_of(conn, person_id)
-            if team_id not in reward["eligible_team_ids"]:
+            if team_id not in reward.eligible_team_ids:
                 raise Forbidden("This reward is not offered to your team", extra={"reason": "not-eligible"})
-        if reward["per_person_limit"] is not None:
-            taken = await queries.active_redemptions_count(conn, person_id, reward["id"])
-            if taken >= reward["per_person_limit"]:
+        if reward.per_person_limit is not None:
+            taken = await queries.active_redemptions_count(conn, person_id, reward.id)
+            if taken >= reward.per_person_limit:
                 raise Conflict(
                     f"You already redeemed this reward {taken} time(s), the most allowed",
                     extra={"reason": "limit-reached"},
                 )
-        if reward["stock"] is not None and reward["stock"] <= 0:
+        if reward.stock is not None and reward.stock <= 0:
             raise Conflict("This reward is out of stock", extra={"reason": "out-of-stock"})
-        cost = int(reward["cost"])
+        cost = reward.cost
         if balance < cost:
             raise Conflict(
                 f"This reward costs {cost} points and your balance is {balance}",
                 extra={"reason": "insufficient-points", "balance": balance, "cost": cost},
             )
-        redemption_id, _ = await queries.insert_redemption(conn, reward["id"], person_id, cost)
-        await _ledger_row(conn, person_id, "redemption", -cost, redemption_id, reward["name"], now)
-        await queries.take_stock(conn, reward["id"], -1)
+        redemption_id = await queries.insert_redemption(conn, reward.id, person_id, cost)
+        await _ledger_row(conn, person_id, "redemption", -cost, redemption_id, reward.name, now)
+        await queries.take_stock(conn, reward.id, -1)
         return await queries.redemption_read(conn, redemption_id)
 
 
 async def _ledger_row(
-    conn: Any, person_id: int, kind: str, points: int, redemption_id: int, note: str, at: datetime
+    conn: asyncpg.Connection,
+    person_id: int,
+    kind: str,
+    points: int,
+    redemption_id: int,
+    note: str,
+    at: datetime,
 ) -> list[LedgerEntry]:
-    entries = await queries.insert_entries(
+    entries = await ledger.insert_entries(
         conn,
         [
             (
@@ -140,7 +144,7 @@ async def _ledger_row(
         ],
     )
     if entries:
-        await queries.add_balance(conn, person_id, points)
+        await ledger.add_balance(conn, person_id, points)
     return entries
 
 
@@ -162,6 +166,7 @@ async def decide(
         row = await queries.lock_redemption(conn, redemption_id)
         if row is None:
             raise NotFound("No such redemption")
+<<<<<<< HEAD:advocacy/incentives/rewards.py
         if row["person_id"] == actor_id:
             raise Forbidden(
                 "Nobody approves, fulfils or rejects their own redemption: ask someone else in HR",
@@ -171,14 +176,19 @@ async def decide(
             raise Conflict(
                 f"A {row['status']} redemption cannot be {action}d", extra={"status": row["status"]}
             )
+=======
+        if row.status not in allowed:
+            raise Conflict(f"A {row.status} redemption cannot be {action}d", extra={"status": row.status})
+>>>>>>> main:advocacy/incentives/rewards/service.py
         if action == "approve":
-            await queries.set_redemption_status(conn, row["id"], "approved", actor_id, None)
+            await queries.set_redemption_status(conn, row.id, "approved", actor_id, None)
         elif action == "fulfil":
             await queries.set_redemption_status(
-                conn, row["id"], "fulfilled", actor_id, fulfil.note if fulfil else None
+                conn, row.id, "fulfilled", actor_id, fulfil.note if fulfil else None
             )
         else:
             reason = reject.reason if reject else ""
+<<<<<<< HEAD:advocacy/incentives/rewards.py
             await queries.lock_account(conn, row["person_id"])
             await _ledger_row(
                 conn, row["person_id"], "refund", int(row["cost"]), row["id"], reason, datetime.now(UTC)
@@ -195,6 +205,13 @@ async def decide(
             subject_id=str(redemption_id), detail=detail,
         )  # fmt: skip
         return await queries.redemption_read(conn, row["id"])
+=======
+            await ledger.lock_account(conn, row.person_id)
+            await _ledger_row(conn, row.person_id, "refund", row.cost, row.id, reason, datetime.now(UTC))
+            await queries.take_stock(conn, row.reward_id, 1)
+            await queries.set_redemption_status(conn, row.id, "rejected", actor_id, reason)
+        return await queries.redemption_read(conn, row.id)
+>>>>>>> main:advocacy/incentives/rewards/service.py
 
 
 async def redemptions(
@@ -218,9 +235,9 @@ async def fulfilments_csv(db: Database) -> str:
     return csv_document(
         FULFILMENT_COLUMNS,
         (
-            [str(r["public_id"]), r["email"], r["display_name"], r["team"], r["reward"], r["cost"], r["note"],
-             r["requested_at"].isoformat(), r["approved_at"].isoformat() if r["approved_at"] else None,
-             r["fulfilled_at"].isoformat() if r["fulfilled_at"] else None]
+            [str(r.public_id), r.email, r.display_name, r.team, r.reward, r.cost, r.note,
+             r.requested_at.isoformat(), r.approved_at.isoformat() if r.approved_at else None,
+             r.fulfilled_at.isoformat() if r.fulfilled_at else None]
             for r in rows
         ),
     )  # fmt: skip

@@ -7,7 +7,7 @@ the filters and the cursor, never on who reads it. It is dropped when PostgreSQL
 page goes at that instant), or after `ttl` seconds, whichever comes first. A reader's set of shared items
 is dropped when their shares change (NOTIFY shares_changed) or after `ttl`. While the notifications cannot
 be heard, nothing is cached. Changes made through this process are seen by its next request at once
-(forget_after_writes); other processes hear of them by NOTIFY, within milliseconds.
+(forget_after_writes, beside the feed's route); other processes hear of them by NOTIFY, within milliseconds.
 """
 
 from __future__ import annotations
@@ -18,14 +18,12 @@ from datetime import datetime
 from typing import NamedTuple
 
 import msgspec
-from litestar.types import Message, Scope
 
-from advocacy.db.pool import Database
-from advocacy.http.pagination import page_of
-from content_library import queries, service
-from content_library.schemas import FeedFilter, Language, Reader
-from content_library.service import FeedKey, FeedLine
-from content_library.storage import Storage
+from content_library.feed.schemas import FeedFilter, FeedKey, FeedLine, Reader
+from content_library.schemas import Language
+
+CONTENT_CHANNEL = "content_changed"
+SHARES_CHANNEL = "shares_changed"
 
 
 class EncodedLine(NamedTuple):
@@ -48,22 +46,6 @@ def encode_lines(lines: list[FeedLine]) -> list[EncodedLine]:
         )
         for line in lines
     ]
-
-
-def page_json(lines: list[EncodedLine], shared: frozenset[int], limit: int) -> bytes:
-    """The JSON of Page[FeedEntry] for up to limit+1 lines (the extra one only says a next page exists)."""
-    page = page_of(lines, limit, key=lambda line: line.key)
-    items = b",".join(line.shared if line.item_id in shared else line.not_shared for line in page.items)
-    cursor = msgspec.json.encode(page.next_cursor)
-    return b'{"items":[' + items + b'],"next_cursor":' + cursor + b"}"
-
-
-CONTENT_CHANNEL = "content_changed"
-SHARES_CHANNEL = "shares_changed"
-LIBRARY_PATHS = "/api/v1/content/"
-MY_SHARES_PATHS = "/api/v1/shares"
-DECIDED_SHARES_PATHS = "/api/v1/compliance/"
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class FeedCache:
@@ -164,74 +146,8 @@ class FeedCache:
         self._pages[key] = (time.monotonic() + self.ttl, lines)
 
 
-async def forget_after_writes(message: Message, scope: Scope) -> None:
-    """Read-your-writes in this process: a library change or a share made or decided here is in this
-    process's next feed, without waiting for PostgreSQL's notification to come back."""
-    if message["type"] != "http.response.start" or scope.get("method", "GET") in _SAFE_METHODS:
-        return
-    cache: FeedCache | None = getattr(scope["app"].state, "feed_cache", None)
-    if cache is None:
-        return
-    path = scope["path"]
-    if path.startswith(LIBRARY_PATHS):
-        cache.clear_pages()
-    elif path.startswith(MY_SHARES_PATHS):
-        user = scope.get("user")
-        cache.forget_shared(getattr(user, "person_id", None))
-    elif path.startswith(DECIDED_SHARES_PATHS):
-        cache.forget_shared(None)
-
-
-def _page_key(
+def page_key(
     who: Reader, default_language: Language, flt: FeedFilter, after: FeedKey | None, limit: int
 ) -> Hashable:
+    """What a cached page depends on: the reader's audience, never who the reader is."""
     return (who.team_id, who.location, who.language, default_language, flt, after, limit)
-
-
-async def feed_json(
-    db: Database,
-    cache: FeedCache,
-    who: Reader,
-    *,
-    flt: FeedFilter,
-    after: FeedKey | None,
-    limit: int,
-    fallback_language: Language,
-    storage: Storage,
-) -> bytes:
-    """The reader's feed page as JSON (Page[FeedEntry]): service.feed_lines marked with what the reader
-    shared, from the cache when it holds both parts; a miss reads PostgreSQL and fills the cache."""
-    at = service.now()
-    cache.expire(at)
-    default_language = cache.default_language
-    lines = None
-    if default_language is not None:
-        lines = cache.get(_page_key(who, default_language, flt, after, limit))
-    shared = cache.shared(who.person_id)
-    if lines is None or shared is None:
-        async with db.connection() as conn:
-            if lines is None:
-                generation = cache.generation
-                if default_language is None:
-                    library = await queries.library_settings(conn)
-                    default_language = library.default_language or fallback_language
-                    cache.set_default_language(default_language, generation)
-                if cache.enabled and cache.needs_boundary():
-                    cache.set_boundary(await queries.next_live_change(conn, at), generation)
-                found = await service.feed_lines(
-                    conn,
-                    who,
-                    flt=flt,
-                    after=after,
-                    limit=limit + 1,
-                    default_language=default_language,
-                    storage=storage,
-                    at=at,
-                )
-                lines = encode_lines(found)
-                cache.put(_page_key(who, default_language, flt, after, limit), lines, generation)
-            if shared is None:
-                shared_generation = cache.shared_generation
-                shared = await queries.shared_item_ids(conn, who.person_id)
-                cache.put_shared(who.person_id, shared, shared_generation)
-    return page_json(lines, shared, limit)

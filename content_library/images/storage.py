@@ -18,7 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 
-from content_library.errors import Invalid, NotFound
+from advocacy.core.errors import Invalid, NotFound
 
 CHUNK_SIZE = 256 * 1024
 _KEY = re.compile(r"[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*")
@@ -311,6 +311,14 @@ class S3Storage:
                 return False
             raise
         return True
+
+
+MEDIA_PREFIX = "/media/"
+
+
+def media_prefix(storage: Storage | None) -> str:
+    """The URL prefix of stored files (the default one when no storage is at hand)."""
+    return storage.url_path("k")[:-1] if storage is not None else MEDIA_PREFIX
 
 
 def storage_from_config(kind: str, **options: Any) -> Storage:

@@ -1,0 +1,1 @@
+"""Images' HTTP face: uploads to items, image changes, renditions, the /media files."""

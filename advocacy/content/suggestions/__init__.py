@@ -1,0 +1,1 @@
+"""Suggestions' HTTP face: the ambassadors' suggestions and the curators' queue."""

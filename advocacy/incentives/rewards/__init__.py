@@ -1,0 +1,2 @@
+"""Rewards: the catalogue HR manages, and redemptions that reserve points and are approved, fulfilled or
+rejected (refunded)."""

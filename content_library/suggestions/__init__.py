@@ -1,0 +1,1 @@
+"""Suggestions: links ambassadors propose, which curators turn into drafts or decline."""
