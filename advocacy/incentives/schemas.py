@@ -247,19 +247,3 @@ class RedemptionRead(msgspec.Struct, frozen=True, kw_only=True):
     approved_at: datetime | None
     fulfilled_at: datetime | None
     rejected_at: datetime | None
-<<<<<<< HEAD
-
-
-class RedeemBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A redemption asks nothing beyond the reward in the path: the body may be absent or `{}`, and any
-    field in it is refused (so a client that thinks it sets a quantity or a price learns it does not)."""
-
-
-class FulfilBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    note: Annotated[str, Meta(max_length=1000)] | None = None
-
-
-class RejectBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    reason: Reason
-=======
->>>>>>> main

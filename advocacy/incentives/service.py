@@ -14,11 +14,8 @@ import msgspec
 from redis.asyncio import Redis
 
 from advocacy.ambassadors.service import require_ambassador
-<<<<<<< HEAD
 from advocacy.audit.queries import write_audit
-=======
-from advocacy.core.errors import Invalid, NotFound
->>>>>>> main
+from advocacy.core.errors import Forbidden, Invalid, NotFound
 from advocacy.db.pool import Database
 from advocacy.incentives import badges, cards, queries
 from advocacy.incentives.boards import service as boards
@@ -45,10 +42,6 @@ from advocacy.incentives.schemas import (
     RulesVersion,
     ShareClicks,
 )
-<<<<<<< HEAD
-from content_library.errors import Forbidden, Invalid, NotFound
-=======
->>>>>>> main
 
 AWARD_JOB = "incentives.award"
 REVERSE_SHARE_JOB = "incentives.reverse_share"

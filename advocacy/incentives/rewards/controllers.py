@@ -13,7 +13,7 @@ from advocacy.http.deps import DbDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.incentives.rewards import service
-from advocacy.incentives.rewards.schemas import FulfilBody, RejectBody, RewardCreate, RewardUpdate
+from advocacy.incentives.rewards.schemas import FulfilBody, RedeemBody, RejectBody, RewardCreate, RewardUpdate
 from advocacy.incentives.schemas import RedemptionRead, RedemptionStatus, RewardRead
 
 
@@ -77,7 +77,13 @@ class RewardController(Controller):
         return await service.update_reward(db, reward_id, data)
 
     @post("/{reward_id:uuid}/redeem", operation_id="redeemReward")
-    async def redeem(self, reward_id: FromPath[UUID], db: DbDep, principal: PrincipalDep) -> RedemptionRead:
+    async def redeem(
+        self,
+        reward_id: FromPath[UUID],
+        db: DbDep,
+        principal: PrincipalDep,
+        data: JSONBody[RedeemBody | None] = None,
+    ) -> RedemptionRead:
         """Ask for a reward: its cost is reserved from my balance at once."""
         return await service.redeem(db, reward_id, principal.person_id)
 

@@ -16,11 +16,8 @@ import asyncpg
 import msgspec
 from msgspec import UNSET
 
-<<<<<<< HEAD:advocacy/incentives/rewards.py
 from advocacy.audit.queries import write_audit
-=======
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
->>>>>>> main:advocacy/incentives/rewards/service.py
 from advocacy.db.pool import Database
 from advocacy.http.csv_cells import csv_document
 from advocacy.incentives import queries as ledger
@@ -166,20 +163,13 @@ async def decide(
         row = await queries.lock_redemption(conn, redemption_id)
         if row is None:
             raise NotFound("No such redemption")
-<<<<<<< HEAD:advocacy/incentives/rewards.py
-        if row["person_id"] == actor_id:
+        if row.person_id == actor_id:
             raise Forbidden(
                 "Nobody approves, fulfils or rejects their own redemption: ask someone else in HR",
                 extra={"reason": "self"},
             )
-        if row["status"] not in allowed:
-            raise Conflict(
-                f"A {row['status']} redemption cannot be {action}d", extra={"status": row["status"]}
-            )
-=======
         if row.status not in allowed:
             raise Conflict(f"A {row.status} redemption cannot be {action}d", extra={"status": row.status})
->>>>>>> main:advocacy/incentives/rewards/service.py
         if action == "approve":
             await queries.set_redemption_status(conn, row.id, "approved", actor_id, None)
         elif action == "fulfil":
@@ -188,14 +178,11 @@ async def decide(
             )
         else:
             reason = reject.reason if reject else ""
-<<<<<<< HEAD:advocacy/incentives/rewards.py
-            await queries.lock_account(conn, row["person_id"])
-            await _ledger_row(
-                conn, row["person_id"], "refund", int(row["cost"]), row["id"], reason, datetime.now(UTC)
-            )
-            await queries.take_stock(conn, row["reward_id"], 1)
-            await queries.set_redemption_status(conn, row["id"], "rejected", actor_id, reason)
-        detail: dict[str, Any] = {"from": row["status"], "cost": int(row["cost"])}
+            await ledger.lock_account(conn, row.person_id)
+            await _ledger_row(conn, row.person_id, "refund", row.cost, row.id, reason, datetime.now(UTC))
+            await queries.take_stock(conn, row.reward_id, 1)
+            await queries.set_redemption_status(conn, row.id, "rejected", actor_id, reason)
+        detail: dict[str, Any] = {"from": row.status, "cost": row.cost}
         if fulfil is not None and action == "fulfil":
             detail["note"] = fulfil.note
         if reject is not None and action == "reject":
@@ -204,14 +191,7 @@ async def decide(
             conn, actor_id=actor_id, action=f"redemption.{action}", subject_type="redemption",
             subject_id=str(redemption_id), detail=detail,
         )  # fmt: skip
-        return await queries.redemption_read(conn, row["id"])
-=======
-            await ledger.lock_account(conn, row.person_id)
-            await _ledger_row(conn, row.person_id, "refund", row.cost, row.id, reason, datetime.now(UTC))
-            await queries.take_stock(conn, row.reward_id, 1)
-            await queries.set_redemption_status(conn, row.id, "rejected", actor_id, reason)
         return await queries.redemption_read(conn, row.id)
->>>>>>> main:advocacy/incentives/rewards/service.py
 
 
 async def redemptions(

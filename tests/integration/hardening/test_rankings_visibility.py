@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
-from advocacy.incentives import challenges
+from advocacy.incentives.challenges import service as challenges
 from advocacy.incentives.service import award_and_rank
 from advocacy.settings import Settings
 from tests.factories import Factory, Someone
