@@ -51,6 +51,7 @@ from advocacy.settings import Settings
 from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
 from advocacy.web.controllers import WEB_HANDLERS
+from advocacy.web.identity import IDENTITY_PAGES
 from content_library.feed.cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache
 
 API_DOCS_PATH = "/api/docs"
@@ -78,6 +79,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     follow_tracked_link,
     CardPageController,
     *WEB_HANDLERS,
+    *IDENTITY_PAGES,
 ]
 
 

@@ -37,6 +37,7 @@ from advocacy.connectors.schemas import (
     ShareToPublish,
 )
 from advocacy.connectors.service import NeedsReconnect, usable_auth
+from advocacy.core.i18n import LazyText, lazy_gettext
 from advocacy.core.networks import CONNECTED_NETWORKS
 from advocacy.db.pool import Database
 from content_library.images.storage import Storage
@@ -69,9 +70,11 @@ def post_text(caption: str, link: str | None) -> str:
 class Failure(Exception):
     """Publishing failed for good; the reason, in both languages, goes to the employee."""
 
-    def __init__(self, fr: str, en: str, error: str = "") -> None:
-        super().__init__(en)
-        self.fr, self.en, self.error = fr, en, error or en
+    def __init__(self, reason: LazyText, error: str = "") -> None:
+        super().__init__(reason.in_language("en"))
+        self.reason = reason
+        self.fr, self.en = reason.in_language("fr"), reason.in_language("en")
+        self.error = error or self.en
 
 
 class Publisher:
@@ -115,15 +118,15 @@ class Publisher:
     async def _publish(self, share: ShareToPublish) -> str:
         if share.network not in CONNECTED_NETWORKS:
             raise Failure(
-                f"La publication directe n'existe pas pour {share.network}",
-                f"Direct publishing is not available for {share.network}",
+                lazy_gettext("Direct publishing is not available for %(network)s", network=share.network)
             )
         async with self.db.connection() as c:
             account = await queries.account_for(c, share.person_id, share.network)
         if account is None:
             raise Failure(
-                f"Aucun compte {share.network} n'est connecté : connectez-le puis partagez à nouveau",
-                f"No {share.network} account is connected: connect it, then share again",
+                lazy_gettext(
+                    "No %(network)s account is connected: connect it, then share again", network=share.network
+                )
             )
         async with self.db.transaction() as c:
             publication = await queries.ensure_publication(c, share.id, account.id)
@@ -160,8 +163,11 @@ class Publisher:
             except AuthExpired as exc:
                 if refreshed:
                     raise Failure(
-                        f"{share.network} refuse la connexion du compte : reconnectez-le ({exc.detail})",
-                        f"{share.network} no longer accepts the connected account: reconnect it ({exc.detail})",
+                        lazy_gettext(
+                            "%(network)s no longer accepts the connected account: reconnect it (%(detail)s)",
+                            network=share.network,
+                            detail=exc.detail,
+                        )
                     ) from None
                 unknown = await self._settled(share.id, exc, posting, unknown)
                 auth, refreshed = await self._auth(account.id, force=True), True
@@ -178,8 +184,9 @@ class Publisher:
                 continue
             except (Rejected, Unsupported) as exc:
                 raise Failure(
-                    f"{share.network} a refusé la publication : {exc.detail}",
-                    f"{share.network} refused the post: {exc.detail}",
+                    lazy_gettext(
+                        "%(network)s refused the post: %(detail)s", network=share.network, detail=exc.detail
+                    ),
                     f"{exc.status}: {exc.detail}",
                 ) from None
             await self._done(share, post, account.id)
@@ -191,8 +198,7 @@ class Publisher:
             _, auth = await usable_auth(self.db, self.registry, self.cipher, account_id, force_refresh=force)
         except NeedsReconnect as exc:
             raise Failure(
-                f"Le compte connecté doit être reconnecté : {exc.detail}",
-                f"The connected account must be connected again: {exc.detail}",
+                lazy_gettext("The connected account must be connected again: %(detail)s", detail=exc.detail)
             ) from None
         return auth
 
@@ -202,9 +208,9 @@ class Publisher:
         except (Rejected, Unsupported) as exc:
             # We cannot tell whether the earlier request made the post: posting again could double it.
             raise Failure(
-                "Nous ne pouvons pas vérifier si la publication est partie ; vérifiez votre compte et "
-                "confirmez-la si elle y est",
-                "We cannot check whether the post went out; look at your account and confirm it if it is there",
+                lazy_gettext(
+                    "We cannot check whether the post went out; look at your account and confirm it if it is there"
+                ),
                 f"find_post: {exc.detail}",
             ) from None
 
@@ -262,8 +268,11 @@ class Publisher:
             runs = await queries.count_attempt(c, share.id, None)
             if runs >= MAX_RUNS:
                 raise Failure(
-                    f"{share.network} n'a pas répondu correctement après {runs} essais ; réessayez plus tard",
-                    f"{share.network} kept failing after {runs} tries; try again later",
+                    lazy_gettext(
+                        "%(network)s kept failing after %(runs)s tries; try again later",
+                        network=share.network,
+                        runs=runs,
+                    ),
                     str(exc.detail if exc else "transient errors"),
                 )
             delay = timedelta(seconds=retry_after) if retry_after is not None else run_backoff(runs)
@@ -273,7 +282,7 @@ class Publisher:
         return "rescheduled"
 
     async def _fail(self, share: ShareToPublish, failure: Failure) -> None:
-        shown = failure.fr if share.person_language == "fr" else failure.en
+        shown = failure.reason.in_language(share.person_language)
         async with self.db.transaction() as c:
             await queries.publication_failed(
                 c, share.id, reason_fr=failure.fr, reason_en=failure.en, shown=shown, error=failure.error

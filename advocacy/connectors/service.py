@@ -40,7 +40,7 @@ from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
 from advocacy.core.networks import ConnectedNetwork
 from advocacy.db.pool import Database
 from advocacy.settings import Settings
-from content_library.safe_fetch import FetchPolicy, checked_address
+from content_library.sources.safe_fetch import FetchPolicy, checked_address
 
 log = logging.getLogger("advocacy.connectors")
 

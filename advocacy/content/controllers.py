@@ -12,17 +12,17 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from advocacy.content.feed.controllers import FeedController
 from advocacy.content.images.controllers import ImageController, MediaController
+from advocacy.content.sources.controllers import PrefillController, SourceController
 from advocacy.content.suggestions.controllers import SuggestionController
 from advocacy.content.uploads import upload_stream
-from advocacy.content.wiring import STORAGE, UPLOAD_CEILING, StorageDep, Text, fetch_policy
+from advocacy.content.wiring import STORAGE, UPLOAD_CEILING, StorageDep, Text
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
-from content_library import queries, service, sources
+from content_library import queries, service
 from content_library.errors import NotFound
 from content_library.images import service as images
 from content_library.images.renditions import LOGO_MAX_MARGIN, LOGO_MAX_SIZE, Corner
-from content_library.opengraph import fetch_open_graph
 from content_library.schemas import (
     CampaignCreate,
     CampaignRead,
@@ -36,12 +36,6 @@ from content_library.schemas import (
     LogoMargin,
     LogoSize,
     Network,
-    OpenGraph,
-    OpenGraphRequest,
-    PollResult,
-    SourceCreate,
-    SourceRead,
-    SourceUpdate,
     Status,
     TransitionIn,
     TransitionRead,
@@ -111,11 +105,6 @@ class ContentItemController(Controller):
     ) -> ItemRead:
         """Create a draft."""
         return await service.create_item(db, data, actor_id=principal.person_id, storage=storage)
-
-    @post("/prefill", operation_id="prefillFromLink", guards=[Allow(Role.CURATOR)], status_code=200)
-    async def prefill(self, data: JSONBody[OpenGraphRequest], settings: SettingsDep) -> OpenGraph:
-        """A page's Open Graph title, description and image, to prefill a draft."""
-        return await fetch_open_graph(service.normalise_link(data.url), policy=fetch_policy(settings))
 
     @get("/{item_id:uuid}", operation_id="getContentItem")
     async def read(self, item_id: FromPath[UUID], db: DbDep, storage: StorageDep) -> ItemRead:
@@ -210,40 +199,6 @@ class CampaignController(Controller):
         return await service.update_campaign(db, campaign_id, data)
 
 
-class SourceController(Controller):
-    path = "/api/v1/content/sources"
-    tags = ["content"]
-    guards = [Allow(Role.CURATOR)]
-
-    @get("/", operation_id="listContentSources")
-    async def list_sources(self, db: DbDep) -> list[SourceRead]:
-        """RSS/Atom sources and how their last poll went."""
-        return await sources.list_sources(db)
-
-    @post("/", operation_id="addContentSource")
-    async def add(self, data: JSONBody[SourceCreate], db: DbDep, principal: PrincipalDep) -> SourceRead:
-        """Add an RSS/Atom source; it is polled on a schedule and each new link becomes a draft."""
-        return await sources.add_source(db, data, actor_id=principal.person_id)
-
-    @patch("/{source_id:uuid}", operation_id="updateContentSource")
-    async def update(self, source_id: FromPath[UUID], data: JSONBody[SourceUpdate], db: DbDep) -> SourceRead:
-        """Change a source's name, URL, language, tags, campaign or whether it is polled."""
-        return await sources.update_source(db, source_id, data)
-
-    @delete("/{source_id:uuid}", operation_id="deleteContentSource")
-    async def remove(self, source_id: FromPath[UUID], db: DbDep) -> None:
-        """Remove a source; its drafts stay, and its links still never become drafts again."""
-        await sources.remove_source(db, source_id)
-
-    @post("/{source_id:uuid}/poll", operation_id="pollContentSource", status_code=200)
-    async def poll(self, source_id: FromPath[UUID], db: DbDep, settings: SettingsDep) -> PollResult:
-        """Poll one source now."""
-        results = await sources.poll_sources(db, policy=fetch_policy(settings), only=source_id)
-        if not results:
-            raise NotFound("No such active source.")
-        return results[0]
-
-
 class LibrarySettingsController(Controller):
     path = "/api/v1/content/settings"
     tags = ["content"]
@@ -297,6 +252,7 @@ class LibrarySettingsController(Controller):
 
 CONTENT_HANDLERS = [
     ContentItemController,
+    PrefillController,
     ImageController,
     CampaignController,
     SuggestionController,

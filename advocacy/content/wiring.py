@@ -11,7 +11,7 @@ from litestar.params import QueryParameter
 
 from advocacy.settings import Settings
 from content_library.images.storage import Storage, storage_from_config
-from content_library.safe_fetch import FetchPolicy
+from content_library.sources.safe_fetch import FetchPolicy
 
 MEDIA_URL_PREFIX = "/media"
 # The largest body an upload route lets through at all; the configured limit applies while streaming.

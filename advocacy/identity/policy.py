@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from zxcvbn import zxcvbn
 
+from advocacy.core.i18n import LazyText, lazy_gettext
+
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 # zxcvbn's scores: 0-2 fall to an online or a slow offline guessing attack; 3 and up do not.
@@ -13,17 +15,16 @@ MIN_SCORE = 3
 _SCORED_PREFIX = 100
 
 
-# The messages are msgids of the identity catalogue (advocacy/identity/locale): pages show them translated.
-TOO_SHORT = "Use at least 12 characters (a few words make a long password easy to remember)"
-TOO_LONG = "Use at most 256 characters"
-OWN_NAME = "Your password must not be your e-mail address or your name"
-GUESSABLE = (
+TOO_SHORT = lazy_gettext("Use at least 12 characters (a few words make a long password easy to remember)")
+TOO_LONG = lazy_gettext("Use at most 256 characters")
+OWN_NAME = lazy_gettext("Your password must not be your e-mail address or your name")
+GUESSABLE = lazy_gettext(
     "This password is too easy to guess: it is a common one, or made of a word, name, date or pattern that"
     " guessers try first. Choose another, for example a few unrelated words"
 )
 
 
-def password_problem(password: str, *, email: str = "", display_name: str = "") -> str | None:
+def password_problem(password: str, *, email: str = "", display_name: str = "") -> LazyText | None:
     """Why `password` may not be chosen (a sentence for the person), or None when it may."""
     if len(password) < MIN_LENGTH:
         return TOO_SHORT

@@ -20,6 +20,7 @@ from advocacy.auth.passwords import hash_password, verify_password
 from advocacy.auth.schemas import Principal
 from advocacy.auth.service import PrincipalCache
 from advocacy.core.errors import Conflict, Invalid, NotFound
+from advocacy.core.i18n import LazyText, lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.identity import queries
@@ -44,8 +45,10 @@ RESET_PATH = "/password/reset"
 FORGOT_PATH = "/password/forgot"
 
 
-def field_error(field: str, message: str) -> Invalid:
-    return Invalid(message, extra={"errors": [{"field": field, "message": message, "source": "body"}]})
+def field_error(field: str, message: str | LazyText) -> Invalid:
+    """A refusal naming the field at fault, in the language of the request (the pages show it by the field)."""
+    text = str(message)
+    return Invalid(text, extra={"errors": [{"field": field, "message": text, "source": "body"}]})
 
 
 def check_new_password(password: str, *, field: str, email: str, display_name: str) -> None:
@@ -396,6 +399,7 @@ async def reset_password(
 
 
 CHANGE_RULE = "10/15minutes"
+WRONG_CURRENT = lazy_gettext("Your current password is wrong")
 
 
 async def change_password(
@@ -420,7 +424,7 @@ async def change_password(
         if person is None:
             raise NotFound("Your account no longer exists")
         if not verify_password(person["password_hash"], body.current_password):
-            raise field_error("current_password", "Your current password is wrong")
+            raise field_error("current_password", WRONG_CURRENT)
         check_new_password(
             body.new_password,
             field="new_password",

@@ -10,6 +10,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from advocacy.core.i18n import LazyText, lazy_gettext, translate
 from advocacy.incentives.schemas import ClickSample, Message, NetworkRule, PointsRules
 
 FACEBOOK_WHY = Message(
@@ -23,40 +24,24 @@ DEFAULT_RULES = PointsRules(
     networks={"facebook": NetworkRule(share=0, click=0, engagement=0, rewarded=False, why_not=FACEBOOK_WHY)}
 )
 
-# Every reason a ledger row can carry, in both languages; `{note}` is the person-written part (kudos).
-REASONS: dict[str, Message] = {
-    "share_published": Message(fr="Partage publié", en="Share published"),
-    "share_diminished": Message(
-        fr="Partage publié (rendement réduit : plusieurs partages le même jour)",
-        en="Share published (reduced: several shares the same day)",
-    ),
+# Every reason a ledger row can carry (catalogue messages); `%(note)s` is the person-written part (kudos).
+REASONS: dict[str, LazyText | Message] = {
+    "share_published": lazy_gettext("Share published"),
+    "share_diminished": lazy_gettext("Share published (reduced: several shares the same day)"),
     "network_not_rewarded": FACEBOOK_WHY,
-    "daily_cap_reached": Message(fr="Plafond quotidien de points atteint", en="Daily points cap reached"),
-    "click": Message(fr="Clics uniques sur votre lien", en="Unique clicks on your link"),
-    "click_cap_reached": Message(
-        fr="Plafond de points de clics atteint (par partage ou par jour)",
-        en="Click points cap reached (per share or per day)",
-    ),
-    "held_for_review": Message(
-        fr="Points de clics retenus : ce partage est en cours de vérification",
-        en="Click points held: this share is being reviewed",
-    ),
-    "released_after_review": Message(
-        fr="Points de clics libérés après vérification", en="Click points released after review"
-    ),
-    "engagement": Message(fr="Réactions à votre publication", en="Engagement on your post"),
-    "kudos": Message(fr="Félicitations de l'équipe RH : {note}", en="Kudos from HR: {note}"),
-    "streak_bonus": Message(
-        fr="Bonus de régularité : des partages {weeks} semaines de suite",
-        en="Streak bonus: shares {weeks} weeks in a row",
-    ),
-    "share_withdrawn": Message(fr="Partage retiré : points repris", en="Share withdrawn: points taken back"),
-    "share_reversed": Message(fr="Points repris : {note}", en="Points taken back: {note}"),
-    "challenge_won": Message(fr="Défi remporté : {note}", en="Challenge won: {note}"),
-    "redemption": Message(fr="Récompense demandée : {note}", en="Reward requested: {note}"),
-    "refund": Message(
-        fr="Demande refusée, points rendus : {note}", en="Request rejected, points returned: {note}"
-    ),
+    "daily_cap_reached": lazy_gettext("Daily points cap reached"),
+    "click": lazy_gettext("Unique clicks on your link"),
+    "click_cap_reached": lazy_gettext("Click points cap reached (per share or per day)"),
+    "held_for_review": lazy_gettext("Click points held: this share is being reviewed"),
+    "released_after_review": lazy_gettext("Click points released after review"),
+    "engagement": lazy_gettext("Engagement on your post"),
+    "kudos": lazy_gettext("Kudos from HR: %(note)s"),
+    "streak_bonus": lazy_gettext("Streak bonus: shares %(weeks)s weeks in a row"),
+    "share_withdrawn": lazy_gettext("Share withdrawn: points taken back"),
+    "share_reversed": lazy_gettext("Points taken back: %(note)s"),
+    "challenge_won": lazy_gettext("Challenge won: %(note)s"),
+    "redemption": lazy_gettext("Reward requested: %(note)s"),
+    "refund": lazy_gettext("Request rejected, points returned: %(note)s"),
 }
 
 
@@ -64,10 +49,12 @@ def reason_text(code: str, note: str | None, language: str, **values: object) ->
     message = REASONS.get(code)
     if message is None:
         return note or code
-    template = message.fr if language == "fr" else message.en
+    if isinstance(message, Message):  # an organisation-editable text (FACEBOOK_WHY)
+        return message.in_language(language)
+    template = translate(message, language)
     try:
-        return template.format(note=note or "", **values)
-    except (KeyError, IndexError):
+        return template % {"note": note or "", **values}
+    except (KeyError, ValueError, TypeError):
         return template
 
 
@@ -141,10 +128,7 @@ def gaming_signals(samples: list[ClickSample], thresholds: AntiGaming) -> tuple[
     return reasons, stats
 
 
-FLAG_REASONS: dict[str, Message] = {
-    "few_visitors": Message(
-        fr="La plupart des clics viennent de très peu de visiteurs",
-        en="Most clicks come from very few visitors",
-    ),
-    "burst": Message(fr="Des rafales de clics qu'aucun humain ne fait", en="Bursts of clicks no human makes"),
+FLAG_REASONS: dict[str, LazyText] = {
+    "few_visitors": lazy_gettext("Most clicks come from very few visitors"),
+    "burst": lazy_gettext("Bursts of clicks no human makes"),
 }

@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from advocacy.ambassadors.service import require_ambassador
 from advocacy.audit.queries import write_audit
 from advocacy.core.errors import Forbidden, Invalid, NotFound
+from advocacy.core.i18n import translate
 from advocacy.db.pool import Database
 from advocacy.incentives import badges, cards, queries
 from advocacy.incentives.boards import service as boards
@@ -365,7 +366,7 @@ async def flags(
 
 def flag_reason_text(code: str, language: str) -> str:
     message = FLAG_REASONS.get(code)
-    return code if message is None else (message.fr if language == "fr" else message.en)
+    return code if message is None else translate(message, language)
 
 
 async def decide_flag(

@@ -11,35 +11,33 @@ from typing import Any
 
 import jinja2
 
-from advocacy.identity.i18n import gettext_for
+from advocacy.core.i18n import install_jinja, lazy_gettext, translate
 from advocacy.mail.schemas import MailRow, Rendered
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# msgids: translated in advocacy/identity/locale
-SUBJECTS: dict[str, str] = {
-    "invitation": "You are invited to Advocacy",
-    "password_reset": "Reset your Advocacy password",
-    "password_changed": "Your Advocacy password was changed",
+SUBJECTS = {
+    "invitation": lazy_gettext("You are invited to Advocacy"),
+    "password_reset": lazy_gettext("Reset your Advocacy password"),
+    "password_changed": lazy_gettext("Your Advocacy password was changed"),
 }
 
 
 @functools.cache
-def _environment(language: str) -> jinja2.Environment:
+def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html"]),
-        extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(gettext_for(language), newstyle=True)  # type: ignore[attr-defined]
+    install_jinja(env)  # templates speak the `language` of their context
     return env
 
 
 def render(kind: str, language: str, context: dict[str, Any]) -> Rendered:
-    env = _environment(language)
-    subject = gettext_for(language).gettext(SUBJECTS[kind])
+    env = _environment()
+    subject = translate(SUBJECTS[kind], language)
     values = {**context, "language": language, "subject": subject}
     return Rendered(
         subject=subject,

@@ -9,8 +9,8 @@ import asyncpg
 
 from advocacy.content.wiring import fetch_policy
 from advocacy.outbox.service import Handler
-from content_library import sources
 from content_library.images import service as images
+from content_library.sources import service as sources
 
 log = logging.getLogger("workers.content")
 

@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from advocacy.app import create_app
 from advocacy.db.pool import Database
 from advocacy.settings import Settings
-from content_library.safe_fetch import FetchPolicy, FetchRefused, forbidden_address, safe_get
+from content_library.sources.safe_fetch import FetchPolicy, FetchRefused, forbidden_address, safe_get
 from tests.conftest import problem
 from tests.factories import Factory
 from tests.integration.content.conftest import Library
@@ -117,7 +117,7 @@ async def test_a_redirect_to_loopback_is_refused_on_the_redirect(
     monkeypatch: pytest.MonkeyPatch, server: str
 ) -> None:
     """The first hop is allowed (as if public); the redirect's target is checked again and refused."""
-    from content_library import safe_fetch
+    from content_library.sources import safe_fetch
 
     original = safe_fetch.forbidden_address
     calls: list[str] = []

@@ -1,4 +1,5 @@
-"""RSS/Atom sources: polled with conditional GET, parsed by feedparser, each new link becomes one draft."""
+"""Decisions about RSS/Atom sources (polled with conditional GET, parsed by feedparser, each new link
+becomes one draft) and the Open Graph prefill of a draft from a link."""
 
 from __future__ import annotations
 
@@ -11,23 +12,25 @@ import feedparser
 import msgspec
 
 from advocacy.core.errors import Conflict, DomainError, Invalid, NotFound
-from content_library import queries
-from content_library.safe_fetch import FetchPolicy, safe_get
-from content_library.schemas import (
-    CaptionIn,
-    ItemCreate,
-    PollResult,
-    SourceCreate,
-    SourceRead,
-    SourceRow,
-    SourceUpdate,
-)
+from content_library.schemas import CaptionIn, ItemCreate
 from content_library.service import (
     Transactional,
     campaign_id_of,
     check_captions,
     create_draft,
+    existing_row,
     normalise_link,
+)
+from content_library.sources import queries
+from content_library.sources.opengraph import fetch_open_graph
+from content_library.sources.safe_fetch import FetchPolicy, safe_get
+from content_library.sources.schemas import (
+    OpenGraph,
+    PollResult,
+    SourceCreate,
+    SourceRead,
+    SourceRow,
+    SourceUpdate,
 )
 
 log = logging.getLogger("content_library.sources")
@@ -164,8 +167,7 @@ async def poll_source(db: Transactional, source: SourceRow, *, policy: FetchPoli
                 source_id=source.id,
                 campaign_id=source.campaign_id,
             )
-            row = await queries.item_row(conn, item.id)
-            assert row is not None
+            row = await existing_row(conn, item.id)
             await queries.set_source_entry_item(conn, link, row.id)
             created += 1
         await queries.record_poll(
@@ -195,3 +197,16 @@ async def poll_sources(
                 PollResult(source=source.public_id, status="failed", created=0, error="internal error")
             )
     return results
+
+
+async def poll_one(db: Transactional, public_id: UUID, *, policy: FetchPolicy) -> PollResult:
+    """Poll one active source now."""
+    results = await poll_sources(db, policy=policy, only=public_id)
+    if not results:
+        raise NotFound("No such active source.")
+    return results[0]
+
+
+async def prefill(url: str, *, policy: FetchPolicy) -> OpenGraph:
+    """What the page at `url` says about itself (Open Graph), to prefill a draft."""
+    return await fetch_open_graph(normalise_link(url), policy=policy)

@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 from advocacy.core.errors import Invalid
-from content_library.safe_fetch import FetchPolicy, safe_get
-from content_library.schemas import OpenGraph
+from content_library.sources.safe_fetch import FetchPolicy, safe_get
+from content_library.sources.schemas import OpenGraph
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 

@@ -1,0 +1,1 @@
+"""Sources' HTTP face: RSS/Atom sources and the link prefill."""

@@ -1,0 +1,401 @@
+"""Identity pages (no JavaScript needed): accept an invitation, forgot and reset a password, change it.
+
+Each page is one generic template (identity/page.html) fed a Page struct: a heading, a lead, maybe a form
+(label, field, error next to it, an error summary) and links. Forms post to these routes, which call the
+same services as the API and show a refusal next to its field.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromQuery
+from litestar.response import Redirect, Template
+
+from advocacy.auth.schemas import Principal
+from advocacy.core.errors import DomainError, Invalid, NotFound, TooManyRequests
+from advocacy.core.i18n import _, current_language, negotiate, use_language
+from advocacy.http.deps import DbDep, LimiterDep, SettingsDep
+from advocacy.http.guards import PUBLIC
+from advocacy.http.middleware import client_address
+from advocacy.identity import service
+from advocacy.identity.errors import LinkGone
+from advocacy.identity.schemas import ChangePassword
+from advocacy.web.i18n import t
+
+# A link's token is in the page's address: no other site may see it in a Referer.
+PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+class Field(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    label: str
+    type: str = "text"
+    autocomplete: str = ""
+    hint: str = ""
+    value: str = ""
+
+
+class Form(msgspec.Struct, frozen=True, kw_only=True):
+    action: str
+    submit: str
+    fields: list[Field]
+    hidden: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class Link(msgspec.Struct, frozen=True, kw_only=True):
+    href: str
+    text: str
+
+
+class Page(msgspec.Struct, frozen=True, kw_only=True):
+    heading: str
+    lead: str = ""
+    form: Form | None = None
+    links: list[Link] = msgspec.field(default_factory=list)
+    errors: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class TokenForm(msgspec.Struct, frozen=True, kw_only=True):
+    token: str = ""
+    password: str = ""
+
+
+class EmailForm(msgspec.Struct, frozen=True, kw_only=True):
+    email: str = ""
+
+
+class ChangeForm(msgspec.Struct, frozen=True, kw_only=True):
+    csrf: str = ""
+    current_password: str = ""
+    new_password: str = ""
+
+
+def language_of(request: Request[Any, Any, Any], settings: SettingsDep) -> str:
+    user: Principal | None = request.scope.get("user")
+    if user is not None:
+        return str(user.language)
+    return negotiate(request.headers.get("accept-language")) or settings.default_language
+
+
+def render(language: str, page: Page, *, status: int = 200) -> Template:
+    context = {**msgspec.structs.asdict(page), "language": language, "t": lambda key: t(key, language)}
+    return Template("identity/page.html", context=context, status_code=status, headers=PRIVATE_HEADERS)
+
+
+def field_errors(exc: DomainError) -> dict[str, str]:
+    listed = exc.extra.get("errors") or []
+    return {e["field"]: e["message"] for e in listed} or {"": exc.detail}
+
+
+def sign_in_link() -> Link:
+    return Link(href="/login", text=_("Sign in"))
+
+
+def new_password_field(name: str = "password") -> Field:
+    return Field(
+        name=name,
+        label=_("New password"),
+        type="password",
+        autocomplete="new-password",
+        hint=_(
+            "At least 12 characters. A few unrelated words make a strong password that is easy to remember."
+        ),
+    )
+
+
+def gone_page(exc: DomainError, heading: str, *, retry: Link) -> Template:
+    return render_current(Page(heading=heading, lead=exc.detail, links=[retry]), status=exc.status)
+
+
+def render_current(page: Page, *, status: int = 200) -> Template:
+    return render(current_language(), page, status=status)
+
+
+# ---- invitations ----
+
+
+def invitation_form(token: str, email: str) -> Form:
+    return Form(
+        action="/invitation",
+        submit=_("Set my password"),
+        hidden={"token": token},
+        fields=[new_password_field()],
+    )
+
+
+@get("/invitation", guards=[PUBLIC], include_in_schema=False)
+async def invitation_page(
+    request: Request[Any, Any, Any], db: DbDep, settings: SettingsDep, token: FromQuery[str] = ""
+) -> Template:
+    with use_language(language_of(request, settings)):
+        try:
+            preview = await service.preview_invitation(db, token)
+        except (NotFound, LinkGone) as exc:
+            return gone_page(exc, _("This invitation link does not work"), retry=sign_in_link())
+        return render_current(
+            Page(
+                heading=_("Welcome, %(name)s", name=preview.display_name),
+                lead=_("Choose the password you will sign in with, as %(email)s.", email=preview.email),
+                form=invitation_form(token, preview.email),
+            )
+        )
+
+
+@post("/invitation", guards=[PUBLIC], include_in_schema=False)
+async def invitation_submit(
+    request: Request[Any, Any, Any],
+    data: Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: DbDep,
+    settings: SettingsDep,
+) -> Template:
+    with use_language(language_of(request, settings)):
+        try:
+            await service.accept_invitation(db, request.app.state.principal_cache, data.token, data.password)
+        except (NotFound, LinkGone) as exc:
+            return gone_page(exc, _("This invitation link does not work"), retry=sign_in_link())
+        except Invalid as exc:
+            preview = await service.preview_invitation(db, data.token)
+            return render_current(
+                Page(
+                    heading=_("Welcome, %(name)s", name=preview.display_name),
+                    lead=_("Choose the password you will sign in with, as %(email)s.", email=preview.email),
+                    form=invitation_form(data.token, preview.email),
+                    errors=field_errors(exc),
+                ),
+                status=422,
+            )
+        return render_current(
+            Page(heading=_("Your password is set"), lead=_("Sign in with it now."), links=[sign_in_link()])
+        )
+
+
+# ---- forgot and reset ----
+
+FORGOT_LINK = "/password/forgot"
+
+
+def forgot_form(email: str = "") -> Form:
+    return Form(
+        action=FORGOT_LINK,
+        submit=_("Send me a reset link"),
+        fields=[
+            Field(name="email", label=_("E-mail address"), type="email", autocomplete="email", value=email)
+        ],
+    )
+
+
+@get("/password/forgot", guards=[PUBLIC], include_in_schema=False)
+async def forgot_page(request: Request[Any, Any, Any], settings: SettingsDep) -> Template:
+    with use_language(language_of(request, settings)):
+        return render_current(
+            Page(
+                heading=_("Forgot your password?"),
+                lead=_("Give the e-mail address you sign in with: we send a link to choose a new password."),
+                form=forgot_form(),
+            )
+        )
+
+
+@post("/password/forgot", guards=[PUBLIC], include_in_schema=False)
+async def forgot_submit(
+    request: Request[Any, Any, Any],
+    data: Annotated[EmailForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: DbDep,
+    limiter: LimiterDep,
+    settings: SettingsDep,
+) -> Template:
+    with use_language(language_of(request, settings)):
+        email = data.email.strip()
+        if "@" not in email or len(email) > 254:
+            return render_current(
+                Page(
+                    heading=_("Forgot your password?"),
+                    form=forgot_form(email),
+                    errors={"email": _("Enter an e-mail address, like name@example.com")},
+                ),
+                status=422,
+            )
+        try:
+            await service.forgot_password(
+                db, limiter, settings, email=email, client=client_address(request.scope)
+            )
+        except TooManyRequests as exc:
+            response = render_current(
+                Page(
+                    heading=_("Forgot your password?"),
+                    form=forgot_form(email),
+                    errors={"email": _("Too many requests: wait a while before asking again.")},
+                ),
+                status=429,
+            )
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
+        return render_current(
+            Page(
+                heading=_("Check your e-mail"),
+                lead=_(
+                    "If %(email)s belongs to an account, a link to choose a new password is on its way. It works"
+                    " once, for a short while.",
+                    email=email,
+                ),
+                links=[sign_in_link()],
+            )
+        )
+
+
+def reset_form(token: str) -> Form:
+    return Form(
+        action="/password/reset",
+        submit=_("Save my new password"),
+        hidden={"token": token},
+        fields=[new_password_field()],
+    )
+
+
+def forgot_again_link() -> Link:
+    return Link(href=FORGOT_LINK, text=_("Ask for a new link"))
+
+
+@get("/password/reset", guards=[PUBLIC], include_in_schema=False)
+async def reset_page(
+    request: Request[Any, Any, Any], db: DbDep, settings: SettingsDep, token: FromQuery[str] = ""
+) -> Template:
+    with use_language(language_of(request, settings)):
+        try:
+            await service.check_reset_link(db, token)
+        except (NotFound, LinkGone) as exc:
+            return gone_page(exc, _("This reset link does not work"), retry=forgot_again_link())
+        return render_current(Page(heading=_("Choose a new password"), form=reset_form(token)))
+
+
+@post("/password/reset", guards=[PUBLIC], include_in_schema=False)
+async def reset_submit(
+    request: Request[Any, Any, Any],
+    data: Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: DbDep,
+    settings: SettingsDep,
+) -> Template:
+    with use_language(language_of(request, settings)):
+        try:
+            await service.reset_password(
+                db, request.app.state.principal_cache, settings, data.token, data.password
+            )
+        except (NotFound, LinkGone) as exc:
+            return gone_page(exc, _("This reset link does not work"), retry=forgot_again_link())
+        except Invalid as exc:
+            return render_current(
+                Page(
+                    heading=_("Choose a new password"), form=reset_form(data.token), errors=field_errors(exc)
+                ),
+                status=422,
+            )
+        return render_current(
+            Page(
+                heading=_("Your password is changed"),
+                lead=_("You were signed out everywhere. Sign in with your new password."),
+                links=[sign_in_link()],
+            )
+        )
+
+
+# ---- change (signed in) ----
+
+
+def change_form(csrf: str) -> Form:
+    return Form(
+        action="/account/password",
+        submit=_("Change my password"),
+        hidden={"csrf": csrf},
+        fields=[
+            Field(
+                name="current_password",
+                label=_("Current password"),
+                type="password",
+                autocomplete="current-password",
+            ),
+            new_password_field("new_password"),
+        ],
+    )
+
+
+@get("/account/password", guards=[PUBLIC], include_in_schema=False)
+async def change_page(request: Request[Any, Any, Any], settings: SettingsDep) -> Response[Any]:
+    principal: Principal | None = request.scope.get("user")
+    if principal is None:
+        return Redirect("/login")
+    with use_language(principal.language):
+        return render_current(
+            Page(
+                heading=_("Change your password"),
+                lead=_("Your other sessions end when you change it; this one stays."),
+                form=change_form(principal.csrf_token or ""),
+            )
+        )
+
+
+@post("/account/password", guards=[PUBLIC], include_in_schema=False)
+async def change_submit(
+    request: Request[Any, Any, Any],
+    data: Annotated[ChangeForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: DbDep,
+    limiter: LimiterDep,
+    settings: SettingsDep,
+) -> Response[Any]:
+    principal: Principal | None = request.scope.get("user")
+    if principal is None or principal.via != "session":
+        return Redirect("/login", status_code=303)
+    with use_language(principal.language):
+        if not (principal.csrf_token and hmac.compare_digest(principal.csrf_token, data.csrf)):
+            return render_current(
+                Page(
+                    heading=_("Change your password"),
+                    form=change_form(principal.csrf_token or ""),
+                    errors={"": _("The form has expired: try again.")},
+                ),
+                status=403,
+            )
+        session = request.scope.get("auth")
+        try:
+            await service.change_password(
+                db,
+                request.app.state.principal_cache,
+                limiter,
+                settings,
+                principal,
+                ChangePassword(current_password=data.current_password or "-", new_password=data.new_password),
+                session_token=session if isinstance(session, str) else None,
+            )
+        except (Invalid, TooManyRequests) as exc:
+            errors = field_errors(exc) if isinstance(exc, Invalid) else {"current_password": exc.detail}
+            return render_current(
+                Page(
+                    heading=_("Change your password"),
+                    form=change_form(principal.csrf_token or ""),
+                    errors=errors,
+                ),
+                status=exc.status,
+            )
+        return render_current(
+            Page(
+                heading=_("Your password is changed"),
+                lead=_("Your other sessions were ended."),
+                links=[Link(href="/", text=_("Back to the home page"))],
+            )
+        )
+
+
+IDENTITY_PAGES = [
+    invitation_page,
+    invitation_submit,
+    forgot_page,
+    forgot_submit,
+    reset_page,
+    reset_submit,
+    change_page,
+    change_submit,
+]
