@@ -38,6 +38,7 @@ from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMid
 from advocacy.http.openapi import ApiDocumentConfig
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.http.untrusted import UntrustedRequest, UrlCheckMiddleware
 from advocacy.identity.controllers import IDENTITY_HANDLERS
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
@@ -144,7 +145,13 @@ def create_app(
         lifespan=[lifespan, links_lifespan],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[RequestContextMiddleware(), AuthenticationMiddleware(), IdempotencyMiddleware()],
+        middleware=[
+            RequestContextMiddleware(),
+            UrlCheckMiddleware(),
+            AuthenticationMiddleware(),
+            IdempotencyMiddleware(),
+        ],
+        request_class=UntrustedRequest,
         before_send=[ensure_request_id, forget_after_writes],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves

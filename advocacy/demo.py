@@ -103,8 +103,8 @@ DEMO_KUDOS = [
 async def _seed_recognition(conn: asyncpg.Connection) -> None:
     """Kudos from HR through the outbox: the worker writes them to the ledger and the boards. Their
     idempotency keys are fixed, so seeding again awards nothing more."""
+    from advocacy.incentives.ledger.service import AWARD_JOB, events_to_args
     from advocacy.incentives.schemas import PointEvent
-    from advocacy.incentives.service import AWARD_JOB, events_to_args
     from advocacy.outbox.service import enqueue
 
     rows = await people.existing_people_by_email(

@@ -13,7 +13,7 @@ import asyncpg
 from arq.constants import in_progress_key_prefix, job_key_prefix
 
 from advocacy.db.pool import Database
-from advocacy.incentives.service import REBUILD_JOB
+from advocacy.incentives.boards.service import REBUILD_JOB
 from advocacy.outbox.service import (
     REDELIVER_AFTER_SECONDS,
     RUN_OUTBOX_JOB,

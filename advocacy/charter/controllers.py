@@ -28,6 +28,7 @@ from advocacy.http.deps import CharterCacheDep, DbDep, LimiterDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.http.untrusted import Int32Key, zoned
 
 CHECKS_PER_MINUTE = "120/minute"
 WHAT_IFS_PER_MINUTE = "20/minute"
@@ -104,7 +105,7 @@ class CharterVersionController(Controller):
 
     @get("/{version:int}/export", operation_id="exportCharter")
     async def export(
-        self, version: FromPath[int], db: DbDep, format: FormatParam = "toml"
+        self, version: FromPath[Int32Key], db: DbDep, format: FormatParam = "toml"
     ) -> Response[bytes]:
         """A version as a TOML or JSON charter document that import reads back unchanged."""
         charter, body = await service.export_charter(db, version, format)
@@ -116,7 +117,7 @@ class CharterVersionController(Controller):
         )
 
     @post("/{version:int}/activate", operation_id="activateCharter", status_code=200)
-    async def activate(self, version: FromPath[int], db: DbDep, principal: PrincipalDep) -> CharterRead:
+    async def activate(self, version: FromPath[Int32Key], db: DbDep, principal: PrincipalDep) -> CharterRead:
         """Put a draft in force; a material change asks every ambassador to accept it again."""
         return await service.activate(db, version, actor_id=principal.person_id)
 
@@ -125,7 +126,7 @@ class CharterVersionController(Controller):
     )
     async def try_text(
         self,
-        version: FromPath[int],
+        version: FromPath[Int32Key],
         data: JSONBody[TryRequest],
         db: DbDep,
         principal: PrincipalDep,
@@ -139,7 +140,7 @@ class CharterVersionController(Controller):
     @get("/{version:int}/what-if", operation_id="charterWhatIf")
     async def what_if(
         self,
-        version: FromPath[int],
+        version: FromPath[Int32Key],
         db: DbDep,
         principal: PrincipalDep,
         limiter: LimiterDep,
@@ -149,6 +150,7 @@ class CharterVersionController(Controller):
         ] = None,
     ) -> WhatIfReport:
         """Which of the last 1 000 texts checked at share time would change decision under this version."""
+        zoned(at=at)
         await _limit(limiter, WHAT_IFS_PER_MINUTE, "charter-what-if", principal)
         return await service.what_if(db, charters, version, at=at, reader_language=principal.language)
 

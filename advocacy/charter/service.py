@@ -32,6 +32,7 @@ from advocacy.charter.summary import summarise
 from advocacy.core.errors import Conflict, Invalid, NotFound
 from advocacy.core.language import Language
 from advocacy.core.networks import Network
+from advocacy.core.untrusted import check_decoded, too_deep
 from advocacy.db.pool import Database
 
 # Texts holding these are not kept for the what-if report: a phone number or a leaked key must not be stored.
@@ -119,12 +120,17 @@ def parse_charter_document(data: bytes | str, fmt: CharterFormat) -> CharterDraf
     """A charter document (title, FR/EN texts, material_change, rules) from TOML or JSON; `Invalid` if bad."""
     try:
         if fmt == "toml":
-            return msgspec.toml.decode(data, type=CharterDraftCreate)
-        return msgspec.json.decode(data, type=CharterDraftCreate)
+            document = msgspec.toml.decode(data, type=CharterDraftCreate)
+        else:
+            document = msgspec.json.decode(data, type=CharterDraftCreate)
+    except RecursionError:
+        raise too_deep(f"The charter document ({fmt})") from None
     except msgspec.DecodeError as error:
         raise Invalid(f"charter document ({fmt}): {error}") from error
     except UnicodeDecodeError:
         raise Invalid(f"charter document ({fmt}): the file is not UTF-8 encoded") from None
+    check_decoded(msgspec.to_builtins(document), "body", f"The charter document ({fmt})")
+    return document
 
 
 async def import_charter(

@@ -37,9 +37,15 @@ def decode_cursor(cursor: str | None, types: type[Any]) -> Any:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return msgspec.json.decode(raw, type=types)
-    except (ValueError, msgspec.DecodeError, msgspec.ValidationError):
+        key = msgspec.json.decode(raw, type=types)
+    except (ValueError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         raise Invalid("The cursor is not one this API gave out; start again without it") from None
+    # every integer of a sort key is a PostgreSQL bigint; a larger one is no cursor of ours
+    if any(isinstance(part, int) and not -(2**63) <= part < 2**63 for part in key) or any(
+        isinstance(part, str) and "\x00" in part for part in key
+    ):
+        raise Invalid("The cursor is not one this API gave out; start again without it")
+    return key
 
 
 def page_of(rows: list[T], limit: int, key: Any) -> Page[T]:

@@ -106,7 +106,7 @@ def _validation_error(request: Request[Any, Any, Any], exc: ValidationException)
                     FieldError(
                         field=str(item.get("key") or "$"),
                         message=str(item.get("message", "invalid")),
-                        source=str(item.get("source") or "body"),
+                        source=str(getattr(item.get("source"), "value", item.get("source")) or "body"),
                     )
                 )
     detail: Text = exc.detail or NOT_VALID

@@ -1,4 +1,9 @@
-"""Incentives: point events, ledger entries, rules, boards, badges, flags, challenges, rewards, redemptions."""
+"""The incentives domain's shared vocabulary: point events and ledger entries (every subject reads them), the
+constrained types the bodies share, and the Structs that must keep their module for the API document.
+
+`Page[X]` components are named after X's module path (Page_advocacy.incentives.schemas.X_), so the paged
+Structs (HistoryEntry, FlagRead, RewardRead, RedemptionRead) are defined here, not in their subject's
+schemas, to keep the OpenAPI document unchanged."""
 
 from __future__ import annotations
 
@@ -29,6 +34,9 @@ RedemptionStatus = Literal["requested", "approved", "fulfilled", "rejected"]
 Points = Annotated[int, Meta(ge=0, le=1_000_000)]
 Name = Annotated[str, Meta(min_length=1, max_length=120)]
 Reason = Annotated[str, Meta(min_length=3, max_length=500)]
+
+# A points text in both languages is advocacy.core's BilingualText (one schema name in the API document).
+Message = BilingualText
 
 
 class PointEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,71 +77,19 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
     occurred_at: datetime
 
 
-# --- rules -------------------------------------------------------------------------------------------
+class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):
+    """A campaign as the API names it: its public id and its slug (never the internal id)."""
+
+    id: UUID
+    slug: str
 
 
-# A points text in both languages is advocacy.core's BilingualText (one schema name in the API document).
-Message = BilingualText
+# content_library has its own CampaignRef (with the name): under one name, the API document would name
+# both schemas by their module paths.
+CampaignRef = CampaignKey
 
 
-class NetworkRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    share: Points = 10
-    click: Points = 1
-    engagement: Points = 2
-    rewarded: bool = True
-    why_not: BilingualText | None = None
-
-
-class PointsRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """What HR sets; every change is a new version. Networks not listed use `default`."""
-
-    default: NetworkRule = msgspec.field(default_factory=NetworkRule)
-    networks: dict[Annotated[str, Meta(max_length=40)], NetworkRule] = msgspec.field(default_factory=dict)
-    daily_cap: Points = 200
-    # multiplier of the n-th share of a day (the last one repeats): diminishing returns
-    share_factors: Annotated[list[Annotated[float, Meta(ge=0, le=1)]], Meta(min_length=1, max_length=20)] = (
-        msgspec.field(default_factory=lambda: [1.0, 1.0, 0.5, 0.25, 0.0])
-    )
-    click_cap_per_share: Points = 50
-    click_cap_per_day: Points = 100
-    streak_weeks: Annotated[int, Meta(ge=2, le=52)] = 4
-    streak_bonus: Points = 50
-
-    def for_network(self, network: str | None) -> NetworkRule:
-        return self.networks.get(network or "", self.default)
-
-
-class RulesVersion(msgspec.Struct, frozen=True, kw_only=True):
-    version: int
-    rules: PointsRules
-    note: str | None
-    created_at: datetime | None
-
-
-class RulesUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    rules: PointsRules
-    note: Annotated[str, Meta(max_length=500)] | None = None
-
-
-class NetworkExplanation(msgspec.Struct, frozen=True, kw_only=True):
-    network: str
-    share: int
-    click: int
-    engagement: int
-    rewarded: bool
-    why_not: str | None
-
-
-class PointsSummary(msgspec.Struct, frozen=True, kw_only=True):
-    """The points page: my balance and how points are earned, including why some networks earn nothing."""
-
-    balance: int
-    earned: int
-    shares: int
-    unique_clicks: int
-    rules_version: int
-    daily_cap: int
-    networks: list[NetworkExplanation]
+# --- paged in the API (see the module docstring) -----------------------------------------------------
 
 
 class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
@@ -147,45 +103,6 @@ class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
     occurred_at: datetime
 
 
-class KudosCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    person_id: UUID
-    points: Annotated[int, Meta(ge=1, le=10_000)]
-    reason: Reason
-
-
-# --- shared by boards and challenges -----------------------------------------------------------------
-
-
-class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):
-    """A campaign as the API names it: its public id and its slug (never the internal id)."""
-
-    id: UUID
-    slug: str
-
-
-# content_library has its own CampaignRef (with the name): under one name, the API document would name
-# both schemas by their module paths.
-CampaignRef = CampaignKey
-
-
-# --- badges, recognition, flags ----------------------------------------------------------------------
-
-
-class BadgeRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    badge: str
-    name: str
-    period: str
-    awarded_at: datetime
-
-
-class NotificationRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    kind: str
-    subject: str
-    created_at: datetime
-
-
 class FlagRead(msgspec.Struct, frozen=True, kw_only=True):
     id: UUID
     share_id: UUID
@@ -197,28 +114,6 @@ class FlagRead(msgspec.Struct, frozen=True, kw_only=True):
     flagged_at: datetime
     decided_at: datetime | None
     note: str | None
-
-
-class FlagDecision(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    note: Annotated[str, Meta(max_length=500)] | None = None
-
-
-class ClickSample(msgspec.Struct, frozen=True, kw_only=True):
-    visitor: str
-    at: datetime
-
-
-class ShareClicks(msgspec.Struct, frozen=True, kw_only=True):
-    """A share's latest person clicks (bots and the sharer's own left out), for the anti-gaming check."""
-
-    share_id: int
-    person_id: int
-    network: str
-    campaign_id: int | None
-    samples: list[ClickSample]
-
-
-# --- rewards -----------------------------------------------------------------------------------------
 
 
 class RewardRead(msgspec.Struct, frozen=True, kw_only=True):

@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.incentives.schemas import ClickSample
+from advocacy.incentives.anti_gaming.schemas import ClickSample
 from advocacy.links.schemas import Click, LinkEntry, UnsettledClick
 
 

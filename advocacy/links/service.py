@@ -19,9 +19,11 @@ from cachetools import LRUCache
 from litestar import Litestar
 
 from advocacy.db.pool import Database
-from advocacy.incentives import badges, cards
-from advocacy.incentives.schemas import PointEvent, ShareClicks
-from advocacy.incentives.service import AWARD_JOB, events_to_args, flag_gamed_shares, shares_to_check
+from advocacy.incentives.anti_gaming.schemas import ShareClicks
+from advocacy.incentives.anti_gaming.service import flag_gamed_shares, shares_to_check
+from advocacy.incentives.badges import service as badges
+from advocacy.incentives.ledger.service import AWARD_JOB, events_to_args
+from advocacy.incentives.schemas import PointEvent
 from advocacy.links import queries
 from advocacy.links.bots import BotFilter, Visitor
 from advocacy.links.cache import LinkCache
@@ -182,7 +184,7 @@ def card_image_url(public_base_url: str, code: str) -> str:
 
 def _card_texts(card: queries.CardSource) -> tuple[str, str]:
     """(badge name, period) in the share's language."""
-    return badges.badge_name(card.badge, card.language), cards.card_period(card.period, card.awarded_at)
+    return badges.badge_name(card.badge, card.language), badges.card_period(card.period, card.awarded_at)
 
 
 def card_preview(card: queries.CardSource, code: str, *, target: str, public_base_url: str) -> LinkPreview:
@@ -218,13 +220,13 @@ async def card_image(runtime: LinkRuntime, code: str) -> tuple[bytes, str] | Non
     if source is None or not shown(source):
         return None
     badge, period = _card_texts(source)
-    colours = cards.colours_from_settings(source.settings)
+    colours = badges.colours_from_settings(source.settings)
     drawn_from = [source.display_name, badge, period, source.organisation, *colours, source.language]
     etag = hashlib.sha256(msgspec.json.encode(drawn_from)).hexdigest()[:32]
     image = runtime.cards.get(etag)
     if image is None:
         image = await asyncio.to_thread(
-            cards.render_card, display_name=source.display_name, badge=badge, period=period,
+            badges.render_card, display_name=source.display_name, badge=badge, period=period,
             organisation=source.organisation, colours=colours, language=source.language,
         )  # fmt: skip
         runtime.cards[etag] = image

@@ -11,6 +11,7 @@ from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep
 from advocacy.http.guards import Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.http.untrusted import Int64Key
 from advocacy.outbox import service
 from advocacy.outbox.schemas import OutboxRow, OutboxStatus
 
@@ -36,6 +37,6 @@ class OutboxController(Controller):
         return page_of(rows, limit, key=lambda row: (row.id,))
 
     @post("/{row_id:int}/retry", operation_id="retryOutboxRow", status_code=202)
-    async def retry(self, row_id: FromPath[int], db: DbDep) -> None:
+    async def retry(self, row_id: FromPath[Int64Key], db: DbDep) -> None:
         """Put a parked row back in the queue with its tries reset."""
         await service.retry(db, row_id)

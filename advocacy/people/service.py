@@ -164,7 +164,18 @@ def parse_people_csv(text: str) -> tuple[list[ImportRow], list[ImportRowError]]:
     """Parse and validate every row; each bad row is reported with its line number and reason."""
     if not text.strip():
         return [], [ImportRowError(line=1, reason="the file is empty: expected a header line")]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return [], [ImportRowError(line=line, reason="the file holds a NUL character (U+0000)")]
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _parse_rows(reader)
+    except csv.Error as error:  # e.g. a field over csv.field_size_limit() (128 KiB), an unclosed quote
+        # line_num counts the lines read before the one that failed
+        return [], [ImportRowError(line=reader.line_num + 1, reason=f"the file is not readable CSV: {error}")]
+
+
+def _parse_rows(reader: csv.DictReader[str]) -> tuple[list[ImportRow], list[ImportRowError]]:
     if reader.fieldnames is None:
         return [], [ImportRowError(line=1, reason="the file is empty: expected a header line")]
     header = [h.strip().lower() for h in reader.fieldnames]

@@ -13,6 +13,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow
+from advocacy.http.untrusted import zoned
 from advocacy.reach import service
 from advocacy.reach.schemas import Analytics, Group, GroupBy, ReachSettings
 
@@ -23,6 +24,7 @@ AGGREGATE_READERS = Allow(Role.CURATOR, Role.HR, Role.COMPLIANCE)
 
 
 def window(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
+    zoned(since=since, until=until)
     end = until or datetime.now(UTC)
     return since or end - timedelta(days=30), end
 

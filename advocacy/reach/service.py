@@ -22,8 +22,8 @@ from advocacy.core.organisation import organisation
 from advocacy.core.roles import Role
 from advocacy.db.pool import Database
 from advocacy.http.csv_cells import csv_document
+from advocacy.incentives.ledger.service import AWARD_JOB, events_to_args
 from advocacy.incentives.schemas import PointEvent
-from advocacy.incentives.service import AWARD_JOB, events_to_args
 from advocacy.outbox.service import enqueue
 from advocacy.reach import queries
 from advocacy.reach.schemas import (

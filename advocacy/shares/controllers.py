@@ -16,6 +16,7 @@ from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.middleware import client_address
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.http.streams import TypedStream
+from advocacy.http.untrusted import zoned
 from advocacy.links.controllers import user_agent
 from advocacy.links.service import LinkRuntime
 from advocacy.shares import service
@@ -206,6 +207,7 @@ class ComplianceController(Controller):
     ) -> Page[AuditEntry]:  # fmt: skip
         """The audit log (every decision), oldest first, filtered."""
         after = decode_cursor(cursor, tuple[int])
+        zoned(since=since, until=until)
         flt = AuditFilter(
             action=action,
             subject_type=subject_type,
@@ -228,6 +230,7 @@ class ComplianceController(Controller):
         until: Annotated[datetime | None, QueryParameter()] = None,
     ) -> TypedStream:  # fmt: skip
         """The filtered audit log as CSV or JSON lines."""
+        zoned(since=since, until=until)
         flt = AuditFilter(
             action=action,
             subject_type=subject_type,

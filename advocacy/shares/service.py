@@ -24,9 +24,9 @@ from advocacy.core.i18n import lazy_gettext
 from advocacy.core.networks import CONNECTED_NETWORKS as DIRECT_NETWORKS
 from advocacy.core.organisation import organisation
 from advocacy.db.pool import Database
-from advocacy.incentives.badges import badge_name
+from advocacy.incentives.badges.service import badge_name
+from advocacy.incentives.ledger.service import AWARD_JOB, REVERSE_SHARE_JOB, events_to_args
 from advocacy.incentives.schemas import PointEvent
-from advocacy.incentives.service import AWARD_JOB, REVERSE_SHARE_JOB, events_to_args
 from advocacy.links import service as links
 from advocacy.links.visitors import VisitorHasher
 from advocacy.outbox.service import enqueue

@@ -124,7 +124,20 @@ def _heif_brands(head: bytes) -> set[bytes]:
 
 # --- safe decoding -------------------------------------------------------------------------------
 
-_BROKEN = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
+# JPEG cannot encode a side longer than 65 535 pixels, and every kept image is re-encoded as JPEG or PNG.
+MAX_SIDE = 65_500
+
+# KeyError: Pillow's JPEG plugin on a JPEG signature followed by zeros (it looks up an 'MPO' it never read)
+_BROKEN = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    KeyError,
+    struct.error,
+)
 
 
 def open_image(data: bytes, *, max_pixels: int, what: str = "image") -> Image.Image:
@@ -144,6 +157,12 @@ def open_image(data: bytes, *, max_pixels: int, what: str = "image") -> Image.Im
     width, height = image.size
     # Pillow's own threshold only warns; we refuse at it too, without touching global warning filters.
     limit = min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)
+    if max(width, height) > MAX_SIDE:
+        image.close()
+        raise Invalid(
+            f"The {what} is {width}×{height} pixels; no side may be longer than {MAX_SIDE:,} pixels.",
+            extra={"width": width, "height": height, "max_side": MAX_SIDE},
+        )
     if width <= 0 or height <= 0 or width * height > limit:
         image.close()
         raise Invalid(

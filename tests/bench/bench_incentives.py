@@ -25,8 +25,8 @@ from advocacy.auth.service import create_token
 from advocacy.db.pool import Database, init_connection
 from advocacy.incentives.boards import service as boards
 from advocacy.incentives.boards.scores import board_key
+from advocacy.incentives.ledger.service import events_to_args
 from advocacy.incentives.schemas import PointEvent
-from advocacy.incentives.service import events_to_args
 from tests.bench._common import record
 from tests.bench._database import BenchStores, bench_stores
 from tests.bench._load import served, warm_then_measure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from advocacy.ambassadors.service import OPTED_OUT_JOB
 from advocacy.connectors.publishing import PUBLISH_JOB
-from advocacy.incentives.service import REBUILD_JOB
+from advocacy.incentives.boards.service import REBUILD_JOB
 from advocacy.outbox.service import Handler
 from content_library.images.service import RENDITIONS_JOB
 from workers.jobs import ambassadors, content, incentives, mail, publishing

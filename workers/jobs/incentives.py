@@ -7,9 +7,9 @@ from typing import Any
 
 import asyncpg
 
-from advocacy.incentives import service
 from advocacy.incentives.boards import service as boards
 from advocacy.incentives.challenges import service as challenges
+from advocacy.incentives.ledger import service
 from advocacy.outbox.service import Handler
 
 
@@ -44,5 +44,5 @@ HANDLERS: dict[str, Handler] = {
     service.AWARD_JOB: award,
     service.REVERSE_SHARE_JOB: reverse_share,
     service.RELEASE_SHARE_JOB: release_share,
-    service.REBUILD_JOB: rebuild_boards,
+    boards.REBUILD_JOB: rebuild_boards,
 }

@@ -11,7 +11,7 @@ import msgspec
 
 from advocacy.incentives.boards.schemas import BoardProfile, DayTotal
 from advocacy.incentives.boards.scores import BOARD_KINDS
-from advocacy.incentives.queries import ENTRY_COLUMNS
+from advocacy.incentives.ledger.queries import ENTRY_COLUMNS
 from advocacy.incentives.schemas import LedgerEntry
 
 

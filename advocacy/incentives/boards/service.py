@@ -23,6 +23,8 @@ from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.lookups.service import campaign_of
 from advocacy.incentives.schemas import CampaignRef, LedgerEntry
 
+REBUILD_JOB = "incentives.rebuild_boards"
+
 # --- reading -----------------------------------------------------------------------------------------
 
 

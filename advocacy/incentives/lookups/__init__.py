@@ -1,2 +1,1 @@
-"""What incentives reads of other domains' tables: people, teams and campaigns named by public id, and the
-organisation's settings."""
+"""What incentives reads of other domains' tables: people, teams and campaigns named by public id."""

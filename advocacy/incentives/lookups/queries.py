@@ -1,15 +1,12 @@
-"""SQL for the names incentives takes from other domains' tables: people, teams and campaigns by public id,
-and the organisation's settings."""
+"""SQL for the names incentives takes from other domains' tables: people, teams and campaigns by public id."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from advocacy.core.organisation import read_organisation
 from advocacy.incentives.schemas import CampaignRef
 
 
@@ -31,14 +28,6 @@ async def team_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[
 async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
     value: int | None = await conn.fetchval("SELECT id FROM people WHERE public_id = $1", public_id)
     return value
-
-
-async def organisation_settings(conn: asyncpg.Connection) -> dict[str, Any]:
-    return (await read_organisation(conn)).settings
-
-
-async def organisation_name(conn: asyncpg.Connection) -> str:
-    return (await read_organisation(conn)).name
 
 
 async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> tuple[int, CampaignRef] | None:

@@ -10,11 +10,11 @@ import asyncpg
 import msgspec
 
 from advocacy.core.errors import Invalid
+from advocacy.core.organisation import read_organisation
 from advocacy.db.pool import Database
-from advocacy.incentives import badges
+from advocacy.incentives.badges import service as badges
 from advocacy.incentives.boards import service as boards
 from advocacy.incentives.boards.scores import encode_score, seconds_since_epoch
-from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.recognition import queries
 from advocacy.incentives.recognition.schemas import RecognitionRead, RecognitionWinner, StoredPeriod
 
@@ -44,7 +44,7 @@ async def close_period(db: Database, period: str, actor_id: int | None) -> Recog
         existing = await queries.recognition_period(conn, period)
         if existing is not None:
             return await _recognition(conn, existing, actor_id, newly_closed=False)
-        org = await lookups.organisation_settings(conn)
+        org = (await read_organisation(conn)).settings
         totals = await queries.month_totals(conn, start, end)
         ranked = sorted(
             totals,

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 import msgspec
 from msgspec import UNSET
 
@@ -20,11 +19,11 @@ from advocacy.audit.queries import write_audit
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
 from advocacy.db.pool import Database
 from advocacy.http.csv_cells import csv_document
-from advocacy.incentives import queries as ledger
+from advocacy.incentives.ledger import service as ledger
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.rewards import queries
 from advocacy.incentives.rewards.schemas import FulfilBody, RejectBody, RewardCreate, RewardUpdate
-from advocacy.incentives.schemas import LedgerEntry, RedemptionRead, RewardRead
+from advocacy.incentives.schemas import RedemptionRead, RewardRead
 
 
 def _check_window(active_from: datetime | None, active_until: datetime | None) -> None:
@@ -76,7 +75,7 @@ async def catalogue(
 async def redeem(db: Database, reward_id: UUID, person_id: int) -> RedemptionRead:
     now = datetime.now(UTC)
     async with db.transaction() as conn:
-        balance = await ledger.lock_account(conn, person_id)
+        balance = await ledger.lock_balance(conn, person_id)
         reward = await queries.lock_reward(conn, reward_id)
         if reward is None or reward.archived:
             raise NotFound("No such reward")
@@ -104,45 +103,11 @@ async def redeem(db: Database, reward_id: UUID, person_id: int) -> RedemptionRea
                 extra={"reason": "insufficient-points", "balance": balance, "cost": cost},
             )
         redemption_id = await queries.insert_redemption(conn, reward.id, person_id, cost)
-        await _ledger_row(conn, person_id, "redemption", -cost, redemption_id, reward.name, now)
+        await ledger.write_redemption_points(
+            conn, person_id, "redemption", -cost, redemption_id, reward.name, now
+        )
         await queries.take_stock(conn, reward.id, -1)
         return await queries.redemption_read(conn, redemption_id)
-
-
-async def _ledger_row(
-    conn: asyncpg.Connection,
-    person_id: int,
-    kind: str,
-    points: int,
-    redemption_id: int,
-    note: str,
-    at: datetime,
-) -> list[LedgerEntry]:
-    entries = await ledger.insert_entries(
-        conn,
-        [
-            (
-                person_id,
-                None,
-                kind,
-                points,
-                0,
-                1,
-                None,
-                None,
-                "redemption",
-                redemption_id,
-                None,
-                kind,
-                note,
-                f"{kind}:{redemption_id}",
-                at,
-            )
-        ],
-    )
-    if entries:
-        await ledger.add_balance(conn, person_id, points)
-    return entries
 
 
 async def decide(
@@ -178,8 +143,10 @@ async def decide(
             )
         else:
             reason = reject.reason if reject else ""
-            await ledger.lock_account(conn, row.person_id)
-            await _ledger_row(conn, row.person_id, "refund", row.cost, row.id, reason, datetime.now(UTC))
+            await ledger.lock_balance(conn, row.person_id)
+            await ledger.write_redemption_points(
+                conn, row.person_id, "refund", row.cost, row.id, reason, datetime.now(UTC)
+            )
             await queries.take_stock(conn, row.reward_id, 1)
             await queries.set_redemption_status(conn, row.id, "rejected", actor_id, reason)
         detail: dict[str, Any] = {"from": row.status, "cost": row.cost}

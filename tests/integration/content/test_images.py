@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from PIL import Image
@@ -170,3 +171,32 @@ async def test_a_master_the_pipeline_refuses_fails_with_a_reason_and_can_be_reru
 async def test_unknown_media_keys_are_not_found(client: AsyncTestClient[Litestar]) -> None:
     assert (await client.get("/media/images/ab/../../etc/passwd")).status_code == 404
     assert (await client.get("/media/images/ab/" + "0" * 32 + ".jpg")).status_code == 404
+
+
+def _png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (width, height)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (_png(50_000_000, 1), "no side may be longer"),
+        (b"\xff\xd8\xff" + b"\x00" * 4096, "damaged"),
+    ],
+    ids=["50000000x1-png", "jpeg-magic-then-zeros"],
+)
+async def test_an_image_pillow_or_jpeg_cannot_handle_is_a_422_and_stores_nothing(
+    client: AsyncTestClient[Litestar], library: Library, db: Database, data: bytes, words: str
+) -> None:
+    item = await library.draft()
+    response = await upload(client, await library.curator(), item.id, data, filename="x.png")
+    assert response.status_code == 422, response.text
+    assert words in problem(response)["detail"]
+    assert await _assets(db) == 0
+
+
+async def _assets(db: Database) -> int:
+    async with db.connection() as conn:
+        return int(await conn.fetchval("SELECT count(*) FROM content_assets"))

@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
 from advocacy.incentives.challenges import service as challenges
-from advocacy.incentives.service import award_and_rank
+from advocacy.incentives.ledger.service import award_and_rank
 from advocacy.settings import Settings
 from tests.factories import Factory, Someone
 from tests.integration.incentives._events import event

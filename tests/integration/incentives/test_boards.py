@@ -18,7 +18,7 @@ from advocacy.ambassadors.service import change_visibility, opt_out
 from advocacy.db.pool import Database
 from advocacy.incentives.boards import service as boards
 from advocacy.incentives.boards.scores import board_key, decode_score
-from advocacy.incentives.service import award_and_rank
+from advocacy.incentives.ledger.service import award_and_rank
 from advocacy.settings import Settings
 from tests.factories import Factory
 from tests.integration.incentives._events import NOON, event

@@ -14,9 +14,9 @@ from advocacy.connectors.crypto import TokenCipher
 from advocacy.connectors.publishing import Publisher
 from advocacy.connectors.registry import Registry
 from advocacy.db.pool import Database
-from advocacy.incentives import queries as incentive_queries
-from advocacy.incentives.ledger import award
-from advocacy.incentives.schemas import PointsRules
+from advocacy.incentives.ledger.service import award
+from advocacy.incentives.rules import queries as rules_queries
+from advocacy.incentives.rules.schemas import PointsRules
 from advocacy.reach.service import poll_metrics
 from advocacy.settings import Settings
 from tests.factories import Factory, Someone
@@ -117,7 +117,7 @@ async def test_engagement_points_are_capped_and_multiplied_by_the_campaign(
     alice = await factory.person("employee", ambassador=True)
     share_id = await published_on_x(db, registry, cipher, alice)
     async with db.transaction() as conn:
-        await incentive_queries.insert_rules(conn, PointsRules(daily_cap=40), "tight cap", None)
+        await rules_queries.insert_rules(conn, PointsRules(daily_cap=40), "tight cap", None)
         campaign = await conn.fetchval(
             "INSERT INTO campaigns (slug, name, points_multiplier) VALUES ('launch', 'Launch', 2) RETURNING id"
         )

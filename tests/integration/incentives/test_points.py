@@ -8,9 +8,10 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
-from advocacy.incentives import queries
-from advocacy.incentives.ledger import award
-from advocacy.incentives.schemas import PointsRules
+from advocacy.incentives.ledger import queries
+from advocacy.incentives.ledger.service import award
+from advocacy.incentives.rules import queries as rules_queries
+from advocacy.incentives.rules.schemas import PointsRules
 from tests.factories import Factory
 from tests.integration.incentives._events import NOON, event
 
@@ -110,8 +111,8 @@ async def test_rules_are_versioned_and_each_row_records_its_version(
 ) -> None:
     ann = await factory.person(ambassador=True, password=None)
     [before] = await award(conn, [event("share_published", ann.person_id)])
-    await queries.insert_rules(conn, PointsRules(share_factors=[1.0]), "double shares", None)
-    rules = await queries.current_rules(conn)
+    await rules_queries.insert_rules(conn, PointsRules(share_factors=[1.0]), "double shares", None)
+    rules = await rules_queries.current_rules(conn)
     assert rules is not None and rules.version == 1
     assert before.rule_version == 0
 
@@ -181,7 +182,7 @@ async def test_the_account_balance_always_equals_the_ledger_sum(
     await award(conn, [event("share_published", ann.person_id), event("click", ann.person_id, quantity=4)])
     await award(conn, [event("kudos", ann.person_id, points=25, reason="Great talk", source_type="kudos")])
     account = (await queries.accounts_of(conn, [ann.person_id]))[ann.person_id]
-    assert account["balance"] == await _balance(conn, ann.person_id) == 39
+    assert account.balance == await _balance(conn, ann.person_id) == 39
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,11 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
+from advocacy.incentives.anti_gaming.schemas import ClickSample
+from advocacy.incentives.anti_gaming.service import check_share_clicks
 from advocacy.incentives.boards.scores import board_key
 from advocacy.incentives.challenges import service as challenges
-from advocacy.incentives.schemas import ClickSample
-from advocacy.incentives.service import award_and_rank, check_share_clicks, events_to_args
+from advocacy.incentives.ledger.service import award_and_rank, events_to_args
 from advocacy.settings import Settings
 from tests.conftest import problem
 from tests.factories import Factory

@@ -14,10 +14,10 @@ from redis.asyncio import Redis
 
 from advocacy.core.errors import Conflict
 from advocacy.db.pool import Database
-from advocacy.incentives import queries
+from advocacy.incentives.ledger import queries
+from advocacy.incentives.ledger.service import award_and_rank
 from advocacy.incentives.rewards import service as rewards
 from advocacy.incentives.rewards.schemas import RewardCreate
-from advocacy.incentives.service import award_and_rank
 from advocacy.settings import Settings
 from tests.conftest import problem
 from tests.factories import Factory, Someone
@@ -57,7 +57,7 @@ async def test_concurrent_redemptions_never_take_a_balance_below_zero(
     assert (ok, refused) == (2, 10)
     async with db.connection() as conn:
         assert await queries.ledger_balance(conn, ann.person_id) == 5
-        assert (await queries.accounts_of(conn, [ann.person_id]))[ann.person_id]["balance"] == 5
+        assert (await queries.accounts_of(conn, [ann.person_id]))[ann.person_id].balance == 5
 
 
 async def test_concurrent_redemptions_by_many_people_never_take_a_stock_below_zero(

@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from advocacy.incentives.cards import card_font, colours_from_settings, render_card
+from advocacy.incentives.badges.cards import card_font, colours_from_settings, render_card
 
 NO_GLYPH = "\U000f0000"  # a private-use character no font draws: the font's "missing glyph" box
 

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from advocacy.incentives.anti_gaming.detector import gaming_signals
+from advocacy.incentives.anti_gaming.schemas import AntiGaming, ClickSample
 from advocacy.incentives.boards.scores import period_keys
 from advocacy.incentives.challenges.service import winners
-from advocacy.incentives.rules import (
-    DEFAULT_RULES,
-    AntiGaming,
-    capped,
-    gaming_signals,
-    reason_text,
-    share_factor,
-)
-from advocacy.incentives.schemas import ClickSample
+from advocacy.incentives.rules.policy import DEFAULT_RULES, capped, reason_text, share_factor
 
 T0 = datetime(2026, 11, 18, 9, tzinfo=UTC)
 

@@ -13,12 +13,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import asyncpg
-import msgspec
 
-from advocacy.incentives import queries
 from advocacy.incentives.boards.scores import BOARD_KINDS, week_key
-from advocacy.incentives.rules import DEFAULT_RULES, capped, share_factor, utc_day
-from advocacy.incentives.schemas import LedgerEntry, PointEvent, PointsRules
+from advocacy.incentives.ledger import queries
+from advocacy.incentives.ledger.schemas import AwardResult, ShareTotals
+from advocacy.incentives.rules.policy import capped, share_factor, utc_day
+from advocacy.incentives.rules.schemas import PointsRules
+from advocacy.incentives.rules.service import rules_in_force
+from advocacy.incentives.schemas import LedgerEntry, PointEvent
 
 # Kudos count against the daily cap too: HR cannot put anyone past it (nor first on the boards in one go).
 CAPPED_KINDS = frozenset({"share_published", "click", "engagement", "kudos"})
@@ -29,19 +31,6 @@ STREAK_LOOKBACK_WEEKS = 104
 # those points from `points` to `held_points` (kind 'click', so caps, boards and rebuilds count it as
 # the click rows it corrects); the release after HR clears the flag pays them back.
 HOLD_QUANTITY = 0
-
-
-class AwardResult(msgspec.Struct, frozen=True, kw_only=True):
-    entries: list[LedgerEntry]
-    # people whose entries may move boards (opted in now)
-    ranked: frozenset[int]
-
-
-async def rules_in_force(conn: asyncpg.Connection) -> tuple[int, PointsRules]:
-    current = await queries.current_rules(conn)
-    if current is None:
-        return 0, DEFAULT_RULES
-    return current.version, current.rules
 
 
 async def award(conn: asyncpg.Connection, events: list[PointEvent]) -> list[LedgerEntry]:
@@ -93,7 +82,7 @@ async def _write(
     )
     pairs = sorted({(e.person_id, utc_day(e.occurred_at)) for e in batch if e.kind in CAPPED_KINDS})
     daily = await queries.lock_daily(conn, pairs) if pairs else {}
-    click_used: dict[int, int] = {sid: int(r["click_points"]) for sid, r in totals.items()}
+    click_used: dict[int, int] = {sid: t.click_points for sid, t in totals.items()}
 
     rows: list[tuple[Any, ...]] = []
     for event in batch:
@@ -132,7 +121,7 @@ def _points_for(
     rules: PointsRules,
     daily: dict[tuple[int, date], list[int]],
     click_used: dict[int, int],
-    totals: dict[int, asyncpg.Record],
+    totals: dict[int, ShareTotals],
     flagged: set[int],
     multiplier: float,
 ) -> tuple[int, int, str, str | None]:
@@ -152,26 +141,26 @@ def _points_for(
         return rules.streak_bonus, 0, "streak_bonus", note
     if kind == "reversal":
         total = totals.get(event.source_id or 0)
-        taken = -int(total["points"]) if total is not None and not total["reversed"] else 0
+        taken = -total.points if total is not None and not total.reversed else 0
         return taken, 0, "share_reversed" if note else "share_withdrawn", note
     if kind == "release":
         total = totals.get(event.source_id or 0)
-        if total is None or total["reversed"]:
+        if total is None or total.reversed:
             return 0, 0, "released_after_review", note
-        return int(total["held"]) - int(total["released"]), 0, "released_after_review", note
+        return total.held - total.released, 0, "released_after_review", note
 
     if kind == "click" and event.quantity == HOLD_QUANTITY:
         total = totals.get(event.source_id or 0)
         share = event.source_id or 0
-        if total is None or total["reversed"] or share not in flagged:
+        if total is None or total.reversed or share not in flagged:
             return 0, 0, "held_for_review", note
-        paid = int(total["click_points"]) - int(total["held"])
+        paid = total.click_points - total.held
         return -paid, paid, "held_for_review", note
 
     network_rule = rules.for_network(event.network)
     counters = daily[(event.person_id, utc_day(event.occurred_at))]
     withdrawn = totals.get(event.source_id or 0) if event.source_type == "share" else None
-    if withdrawn is not None and withdrawn["reversed"]:
+    if withdrawn is not None and withdrawn.reversed:
         return 0, 0, "share_withdrawn", note
     if not network_rule.rewarded:
         if kind == "share_published":

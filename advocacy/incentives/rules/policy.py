@@ -1,17 +1,13 @@
-"""The points rules as pure functions: default rules, reasons (fr/en), caps and diminishing returns, and the
-anti-gaming detector. No I/O here."""
+"""The points rules as pure functions: default rules, reasons (fr/en), caps and diminishing returns. No I/O
+here."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, date, datetime
-from typing import Annotated
-
-import msgspec
-from msgspec import Meta
 
 from advocacy.core.i18n import LazyText, lazy_gettext, translate
-from advocacy.incentives.schemas import ClickSample, Message, NetworkRule, PointsRules
+from advocacy.incentives.rules.schemas import NetworkRule, PointsRules
+from advocacy.incentives.schemas import Message
 
 FACEBOOK_WHY = Message(
     fr="Facebook interdit de récompenser les personnes pour leurs publications : un partage sur Facebook "
@@ -74,61 +70,3 @@ def capped(points: int, used: int, cap: int) -> int:
 
 def utc_day(at: datetime) -> date:
     return at.astimezone(UTC).date()
-
-
-# --- anti-gaming -------------------------------------------------------------------------------------
-
-
-class AntiGaming(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """Thresholds (organisation settings, key `incentives.anti_gaming`): a share with at least `min_clicks`
-    person clicks is flagged when its `few_visitors` busiest visitors made `few_visitors_share` of them, or
-    when `burst_clicks` of them fall within `burst_window_seconds`."""
-
-    enabled: bool = True
-    min_clicks: Annotated[int, Meta(ge=2, le=1_000_000)] = 10
-    few_visitors: Annotated[int, Meta(ge=1, le=1000)] = 3
-    few_visitors_share: Annotated[float, Meta(gt=0, le=1)] = 0.6
-    burst_window_seconds: Annotated[int, Meta(ge=1, le=86_400)] = 10
-    burst_clicks: Annotated[int, Meta(ge=2, le=1_000_000)] = 15
-
-
-def anti_gaming_problems(thresholds: AntiGaming) -> list[str]:
-    """What makes a set of thresholds flag every share (or none) whatever its clicks."""
-    problems = []
-    if thresholds.few_visitors >= thresholds.min_clicks:
-        problems.append(
-            "`few_visitors` must be below `min_clicks` (else every share with enough clicks is flagged)"
-        )
-    return problems
-
-
-def gaming_signals(samples: list[ClickSample], thresholds: AntiGaming) -> tuple[list[str], dict[str, float]]:
-    """Why a share's clicks look gamed (empty when they do not), with the figures behind it."""
-    total = len(samples)
-    stats: dict[str, float] = {"clicks": float(total)}
-    if not thresholds.enabled or total < thresholds.min_clicks:
-        return [], stats
-    reasons: list[str] = []
-    by_visitor = Counter(s.visitor for s in samples)
-    top = sum(count for _, count in by_visitor.most_common(thresholds.few_visitors))
-    stats["visitors"] = float(len(by_visitor))
-    stats["top_visitors_share"] = round(top / total, 4)
-    if top / total >= thresholds.few_visitors_share:
-        reasons.append("few_visitors")
-    times = sorted(s.at.timestamp() for s in samples)
-    densest = 0
-    start = 0
-    for end, t in enumerate(times):
-        while t - times[start] > thresholds.burst_window_seconds:
-            start += 1
-        densest = max(densest, end - start + 1)
-    stats["densest_window_clicks"] = float(densest)
-    if densest >= thresholds.burst_clicks:
-        reasons.append("burst")
-    return reasons, stats
-
-
-FLAG_REASONS: dict[str, LazyText] = {
-    "few_visitors": lazy_gettext("Most clicks come from very few visitors"),
-    "burst": lazy_gettext("Bursts of clicks no human makes"),
-}

@@ -1,56 +1,22 @@
-"""SQL for incentives: rules versions, the ledger and the rows that serialise it, boards from the ledger,
-badges, flags, recognition, challenges, rewards and redemptions."""
+"""SQL for the points ledger: what an award reads and locks, the rows it appends and the counters it keeps
+(accounts, daily), a person's history and balance, and the rows of a share (held, reversed)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 import msgspec
 
-from advocacy.incentives.schemas import (
-    BadgeRead,
-    FlagRead,
-    LedgerEntry,
-    PointsRules,
-    RulesVersion,
+from advocacy.incentives.ledger.schemas import Account, ShareTotals
+from advocacy.incentives.schemas import LedgerEntry
+
+ENTRY_COLUMNS = (
+    "id, person_id, team_id, kind, points, held_points, quantity, network, campaign_id, source_type,"
+    " source_id, rule_version, reason_code, note, idempotency_key, occurred_at"
 )
-
-# --- rules -------------------------------------------------------------------------------------------
-
-
-async def current_rules(conn: asyncpg.Connection) -> RulesVersion | None:
-    row = await conn.fetchrow(
-        "SELECT version, rules, note, created_at FROM points_rules ORDER BY version DESC LIMIT 1"
-    )
-    return msgspec.convert(row, RulesVersion) if row else None
-
-
-async def rules_versions(conn: asyncpg.Connection) -> list[RulesVersion]:
-    rows = await conn.fetch("SELECT version, rules, note, created_at FROM points_rules ORDER BY version DESC")
-    return [msgspec.convert(r, RulesVersion) for r in rows]
-
-
-async def insert_rules(
-    conn: asyncpg.Connection, rules: PointsRules, note: str | None, actor_id: int | None
-) -> RulesVersion:
-    # the advisory lock makes two HR edits at once take consecutive versions instead of colliding
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('points_rules'))")
-    row = await conn.fetchrow(
-        "INSERT INTO points_rules (version, rules, note, created_by)"
-        " SELECT COALESCE(max(version), 0) + 1, $1, $2, $3 FROM points_rules"
-        " RETURNING version, rules, note, created_at",
-        msgspec.to_builtins(rules),
-        note,
-        actor_id,
-    )
-    return msgspec.convert(row, RulesVersion)
-
-
-# --- what an award reads and locks -------------------------------------------------------------------
 
 
 async def people_for_award(
@@ -66,18 +32,16 @@ async def people_for_award(
     return {r["id"]: (r["team_id"], r["active"]) for r in rows}
 
 
-async def lock_accounts(conn: asyncpg.Connection, person_ids: Sequence[int]) -> dict[int, asyncpg.Record]:
+async def lock_accounts(conn: asyncpg.Connection, person_ids: Sequence[int]) -> None:
     """Create missing account rows and lock them all, in id order (so two writers never deadlock)."""
     ids = sorted(set(person_ids))
     await conn.execute(
         "INSERT INTO points_accounts (person_id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING", ids
     )
-    rows = await conn.fetch(
-        "SELECT person_id, balance, earned, shares, unique_clicks FROM points_accounts"
-        " WHERE person_id = ANY($1::bigint[]) ORDER BY person_id FOR UPDATE",
+    await conn.execute(
+        "SELECT person_id FROM points_accounts WHERE person_id = ANY($1::bigint[]) ORDER BY person_id FOR UPDATE",
         ids,
     )
-    return {r["person_id"]: r for r in rows}
 
 
 async def lock_daily(
@@ -109,7 +73,7 @@ async def existing_keys(conn: asyncpg.Connection, keys: Sequence[str]) -> set[st
     return {r["idempotency_key"] for r in rows}
 
 
-async def share_totals(conn: asyncpg.Connection, share_ids: Sequence[int]) -> dict[int, asyncpg.Record]:
+async def share_totals(conn: asyncpg.Connection, share_ids: Sequence[int]) -> dict[int, ShareTotals]:
     """Per share: points written (reversals aside), click points used (incl. held), held, released, reversed.
 
     A join on the ids, not `= ANY`: with a generic plan and stale statistics PostgreSQL would scan every
@@ -128,7 +92,12 @@ async def share_totals(conn: asyncpg.Connection, share_ids: Sequence[int]) -> di
         """,
         list(set(share_ids)),
     )
-    return {r["source_id"]: r for r in rows}
+    return {
+        r[0]: ShareTotals(
+            source_id=r[0], points=r[1], click_points=r[2], held=r[3], released=r[4], reversed=r[5]
+        )
+        for r in rows
+    }
 
 
 async def open_flagged_shares(conn: asyncpg.Connection, share_ids: Sequence[int]) -> set[int]:
@@ -147,12 +116,6 @@ async def campaign_multipliers(conn: asyncpg.Connection, campaign_ids: Sequence[
         "SELECT id, points_multiplier FROM campaigns WHERE id = ANY($1::bigint[])", list(campaign_ids)
     )
     return {r["id"]: float(r["points_multiplier"] or 1) for r in rows}
-
-
-ENTRY_COLUMNS = (
-    "id, person_id, team_id, kind, points, held_points, quantity, network, campaign_id, source_type,"
-    " source_id, rule_version, reason_code, note, idempotency_key, occurred_at"
-)
 
 
 async def insert_entries(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) -> list[LedgerEntry]:
@@ -248,16 +211,13 @@ async def share_weeks(
     return weeks
 
 
-async def accounts_of(conn: asyncpg.Connection, person_ids: Sequence[int]) -> dict[int, asyncpg.Record]:
+async def accounts_of(conn: asyncpg.Connection, person_ids: Sequence[int]) -> dict[int, Account]:
     rows = await conn.fetch(
         "SELECT person_id, balance, earned, shares, unique_clicks FROM points_accounts"
         " WHERE person_id = ANY($1::bigint[])",
         list(person_ids),
     )
-    return {r["person_id"]: r for r in rows}
-
-
-# --- history, balance --------------------------------------------------------------------------------
+    return {r["person_id"]: msgspec.convert(r, Account) for r in rows}
 
 
 async def history_page(
@@ -278,152 +238,6 @@ async def ledger_balance(conn: asyncpg.Connection, person_id: int) -> int:
         "SELECT COALESCE(sum(points), 0) FROM points_ledger WHERE person_id = $1", person_id
     )
     return value
-
-
-# --- boards from the ledger --------------------------------------------------------------------------
-
-
-async def save_anti_gaming(conn: asyncpg.Connection, value: dict[str, Any]) -> None:
-    """Replace `incentives.anti_gaming`, keeping the other `incentives` settings (colours, winners)."""
-    await conn.execute(
-        "INSERT INTO organisation (id, name, settings)"
-        " VALUES (1, 'Organisation', jsonb_build_object('incentives', jsonb_build_object('anti_gaming', $1::jsonb)))"
-        " ON CONFLICT (id) DO UPDATE SET settings = organisation.settings || jsonb_build_object('incentives',"
-        " COALESCE(organisation.settings -> 'incentives', '{}'::jsonb) || jsonb_build_object('anti_gaming', $1::jsonb)),"
-        " updated_at = now()",
-        value,
-    )
-
-
-# --- badges and notifications ------------------------------------------------------------------------
-
-
-async def insert_badges(
-    conn: asyncpg.Connection, awards: Sequence[tuple[int, str, str, datetime]]
-) -> list[asyncpg.Record]:
-    """(person, badge, period, at); each badge once per person and period. Returns the new ones."""
-    if not awards:
-        return []
-    rows: list[asyncpg.Record] = await conn.fetch(
-        "INSERT INTO badge_awards (person_id, badge, period, awarded_at)"
-        " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[])"
-        " ON CONFLICT DO NOTHING RETURNING id, person_id, badge, period",
-        [a[0] for a in awards],
-        [a[1] for a in awards],
-        [a[2] for a in awards],
-        [a[3] for a in awards],
-    )
-    return rows
-
-
-async def badges_of(conn: asyncpg.Connection, person_id: int) -> list[tuple[BadgeRead, str]]:
-    rows = await conn.fetch(
-        "SELECT public_id AS id, badge, period, awarded_at FROM badge_awards WHERE person_id = $1"
-        " ORDER BY awarded_at, id",
-        person_id,
-    )
-    return [(msgspec.convert({**dict(r), "name": r["badge"]}, BadgeRead), r["badge"]) for r in rows]
-
-
-async def badge_award(conn: asyncpg.Connection, person_id: int, public_id: UUID) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT b.badge, b.period, b.awarded_at, p.display_name, p.language FROM badge_awards b"
-        " JOIN people p ON p.id = b.person_id WHERE b.person_id = $1 AND b.public_id = $2",
-        person_id,
-        public_id,
-    )
-    return row
-
-
-async def insert_notifications(
-    conn: asyncpg.Connection, rows: Sequence[tuple[int, str, str, str, int | None, str]]
-) -> None:
-    """(person, kind, subject_fr, subject_en, badge award id, dedupe key)."""
-    if not rows:
-        return
-    await conn.execute(
-        "INSERT INTO recognition_notifications (person_id, kind, subject_fr, subject_en, badge_award_id,"
-        " dedupe_key) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[],"
-        " $6::text[]) ON CONFLICT (dedupe_key) DO NOTHING",
-        *[list(c) for c in zip(*rows, strict=True)],
-    )
-
-
-async def notifications_of(conn: asyncpg.Connection, person_id: int, limit: int) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT public_id AS id, kind, subject_fr, subject_en, created_at FROM recognition_notifications"
-        " WHERE person_id = $1 ORDER BY id DESC LIMIT $2",
-        person_id,
-        limit,
-    )
-    return rows
-
-
-# --- flags -------------------------------------------------------------------------------------------
-
-
-async def insert_flag(
-    conn: asyncpg.Connection, share_id: int, person_id: int, reasons: list[str], stats: dict[str, float]
-) -> bool:
-    status = await conn.execute(
-        "INSERT INTO share_flags (share_id, person_id, reasons, stats) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (share_id) DO NOTHING",
-        share_id,
-        person_id,
-        reasons,
-        stats,
-    )
-    return bool(status.endswith(" 1"))
-
-
-_FLAG = """
-SELECT f.id AS pk, f.public_id AS id, s.public_id AS share_id, p.display_name AS person, f.reasons, f.stats,
-       f.status,
-       COALESCE((SELECT sum(held_points) FROM points_ledger l
-                 WHERE l.source_type = 'share' AND l.source_id = f.share_id), 0)::int AS held_points,
-       f.flagged_at, f.decided_at, f.note
-FROM share_flags f JOIN people p ON p.id = f.person_id JOIN shares s ON s.id = f.share_id
-"""
-
-
-async def flags_page(
-    conn: asyncpg.Connection, *, status: str | None, after_id: int | None, limit: int
-) -> list[tuple[int, FlagRead]]:
-    rows = await conn.fetch(
-        _FLAG + " WHERE ($1::text IS NULL OR f.status = $1) AND ($2::bigint IS NULL OR f.id > $2)"
-        " ORDER BY f.id LIMIT $3",
-        status,
-        after_id,
-        limit,
-    )
-    return [(r["pk"], msgspec.convert(r, FlagRead)) for r in rows]
-
-
-async def decide_flag(
-    conn: asyncpg.Connection, public_id: UUID, status: str, actor_id: int, note: str | None
-) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
-        "UPDATE share_flags SET status = $2, decided_by = $3, decided_at = now(), note = $4"
-        " WHERE public_id = $1 AND status = 'open' RETURNING share_id, person_id",
-        public_id,
-        status,
-        actor_id,
-        note,
-    )
-    return row
-
-
-async def flagged_among(conn: asyncpg.Connection, share_ids: Sequence[int]) -> set[int]:
-    """The shares of these that were ever flagged (a share is flagged at most once, whatever HR decided)."""
-    rows = await conn.fetch(
-        "SELECT share_id FROM share_flags WHERE share_id = ANY($1::bigint[])", list(share_ids)
-    )
-    return {r["share_id"] for r in rows}
-
-
-async def flag_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> FlagRead | None:
-    row = await conn.fetchrow(_FLAG + " WHERE f.public_id = $1", public_id)
-    return msgspec.convert(row, FlagRead) if row else None
 
 
 async def held_entries_of_share(conn: asyncpg.Connection, share_id: int) -> list[LedgerEntry]:
@@ -452,3 +266,12 @@ async def add_balance(conn: asyncpg.Connection, person_id: int, delta: int) -> N
         person_id,
         delta,
     )
+
+
+async def people_of_share(conn: asyncpg.Connection, share_id: int) -> list[int]:
+    """Everyone a share's ledger rows paid (or charged)."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT person_id FROM points_ledger WHERE source_type = 'share' AND source_id = $1",
+        share_id,
+    )
+    return [r["person_id"] for r in rows]

@@ -1,0 +1,1 @@
+"""Anti-gaming: shares whose clicks look gamed are flagged and their click points held until HR decides."""
