@@ -24,8 +24,8 @@ from advocacy.auth.service import IDENTITY_CHANNEL, PrincipalCache, forget_chang
 from advocacy.charter.cache import CharterCache, follow_charter_activations
 from advocacy.charter.controllers import CharterController, CharterVersionController
 from advocacy.connectors.controllers import ConnectionsController, PublicationController
-from advocacy.content.controllers import CONTENT_HANDLERS
 from advocacy.content.feed.controllers import forget_after_writes
+from advocacy.content.routes import CONTENT_HANDLERS
 from advocacy.content.wiring import storage_from_settings
 from advocacy.core.i18n import install_jinja
 from advocacy.db.notifications import follow_notifications

@@ -14,12 +14,14 @@ import msgspec
 from PIL import Image, ImageDraw
 
 from advocacy.db.pool import Database
-from content_library import service
+from content_library.campaigns import service as campaign_service
+from content_library.campaigns.schemas import CampaignCreate
 from content_library.images import service as images
 from content_library.images.ingest import ingest
 from content_library.images.schemas import ImageUpdate
 from content_library.images.storage import Storage, new_key
-from content_library.schemas import CampaignCreate, ItemCreate, TransitionIn
+from content_library.items import service as items
+from content_library.items.schemas import ItemCreate, TransitionIn
 
 CAMPAIGNS = [
     ("rentree-2026", "Rentrée 2026", "Nos nouveautés de la rentrée / What's new this autumn", 1.5),
@@ -152,7 +154,7 @@ async def seed_demo_library(db: Database, storage: Storage) -> int:
     now = datetime.now(UTC)
     campaigns = {}
     for slug, name, description, multiplier in CAMPAIGNS:
-        made = await service.create_campaign(
+        made = await campaign_service.create_campaign(
             db,
             CampaignCreate(
                 slug=slug,
@@ -168,14 +170,14 @@ async def seed_demo_library(db: Database, storage: Storage) -> int:
     created = 0
     for index, body in enumerate(demo_items(campaigns, now)):
         title_fr, title_en = TOPICS[index][1], TOPICS[index][2]
-        item = await service.create_item(db, body, actor_id=curator_id, storage=storage)
+        item = await items.create_item(db, body, actor_id=curator_id, storage=storage)
         if index % 4 != 3:  # most posts have an image
             raw = await asyncio.to_thread(draw_image, index)
             image = await asyncio.to_thread(ingest, raw, max_pixels=50_000_000)
             key = new_key("images", image.image_type.extension)
             await storage.put(key, image.data, image.mime)
             async with db.transaction() as conn:
-                row = await service.existing_row(conn, item.id)
+                row = await items.existing_row(conn, item.id)
                 asset = await images.insert_asset(
                     conn,
                     storage,
@@ -197,14 +199,14 @@ async def seed_demo_library(db: Database, storage: Storage) -> int:
                 enqueue=_noop_enqueue,
             )
         if index < len(TOPICS) - 3:  # the last three stay in the workflow for the curators to see
-            await service.transition(
+            await items.transition(
                 db, item.id, TransitionIn(to="in_review"), actor_id=curator_id, roles={"curator"}
             )
-            await service.transition(
+            await items.transition(
                 db, item.id, TransitionIn(to="approved"), actor_id=reviewer_id, roles={"reviewer"}
             )
         elif index == len(TOPICS) - 1:
-            await service.transition(
+            await items.transition(
                 db, item.id, TransitionIn(to="in_review"), actor_id=curator_id, roles={"curator"}
             )
         created += 1

@@ -42,6 +42,16 @@ async def read_organisation(conn: asyncpg.Connection, *, for_update: bool = Fals
     return Organisation(name=row["name"] or "", settings=settings if isinstance(settings, dict) else {})
 
 
+async def merge_settings(conn: asyncpg.Connection, values: dict[str, Any]) -> None:
+    """Set these top-level keys of the organisation's settings (creating its row if need be), leaving the
+    other keys as they are; the change notification drops every cached copy on commit."""
+    await conn.execute(
+        "INSERT INTO organisation (id, name, settings) VALUES (1, 'Organisation', $1::jsonb)"
+        " ON CONFLICT (id) DO UPDATE SET settings = organisation.settings || $1::jsonb, updated_at = now()",
+        values,
+    )
+
+
 class OrganisationCache:
     """The organisation's row, cached while the app follows change notifications (`live`).
 

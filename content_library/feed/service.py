@@ -11,7 +11,6 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from content_library import queries as library_queries
 from content_library.feed import queries
 from content_library.feed.cache import EncodedLine, FeedCache, encode_lines, page_key
 from content_library.feed.schemas import (
@@ -27,8 +26,11 @@ from content_library.feed.schemas import (
 )
 from content_library.images.schemas import PlaceholderRead
 from content_library.images.storage import Storage, media_prefix
-from content_library.schemas import NETWORKS, CampaignRef, Caption, Language
-from content_library.service import Transactional, now, pick_caption
+from content_library.items.schemas import Caption
+from content_library.items.text import pick_caption
+from content_library.ports import Transactional, now
+from content_library.schemas import NETWORKS, CampaignRef, Language
+from content_library.settings import queries as settings_queries
 
 SharedItems = Callable[[asyncpg.Connection, int], Awaitable[frozenset[int]]]
 """The shares domain's answer to "which items did this person already share?", handed in by the caller."""
@@ -148,7 +150,7 @@ async def cached_feed(
             if lines is None:
                 generation = cache.generation
                 if default_language is None:
-                    library = await library_queries.library_settings(conn)
+                    library = await settings_queries.library_settings(conn)
                     default_language = library.default_language or fallback_language
                     cache.set_default_language(default_language, generation)
                 if cache.enabled and cache.needs_boundary():
@@ -193,7 +195,7 @@ async def shareable_item(
     if row is None:
         return None
     if default_language is None:
-        default_language = (await library_queries.library_settings(conn)).default_language or "fr"
+        default_language = (await settings_queries.library_settings(conn)).default_language or "fr"
     captions = [msgspec.convert(c, Caption) for c in row.captions]
     caption, caption_language = None, None
     for lang in dict.fromkeys((language, default_language)):

@@ -14,7 +14,6 @@ import msgspec
 from msgspec import UNSET
 
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge, UnsupportedMediaType
-from content_library import queries as library_queries
 from content_library.images import queries
 from content_library.images.ingest import (
     NEAR_DUPLICATE_DISTANCE,
@@ -34,9 +33,11 @@ from content_library.images.renditions import (
 )
 from content_library.images.schemas import MAX_IMAGES_PER_ITEM, AssetRead, AssetRow, ImageUpdate, StoredFile
 from content_library.images.storage import Storage, etag_for, new_key, validate_key
-from content_library.schemas import LibrarySettings
-from content_library.service import Enqueue, Transactional, back_to_review, editable_row, read_item
-from content_library.workflow import can_edit
+from content_library.items.service import back_to_review, editable_row, existing_row, read_item
+from content_library.items.workflow import can_edit
+from content_library.ports import Enqueue, Transactional
+from content_library.settings import queries as settings_queries
+from content_library.settings.schemas import LibrarySettings
 
 RENDITIONS_JOB = "content.renditions"
 NEAR_DUPLICATE_WINDOW = 2000  # how many recent uploads a new one is compared with
@@ -180,9 +181,7 @@ async def add_image(
     if not can_edit(roles):
         raise Forbidden("Only curators add images.")
     async with db.connection() as conn:
-        row = await library_queries.item_row(conn, public_id)
-        if row is None:
-            raise NotFound("No such content item.")
+        row = await existing_row(conn, public_id)
         await _check_room(conn, row.id)
     image, key = await receive_image(storage, chunks, max_bytes=max_bytes, max_pixels=max_pixels)
     try:
@@ -335,7 +334,7 @@ async def make_asset_renditions(
     asset = await queries.asset_row_by_id(conn, asset_id, for_update=True)
     if asset is None:
         return "gone"
-    settings = await library_queries.library_settings(conn)
+    settings = await settings_queries.library_settings(conn)
     # a logo replaced meanwhile is gone from storage: NotFound propagates and the retry reads the new one
     logo = await storage.get(settings.brand_logo_key) if settings.brand_logo_key else None
     master = await storage.get(asset.storage_key)
@@ -430,11 +429,11 @@ async def set_brand_logo(
     )
     try:
         async with db.transaction() as conn:
-            previous = await library_queries.library_settings(conn, for_update=True)
-            await library_queries.merge_organisation_settings(
+            previous = await settings_queries.library_settings(conn, for_update=True)
+            await settings_queries.merge_library_settings(
                 conn, msgspec.to_builtins({**placement, "brand_logo_key": key})
             )
-            settings = await library_queries.library_settings(conn)
+            settings = await settings_queries.library_settings(conn)
     except BaseException:
         await storage.delete(key)
         raise
@@ -446,8 +445,8 @@ async def set_brand_logo(
 async def remove_brand_logo(db: Transactional, storage: Storage) -> None:
     """Forget the logo (the frame, if set, applies again to new renditions) and delete its file."""
     async with db.transaction() as conn:
-        previous = await library_queries.library_settings(conn, for_update=True)
+        previous = await settings_queries.library_settings(conn, for_update=True)
         if previous.brand_logo_key is None:
             return
-        await library_queries.merge_organisation_settings(conn, {"brand_logo_key": None})
+        await settings_queries.merge_library_settings(conn, {"brand_logo_key": None})
     await storage.delete(previous.brand_logo_key)

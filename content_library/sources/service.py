@@ -12,15 +12,11 @@ import feedparser
 import msgspec
 
 from advocacy.core.errors import Conflict, DomainError, Invalid, NotFound
-from content_library.schemas import CaptionIn, ItemCreate
-from content_library.service import (
-    Transactional,
-    campaign_id_of,
-    check_captions,
-    create_draft,
-    existing_row,
-    normalise_link,
-)
+from content_library.campaigns.service import campaign_id_of
+from content_library.items.schemas import CaptionIn, ItemCreate
+from content_library.items.service import create_draft, existing_row
+from content_library.items.text import check_captions, normalise_link
+from content_library.ports import Transactional
 from content_library.sources import queries
 from content_library.sources.opengraph import fetch_open_graph
 from content_library.sources.safe_fetch import FetchPolicy, safe_get

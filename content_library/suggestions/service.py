@@ -8,12 +8,13 @@ from uuid import UUID
 import msgspec
 
 from advocacy.core.errors import Conflict, NotFound
-from content_library import service as items
 from content_library.images import service as images
 from content_library.images.ingest import IngestedImage
 from content_library.images.storage import Storage
-from content_library.schemas import ItemCreate, ItemRead
-from content_library.service import Enqueue, Transactional
+from content_library.items import service as items
+from content_library.items.schemas import ItemCreate, ItemRead
+from content_library.items.text import check_captions, normalise_link
+from content_library.ports import Enqueue, Transactional
 from content_library.suggestions import queries
 from content_library.suggestions.schemas import SuggestionRead
 
@@ -29,7 +30,7 @@ async def suggest(
     enqueue: Enqueue | None = None,
 ) -> SuggestionRead:
     """An ambassador's suggestion (the caller checked they opted in); lands in the curators' queue."""
-    link = items.normalise_link(link)
+    link = normalise_link(link)
     async with db.transaction() as conn:
         suggestion_id, public_id = await queries.insert_suggestion(conn, person_id, link, note)
         if image is not None and storage is not None and enqueue is not None:
@@ -71,7 +72,7 @@ async def accept_suggestion(
         if draft.link is None:
             draft = msgspec.structs.replace(draft, link=found.link)
         item = await items.create_draft(
-            conn, draft, items.check_captions(draft.captions), actor_id=actor_id, storage=storage
+            conn, draft, check_captions(draft.captions), actor_id=actor_id, storage=storage
         )
         row = await items.existing_row(conn, item.id)
         await images.move_suggestion_images(conn, found.id, row.id)

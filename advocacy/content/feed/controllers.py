@@ -21,8 +21,8 @@ from advocacy.shares.service import shared_item_ids
 from content_library.feed.cache import EncodedLine, FeedCache
 from content_library.feed.schemas import FeedEntry, FeedFilter, Reader
 from content_library.feed.service import cached_feed
+from content_library.ports import now
 from content_library.schemas import Network
-from content_library.service import now
 
 FEED_DEFAULT_LIMIT = 20
 LIBRARY_PATHS = "/api/v1/content/"

@@ -16,9 +16,9 @@ from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, page_by_id, published_page
 from advocacy.outbox.service import enqueue
-from content_library import service as items
 from content_library.images import service as images
-from content_library.schemas import ItemCreate, ItemRead
+from content_library.items.schemas import ItemCreate, ItemRead
+from content_library.items.text import normalise_link
 from content_library.suggestions import service as suggestions
 from content_library.suggestions.schemas import SuggestionCreate, SuggestionDecline, SuggestionRead
 
@@ -60,7 +60,7 @@ class SuggestionController(Controller):
         """Suggest a post with an image (the image is the body; link and note in the query)."""
         async with db.connection() as conn:
             await require_ambassador(conn, principal.person_id)
-        items.normalise_link(link)
+        normalise_link(link)
         check_declared_length(request, settings.max_upload_bytes)
         image = await images.receive_image(
             storage,

@@ -9,7 +9,8 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from advocacy.core.errors import Invalid
+from advocacy.core.errors import Conflict, Invalid
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.organisation import read_organisation
 from advocacy.db.pool import Database
 from advocacy.incentives.badges import service as badges
@@ -24,7 +25,7 @@ def month_bounds(period: str) -> tuple[datetime, datetime]:
         year, month = (int(p) for p in period.split("-"))
         start = datetime(year, month, 1, tzinfo=UTC)
     except ValueError:
-        raise Invalid("A recognition period is a month written like 2026-11") from None
+        raise Invalid(lazy_gettext("A recognition period is a month written like 2026-11")) from None
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
     return start, end
 
@@ -36,10 +37,18 @@ def recognition_winner_count(org: dict[str, Any]) -> int:
 
 async def close_period(db: Database, period: str, actor_id: int | None) -> RecognitionRead:
     """Winners from the month's organisation board (same order as the board), their badges and
-    notifications; closing a period twice returns the first result and changes nothing."""
+    notifications; closing a period twice returns the first result and changes nothing. A month is closed
+    once it is over: its winners are frozen at the close, so points earned later in it would never count."""
     start, end = month_bounds(period)
-    if start > datetime.now(UTC):
-        raise Invalid("This month has not started yet")
+    if end > datetime.now(UTC):
+        raise Conflict(
+            lazy_gettext(
+                "%(period)s is not over yet: it can be closed from %(end)s (UTC)",
+                period=period,
+                end=end.strftime("%Y-%m-%d %H:%M"),
+            ),
+            extra={"period": period, "closable_from": end.isoformat()},
+        )
     async with db.transaction() as conn:
         existing = await queries.recognition_period(conn, period)
         if existing is not None:

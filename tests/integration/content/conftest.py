@@ -10,9 +10,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from advocacy.db.pool import Database
-from content_library import queries
-from content_library.schemas import ItemCreate, TransitionIn
-from content_library.service import create_item, transition
+from content_library.items.schemas import ItemCreate, TransitionIn
+from content_library.items.service import create_item, transition
+from content_library.settings.service import set_library_settings
 from tests.factories import Factory, Someone
 from tests.unit.images._fixtures import encode, photo
 
@@ -60,8 +60,7 @@ class Library:
         )
 
     async def allow_self_approval(self, allowed: bool = True) -> None:
-        async with self.db.transaction() as conn:
-            await queries.merge_organisation_settings(conn, {"allow_self_approval": allowed})
+        await set_library_settings(self.db, allow_self_approval=allowed)
 
 
 @pytest.fixture

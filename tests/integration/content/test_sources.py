@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from advocacy.app import create_app
 from advocacy.db.pool import Database
 from advocacy.settings import Settings
-from content_library.service import normalise_link
+from content_library.items.text import normalise_link
 from tests.conftest import problem
 from tests.factories import Factory, Someone
 from tests.integration.content.conftest import Library

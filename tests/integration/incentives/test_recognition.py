@@ -204,3 +204,21 @@ async def test_the_reverse_share_job_takes_the_points_back_once(
     assert [h["points"] for h in history] == [-10, 10]
     board = (await client.get("/api/v1/boards", params={"period": "all"}, headers=ann.headers)).json()
     assert board["me"]["points"] == 0
+
+
+async def test_a_month_cannot_be_closed_before_it_is_over(
+    client: AsyncTestClient[Litestar], factory: Factory, db: Database
+) -> None:
+    hr = await factory.person("hr", password=None)
+    running = datetime.now(UTC).strftime("%Y-%m")
+    refused = await client.post(f"/api/v1/recognition/periods/{running}/close", headers=hr.headers)
+    body = problem(refused)
+    assert body["status"] == 409
+    assert running in body["detail"] and "UTC" in body["detail"]
+    french = await client.post(
+        f"/api/v1/recognition/periods/{running}/close", headers={**hr.headers, "Accept-Language": "fr"}
+    )
+    assert "n'est pas" in problem(french)["detail"]
+    async with db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM recognition_periods") == 0
+        assert await conn.fetchval("SELECT count(*) FROM badge_awards") == 0

@@ -1,4 +1,5 @@
-"""SQL of the content library, and only SQL: each function takes a connection and returns Structs."""
+"""SQL of items, and only SQL: an item, its captions and search document, the reads the API returns (with
+images and renditions), the library search, versions and workflow transitions."""
 
 from __future__ import annotations
 
@@ -10,40 +11,15 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.core.organisation import read_organisation
-from content_library.schemas import (
-    CampaignRead,
+from content_library.items.schemas import (
     Caption,
     ItemRead,
     ItemRow,
     LibraryFilter,
-    LibrarySettings,
     TransitionRead,
     VersionRead,
 )
-from content_library.sql import text_search
-
-# --- organisation settings ------------------------------------------------------------------------
-
-
-async def library_settings(conn: asyncpg.Connection, *, for_update: bool = False) -> LibrarySettings:
-    raw = (await read_organisation(conn, for_update=for_update)).settings
-    known = {k: v for k, v in raw.items() if k in LibrarySettings.__struct_fields__}
-    try:
-        return msgspec.convert(known, LibrarySettings)
-    except msgspec.ValidationError:
-        return LibrarySettings()
-
-
-async def merge_organisation_settings(conn: asyncpg.Connection, values: dict[str, Any]) -> None:
-    await conn.execute(
-        "INSERT INTO organisation (id, name, settings) VALUES (1, 'Organisation', $1::jsonb)"
-        " ON CONFLICT (id) DO UPDATE SET settings = organisation.settings || $1::jsonb, updated_at = now()",
-        values,
-    )
-
-
-# --- people and teams, as the library needs them ------------------------------------------------
+from content_library.sql import text_search, update_columns
 
 
 async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
@@ -52,77 +28,6 @@ async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict
     )
     return {r["public_id"]: r["id"] for r in rows}
 
-
-# --- campaigns --------------------------------------------------------------------------------------
-
-_CAMPAIGN = (
-    "SELECT public_id AS id, slug, name, description, starts_at, ends_at, goal,"
-    " points_multiplier::float8 AS points_multiplier, created_at FROM campaigns"
-)
-
-
-async def insert_campaign(
-    conn: asyncpg.Connection, values: dict[str, Any], created_by: int | None
-) -> CampaignRead | None:
-    row = await conn.fetchrow(
-        "WITH made AS (INSERT INTO campaigns (slug, name, description, starts_at, ends_at, goal,"
-        " points_multiplier, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        " ON CONFLICT (slug) DO NOTHING RETURNING *)"
-        " SELECT public_id AS id, slug, name, description, starts_at, ends_at, goal,"
-        " points_multiplier::float8 AS points_multiplier, created_at FROM made",
-        values["slug"],
-        values["name"],
-        values.get("description"),
-        values.get("starts_at"),
-        values.get("ends_at"),
-        values.get("goal"),
-        values.get("points_multiplier", 1.0),
-        created_by,
-    )
-    return msgspec.convert(row, CampaignRead) if row else None
-
-
-_CAMPAIGN_COLUMNS = {"name", "description", "starts_at", "ends_at", "goal", "points_multiplier"}
-
-
-async def update_campaign(
-    conn: asyncpg.Connection, public_id: UUID, changes: dict[str, Any]
-) -> CampaignRead | None:
-    columns = [c for c in changes if c in _CAMPAIGN_COLUMNS]
-    sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
-    if sets:
-        await conn.execute(
-            f"UPDATE campaigns SET {sets}, updated_at = now() WHERE public_id = $1",
-            public_id,
-            *[changes[c] for c in columns],
-        )
-    return await campaign_by_public_id(conn, public_id)
-
-
-async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> CampaignRead | None:
-    row = await conn.fetchrow(_CAMPAIGN + " WHERE public_id = $1", public_id)
-    return msgspec.convert(row, CampaignRead) if row else None
-
-
-async def campaign_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
-    value: int | None = await conn.fetchval("SELECT id FROM campaigns WHERE public_id = $1", public_id)
-    return value
-
-
-async def campaigns_page(
-    conn: asyncpg.Connection, *, after_id: int | None, limit: int
-) -> list[tuple[int, CampaignRead]]:
-    rows = await conn.fetch(
-        "SELECT id AS pk, public_id AS id, slug, name, description, starts_at, ends_at, goal,"
-        " points_multiplier::float8 AS points_multiplier, created_at FROM campaigns"
-        " WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2",
-        after_id,
-        limit,
-    )
-    return [(r["pk"], msgspec.convert(r, CampaignRead)) for r in rows]
-
-
-# --- items ------------------------------------------------------------------------------------------
 
 _ITEM_COLUMNS = {
     "title",
@@ -164,13 +69,7 @@ async def insert_item(conn: asyncpg.Connection, values: dict[str, Any]) -> tuple
 
 
 async def update_item(conn: asyncpg.Connection, item_id: int, changes: dict[str, Any]) -> None:
-    columns = [c for c in changes if c in _ITEM_COLUMNS]
-    sets = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
-    await conn.execute(
-        f"UPDATE content_items SET {sets + ', ' if sets else ''}updated_at = now() WHERE id = $1",
-        item_id,
-        *[changes[c] for c in columns],
-    )
+    await update_columns(conn, "content_items", item_id, changes, _ITEM_COLUMNS, touch=True)
 
 
 async def item_row(conn: asyncpg.Connection, public_id: UUID, *, for_update: bool = False) -> ItemRow | None:

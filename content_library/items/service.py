@@ -1,14 +1,10 @@
-"""Decisions of the content library: items and their versions, the workflow, campaigns, images and
-renditions, suggestions, the employee feed, and what the share flow reads of an item."""
+"""Decisions about items: drafts created and edited (each edit a new version), moved through the workflow,
+read, searched, and compared version with version."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Iterable, Sequence
-from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
-from typing import Any, Protocol
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -17,172 +13,33 @@ from msgspec import UNSET
 
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
 from advocacy.core.roles import effective_roles
-from content_library import queries
+from content_library.campaigns import service as campaigns
 from content_library.images.storage import Storage, media_prefix
-from content_library.schemas import (
-    CampaignCreate,
-    CampaignRead,
-    CampaignUpdate,
+from content_library.items import queries
+from content_library.items.schemas import (
     Caption,
-    CaptionIn,
     FieldChange,
     ItemCreate,
     ItemRead,
     ItemRow,
     ItemUpdate,
     LibraryFilter,
-    LibrarySettings,
     Snapshot,
     TransitionIn,
     TransitionRead,
     VersionDiff,
     VersionRead,
 )
-from content_library.workflow import can_edit, check_transition
-
-log = logging.getLogger("content_library")
-
-
-class Transactional(Protocol):
-    """What services need of the database: a unit of work, or a connection for reads."""
-
-    def transaction(self) -> AbstractAsyncContextManager[asyncpg.Connection]: ...
-
-    def connection(self) -> AbstractAsyncContextManager[asyncpg.Connection]: ...
-
-
-class Enqueue(Protocol):
-    """The outbox's `enqueue`, handed in by the caller (the library does not import the service)."""
-
-    def __call__(
-        self,
-        conn: asyncpg.Connection,
-        job: str,
-        args: dict[str, Any] | None = None,
-        *,
-        dedupe_key: str | None = None,
-    ) -> Awaitable[int | None]: ...
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-# --- links ------------------------------------------------------------------------------------------
-
-
-def normalise_link(url: str) -> str:
-    """An http(s) URL with scheme and host lower-cased, default port and fragment dropped; Invalid otherwise."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise Invalid("The link must be an http or https address.", extra={"field": "link"})
-    if parts.username or parts.password:
-        raise Invalid("The link must not carry a user name or password.", extra={"field": "link"})
-    scheme = parts.scheme.lower()
-    try:
-        host = parts.hostname.encode("idna").decode("ascii").lower()
-        port = parts.port
-    except (UnicodeError, ValueError):
-        raise Invalid("The link's host is not valid.", extra={"field": "link"}) from None
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-
-
-# --- captions ---------------------------------------------------------------------------------------
-
-
-def pick_caption(captions: Iterable[Caption], network: str | None, language: str) -> str | None:
-    """The caption for network in language, else that language's default caption."""
-    default = None
-    for caption in captions:
-        if caption.language != language:
-            continue
-        if caption.network == network and network is not None:
-            return caption.body
-        if caption.network is None:
-            default = caption.body
-    return default
-
-
-def check_captions(captions: Sequence[CaptionIn]) -> list[Caption]:
-    seen: set[tuple[str | None, str]] = set()
-    for caption in captions:
-        key = (caption.network, caption.language)
-        if key in seen:
-            raise Invalid(
-                f"Two captions for {caption.network or 'default'} in {caption.language}.",
-                extra={"field": "captions"},
-            )
-        seen.add(key)
-    return [Caption(network=c.network, language=c.language, body=c.body) for c in captions]
-
-
-def _check_window(starts_at: datetime | None, expires_at: datetime | None) -> None:
-    for value in (starts_at, expires_at):
-        if value is not None and value.tzinfo is None:
-            raise Invalid("Dates need a time zone (e.g. 2026-05-01T09:00:00Z).")
-    if starts_at and expires_at and expires_at <= starts_at:
-        raise Invalid("The item must expire after it starts.", extra={"field": "expires_at"})
-
-
-# --- library settings -------------------------------------------------------------------------------
-
-
-async def library_settings(db: Transactional) -> LibrarySettings:
-    async with db.connection() as conn:
-        return await queries.library_settings(conn)
-
-
-async def set_library_settings(db: Transactional, **values: Any) -> LibrarySettings:
-    known = {k: v for k, v in values.items() if k in LibrarySettings.__struct_fields__}
-    merged = msgspec.convert(known, LibrarySettings)  # validates before writing
-    async with db.transaction() as conn:
-        await queries.merge_organisation_settings(
-            conn, {k: v for k, v in msgspec.to_builtins(merged).items() if k in known}
-        )
-        return await queries.library_settings(conn)
-
-
-# --- campaigns ---------------------------------------------------------------------------------------
-
-
-async def create_campaign(db: Transactional, body: CampaignCreate, *, actor_id: int | None) -> CampaignRead:
-    if body.starts_at and body.ends_at and body.ends_at <= body.starts_at:
-        raise Invalid("A campaign must end after it starts.")
-    async with db.transaction() as conn:
-        campaign = await queries.insert_campaign(conn, msgspec.structs.asdict(body), actor_id)
-    if campaign is None:
-        raise Conflict(f"A campaign with the slug {body.slug} already exists.")
-    return campaign
-
-
-async def update_campaign(db: Transactional, public_id: UUID, body: CampaignUpdate) -> CampaignRead:
-    changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not UNSET}
-    async with db.transaction() as conn:
-        current = await queries.campaign_by_public_id(conn, public_id)
-        if current is None:
-            raise NotFound("No such campaign.")
-        starts = changes.get("starts_at", current.starts_at)
-        ends = changes.get("ends_at", current.ends_at)
-        if starts and ends and ends <= starts:
-            raise Invalid("A campaign must end after it starts.")
-        updated = await queries.update_campaign(conn, public_id, changes)
-    assert updated is not None
-    return updated
-
-
-# --- items -------------------------------------------------------------------------------------------
-
-
-async def campaign_id_of(conn: asyncpg.Connection, public_id: UUID | None) -> int | None:
-    if public_id is None:
-        return None
-    campaign_id = await queries.campaign_id_by_public_id(conn, public_id)
-    if campaign_id is None:
-        raise Invalid("No such campaign.", extra={"field": "campaign"})
-    return campaign_id
+from content_library.items.text import (
+    check_captions,
+    check_window,
+    clean_hashtags,
+    clean_tags,
+    normalise_link,
+)
+from content_library.items.workflow import can_edit, check_transition
+from content_library.ports import Transactional, now
+from content_library.settings import queries as settings_queries
 
 
 async def _audience_values(conn: asyncpg.Connection, audience: Any) -> dict[str, Any]:
@@ -198,14 +55,6 @@ async def _audience_values(conn: asyncpg.Connection, audience: Any) -> dict[str,
         "audience_locations": sorted({loc.strip().lower() for loc in audience.locations if loc.strip()}),
         "audience_languages": sorted(set(audience.languages)),
     }
-
-
-def _tags(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(v.strip().lower() for v in values if v.strip()))
-
-
-def _hashtags(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys("#" + v.lstrip("#") for v in values))
 
 
 async def read_item(conn: asyncpg.Connection, item_id: int, storage: Storage | None) -> ItemRead:
@@ -251,7 +100,7 @@ async def create_item(
     storage: Storage | None = None,
     source_id: int | None = None,
 ) -> ItemRead:
-    _check_window(body.starts_at, body.expires_at)
+    check_window(body.starts_at, body.expires_at)
     captions = check_captions(body.captions)
     async with db.transaction() as conn:
         return await create_draft(
@@ -273,15 +122,17 @@ async def create_draft(
         "title": body.title,
         "summary": body.summary,
         "link": normalise_link(body.link) if body.link else None,
-        "campaign_id": campaign_id if campaign_id is not None else await campaign_id_of(conn, body.campaign),
+        "campaign_id": campaign_id
+        if campaign_id is not None
+        else await campaigns.campaign_id_of(conn, body.campaign),
         "caption_policy": body.caption_policy,
         "allow_reshare": body.allow_reshare,
         "starts_at": body.starts_at,
         "expires_at": body.expires_at,
         "pinned": body.pinned,
         "priority": body.priority,
-        "tags": _tags(body.tags),
-        "hashtags": _hashtags(body.hashtags),
+        "tags": clean_tags(body.tags),
+        "hashtags": clean_hashtags(body.hashtags),
         "networks": list(dict.fromkeys(body.networks)),
         "source_id": source_id,
         "created_by": actor_id,
@@ -364,18 +215,18 @@ async def update_item(
         if "link" in fields:
             changes["link"] = normalise_link(fields["link"]) if fields["link"] else None
         if "campaign" in fields:
-            changes["campaign_id"] = await campaign_id_of(
+            changes["campaign_id"] = await campaigns.campaign_id_of(
                 conn, body.campaign if body.campaign is not UNSET else None
             )
         if "tags" in fields:
-            changes["tags"] = _tags(fields["tags"])
+            changes["tags"] = clean_tags(fields["tags"])
         if "hashtags" in fields:
-            changes["hashtags"] = _hashtags(fields["hashtags"])
+            changes["hashtags"] = clean_hashtags(fields["hashtags"])
         if "networks" in fields:
             changes["networks"] = list(dict.fromkeys(fields["networks"]))
         if body.audience is not UNSET:
             changes.update(await _audience_values(conn, body.audience))
-        _check_window(changes.get("starts_at", row.starts_at), changes.get("expires_at", row.expires_at))
+        check_window(changes.get("starts_at", row.starts_at), changes.get("expires_at", row.expires_at))
         if not changes and body.captions is UNSET:
             raise Invalid("Nothing to change.")
         changes["version"] = row.version + 1
@@ -385,7 +236,7 @@ async def update_item(
             if body.send_back_to_review:
                 status = "in_review"
             else:
-                settings = await queries.library_settings(conn)
+                settings = await settings_queries.library_settings(conn)
                 if "reviewer" not in effective_roles(roles) or not settings.allow_self_approval:
                     raise Forbidden(
                         "Only a reviewer may keep an edited item approved, and only where the organisation "
@@ -423,9 +274,9 @@ async def transition(
 ) -> ItemRead:
     async with db.transaction() as conn:
         row = await editable_row(conn, public_id)
-        settings = await queries.library_settings(conn)
+        settings = await settings_queries.library_settings(conn)
         missing = await queries.languages_missing_alt_text(conn, row.id) if body.to == "approved" else []
-        own = actor_id in (row.created_by, await _last_editor(conn, row.id))
+        own = actor_id in (row.created_by, await queries.last_editor(conn, row.id))
         check_transition(
             row.status,
             body.to,
@@ -450,10 +301,6 @@ async def transition(
             comment=body.comment,
         )
         return await read_item(conn, row.id, storage)
-
-
-async def _last_editor(conn: asyncpg.Connection, item_id: int) -> int | None:
-    return await queries.last_editor(conn, item_id)
 
 
 async def get_item(db: Transactional, public_id: UUID, *, storage: Storage | None = None) -> ItemRead:

@@ -1,0 +1,1 @@
+"""Items' HTTP face: the library, drafts, the workflow and versions."""

@@ -1,0 +1,1 @@
+"""Items: posts with per-network, per-language captions, their versions and the publishing workflow."""
