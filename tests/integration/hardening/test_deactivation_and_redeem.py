@@ -8,7 +8,7 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
-from advocacy.incentives.service import award_and_rank
+from advocacy.incentives.ledger.service import award_and_rank
 from advocacy.people.service import deactivate
 from advocacy.settings import Settings
 from tests.conftest import problem

@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
-from advocacy.incentives.service import award_and_rank
+from advocacy.incentives.ledger.service import award_and_rank
 from advocacy.settings import Settings
 from tests.conftest import problem
 from tests.factories import Factory
