@@ -87,14 +87,6 @@ async def insert_event(
     return event_id
 
 
-async def ledger_high_water(conn: asyncpg.Connection, person_id: int) -> int:
-    """The id of the person's last points ledger row (0 if none)."""
-    value: int = await conn.fetchval(
-        "SELECT coalesce(max(id), 0) FROM points_ledger WHERE person_id = $1", person_id
-    )
-    return value
-
-
 async def events_of_person(conn: asyncpg.Connection, person_id: int) -> list[ConsentEvent]:
     rows = await conn.fetch(
         "SELECT e.kind, c.version AS charter_version, e.visibility, e.at FROM consent_events e"

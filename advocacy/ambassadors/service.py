@@ -142,8 +142,11 @@ async def opt_in(db: Database, principal: Principal, body: OptIn, *, validity_da
             visibility=status.visibility,
         )
         if before.status == "opted_out":
+            # imported here: incentives imports this module (its awards and boards ask a person's status)
+            from advocacy.incentives.ledger.service import last_entry_id
+
             # the ledger's high-water mark now: rows up to it are restored, later ones fold on their own
-            upto = await queries.ledger_high_water(conn, principal.person_id)
+            upto = await last_entry_id(conn, principal.person_id)
             await enqueue(
                 conn,
                 OPTED_IN_AGAIN_JOB,

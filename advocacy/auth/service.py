@@ -19,6 +19,7 @@ from advocacy.auth.schemas import Principal, TokenCreate, TokenCreated, TokenRea
 from advocacy.core.errors import Invalid, NotFound, Unauthenticated
 from advocacy.db.pool import Database
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.identity.second_factor import challenge_if_needed
 from advocacy.people.queries import login_record_by_email
 
 TOKEN_PREFIX = "adv_"  # noqa: S105 - a prefix, not a secret
@@ -171,6 +172,8 @@ async def login(
     password_hash = record["password_hash"] if record is not None else None
     if not verify_password(password_hash, password) or record is None or not record["active"]:
         raise Unauthenticated("The e-mail or the password is wrong")
+    # The password is right; a person with a second factor (or who must set one up) gets a challenge instead.
+    await challenge_if_needed(db, record["id"])
     session_token = secrets.token_urlsafe(32)
     csrf_token = secrets.token_urlsafe(24)
     expires_at = datetime.now(UTC) + timedelta(hours=session_hours)

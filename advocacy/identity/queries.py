@@ -231,3 +231,128 @@ async def use_resets_of_person(conn: asyncpg.Connection, person_id: int) -> None
     await conn.execute(
         "UPDATE password_resets SET used_at = now() WHERE person_id = $1 AND used_at IS NULL", person_id
     )
+
+
+# ---- second factor ----
+
+
+async def second_factor_of(
+    conn: asyncpg.Connection, person_id: int, *, lock: bool = False
+) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT totp_secret, confirmed_at, last_step,"
+        " (SELECT count(*) FROM recovery_codes c WHERE c.person_id = f.person_id AND c.used_at IS NULL) AS codes_left"
+        " FROM second_factors f WHERE person_id = $1" + (" FOR UPDATE" if lock else ""),
+        person_id,
+    )
+    return row
+
+
+async def put_pending_second_factor(conn: asyncpg.Connection, person_id: int, secret: bytes) -> None:
+    await conn.execute(
+        "INSERT INTO second_factors (person_id, totp_secret) VALUES ($1, $2)"
+        " ON CONFLICT (person_id) DO UPDATE SET totp_secret = $2, confirmed_at = NULL, last_step = 0,"
+        " created_at = now()",
+        person_id,
+        secret,
+    )
+
+
+async def confirm_second_factor(conn: asyncpg.Connection, person_id: int, secret: bytes, step: int) -> None:
+    await conn.execute(
+        "INSERT INTO second_factors (person_id, totp_secret, confirmed_at, last_step) VALUES ($1, $2, now(), $3)"
+        " ON CONFLICT (person_id) DO UPDATE SET totp_secret = $2, confirmed_at = now(), last_step = $3",
+        person_id,
+        secret,
+        step,
+    )
+
+
+async def record_step(conn: asyncpg.Connection, person_id: int, step: int) -> None:
+    await conn.execute("UPDATE second_factors SET last_step = $2 WHERE person_id = $1", person_id, step)
+
+
+async def delete_second_factor(conn: asyncpg.Connection, person_id: int) -> None:
+    await conn.execute("DELETE FROM recovery_codes WHERE person_id = $1", person_id)
+    await conn.execute("DELETE FROM second_factors WHERE person_id = $1", person_id)
+
+
+async def replace_recovery_codes(conn: asyncpg.Connection, person_id: int, hashes: list[bytes]) -> None:
+    await conn.execute("DELETE FROM recovery_codes WHERE person_id = $1", person_id)
+    await conn.execute(
+        "INSERT INTO recovery_codes (person_id, code_hash) SELECT $1, unnest($2::bytea[])", person_id, hashes
+    )
+
+
+async def use_recovery_code(conn: asyncpg.Connection, person_id: int, code_hash: bytes) -> bool:
+    used: int | None = await conn.fetchval(
+        "UPDATE recovery_codes SET used_at = now() WHERE id = (SELECT id FROM recovery_codes WHERE person_id = $1"
+        " AND code_hash = $2 AND used_at IS NULL LIMIT 1 FOR UPDATE) RETURNING id",
+        person_id,
+        code_hash,
+    )
+    return used is not None
+
+
+async def insert_challenge(
+    conn: asyncpg.Connection,
+    person_id: int,
+    token_hash: bytes,
+    *,
+    enrolment_required: bool,
+    expires_at: datetime,
+) -> None:
+    await conn.execute(
+        "INSERT INTO login_challenges (person_id, token_hash, enrolment_required, expires_at) VALUES ($1, $2, $3, $4)",
+        person_id,
+        token_hash,
+        enrolment_required,
+        expires_at,
+    )
+
+
+async def lock_challenge(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT c.id, c.person_id, c.enrolment_required, c.enrolment_secret, c.attempts, c.expires_at, c.used_at,"
+        " p.active FROM login_challenges c JOIN people p ON p.id = c.person_id WHERE c.token_hash = $1"
+        " FOR UPDATE OF c",
+        token_hash,
+    )
+    return row
+
+
+async def set_challenge_secret(conn: asyncpg.Connection, challenge_id: int, secret: bytes) -> None:
+    await conn.execute(
+        "UPDATE login_challenges SET enrolment_secret = $2 WHERE id = $1", challenge_id, secret
+    )
+
+
+async def count_challenge_attempt(conn: asyncpg.Connection, challenge_id: int) -> None:
+    await conn.execute("UPDATE login_challenges SET attempts = attempts + 1 WHERE id = $1", challenge_id)
+
+
+async def use_challenge(conn: asyncpg.Connection, challenge_id: int) -> None:
+    await conn.execute("UPDATE login_challenges SET used_at = now() WHERE id = $1", challenge_id)
+
+
+async def purge_challenges(conn: asyncpg.Connection) -> None:
+    await conn.execute("DELETE FROM login_challenges WHERE expires_at < now() - interval '1 day'")
+
+
+# ---- organisation settings ----
+
+
+async def identity_settings(conn: asyncpg.Connection) -> dict[str, object]:
+    value: dict[str, object] | None = await conn.fetchval(
+        "SELECT settings -> 'identity' FROM organisation WHERE id = 1"
+    )
+    return value or {}
+
+
+async def merge_identity_settings(conn: asyncpg.Connection, changes: dict[str, object]) -> None:
+    await conn.execute(
+        "INSERT INTO organisation (id, name, settings) VALUES (1, 'Organisation', jsonb_build_object('identity', $1::jsonb))"
+        " ON CONFLICT (id) DO UPDATE SET settings = organisation.settings || jsonb_build_object('identity',"
+        " COALESCE(organisation.settings -> 'identity', '{}'::jsonb) || $1::jsonb), updated_at = now()",
+        changes,
+    )

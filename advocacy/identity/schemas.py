@@ -125,3 +125,13 @@ class IdentitySettings(msgspec.Struct, frozen=True, kw_only=True):
 
 class IdentitySettingsUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     require_second_factor: bool | UnsetType = UNSET
+
+
+class SecondFactorSession(msgspec.Struct, frozen=True, kw_only=True):
+    """A session opened by the second step of signing in; `recovery_codes` when it just set the factor up
+    (shown this once)."""
+
+    person_id: UUID
+    csrf_token: str
+    expires_at: datetime
+    recovery_codes: list[str] | None = None

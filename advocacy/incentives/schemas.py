@@ -1,9 +1,5 @@
 """The incentives domain's shared vocabulary: point events and ledger entries (every subject reads them), the
-constrained types the bodies share, and the Structs that must keep their module for the API document.
-
-`Page[X]` components are named after X's module path (Page_advocacy.incentives.schemas.X_), so the paged
-Structs (HistoryEntry, FlagRead, RewardRead, RedemptionRead) are defined here, not in their subject's
-schemas, to keep the OpenAPI document unchanged."""
+constrained types the bodies share, the bilingual text and a campaign's public names."""
 
 from __future__ import annotations
 
@@ -28,8 +24,6 @@ EventKind = Literal[
     "redemption",
     "refund",
 ]
-FlagStatus = Literal["open", "cleared", "confirmed"]
-RedemptionStatus = Literal["requested", "approved", "fulfilled", "rejected"]
 
 Points = Annotated[int, Meta(ge=0, le=1_000_000)]
 Name = Annotated[str, Meta(min_length=1, max_length=120)]
@@ -75,6 +69,8 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
     note: str | None
     idempotency_key: str
     occurred_at: datetime
+    # the campaign multiplier the points were computed with, when one applied
+    multiplier: float | None = None
 
 
 class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):
@@ -87,58 +83,3 @@ class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):
 # content_library has its own CampaignRef (with the name): under one name, the API document would name
 # both schemas by their module paths.
 CampaignRef = CampaignKey
-
-
-# --- paged in the API (see the module docstring) -----------------------------------------------------
-
-
-class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
-    kind: EventKind
-    points: int
-    held_points: int
-    network: str | None
-    reason_code: str
-    reason: str
-    note: str | None
-    occurred_at: datetime
-
-
-class FlagRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    share_id: UUID
-    person: str
-    reasons: list[str]
-    stats: dict[str, float]
-    status: FlagStatus
-    held_points: int
-    flagged_at: datetime
-    decided_at: datetime | None
-    note: str | None
-
-
-class RewardRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    name: str
-    description: str
-    image_url: str | None
-    cost: int
-    stock: int | None
-    per_person_limit: int | None
-    active_from: datetime | None
-    active_until: datetime | None
-    eligible_teams: list[UUID]
-    archived: bool
-
-
-class RedemptionRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    reward_id: UUID
-    reward: str
-    person: str
-    cost: int
-    status: RedemptionStatus
-    note: str | None
-    requested_at: datetime
-    approved_at: datetime | None
-    fulfilled_at: datetime | None
-    rejected_at: datetime | None

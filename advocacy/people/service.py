@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +22,7 @@ from advocacy.people import queries
 from advocacy.people.schemas import (
     ImportReport,
     ImportRowError,
+    PersonAudience,
     PersonCreate,
     PersonRead,
     PersonUpdate,
@@ -44,6 +46,16 @@ async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> dict[st
 
 CSV_COLUMNS = ("email", "display_name", "team", "location", "language", "job_title", "timezone", "roles")
 MAX_IMPORT_ROWS = 50_000
+
+
+async def audience_of(conn: asyncpg.Connection, person_id: int) -> PersonAudience | None:
+    """The person's team, location and language, as content audiences match them (None: no such person)."""
+    return await queries.audience_of(conn, person_id)
+
+
+async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
+    """Internal ids of the teams with these public ids (unknown ones are absent)."""
+    return await queries.team_ids_by_public_ids(conn, public_ids)
 
 
 async def create_person(db: Database, body: PersonCreate, *, actor_id: int | None) -> PersonRead:

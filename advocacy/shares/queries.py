@@ -66,14 +66,6 @@ async def already_shared(conn: asyncpg.Connection, person_id: int, item_id: int,
     return bool(found)
 
 
-async def own_badge_award(conn: asyncpg.Connection, person_id: int, public_id: UUID) -> int | None:
-    """The id of the person's own badge award (another person's is None: it is not theirs to share)."""
-    found: int | None = await conn.fetchval(
-        "SELECT id FROM badge_awards WHERE public_id = $1 AND person_id = $2", public_id, person_id
-    )
-    return found
-
-
 async def already_shared_card(conn: asyncpg.Connection, badge_award_id: int, network: str) -> bool:
     """already_shared_card: the award's card is live on this network (shares_badge_award_idx)."""
     found = await conn.fetchval(

@@ -24,12 +24,13 @@ from advocacy.core.i18n import lazy_gettext
 from advocacy.core.networks import CONNECTED_NETWORKS as DIRECT_NETWORKS
 from advocacy.core.organisation import organisation
 from advocacy.db.pool import Database
-from advocacy.incentives.badges.service import badge_name
+from advocacy.incentives.badges.service import badge_name, own_badge_award
 from advocacy.incentives.ledger.service import AWARD_JOB, REVERSE_SHARE_JOB, events_to_args
 from advocacy.incentives.schemas import PointEvent
 from advocacy.links import service as links
 from advocacy.links.visitors import VisitorHasher
 from advocacy.outbox.service import enqueue
+from advocacy.people import service as people
 from advocacy.shares import queries
 from advocacy.shares.limits import SharingSettings, local_day, next_opening, sharing_settings_from, zone
 from advocacy.shares.schemas import (
@@ -245,8 +246,8 @@ async def _item_subject(
 ) -> _Subject:
     assert body.item is not None
     item = await shareable_item(
-        conn, body.item, network=body.network, language=language, person_id=principal.person_id, at=now,
-        storage=ctx.storage,
+        conn, body.item, network=body.network, language=language,
+        person=await people.audience_of(conn, principal.person_id), at=now, storage=ctx.storage,
     )  # fmt: skip
     if item is None or not item.in_audience:
         raise NotFound(lazy_gettext("This item is not in your feed"))
@@ -279,7 +280,7 @@ async def _card_subject(
 ) -> _Subject:
     """One of the sharer's own badge awards: its card goes out with a tracked link to its public page."""
     assert body.badge is not None
-    award_id = await queries.own_badge_award(conn, principal.person_id, body.badge)
+    award_id = await own_badge_award(conn, principal.person_id, body.badge)
     if award_id is None:
         raise NotFound(lazy_gettext("There is no such badge of yours"))
     if body.images:

@@ -22,7 +22,9 @@ from advocacy.core.i18n import lazy_gettext, negotiate, translate
 from advocacy.http.deps import DbDep, LimiterDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
+from advocacy.identity.errors import SecondFactorRequired
 from advocacy.people.queries import person_by_id
+from advocacy.web.identity import second_factor_step
 
 WRONG_LOGIN = lazy_gettext("The e-mail or the password is wrong.")
 
@@ -100,6 +102,8 @@ async def login_submit(
             attempts_per_15min=settings.login_attempts_per_15min,
             session_hours=settings.session_ttl_hours,
         )
+    except SecondFactorRequired as exc:
+        return await second_factor_step(language, db, settings, exc)
     except (Unauthenticated, TooManyRequests) as exc:
         message = translate(WRONG_LOGIN if isinstance(exc, Unauthenticated) else exc.message, language)
         # Not 401: that status promises a WWW-Authenticate challenge (RFC 9110) and means "refused by a guard".

@@ -16,16 +16,16 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
+from advocacy.auth.controllers import session_cookie
 from advocacy.auth.schemas import Principal
-from advocacy.core.errors import DomainError, Invalid, NotFound, TooManyRequests
+from advocacy.core.errors import Conflict, DomainError, Invalid, NotFound, TooManyRequests, Unauthenticated
 from advocacy.core.i18n import _, current_language, negotiate, use_language
 from advocacy.http.deps import DbDep, LimiterDep, SettingsDep
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
-from advocacy.identity import service
-from advocacy.identity.errors import LinkGone
+from advocacy.identity import second_factor, service
+from advocacy.identity.errors import LinkGone, SecondFactorRequired
 from advocacy.identity.schemas import ChangePassword
-from advocacy.web.i18n import t
 
 # A link's token is in the page's address: no other site may see it in a Referer.
 PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
@@ -83,7 +83,7 @@ def language_of(request: Request[Any, Any, Any], settings: SettingsDep) -> str:
 
 
 def render(language: str, page: Page, *, status: int = 200) -> Template:
-    context = {**msgspec.structs.asdict(page), "language": language, "t": lambda key: t(key, language)}
+    context = {**msgspec.structs.asdict(page), "language": language}
     return Template("identity/page.html", context=context, status_code=status, headers=PRIVATE_HEADERS)
 
 
@@ -399,3 +399,98 @@ IDENTITY_PAGES = [
     change_page,
     change_submit,
 ]
+
+
+# ---- the second step of signing in ----
+
+
+class CodeForm(msgspec.Struct, frozen=True, kw_only=True):
+    challenge: str = ""
+    code: str = ""
+
+
+def code_form(challenge: str) -> Form:
+    return Form(
+        action="/login/second-factor",
+        submit=_("Sign in"),
+        hidden={"challenge": challenge},
+        fields=[
+            Field(
+                name="code",
+                label=_("Code from your authenticator app"),
+                autocomplete="one-time-code",
+                hint=_("6 digits; or one of your recovery codes if you lost your device."),
+            )
+        ],
+    )
+
+
+async def second_factor_page(
+    db: DbDep, settings: SettingsDep, challenge: str, *, enrol: bool, errors: dict[str, str] | None = None
+) -> Page:
+    if not enrol:
+        return Page(heading=_("Second factor"), form=code_form(challenge), errors=errors or {})
+    enrolment = await second_factor.enrol_at_sign_in(db, settings, challenge)
+    return Page(
+        heading=_("Set up your second factor"),
+        lead=_(
+            "Your organisation requires a second factor for your role. Add this key to an authenticator app"
+            " (or open the otpauth link on your phone), then enter the code it shows. Key: %(secret)s",
+            secret=enrolment.secret,
+        ),
+        form=code_form(challenge),
+        links=[Link(href=enrolment.otpauth_uri, text=_("Open in an authenticator app"))],
+        errors=errors or {},
+    )
+
+
+async def second_factor_step(
+    language: str, db: DbDep, settings: SettingsDep, exc: SecondFactorRequired
+) -> Template:
+    """What the login form shows once the password was right and a code is still needed."""
+    with use_language(language):
+        page = await second_factor_page(
+            db, settings, str(exc.extra["challenge"]), enrol=bool(exc.extra.get("enrolment_required"))
+        )
+        return render_current(page, status=200)
+
+
+@post("/login/second-factor", guards=[PUBLIC], include_in_schema=False)
+async def second_factor_submit(
+    request: Request[Any, Any, Any],
+    data: Annotated[CodeForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: DbDep,
+    settings: SettingsDep,
+) -> Response[Any]:
+    with use_language(language_of(request, settings)):
+        try:
+            done = await second_factor.complete_sign_in(db, settings, data.challenge, data.code or "-")
+        except Unauthenticated as exc:
+            # Not 401 (that promises a WWW-Authenticate challenge): the form's sign-in has run out
+            return render_current(
+                Page(heading=_("Sign in again"), lead=exc.detail, links=[sign_in_link()]), status=422
+            )
+        except (Invalid, Conflict) as exc:
+            page = Page(heading=_("Second factor"), form=code_form(data.challenge), errors=field_errors(exc))
+            return render_current(page, status=exc.status)
+        cookie = session_cookie(settings, done.session.token, max_age=settings.session_ttl_hours * 3600)
+        if done.recovery_codes:
+            response = render_current(
+                Page(
+                    heading=_("Keep your recovery codes"),
+                    lead=_(
+                        "Each of these codes signs you in once if you lose your device. Keep them somewhere"
+                        " safe: they are not shown again. %(codes)s",
+                        codes=" · ".join(done.recovery_codes),
+                    ),
+                    links=[Link(href="/", text=_("Continue"))],
+                )
+            )
+            response.cookies.append(cookie)
+            return response
+        redirect = Redirect("/", status_code=303)
+        redirect.cookies.append(cookie)
+        return redirect
+
+
+IDENTITY_PAGES.append(second_factor_submit)

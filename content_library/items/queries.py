@@ -21,14 +21,6 @@ from content_library.items.schemas import (
 )
 from content_library.sql import text_search, update_columns
 
-
-async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
-    rows = await conn.fetch(
-        "SELECT public_id, id FROM teams WHERE public_id = ANY($1::uuid[])", list(public_ids)
-    )
-    return {r["public_id"]: r["id"] for r in rows}
-
-
 _ITEM_COLUMNS = {
     "title",
     "summary",

@@ -11,10 +11,12 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep
 from advocacy.http.guards import Allow
-from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.http.pagination import Cursor, Limit, Page, page_by_id, published_page
 from advocacy.incentives.anti_gaming import service
-from advocacy.incentives.anti_gaming.schemas import AntiGaming, FlagDecision
-from advocacy.incentives.schemas import FlagRead
+from advocacy.incentives.anti_gaming.schemas import AntiGaming, FlagDecision, FlagRead
+
+# the component name this page was published under, before FlagRead moved here
+FlagPage = Annotated[Page[FlagRead], published_page("advocacy.incentives.schemas.FlagRead")]
 
 
 class FlagController(Controller):
@@ -29,12 +31,11 @@ class FlagController(Controller):
         status: Annotated[Literal["open", "cleared", "confirmed"] | None, QueryParameter()] = "open",
         limit: Limit = 50,
         cursor: Cursor = None,
-    ) -> Page[FlagRead]:
+    ) -> FlagPage:
         """Shares whose clicks look gamed, with their held click points."""
-        after = decode_cursor(cursor, tuple[int])
-        rows = await service.flags(db, status=status, after_id=after[0] if after else None, limit=limit + 1)
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[f for _, f in page.items], next_cursor=page.next_cursor)
+        return await page_by_id(
+            cursor, limit, lambda after_id, n: service.flags(db, status=status, after_id=after_id, limit=n)
+        )
 
     @post("/flags/{flag_id:uuid}/clear", operation_id="clearShareFlag", status_code=200)
     async def clear(

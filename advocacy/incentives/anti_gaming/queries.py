@@ -9,8 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.incentives.anti_gaming.schemas import DecidedFlag
-from advocacy.incentives.schemas import FlagRead
+from advocacy.incentives.anti_gaming.schemas import DecidedFlag, FlagRead
 
 
 async def save_anti_gaming(conn: asyncpg.Connection, value: dict[str, Any]) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
+from uuid import UUID
 
 import msgspec
 from msgspec import Meta
+
+FlagStatus = Literal["open", "cleared", "confirmed"]
 
 
 class AntiGaming(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -46,3 +49,16 @@ class DecidedFlag(msgspec.Struct, frozen=True, kw_only=True):
 
     share_id: int
     person_id: int
+
+
+class FlagRead(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    share_id: UUID
+    person: str
+    reasons: list[str]
+    stats: dict[str, float]
+    status: FlagStatus
+    held_points: int
+    flagged_at: datetime
+    decided_at: datetime | None
+    note: str | None

@@ -17,9 +17,9 @@ from advocacy.core.organisation import read_organisation
 from advocacy.db.pool import Database
 from advocacy.incentives.anti_gaming import queries
 from advocacy.incentives.anti_gaming.detector import FLAG_REASONS, anti_gaming_problems, gaming_signals
-from advocacy.incentives.anti_gaming.schemas import AntiGaming, ClickSample, ShareClicks
+from advocacy.incentives.anti_gaming.schemas import AntiGaming, ClickSample, FlagRead, ShareClicks
 from advocacy.incentives.ledger.service import HOLD_QUANTITY, RELEASE_SHARE_JOB
-from advocacy.incentives.schemas import FlagRead, PointEvent
+from advocacy.incentives.schemas import PointEvent
 
 
 def anti_gaming_settings(org: dict[str, Any]) -> AntiGaming:

@@ -87,3 +87,11 @@ async def counters_of(conn: asyncpg.Connection, person_ids: Sequence[int]) -> di
         list(person_ids),
     )
     return {r["person_id"]: msgspec.convert(r, BadgeCounters) for r in rows}
+
+
+async def own_badge_award(conn: asyncpg.Connection, person_id: int, public_id: UUID) -> int | None:
+    """The id of the person's own badge award (another person's is None: it is not theirs to share)."""
+    found: int | None = await conn.fetchval(
+        "SELECT id FROM badge_awards WHERE public_id = $1 AND person_id = $2", public_id, person_id
+    )
+    return found

@@ -111,3 +111,8 @@ async def notifications(db: Database, person_id: int, language: str, limit: int)
         )
         for r in rows
     ]
+
+
+async def own_badge_award(conn: asyncpg.Connection, person_id: int, award_id: UUID) -> int | None:
+    """The internal id of one of the person's own badge awards (None for anyone else's: not theirs to share)."""
+    return await queries.own_badge_award(conn, person_id, award_id)

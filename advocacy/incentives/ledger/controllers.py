@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
@@ -12,10 +12,12 @@ from redis.asyncio import Redis
 from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow
-from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.http.pagination import Cursor, Limit, Page, page_by_id, published_page
 from advocacy.incentives.ledger import service
-from advocacy.incentives.ledger.schemas import KudosCreate, PointsSummary
-from advocacy.incentives.schemas import HistoryEntry
+from advocacy.incentives.ledger.schemas import HistoryEntry, KudosCreate, PointsSummary
+
+# the component name this page was published under, before HistoryEntry moved here
+HistoryPage = Annotated[Page[HistoryEntry], published_page("advocacy.incentives.schemas.HistoryEntry")]
 
 
 def _redis(state: State) -> Redis:
@@ -36,18 +38,15 @@ class MyPointsController(Controller):
     @get("/points/history", operation_id="getMyPointsHistory")
     async def history(
         self, db: DbDep, principal: PrincipalDep, limit: Limit = 50, cursor: Cursor = None
-    ) -> Page[HistoryEntry]:
+    ) -> HistoryPage:
         """My points, newest first, each with its reason."""
-        before = decode_cursor(cursor, tuple[int])
-        rows = await service.history(
-            db,
-            principal.person_id,
-            principal.language,
-            before_id=before[0] if before else None,
-            limit=limit + 1,
+        return await page_by_id(
+            cursor,
+            limit,
+            lambda before_id, n: service.history(
+                db, principal.person_id, principal.language, before_id=before_id, limit=n
+            ),
         )
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[entry for _, entry in page.items], next_cursor=page.next_cursor)
 
 
 class KudosController(Controller):

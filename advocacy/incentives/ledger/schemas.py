@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from msgspec import Meta
 
-from advocacy.incentives.schemas import LedgerEntry, Reason
+from advocacy.incentives.schemas import EventKind, LedgerEntry, Reason
 
 
 class NetworkExplanation(msgspec.Struct, frozen=True, kw_only=True):
@@ -64,3 +65,16 @@ class AwardResult(msgspec.Struct, frozen=True, kw_only=True):
     entries: list[LedgerEntry]
     # people whose entries may move boards (opted in now)
     ranked: frozenset[int]
+
+
+class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
+    kind: EventKind
+    points: int
+    held_points: int
+    network: str | None
+    reason_code: str
+    reason: str
+    note: str | None
+    occurred_at: datetime
+    # the campaign multiplier these points were computed with (the reason says so too), when one applied
+    campaign_multiplier: float | None = None

@@ -19,11 +19,17 @@ from advocacy.db.pool import Database
 from advocacy.incentives.badges import service as badges
 from advocacy.incentives.boards import service as boards
 from advocacy.incentives.ledger import engine, queries
-from advocacy.incentives.ledger.schemas import Account, KudosCreate, NetworkExplanation, PointsSummary
+from advocacy.incentives.ledger.schemas import (
+    Account,
+    HistoryEntry,
+    KudosCreate,
+    NetworkExplanation,
+    PointsSummary,
+)
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.rules.policy import reason_text
 from advocacy.incentives.rules.service import rules_in_force
-from advocacy.incentives.schemas import HistoryEntry, LedgerEntry, PointEvent
+from advocacy.incentives.schemas import LedgerEntry, PointEvent
 
 AWARD_JOB = "incentives.award"
 REVERSE_SHARE_JOB = "incentives.reverse_share"
@@ -194,9 +200,10 @@ def history_entry(entry: LedgerEntry, language: str) -> HistoryEntry:
         held_points=entry.held_points,
         network=entry.network,
         reason_code=entry.reason_code,
-        reason=reason_text(entry.reason_code, entry.note, language, **values),
+        reason=reason_text(entry.reason_code, entry.note, language, multiplier=entry.multiplier, **values),
         note=entry.note if entry.kind != "streak_bonus" else None,
         occurred_at=entry.occurred_at,
+        campaign_multiplier=entry.multiplier,
     )
 
 
@@ -214,6 +221,12 @@ async def history(
 async def accounts(conn: asyncpg.Connection, person_ids: list[int]) -> dict[int, Account]:
     """The running totals (balance, earned, shares, unique clicks) of these people."""
     return await queries.accounts_of(conn, person_ids)
+
+
+async def last_entry_id(conn: asyncpg.Connection, person_id: int) -> int:
+    """The id of the person's last ledger row (0 if none): the high-water mark an opt-in notes, so that a
+    restore after it folds exactly the rows written before."""
+    return await queries.last_entry_id_of(conn, person_id)
 
 
 async def lock_balance(conn: asyncpg.Connection, person_id: int) -> int:
@@ -251,6 +264,7 @@ async def write_redemption_points(
                 note,
                 f"{kind}:{redemption_id}",
                 at,
+                None,
             )
         ],
     )

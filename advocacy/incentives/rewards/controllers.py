@@ -11,10 +11,22 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from advocacy.core.roles import Role, has_any_role
 from advocacy.http.deps import DbDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow
-from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.http.pagination import Cursor, Limit, Page, page_by_id, published_page
 from advocacy.incentives.rewards import service
-from advocacy.incentives.rewards.schemas import FulfilBody, RedeemBody, RejectBody, RewardCreate, RewardUpdate
-from advocacy.incentives.schemas import RedemptionRead, RedemptionStatus, RewardRead
+from advocacy.incentives.rewards.schemas import (
+    FulfilBody,
+    RedeemBody,
+    RedemptionRead,
+    RedemptionStatus,
+    RejectBody,
+    RewardCreate,
+    RewardRead,
+    RewardUpdate,
+)
+
+# the component names these pages were published under, before their Structs moved here
+RedemptionPage = Annotated[Page[RedemptionRead], published_page("advocacy.incentives.schemas.RedemptionRead")]
+RewardPage = Annotated[Page[RewardRead], published_page("advocacy.incentives.schemas.RewardRead")]
 
 
 class MyRedemptionsController(Controller):
@@ -25,18 +37,15 @@ class MyRedemptionsController(Controller):
     @get("/redemptions", operation_id="getMyRedemptions")
     async def redemptions(
         self, db: DbDep, principal: PrincipalDep, limit: Limit = 50, cursor: Cursor = None
-    ) -> Page[RedemptionRead]:
+    ) -> RedemptionPage:
         """My reward requests and the state of each."""
-        after = decode_cursor(cursor, tuple[int])
-        rows = await service.redemptions(
-            db,
-            person_id=principal.person_id,
-            status=None,
-            after_id=after[0] if after else None,
-            limit=limit + 1,
+        return await page_by_id(
+            cursor,
+            limit,
+            lambda after_id, n: service.redemptions(
+                db, person_id=principal.person_id, status=None, after_id=after_id, limit=n
+            ),
         )
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[r for _, r in page.items], next_cursor=page.next_cursor)
 
 
 class RewardController(Controller):
@@ -52,19 +61,16 @@ class RewardController(Controller):
         everything: Annotated[bool, QueryParameter(description="HR: include inactive and archived")] = False,
         limit: Limit = 50,
         cursor: Cursor = None,
-    ) -> Page[RewardRead]:
+    ) -> RewardPage:
         """Rewards I can redeem now (HR: every reward with ?everything=true)."""
-        after = decode_cursor(cursor, tuple[int])
         everything = everything and has_any_role(principal.roles, {Role.HR})
-        rows = await service.catalogue(
-            db,
-            principal.person_id,
-            everything=everything,
-            after_id=after[0] if after else None,
-            limit=limit + 1,
+        return await page_by_id(
+            cursor,
+            limit,
+            lambda after_id, n: service.catalogue(
+                db, principal.person_id, everything=everything, after_id=after_id, limit=n
+            ),
         )
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[r for _, r in page.items], next_cursor=page.next_cursor)
 
     @post("/", operation_id="createReward", guards=[Allow(Role.HR)])
     async def create(self, data: JSONBody[RewardCreate], db: DbDep) -> RewardRead:
@@ -100,14 +106,15 @@ class RedemptionController(Controller):
         status: Annotated[RedemptionStatus | None, QueryParameter()] = None,
         limit: Limit = 50,
         cursor: Cursor = None,
-    ) -> Page[RedemptionRead]:
+    ) -> RedemptionPage:
         """Every redemption, oldest first, optionally by status."""
-        after = decode_cursor(cursor, tuple[int])
-        rows = await service.redemptions(
-            db, person_id=None, status=status, after_id=after[0] if after else None, limit=limit + 1
+        return await page_by_id(
+            cursor,
+            limit,
+            lambda after_id, n: service.redemptions(
+                db, person_id=None, status=status, after_id=after_id, limit=n
+            ),
         )
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[r for _, r in page.items], next_cursor=page.next_cursor)
 
     @get("/fulfilments.csv", operation_id="exportFulfilments", media_type="text/csv")
     async def export(self, db: DbDep) -> Response[str]:

@@ -9,8 +9,13 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.incentives.rewards.schemas import Fulfilment, LockedRedemption, LockedReward
-from advocacy.incentives.schemas import RedemptionRead, RewardRead
+from advocacy.incentives.rewards.schemas import (
+    Fulfilment,
+    LockedRedemption,
+    LockedReward,
+    RedemptionRead,
+    RewardRead,
+)
 
 _REWARD = """
 SELECT r.id AS pk, r.public_id AS id, r.name, r.description, r.image_url, r.cost, r.stock, r.per_person_limit,

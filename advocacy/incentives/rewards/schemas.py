@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from advocacy.incentives.schemas import Name, Reason, RedemptionStatus
+from advocacy.incentives.schemas import Name, Reason
+
+RedemptionStatus = Literal["requested", "approved", "fulfilled", "rejected"]
 
 
 class RewardCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -88,3 +90,31 @@ class Fulfilment(msgspec.Struct, frozen=True, kw_only=True):
     requested_at: datetime
     approved_at: datetime | None
     fulfilled_at: datetime | None
+
+
+class RewardRead(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    name: str
+    description: str
+    image_url: str | None
+    cost: int
+    stock: int | None
+    per_person_limit: int | None
+    active_from: datetime | None
+    active_until: datetime | None
+    eligible_teams: list[UUID]
+    archived: bool
+
+
+class RedemptionRead(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    reward_id: UUID
+    reward: str
+    person: str
+    cost: int
+    status: RedemptionStatus
+    note: str | None
+    requested_at: datetime
+    approved_at: datetime | None
+    fulfilled_at: datetime | None
+    rejected_at: datetime | None

@@ -17,18 +17,25 @@ from msgspec import UNSET
 
 from advocacy.audit.queries import write_audit
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.http.csv_cells import csv_document
 from advocacy.incentives.ledger import service as ledger
 from advocacy.incentives.lookups import queries as lookups
 from advocacy.incentives.rewards import queries
-from advocacy.incentives.rewards.schemas import FulfilBody, RejectBody, RewardCreate, RewardUpdate
-from advocacy.incentives.schemas import RedemptionRead, RewardRead
+from advocacy.incentives.rewards.schemas import (
+    FulfilBody,
+    RedemptionRead,
+    RejectBody,
+    RewardCreate,
+    RewardRead,
+    RewardUpdate,
+)
 
 
 def _check_window(active_from: datetime | None, active_until: datetime | None) -> None:
     if active_from is not None and active_until is not None and active_until <= active_from:
-        raise Invalid("active_until must come after active_from")
+        raise Invalid(lazy_gettext("active_until must come after active_from"))
 
 
 async def create_reward(db: Database, body: RewardCreate) -> RewardRead:
@@ -36,7 +43,7 @@ async def create_reward(db: Database, body: RewardCreate) -> RewardRead:
     async with db.transaction() as conn:
         team_ids = await lookups.team_ids_by_public_ids(conn, body.eligible_teams)
         if len(team_ids) != len(set(body.eligible_teams)):
-            raise Invalid("One of the eligible teams does not exist")
+            raise Invalid(lazy_gettext("One of the eligible teams does not exist"))
         values: dict[str, Any] = msgspec.structs.asdict(body)
         values["eligible_team_ids"] = team_ids
         return await queries.insert_reward(conn, values)
@@ -49,10 +56,10 @@ async def update_reward(db: Database, reward_id: UUID, body: RewardUpdate) -> Re
             teams = values.pop("eligible_teams")
             values["eligible_team_ids"] = await lookups.team_ids_by_public_ids(conn, teams)
             if len(values["eligible_team_ids"]) != len(set(teams)):
-                raise Invalid("One of the eligible teams does not exist")
+                raise Invalid(lazy_gettext("One of the eligible teams does not exist"))
         reward = await queries.update_reward(conn, reward_id, values)
         if reward is None:
-            raise NotFound("No such reward")
+            raise NotFound(lazy_gettext("No such reward"))
         _check_window(reward.active_from, reward.active_until)
     return reward
 
@@ -78,28 +85,38 @@ async def redeem(db: Database, reward_id: UUID, person_id: int) -> RedemptionRea
         balance = await ledger.lock_balance(conn, person_id)
         reward = await queries.lock_reward(conn, reward_id)
         if reward is None or reward.archived:
-            raise NotFound("No such reward")
+            raise NotFound(lazy_gettext("No such reward"))
         if (reward.active_from and reward.active_from > now) or (
             reward.active_until and reward.active_until <= now
         ):
-            raise Conflict("This reward cannot be redeemed now", extra={"reason": "outside-window"})
+            raise Conflict(
+                lazy_gettext("This reward cannot be redeemed now"), extra={"reason": "outside-window"}
+            )
         if reward.eligible_team_ids:
             team_id = await lookups.team_id_of(conn, person_id)
             if team_id not in reward.eligible_team_ids:
-                raise Forbidden("This reward is not offered to your team", extra={"reason": "not-eligible"})
+                raise Forbidden(
+                    lazy_gettext("This reward is not offered to your team"), extra={"reason": "not-eligible"}
+                )
         if reward.per_person_limit is not None:
             taken = await queries.active_redemptions_count(conn, person_id, reward.id)
             if taken >= reward.per_person_limit:
                 raise Conflict(
-                    f"You already redeemed this reward {taken} time(s), the most allowed",
+                    lazy_gettext(
+                        "You have reached the limit for this reward (%(taken)s redemptions)", taken=taken
+                    ),
                     extra={"reason": "limit-reached"},
                 )
         if reward.stock is not None and reward.stock <= 0:
-            raise Conflict("This reward is out of stock", extra={"reason": "out-of-stock"})
+            raise Conflict(lazy_gettext("This reward is out of stock"), extra={"reason": "out-of-stock"})
         cost = reward.cost
         if balance < cost:
             raise Conflict(
-                f"This reward costs {cost} points and your balance is {balance}",
+                lazy_gettext(
+                    "This reward costs %(cost)s points and your balance is %(balance)s",
+                    cost=cost,
+                    balance=balance,
+                ),
                 extra={"reason": "insufficient-points", "balance": balance, "cost": cost},
             )
         redemption_id = await queries.insert_redemption(conn, reward.id, person_id, cost)
@@ -108,6 +125,14 @@ async def redeem(db: Database, reward_id: UUID, person_id: int) -> RedemptionRea
         )
         await queries.take_stock(conn, reward.id, -1)
         return await queries.redemption_read(conn, redemption_id)
+
+
+# what each decision needs the redemption to be ("cannot be fulfild" was built from the verb)
+_REFUSED_DECISION = {
+    "approve": lazy_gettext("Only a requested redemption can be approved"),
+    "fulfil": lazy_gettext("Only an approved redemption can be fulfilled"),
+    "reject": lazy_gettext("Only a requested or approved redemption can be rejected"),
+}
 
 
 async def decide(
@@ -127,14 +152,14 @@ async def decide(
     async with db.transaction() as conn:
         row = await queries.lock_redemption(conn, redemption_id)
         if row is None:
-            raise NotFound("No such redemption")
+            raise NotFound(lazy_gettext("No such redemption"))
         if row.person_id == actor_id:
             raise Forbidden(
-                "Nobody approves, fulfils or rejects their own redemption: ask someone else in HR",
+                lazy_gettext("Nobody approves, fulfils or rejects their own redemption: ask someone else in HR"),
                 extra={"reason": "self"},
             )
         if row.status not in allowed:
-            raise Conflict(f"A {row.status} redemption cannot be {action}d", extra={"status": row.status})
+            raise Conflict(_REFUSED_DECISION[action], extra={"status": row.status})
         if action == "approve":
             await queries.set_redemption_status(conn, row.id, "approved", actor_id, None)
         elif action == "fulfil":

@@ -142,6 +142,11 @@ async def test_a_rejected_redemption_gives_the_points_and_the_item_back(
         f"/api/v1/redemptions/{asked['id']}/reject", json={"reason": "twice"}, headers=hr.headers
     )
     assert problem(again)["status"] == 409
+    assert problem(again)["detail"] == "Only a requested or approved redemption can be rejected"
+    fulfil = await client.post(
+        f"/api/v1/redemptions/{asked['id']}/fulfil", json={}, headers={**hr.headers, "Accept-Language": "fr"}
+    )
+    assert problem(fulfil)["detail"] == "Seul un échange approuvé peut être remis"
     async with db.connection() as conn:
         assert await conn.fetchval("SELECT stock FROM rewards") == 1
 
@@ -167,6 +172,10 @@ async def test_a_reward_for_other_teams_or_outside_its_window_cannot_be_redeemed
     assert problem(refused)["status"] == 403
     refused = await client.post(f"/api/v1/rewards/{later.json()['id']}/redeem", headers=ann.headers)
     assert problem(refused)["status"] == 409
+    in_french = await client.post(
+        f"/api/v1/rewards/{later.json()['id']}/redeem", headers={**ann.headers, "Accept-Language": "fr"}
+    )
+    assert problem(in_french)["detail"] == "Cette récompense ne peut pas être échangée en ce moment"
 
 
 async def test_only_hr_manages_the_catalogue(client: AsyncTestClient[Litestar], factory: Factory) -> None:

@@ -1,0 +1,213 @@
+"""TOTP second factor: turning it on and off, signing in with a code or a recovery code, refusals (wrong
+code, replayed code, too many tries), and the organisation setting that requires it for privileged roles."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pyotp
+
+from advocacy.db.pool import Database
+from tests.conftest import problem
+from tests.factories import Factory
+
+PASSWORD = "correct horse battery"
+
+
+async def turn_on(client: Any, someone: Any) -> tuple[pyotp.TOTP, list[str]]:
+    started = await client.post("/api/v1/me/second-factor/totp", headers=someone.headers)
+    assert started.status_code == 201, started.text
+    totp = pyotp.TOTP(started.json()["secret"])
+    assert started.json()["otpauth_uri"].startswith("otpauth://totp/")
+    wrong = await client.post(
+        "/api/v1/me/second-factor/totp/confirm", json={"code": "000000"}, headers=someone.headers
+    )
+    assert wrong.status_code == 422 and problem(wrong)["errors"][0]["field"] == "code"
+    confirmed = await client.post(
+        "/api/v1/me/second-factor/totp/confirm", json={"code": totp.now()}, headers=someone.headers
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    codes: list[str] = confirmed.json()["codes"]
+    return totp, codes
+
+
+async def challenge_of(client: Any, email: str) -> dict[str, Any]:
+    response = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    body = problem(response)
+    assert response.status_code == 401 and body["type"] == "urn:advocacy:problem:second-factor-required", body
+    assert "set-cookie" not in response.headers
+    extra: dict[str, Any] = body["extra"]
+    return extra
+
+
+def later_code(totp: pyotp.TOTP) -> str:
+    """The next step's code (accepted for clock drift), so that it differs from one just used."""
+    return str(totp.at(time.time() + totp.interval))
+
+
+async def test_with_totp_on_signing_in_needs_a_code_and_a_code_works_once(
+    client: Any, factory: Factory, db: Database
+) -> None:
+    ana = await factory.person("admin", email="ana@example.com", password=PASSWORD)
+    totp, codes = await turn_on(client, ana)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    status = (await client.get("/api/v1/me/second-factor", headers=ana.headers)).json()
+    assert status == {
+        "enabled": True,
+        "pending_confirmation": False,
+        "recovery_codes_left": 10,
+        "required": False,
+    }
+
+    challenge = (await challenge_of(client, "ana@example.com"))["challenge"]
+    wrong = await client.post(
+        "/api/v1/auth/login/second-factor", json={"challenge": challenge, "code": "123456"}
+    )
+    assert wrong.status_code == 422
+    code = later_code(totp)
+    done = await client.post("/api/v1/auth/login/second-factor", json={"challenge": challenge, "code": code})
+    assert done.status_code == 200, done.text
+    assert "advocacy_session=" in done.headers["set-cookie"] and done.json()["recovery_codes"] is None
+    assert (await client.get("/api/v1/me")).status_code == 200
+    client.cookies.clear()
+    used_challenge = await client.post(
+        "/api/v1/auth/login/second-factor", json={"challenge": challenge, "code": code}
+    )
+    assert used_challenge.status_code == 401
+
+    replay = (await challenge_of(client, "ana@example.com"))["challenge"]
+    replayed = await client.post("/api/v1/auth/login/second-factor", json={"challenge": replay, "code": code})
+    assert replayed.status_code == 422  # the same code is not accepted twice
+    recovered = await client.post(
+        "/api/v1/auth/login/second-factor", json={"challenge": replay, "code": codes[0]}
+    )
+    assert recovered.status_code == 200
+    client.cookies.clear()
+    again = (await challenge_of(client, "ana@example.com"))["challenge"]
+    spent = await client.post("/api/v1/auth/login/second-factor", json={"challenge": again, "code": codes[0]})
+    assert spent.status_code == 422  # a recovery code works once
+    async with db.connection() as conn:
+        stored = await conn.fetch("SELECT code_hash FROM recovery_codes")
+        secret = await conn.fetchval("SELECT totp_secret FROM second_factors")
+    assert all(codes[1].encode() not in bytes(r["code_hash"]) for r in stored)
+    assert totp.secret.encode() not in bytes(secret)
+
+
+async def test_a_challenge_dies_after_five_wrong_codes(client: Any, factory: Factory) -> None:
+    ana = await factory.person(email="ana@example.com", password=PASSWORD)
+    totp, _ = await turn_on(client, ana)
+    challenge = (await challenge_of(client, "ana@example.com"))["challenge"]
+    for _ in range(5):
+        response = await client.post(
+            "/api/v1/auth/login/second-factor", json={"challenge": challenge, "code": "000000"}
+        )
+        assert response.status_code == 422
+    late = await client.post(
+        "/api/v1/auth/login/second-factor", json={"challenge": challenge, "code": later_code(totp)}
+    )
+    assert late.status_code == 401
+
+
+async def test_the_organisation_can_require_it_for_privileged_roles_who_set_it_up_at_sign_in(
+    client: Any, factory: Factory
+) -> None:
+    admin = await factory.person("admin")
+    await factory.person("hr", email="hugo@example.com", password=PASSWORD)
+    await factory.person("employee", email="emma@example.com", password=PASSWORD)
+    changed = await client.patch(
+        "/api/v1/organisation/identity", json={"require_second_factor": True}, headers=admin.headers
+    )
+    assert changed.status_code == 200 and changed.json() == {"require_second_factor": True}
+
+    employee = await client.post(
+        "/api/v1/auth/login", json={"email": "emma@example.com", "password": PASSWORD}
+    )
+    assert employee.status_code == 200
+    client.cookies.clear()
+    extra = await challenge_of(client, "hugo@example.com")
+    assert extra["enrolment_required"] is True
+    early = await client.post(
+        "/api/v1/auth/login/second-factor", json={"challenge": extra["challenge"], "code": "123456"}
+    )
+    assert early.status_code == 409  # set up the app first
+    enrolment = await client.post(
+        "/api/v1/auth/login/second-factor/enrol", json={"challenge": extra["challenge"]}
+    )
+    assert enrolment.status_code == 200
+    totp = pyotp.TOTP(enrolment.json()["secret"])
+    done = await client.post(
+        "/api/v1/auth/login/second-factor", json={"challenge": extra["challenge"], "code": totp.now()}
+    )
+    assert done.status_code == 200 and len(done.json()["recovery_codes"]) == 10
+    csrf = {"X-CSRF-Token": done.json()["csrf_token"]}
+    status = (await client.get("/api/v1/me/second-factor")).json()
+    assert status["enabled"] and status["required"]
+    refused = await client.post(
+        "/api/v1/me/second-factor/disable",
+        json={"current_password": PASSWORD, "code": later_code(totp)},
+        headers=csrf,
+    )
+    assert refused.status_code == 403
+
+
+async def test_turning_it_off_needs_the_password_and_a_code(client: Any, factory: Factory) -> None:
+    ana = await factory.person(email="ana@example.com", password=PASSWORD)
+    totp, _ = await turn_on(client, ana)
+    no_password = await client.post(
+        "/api/v1/me/second-factor/disable",
+        json={"current_password": "wrong one", "code": later_code(totp)},
+        headers=ana.headers,
+    )
+    assert no_password.status_code == 422 and problem(no_password)["errors"][0]["field"] == "current_password"
+    no_code = await client.post(
+        "/api/v1/me/second-factor/disable",
+        json={"current_password": PASSWORD, "code": "000000"},
+        headers=ana.headers,
+    )
+    assert no_code.status_code == 422
+    off = await client.post(
+        "/api/v1/me/second-factor/disable",
+        json={"current_password": PASSWORD, "code": later_code(totp)},
+        headers=ana.headers,
+    )
+    assert off.status_code == 204
+    assert (
+        await client.post("/api/v1/auth/login", json={"email": "ana@example.com", "password": PASSWORD})
+    ).status_code == 200
+
+
+async def test_new_recovery_codes_replace_the_old_ones(client: Any, factory: Factory) -> None:
+    ana = await factory.person(email="ana@example.com", password=PASSWORD)
+    totp, old = await turn_on(client, ana)
+    renewed = await client.post(
+        "/api/v1/me/second-factor/recovery-codes", json={"code": later_code(totp)}, headers=ana.headers
+    )
+    assert renewed.status_code == 200 and set(renewed.json()["codes"]).isdisjoint(old)
+    challenge = (await challenge_of(client, "ana@example.com"))["challenge"]
+    stale = await client.post(
+        "/api/v1/auth/login/second-factor", json={"challenge": challenge, "code": old[1]}
+    )
+    assert stale.status_code == 422
+
+
+async def test_the_login_form_asks_for_the_code_on_a_second_page(client: Any, factory: Factory) -> None:
+    ana = await factory.person(email="ana@example.com", password=PASSWORD, language="en")
+    totp, _ = await turn_on(client, ana)
+    step = await client.post(
+        "/login", data={"email": "ana@example.com", "password": PASSWORD}, follow_redirects=False
+    )
+    assert step.status_code == 200 and '<label for="code">' in step.text and "set-cookie" not in step.headers
+    challenge = re.search(r'name="challenge" value="([^"]+)"', step.text)
+    assert challenge
+    wrong = await client.post(
+        "/login/second-factor", data={"challenge": challenge.group(1), "code": "000000"}
+    )
+    assert wrong.status_code == 422 and 'id="code-error"' in wrong.text
+    done = await client.post(
+        "/login/second-factor",
+        data={"challenge": challenge.group(1), "code": later_code(totp)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and "advocacy_session=" in done.headers["set-cookie"]
