@@ -155,7 +155,9 @@ async def decide(
             raise NotFound(lazy_gettext("No such redemption"))
         if row.person_id == actor_id:
             raise Forbidden(
-                lazy_gettext("Nobody approves, fulfils or rejects their own redemption: ask someone else in HR"),
+                lazy_gettext(
+                    "Nobody approves, fulfils or rejects their own redemption: ask someone else in HR"
+                ),
                 extra={"reason": "self"},
             )
         if row.status not in allowed:
