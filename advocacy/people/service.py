@@ -16,6 +16,7 @@ from advocacy.auth.passwords import hash_password
 from advocacy.auth.queries import revoke_all_credentials
 from advocacy.auth.service import PrincipalCache
 from advocacy.core.errors import Conflict, Forbidden, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.db.pool import Database
 from advocacy.people import queries
@@ -38,7 +39,7 @@ async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> dict[st
         async with db.connection() as conn:
             record = await queries.person_with_consent(conn, person_id)
         if record is None:
-            raise NotFound("Your account no longer exists")
+            raise NotFound(lazy_gettext("Your account no longer exists"))
         row = dict(record)
         cache.put_person_row(person_id, row)
     return row
@@ -61,7 +62,9 @@ async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict
 async def create_person(db: Database, body: PersonCreate, *, actor_id: int | None) -> PersonRead:
     async with db.transaction() as conn:
         if await queries.existing_people_by_email(conn, [body.email]):
-            raise Conflict(f"A person with the e-mail {body.email} already exists")
+            raise Conflict(
+                lazy_gettext("A person with the e-mail %(email)s already exists", email=body.email)
+            )
         person_id = await _insert(conn, body)
         await write_audit(
             conn, actor_id=actor_id, action="person.created", subject_type="person", subject_id=body.email
@@ -87,7 +90,7 @@ async def update_person(
     async with db.transaction() as conn:
         person_id = await queries.person_id_by_public_id(conn, public_id)
         if person_id is None:
-            raise NotFound("No such person")
+            raise NotFound(lazy_gettext("No such person"))
         roles = changes.pop("roles", None)
         detail: dict[str, Any] = {}
         if roles is not None:

@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 
 from content_library.feed.schemas import FeedFilter, FeedRow, Reader, ShareableRow
-from content_library.sql import text_search
+from content_library.sql import CAMPAIGN_BY_KEY, text_search
 
 
 async def next_live_change(conn: asyncpg.Connection, at: datetime) -> datetime | None:
@@ -36,7 +36,7 @@ WITH page AS (
     SELECT ci.* FROM content_items ci
     WHERE {_VISIBLE}
       AND ($6::text IS NULL OR ci.tags @> ARRAY[$6::text])
-      AND ($7::text IS NULL OR ci.campaign_id = (SELECT id FROM campaigns WHERE slug = $7))
+      AND ($7::text IS NULL OR ci.campaign_id = {CAMPAIGN_BY_KEY.format(key="$7")})
       AND ($8::text IS NULL OR cardinality(ci.networks) = 0 OR $8 = ANY(ci.networks))
       AND {{search}}
       AND ($10::boolean IS NULL OR (ci.pinned, ci.priority, ci.feed_at, ci.id) < ($10, $11::smallint, $12::timestamptz, $13::bigint))
