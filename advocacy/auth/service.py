@@ -22,6 +22,7 @@ from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.identity.second_factor import challenge_if_needed
+from advocacy.identity.sessions import start_session
 from advocacy.people.queries import login_record_by_email
 
 TOKEN_PREFIX = "adv_"  # noqa: S105 - a prefix, not a secret
@@ -173,21 +174,12 @@ async def login(
         raise Unauthenticated(lazy_gettext("The e-mail or the password is wrong"))
     # The password is right; a person with a second factor (or who must set one up) gets a challenge instead.
     await challenge_if_needed(db, record["id"])
-    session_token = secrets.token_urlsafe(32)
-    csrf_token = secrets.token_urlsafe(24)
-    expires_at = datetime.now(UTC) + timedelta(hours=session_hours)
     async with db.transaction() as conn:
-        await queries.insert_session(
-            conn,
-            person_id=record["id"],
-            token_hash=hash_secret(session_token),
-            csrf_token=csrf_token,
-            expires_at=expires_at,
-        )
-        row = await queries.principal_row_for_session(conn, hash_secret(session_token))
+        started = await start_session(conn, record["id"], hours=session_hours)
+        row = await queries.principal_row_for_session(conn, hash_secret(started.token))
     assert row is not None
     await limiter.clear(LOGIN_RULE_PER_ACCOUNT.format(n=attempts_per_15min), "login", email.lower())
-    return session_token, _principal(row, "session"), expires_at
+    return started.token, _principal(row, "session"), started.expires_at
 
 
 async def logout(db: Database, cache: PrincipalCache, session_token: str) -> None:
