@@ -11,6 +11,7 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
+from cachetools import TTLCache
 
 from advocacy.audit.queries import write_audit
 from advocacy.auth import queries
@@ -41,7 +42,8 @@ class CompanionCache(Protocol):
 
 
 class PrincipalCache:
-    """Who a credential belongs to, and the person's /me row, kept for `ttl` seconds per process.
+    """Who a credential belongs to, and the person's /me row, kept for `ttl` seconds per process
+    (cachetools TTL caches, least recently used out first when full).
 
     Entries are dropped as soon as PostgreSQL says a person changed (triggers NOTIFY identity_changed on
     commit; see advocacy/db/notifications.py), so a revocation or an opt-out is seen by every replica at
@@ -53,49 +55,45 @@ class PrincipalCache:
         self.max_entries = max_entries
         # Set only while invalidations can be heard (advocacy/db/notifications.py): none heard, none cached.
         self.live = False
-        self._entries: dict[bytes, tuple[float, Principal]] = {}
+        size = max(1, max_entries)
+        self._entries: TTLCache[bytes, Principal] = TTLCache(size, max(ttl, 0.001), timer=time.monotonic)
         # person id -> the credential keys cached for them: a change to one person (a notification each)
         # drops their entries without scanning every entry
         self._keys_of: dict[int, set[bytes]] = {}
-        self._people: dict[int, tuple[float, dict[str, Any]]] = {}
+        self._people: TTLCache[int, dict[str, Any]] = TTLCache(size, max(ttl, 0.001), timer=time.monotonic)
         # other per-person caches of identity data (board profiles) dropped with this one's entries
         self.companions: list[CompanionCache] = []
 
     def get(self, key: bytes) -> Principal | None:
-        entry = self._entries.get(key)
-        if entry is None:
+        try:
+            return self._entries[key]
+        except KeyError:
             return None
-        if entry[0] < time.monotonic():
-            self.forget(key)
-            return None
-        return entry[1]
 
     def put(self, key: bytes, principal: Principal) -> None:
         if not self.live or self.ttl <= 0:
             return
-        if len(self._entries) >= self.max_entries:
+        if len(self._keys_of) >= self.max_entries:  # the index of keys by person stays bounded too
             self._entries.clear()
             self._keys_of.clear()
-        self._entries[key] = (time.monotonic() + self.ttl, principal)
+        self._entries[key] = principal
         self._keys_of.setdefault(principal.person_id, set()).add(key)
 
     def person_row(self, person_id: int) -> dict[str, Any] | None:
-        entry = self._people.get(person_id)
-        if entry is None or entry[0] < time.monotonic():
+        try:
+            return self._people[person_id]
+        except KeyError:
             return None
-        return entry[1]
 
     def put_person_row(self, person_id: int, row: dict[str, Any]) -> None:
         if not self.live or self.ttl <= 0:
             return
-        if len(self._people) >= self.max_entries:
-            self._people.clear()
-        self._people[person_id] = (time.monotonic() + self.ttl, row)
+        self._people[person_id] = row
 
     def forget(self, key: bytes) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            self._keys_of.get(entry[1].person_id, set()).discard(key)
+        principal = self._entries.pop(key, None)
+        if principal is not None:
+            self._keys_of.get(principal.person_id, set()).discard(key)
 
     def forget_person(self, person_id: int) -> None:
         self._people.pop(person_id, None)
