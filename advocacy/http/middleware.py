@@ -110,7 +110,7 @@ class RequestContextMiddleware(ASGIMiddleware):
         finally:
             elapsed = time.perf_counter() - started
             state = scope["litestar_app"].state
-            route = scope.get("path_template") or "unmatched"
+            route = route_label(scope)
             state.metrics.observe(scope["method"], route, status, elapsed)
             if state.settings.access_log:
                 access_log.info(
@@ -123,6 +123,17 @@ class RequestContextMiddleware(ASGIMiddleware):
                     },
                 )
             request_id_var.reset(token)
+
+
+def route_label(scope: Scope) -> str:
+    """The route a request is counted under in /metrics: its path template; a mounted ASGI route (which
+    Litestar gives no template) names its own with opt={"metrics_route": ...}."""
+    template = scope.get("path_template")
+    if template:
+        return str(template)
+    handler = scope.get("route_handler")
+    named = handler.opt.get("metrics_route") if handler is not None else None
+    return str(named) if named else "unmatched"
 
 
 def _session_cookie(scope: Scope) -> str | None:
@@ -141,7 +152,7 @@ def _session_cookie(scope: Scope) -> str | None:
 class AuthenticationMiddleware(ASGIMiddleware):
     """Puts the Principal on scope["user"] from a bearer token or a session cookie, then admits or refuses.
 
-    It then enforces the route's declared Allow (see guards.check_access_in_middleware): public routes stay
+    It then enforces the route's declared Allow (see guards.declare_access_in_opt): public routes stay
     public, and a bad credential leaves a reason in scope["auth_error"] for the 401. A cookie-authenticated unsafe API call must carry the
     session's CSRF token in `X-CSRF-Token` (bearer calls carry no ambient credential, so need none).
     """

@@ -30,7 +30,7 @@ from content_library.items.schemas import Caption
 from content_library.items.text import pick_caption
 from content_library.ports import Member, Transactional, now
 from content_library.schemas import NETWORKS, CampaignRef, Language
-from content_library.settings import queries as settings_queries
+from content_library.settings import service as library_settings
 
 SharedItems = Callable[[asyncpg.Connection, int], Awaitable[frozenset[int]]]
 """The shares domain's answer to "which items did this person already share?", handed in by the caller."""
@@ -104,7 +104,13 @@ async def feed_lines(
     media = media_prefix(storage)
     lines = []
     for row in rows:
-        language: Language = who.language if who.language in row.languages else default_language
+        language: Language = (
+            flt.language
+            if flt.language is not None and flt.language in row.languages
+            else who.language
+            if who.language in row.languages
+            else default_language
+        )
         key = (row.pinned, row.priority, row.feed_at, row.id)
         lines.append(FeedLine(key, row.id, feed_entry(row, language, media)))
     return lines
@@ -150,7 +156,7 @@ async def cached_feed(
             if lines is None:
                 generation = cache.generation
                 if default_language is None:
-                    library = await settings_queries.library_settings(conn)
+                    library = await library_settings.current(conn)
                     default_language = library.default_language or fallback_language
                     cache.set_default_language(default_language, generation)
                 if cache.enabled and cache.needs_boundary():
@@ -203,7 +209,7 @@ async def shareable_item(
     if row is None:
         return None
     if default_language is None:
-        default_language = (await settings_queries.library_settings(conn)).default_language or "fr"
+        default_language = (await library_settings.current(conn)).default_language or "fr"
     captions = [msgspec.convert(c, Caption) for c in row.captions]
     caption, caption_language = None, None
     for lang in dict.fromkeys((language, default_language)):

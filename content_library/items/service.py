@@ -39,7 +39,7 @@ from content_library.items.text import (
 )
 from content_library.items.workflow import can_edit, check_transition
 from content_library.ports import TeamIds, Transactional, now
-from content_library.settings import queries as settings_queries
+from content_library.settings import service as library_settings
 
 
 async def _audience_values(conn: asyncpg.Connection, audience: Any, teams: TeamIds | None) -> dict[str, Any]:
@@ -242,7 +242,7 @@ async def update_item(
             if body.send_back_to_review:
                 status = "in_review"
             else:
-                settings = await settings_queries.library_settings(conn)
+                settings = await library_settings.current(conn)
                 if "reviewer" not in effective_roles(roles) or not settings.allow_self_approval:
                     raise Forbidden(
                         "Only a reviewer may keep an edited item approved, and only where the organisation "
@@ -280,7 +280,7 @@ async def transition(
 ) -> ItemRead:
     async with db.transaction() as conn:
         row = await editable_row(conn, public_id)
-        settings = await settings_queries.library_settings(conn)
+        settings = await library_settings.current(conn)
         missing = await queries.languages_missing_alt_text(conn, row.id) if body.to == "approved" else []
         own = actor_id in (row.created_by, await queries.last_editor(conn, row.id))
         check_transition(
