@@ -127,17 +127,19 @@ async def _seed_recognition(conn: asyncpg.Connection) -> None:
     from advocacy.outbox.service import enqueue
 
     rows = await people.existing_people_by_email(
-        conn, [email for email, _, _ in DEMO_KUDOS] + ["hugo.hr@demo.example"]
+        conn, [email for email, _, _ in DEMO_KUDOS] + ["hugo.hr@demo.example", "admin@demo.example"]
     )
     found = {email: row["id"] for email, row in rows.items()}
     hr = found.get("hugo.hr@demo.example")
+    # nobody gives themself kudos: HR's own come from the administrator
+    giver = {"hugo.hr@demo.example": found.get("admin@demo.example")}
     now = datetime.now(UTC)
     events = [
         PointEvent(
             kind="kudos",
             person_id=found[email],
             source_type="kudos",
-            source_id=hr,
+            source_id=giver.get(email, hr),
             occurred_at=now - timedelta(days=index),
             idempotency_key=f"demo:kudos:{email}",
             reason=reason,
