@@ -99,12 +99,14 @@ async def update_person(
             after = sorted({str(r) for r in roles})
             if after != before and person_id == actor_id:
                 raise Forbidden(
-                    "Nobody changes their own roles: ask another administrator", extra={"reason": "self"}
+                    lazy_gettext("Nobody changes their own roles: ask another administrator"),
+                    extra={"reason": "self"},
                 )
             detail["roles"] = {"before": before, "after": after}
         if changes.get("active") is False and person_id == actor_id:
             raise Forbidden(
-                "You cannot deactivate yourself: ask another administrator", extra={"reason": "self"}
+                lazy_gettext("You cannot deactivate yourself: ask another administrator"),
+                extra={"reason": "self"},
             )
         if "team" in changes:
             team = changes.pop("team")
