@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from content_library.errors import Invalid, PayloadTooLarge, UnsupportedMediaType
+from advocacy.core.errors import Invalid, PayloadTooLarge, UnsupportedMediaType
 
 MULTIPART_SLACK = 64 * 1024  # headers and boundaries around the file in a multipart body
 FILE_FIELD = "file"
