@@ -19,13 +19,17 @@ from litestar.response import Redirect, Template
 from advocacy.auth.controllers import session_cookie
 from advocacy.auth.schemas import Principal
 from advocacy.core.errors import Conflict, DomainError, Invalid, NotFound, TooManyRequests, Unauthenticated
-from advocacy.core.i18n import _, current_language, negotiate, use_language
+from advocacy.core.i18n import _, use_language
 from advocacy.http.deps import DbDep, LimiterDep, SettingsDep
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
 from advocacy.identity import second_factor, service
 from advocacy.identity.errors import LinkGone, SecondFactorRequired
 from advocacy.identity.schemas import ChangePassword
+from advocacy.web.forms import FormState
+from advocacy.web.i18n import LANGUAGE_COOKIE, negotiate
+from advocacy.web.render import page as render_page
+from advocacy.web.render import viewer_of
 
 # A link's token is in the page's address: no other site may see it in a Referer.
 PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
@@ -76,15 +80,32 @@ class ChangeForm(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def language_of(request: Request[Any, Any, Any], settings: SettingsDep) -> str:
+    """The page's language, chosen as every page's is (advocacy/web/i18n.py)."""
     user: Principal | None = request.scope.get("user")
-    if user is not None:
-        return str(user.language)
-    return negotiate(request.headers.get("accept-language")) or settings.default_language
+    return negotiate(
+        preference=user.language if user is not None else None,
+        cookie=request.cookies.get(LANGUAGE_COOKIE),
+        accept_language=request.headers.get("accept-language"),
+        default=settings.default_language,
+    )
 
 
-def render(language: str, page: Page, *, status: int = 200) -> Template:
-    context = {**msgspec.structs.asdict(page), "language": language}
-    return Template("identity/page.html", context=context, status_code=status, headers=PRIVATE_HEADERS)
+async def render(request: Request[Any, Any, Any], page: Page, *, status: int = 200) -> Template:
+    """The page in the common layout; its form's values and errors go through the form components."""
+    viewer = await viewer_of(request)
+    form = None
+    if page.form is not None or page.errors:
+        form = FormState(
+            values={f.name: f.value for f in page.form.fields} if page.form else {},
+            errors={name: message for name, message in page.errors.items() if name},
+            detail=page.errors.get("", ""),
+            status=status,
+        )
+    response = render_page(
+        request, viewer, "identity/page.html", title=page.heading, data=page, form=form, status_code=status
+    )
+    response.headers.update(PRIVATE_HEADERS)
+    return response
 
 
 def field_errors(exc: DomainError) -> dict[str, str]:
@@ -108,12 +129,10 @@ def new_password_field(name: str = "password") -> Field:
     )
 
 
-def gone_page(exc: DomainError, heading: str, *, retry: Link) -> Template:
-    return render_current(Page(heading=heading, lead=exc.detail, links=[retry]), status=exc.status)
-
-
-def render_current(page: Page, *, status: int = 200) -> Template:
-    return render(current_language(), page, status=status)
+async def gone_page(
+    request: Request[Any, Any, Any], exc: DomainError, heading: str, *, retry: Link
+) -> Template:
+    return await render(request, Page(heading=heading, lead=exc.detail, links=[retry]), status=exc.status)
 
 
 # ---- invitations ----
@@ -136,13 +155,16 @@ async def invitation_page(
         try:
             preview = await service.preview_invitation(db, token)
         except (NotFound, LinkGone) as exc:
-            return gone_page(exc, _("This invitation link does not work"), retry=sign_in_link())
-        return render_current(
+            return await gone_page(
+                request, exc, _("This invitation link does not work"), retry=sign_in_link()
+            )
+        return await render(
+            request,
             Page(
                 heading=_("Welcome, %(name)s", name=preview.display_name),
                 lead=_("Choose the password you will sign in with, as %(email)s.", email=preview.email),
                 form=invitation_form(token, preview.email),
-            )
+            ),
         )
 
 
@@ -157,10 +179,13 @@ async def invitation_submit(
         try:
             await service.accept_invitation(db, request.app.state.principal_cache, data.token, data.password)
         except (NotFound, LinkGone) as exc:
-            return gone_page(exc, _("This invitation link does not work"), retry=sign_in_link())
+            return await gone_page(
+                request, exc, _("This invitation link does not work"), retry=sign_in_link()
+            )
         except Invalid as exc:
             preview = await service.preview_invitation(db, data.token)
-            return render_current(
+            return await render(
+                request,
                 Page(
                     heading=_("Welcome, %(name)s", name=preview.display_name),
                     lead=_("Choose the password you will sign in with, as %(email)s.", email=preview.email),
@@ -169,8 +194,9 @@ async def invitation_submit(
                 ),
                 status=422,
             )
-        return render_current(
-            Page(heading=_("Your password is set"), lead=_("Sign in with it now."), links=[sign_in_link()])
+        return await render(
+            request,
+            Page(heading=_("Your password is set"), lead=_("Sign in with it now."), links=[sign_in_link()]),
         )
 
 
@@ -192,12 +218,13 @@ def forgot_form(email: str = "") -> Form:
 @get("/password/forgot", guards=[PUBLIC], include_in_schema=False)
 async def forgot_page(request: Request[Any, Any, Any], settings: SettingsDep) -> Template:
     with use_language(language_of(request, settings)):
-        return render_current(
+        return await render(
+            request,
             Page(
                 heading=_("Forgot your password?"),
                 lead=_("Give the e-mail address you sign in with: we send a link to choose a new password."),
                 form=forgot_form(),
-            )
+            ),
         )
 
 
@@ -212,7 +239,8 @@ async def forgot_submit(
     with use_language(language_of(request, settings)):
         email = data.email.strip()
         if "@" not in email or len(email) > 254:
-            return render_current(
+            return await render(
+                request,
                 Page(
                     heading=_("Forgot your password?"),
                     form=forgot_form(email),
@@ -225,7 +253,8 @@ async def forgot_submit(
                 db, limiter, settings, email=email, client=client_address(request.scope)
             )
         except TooManyRequests as exc:
-            response = render_current(
+            response = await render(
+                request,
                 Page(
                     heading=_("Forgot your password?"),
                     form=forgot_form(email),
@@ -235,7 +264,8 @@ async def forgot_submit(
             )
             response.headers["Retry-After"] = str(exc.retry_after)
             return response
-        return render_current(
+        return await render(
+            request,
             Page(
                 heading=_("Check your e-mail"),
                 lead=_(
@@ -244,7 +274,7 @@ async def forgot_submit(
                     email=email,
                 ),
                 links=[sign_in_link()],
-            )
+            ),
         )
 
 
@@ -269,8 +299,10 @@ async def reset_page(
         try:
             await service.check_reset_link(db, token)
         except (NotFound, LinkGone) as exc:
-            return gone_page(exc, _("This reset link does not work"), retry=forgot_again_link())
-        return render_current(Page(heading=_("Choose a new password"), form=reset_form(token)))
+            return await gone_page(
+                request, exc, _("This reset link does not work"), retry=forgot_again_link()
+            )
+        return await render(request, Page(heading=_("Choose a new password"), form=reset_form(token)))
 
 
 @post("/password/reset", guards=[PUBLIC], include_in_schema=False)
@@ -286,20 +318,24 @@ async def reset_submit(
                 db, request.app.state.principal_cache, settings, data.token, data.password
             )
         except (NotFound, LinkGone) as exc:
-            return gone_page(exc, _("This reset link does not work"), retry=forgot_again_link())
+            return await gone_page(
+                request, exc, _("This reset link does not work"), retry=forgot_again_link()
+            )
         except Invalid as exc:
-            return render_current(
+            return await render(
+                request,
                 Page(
                     heading=_("Choose a new password"), form=reset_form(data.token), errors=field_errors(exc)
                 ),
                 status=422,
             )
-        return render_current(
+        return await render(
+            request,
             Page(
                 heading=_("Your password is changed"),
                 lead=_("You were signed out everywhere. Sign in with your new password."),
                 links=[sign_in_link()],
-            )
+            ),
         )
 
 
@@ -327,14 +363,15 @@ def change_form(csrf: str) -> Form:
 async def change_page(request: Request[Any, Any, Any], settings: SettingsDep) -> Response[Any]:
     principal: Principal | None = request.scope.get("user")
     if principal is None:
-        return Redirect("/login")
-    with use_language(principal.language):
-        return render_current(
+        return Redirect("/login?next=/account/password", status_code=303)
+    with use_language(language_of(request, settings)):
+        return await render(
+            request,
             Page(
                 heading=_("Change your password"),
                 lead=_("Your other sessions end when you change it; this one stays."),
                 form=change_form(principal.csrf_token or ""),
-            )
+            ),
         )
 
 
@@ -349,9 +386,10 @@ async def change_submit(
     principal: Principal | None = request.scope.get("user")
     if principal is None or principal.via != "session":
         return Redirect("/login", status_code=303)
-    with use_language(principal.language):
+    with use_language(language_of(request, settings)):
         if not (principal.csrf_token and hmac.compare_digest(principal.csrf_token, data.csrf)):
-            return render_current(
+            return await render(
+                request,
                 Page(
                     heading=_("Change your password"),
                     form=change_form(principal.csrf_token or ""),
@@ -372,7 +410,8 @@ async def change_submit(
             )
         except (Invalid, TooManyRequests) as exc:
             errors = field_errors(exc) if isinstance(exc, Invalid) else {"current_password": exc.detail}
-            return render_current(
+            return await render(
+                request,
                 Page(
                     heading=_("Change your password"),
                     form=change_form(principal.csrf_token or ""),
@@ -380,12 +419,13 @@ async def change_submit(
                 ),
                 status=exc.status,
             )
-        return render_current(
+        return await render(
+            request,
             Page(
                 heading=_("Your password is changed"),
                 lead=_("Your other sessions were ended."),
                 links=[Link(href="/", text=_("Back to the home page"))],
-            )
+            ),
         )
 
 
@@ -445,14 +485,18 @@ async def second_factor_page(
 
 
 async def second_factor_step(
-    language: str, db: DbDep, settings: SettingsDep, exc: SecondFactorRequired
+    request: Request[Any, Any, Any],
+    language: str,
+    db: DbDep,
+    settings: SettingsDep,
+    exc: SecondFactorRequired,
 ) -> Template:
     """What the login form shows once the password was right and a code is still needed."""
     with use_language(language):
         page = await second_factor_page(
             db, settings, str(exc.extra["challenge"]), enrol=bool(exc.extra.get("enrolment_required"))
         )
-        return render_current(page, status=200)
+        return await render(request, page, status=200)
 
 
 @post("/login/second-factor", guards=[PUBLIC], include_in_schema=False)
@@ -467,15 +511,16 @@ async def second_factor_submit(
             done = await second_factor.complete_sign_in(db, settings, data.challenge, data.code or "-")
         except Unauthenticated as exc:
             # Not 401 (that promises a WWW-Authenticate challenge): the form's sign-in has run out
-            return render_current(
-                Page(heading=_("Sign in again"), lead=exc.detail, links=[sign_in_link()]), status=422
+            return await render(
+                request, Page(heading=_("Sign in again"), lead=exc.detail, links=[sign_in_link()]), status=422
             )
         except (Invalid, Conflict) as exc:
             page = Page(heading=_("Second factor"), form=code_form(data.challenge), errors=field_errors(exc))
-            return render_current(page, status=exc.status)
+            return await render(request, page, status=exc.status)
         cookie = session_cookie(settings, done.session.token, max_age=settings.session_ttl_hours * 3600)
         if done.recovery_codes:
-            response = render_current(
+            response = await render(
+                request,
                 Page(
                     heading=_("Keep your recovery codes"),
                     lead=_(
@@ -484,7 +529,7 @@ async def second_factor_submit(
                         codes=" · ".join(done.recovery_codes),
                     ),
                     links=[Link(href="/", text=_("Continue"))],
-                )
+                ),
             )
             response.cookies.append(cookie)
             return response
