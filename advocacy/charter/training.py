@@ -27,6 +27,7 @@ from advocacy.charter.schemas import (
     TrainingStatus,
 )
 from advocacy.core.errors import Conflict, DomainError, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 
 
@@ -61,7 +62,8 @@ def check_training(training: CharterTraining | Any) -> None:
             )
     if errors:
         raise Invalid(
-            "The charter's quiz names answers that are not among its choices", extra={"errors": errors}
+            lazy_gettext("The charter's quiz names answers that are not among its choices"),
+            extra={"errors": errors},
         )
 
 
@@ -98,7 +100,11 @@ def grade(
     """How many questions were answered exactly right (every right choice, no wrong one)."""
     if len(answers) != len(training.quiz):
         raise Invalid(
-            f"Answer every question: the quiz has {len(training.quiz)}, {len(answers)} were answered",
+            lazy_gettext(
+                "Answer every question: the quiz has %(questions)s, %(answered)s were answered",
+                questions=len(training.quiz),
+                answered=len(answers),
+            ),
             extra={"errors": [{"field": "answers", "message": f"{len(training.quiz)} answers expected"}]},
         )
     outcomes = []
@@ -116,7 +122,7 @@ def grade(
 async def _active_training(conn: asyncpg.Connection) -> tuple[int, int, CharterTraining | None]:
     active = await queries.active_charter_id_and_version(conn)
     if active is None:
-        raise NotFound("No charter is active yet: compliance must activate one")
+        raise NotFound(lazy_gettext("No charter is active yet: compliance must activate one"))
     charter_id, version = active
     raw = await queries.charter_training(conn, charter_id)
     return charter_id, version, msgspec.convert(raw, CharterTraining) if raw else None
@@ -128,12 +134,15 @@ async def take_quiz(db: Database, person_id: int, body: QuizAnswers, *, language
         charter_id, version, training = await _active_training(conn)
         if body.charter_version != version:
             raise Conflict(
-                f"This quiz is for charter version {body.charter_version}, but version {version} is in force: "
-                "take that one",
+                lazy_gettext(
+                    "This quiz is for charter version %(charter_version)s, but version %(version)s is in force: take that one",
+                    charter_version=body.charter_version,
+                    version=version,
+                ),
                 extra={"active_charter_version": version},
             )
         if training is None or not training.quiz:
-            raise Conflict(f"Charter version {version} has no quiz")
+            raise Conflict(lazy_gettext("Charter version %(version)s has no quiz", version=version))
         correct, outcomes = grade(training, body.answers, language)
         count = len(training.quiz)
         percent = round(100 * correct / count)
@@ -219,12 +228,12 @@ async def completion(db: Database, version: int | None) -> TrainingCompletion:
         if version is None:
             active = await queries.active_charter_id_and_version(conn)
             if active is None:
-                raise NotFound("No charter is active yet: compliance must activate one")
+                raise NotFound(lazy_gettext("No charter is active yet: compliance must activate one"))
             charter_id, version = active
         else:
             found = await queries.charter_id_and_rules(conn, version)
             if found is None:
-                raise NotFound(f"There is no charter version {version}")
+                raise NotFound(lazy_gettext("There is no charter version %(version)s", version=version))
             charter_id = found[0]
         rows = await queries.training_completion(conn, charter_id)
     people = sum(r.people for r in rows)

@@ -14,15 +14,18 @@ from litestar.params import Parameter
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.untrusted import check_decoded, nul_in, too_deep
 
 INT32_MAX = 2**31 - 1
-INT64_MAX = 2**63 - 1
+# bigint keys are stated up to 2**53 - 1: a document's numbers are often read as doubles, which round
+# 2**63 - 1 up past the column's bound
+SAFE_BIGINT_MAX = 2**53 - 1
 
 # Path parameters naming rows by their integer key: PostgreSQL's integer and bigint bounds, stated in the
 # API document and checked before a query could fail on them.
 Int32Key = Annotated[int, Parameter(ge=1, le=INT32_MAX)]
-Int64Key = Annotated[int, Parameter(ge=1, le=INT64_MAX)]
+Int64Key = Annotated[int, Parameter(ge=1, le=SAFE_BIGINT_MAX)]
 
 
 class UntrustedRequest(Request[Any, Any, Any]):
@@ -64,6 +67,10 @@ def zoned(**values: datetime | None) -> None:
         if value is not None and value.utcoffset() is None:
             message = f"give a time zone, e.g. {value.isoformat(timespec='seconds')}Z or +01:00"
             raise Invalid(
-                f"`{name}` has no time zone: {message}",
+                lazy_gettext(
+                    "`%(name)s` has no time zone: give a time zone, e.g. %(example)sZ or +01:00",
+                    name=name,
+                    example=value.isoformat(timespec="seconds"),
+                ),
                 extra={"errors": [{"field": name, "message": message, "source": "query"}]},
             )

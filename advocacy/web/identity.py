@@ -18,14 +18,22 @@ from litestar.response import Redirect, Template
 
 from advocacy.auth.controllers import session_cookie
 from advocacy.auth.schemas import Principal
-from advocacy.core.errors import Conflict, DomainError, Invalid, NotFound, TooManyRequests, Unauthenticated
+from advocacy.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    TooManyRequests,
+    Unauthenticated,
+)
 from advocacy.core.i18n import _, use_language
 from advocacy.http.deps import DbDep, LimiterDep, SettingsDep
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
 from advocacy.identity import second_factor, service
 from advocacy.identity.errors import LinkGone, SecondFactorRequired
-from advocacy.identity.schemas import ChangePassword
+from advocacy.identity.schemas import ChangePassword, SecondFactorOff
 from advocacy.web.forms import FormState
 from advocacy.web.i18n import LANGUAGE_COOKIE, negotiate
 from advocacy.web.render import page as render_page
@@ -539,3 +547,224 @@ async def second_factor_submit(
 
 
 IDENTITY_PAGES.append(second_factor_submit)
+
+
+# ---- second factor (signed in) ----
+
+SECOND_FACTOR_PATH = "/account/second-factor"
+
+
+class SecondFactorForm(msgspec.Struct, frozen=True, kw_only=True):
+    csrf: str = ""
+    code: str = ""
+    current_password: str = ""
+
+
+def _session_principal(request: Request[Any, Any, Any]) -> Principal | None:
+    principal: Principal | None = request.scope.get("user")
+    return principal if principal is not None and principal.via == "session" else None
+
+
+def _form_is_ours(principal: Principal, given: str) -> bool:
+    return bool(principal.csrf_token and hmac.compare_digest(principal.csrf_token, given))
+
+
+def confirm_form(csrf: str) -> Form:
+    return Form(
+        action=f"{SECOND_FACTOR_PATH}/confirm",
+        submit=_("Turn on"),
+        hidden={"csrf": csrf},
+        fields=[
+            Field(name="code", label=_("Code from your authenticator app"), autocomplete="one-time-code")
+        ],
+    )
+
+
+def turn_off_form(csrf: str) -> Form:
+    return Form(
+        action=f"{SECOND_FACTOR_PATH}/disable",
+        submit=_("Turn off"),
+        hidden={"csrf": csrf},
+        fields=[
+            Field(
+                name="current_password",
+                label=_("Current password"),
+                type="password",
+                autocomplete="current-password",
+            ),
+            Field(
+                name="code",
+                label=_("Code from your authenticator app"),
+                autocomplete="one-time-code",
+                hint=_("6 digits; or one of your recovery codes if you lost your device."),
+            ),
+        ],
+    )
+
+
+async def _second_factor_home(db: DbDep, principal: Principal, errors: dict[str, str] | None = None) -> Page:
+    state = await second_factor.status(db, principal)
+    csrf = principal.csrf_token or ""
+    if state.enabled:
+        return Page(
+            heading=_("Second factor"),
+            lead=_("Your second factor is on: signing in asks for a code from your authenticator app."),
+            form=None if state.required else turn_off_form(csrf),
+            errors=errors or {},
+        )
+    return Page(
+        heading=_("Second factor"),
+        lead=_("Signing in can also ask for a code from an authenticator app on your phone."),
+        form=Form(action=f"{SECOND_FACTOR_PATH}/start", submit=_("Set up"), hidden={"csrf": csrf}, fields=[]),
+        errors=errors or {},
+    )
+
+
+@get(SECOND_FACTOR_PATH, guards=[PUBLIC], include_in_schema=False)
+async def second_factor_account_page(
+    request: Request[Any, Any, Any], db: DbDep, settings: SettingsDep
+) -> Response[Any]:
+    principal = _session_principal(request)
+    if principal is None:
+        return Redirect(f"/login?next={SECOND_FACTOR_PATH}", status_code=303)
+    with use_language(language_of(request, settings)):
+        return await render(request, await _second_factor_home(db, principal))
+
+
+@post(f"{SECOND_FACTOR_PATH}/start", guards=[PUBLIC], include_in_schema=False)
+async def second_factor_start(
+    request: Request[Any, Any, Any],
+    data: Annotated[SecondFactorForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: DbDep,
+    settings: SettingsDep,
+) -> Response[Any]:
+    principal = _session_principal(request)
+    if principal is None:
+        return Redirect("/login", status_code=303)
+    with use_language(language_of(request, settings)):
+        if not _form_is_ours(principal, data.csrf):
+            return await render(
+                request,
+                await _second_factor_home(db, principal, {"": _("The form has expired: try again.")}),
+                status=403,
+            )
+        try:
+            enrolment = await second_factor.begin_enrolment(db, settings, principal)
+        except Conflict as exc:
+            return await render(
+                request, await _second_factor_home(db, principal, {"": exc.detail}), status=409
+            )
+        return await render(
+            request,
+            Page(
+                heading=_("Set up your second factor"),
+                lead=_(
+                    "Add this key to an authenticator app (or open the otpauth link on your phone), then enter"
+                    " the code it shows. Key: %(secret)s",
+                    secret=enrolment.secret,
+                ),
+                form=confirm_form(principal.csrf_token or ""),
+                links=[Link(href=enrolment.otpauth_uri, text=_("Open in an authenticator app"))],
+            ),
+        )
+
+
+@post(f"{SECOND_FACTOR_PATH}/confirm", guards=[PUBLIC], include_in_schema=False)
+async def second_factor_confirm(
+    request: Request[Any, Any, Any],
+    data: Annotated[SecondFactorForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: DbDep,
+    limiter: LimiterDep,
+    settings: SettingsDep,
+) -> Response[Any]:
+    principal = _session_principal(request)
+    if principal is None:
+        return Redirect("/login", status_code=303)
+    with use_language(language_of(request, settings)):
+        if not _form_is_ours(principal, data.csrf):
+            return await render(
+                request,
+                await _second_factor_home(db, principal, {"": _("The form has expired: try again.")}),
+                status=403,
+            )
+        session = request.scope.get("auth")
+        try:
+            codes = await second_factor.confirm_enrolment(
+                db,
+                limiter,
+                request.app.state.principal_cache,
+                settings,
+                principal,
+                data.code or "-",
+                session_token=session if isinstance(session, str) else None,
+            )
+        except (Invalid, Conflict, TooManyRequests) as exc:
+            errors = field_errors(exc) if isinstance(exc, Invalid) else {"code": exc.detail}
+            page = Page(
+                heading=_("Set up your second factor"),
+                form=confirm_form(principal.csrf_token or ""),
+                errors=errors,
+            )
+            return await render(request, page, status=exc.status)
+        return await render(
+            request,
+            Page(
+                heading=_("Keep your recovery codes"),
+                lead=_(
+                    "Each of these codes signs you in once if you lose your device. Keep them somewhere"
+                    " safe: they are not shown again. %(codes)s",
+                    codes=" · ".join(codes.codes),
+                ),
+                links=[Link(href="/", text=_("Continue"))],
+            ),
+        )
+
+
+@post(f"{SECOND_FACTOR_PATH}/disable", guards=[PUBLIC], include_in_schema=False)
+async def second_factor_disable(
+    request: Request[Any, Any, Any],
+    data: Annotated[SecondFactorForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    db: DbDep,
+    limiter: LimiterDep,
+    settings: SettingsDep,
+) -> Response[Any]:
+    principal = _session_principal(request)
+    if principal is None:
+        return Redirect("/login", status_code=303)
+    with use_language(language_of(request, settings)):
+        if not _form_is_ours(principal, data.csrf):
+            return await render(
+                request,
+                await _second_factor_home(db, principal, {"": _("The form has expired: try again.")}),
+                status=403,
+            )
+        session = request.scope.get("auth")
+        try:
+            await second_factor.turn_off(
+                db,
+                limiter,
+                request.app.state.principal_cache,
+                settings,
+                principal,
+                SecondFactorOff(current_password=data.current_password or "-", code=data.code or "------"),
+                session_token=session if isinstance(session, str) else None,
+            )
+        except (Invalid, Forbidden, NotFound, TooManyRequests) as exc:
+            errors = field_errors(exc) if isinstance(exc, Invalid) else {"": exc.detail}
+            return await render(request, await _second_factor_home(db, principal, errors), status=exc.status)
+        return await render(
+            request,
+            Page(
+                heading=_("Second factor"),
+                lead=_("Your second factor is off. Your other sessions were ended."),
+                links=[Link(href="/", text=_("Back to the home page"))],
+            ),
+        )
+
+
+IDENTITY_PAGES += [
+    second_factor_account_page,
+    second_factor_start,
+    second_factor_confirm,
+    second_factor_disable,
+]
