@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check advocacy content_library workers tests
 	$(BIN)/ruff format --check advocacy content_library workers tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest -q

@@ -31,7 +31,7 @@ from advocacy.core.i18n import install_jinja
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
 from advocacy.http.deps import DEPENDENCIES
-from advocacy.http.guards import check_access_in_middleware, declared_access
+from advocacy.http.guards import declare_access_in_opt, declared_access
 from advocacy.http.idempotency import IdempotencyMiddleware
 from advocacy.http.metrics import HttpMetrics
 from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware, ensure_request_id
@@ -136,6 +136,7 @@ def create_app(
             await db.close()
             await redis.aclose()
 
+    declare_access_in_opt([*ROUTE_HANDLERS, *(extra_handlers or [])])
     app = Litestar(
         route_handlers=[
             *ROUTE_HANDLERS,
@@ -184,7 +185,6 @@ def create_app(
         ),
     )
     refuse_undeclared_routes(app)
-    check_access_in_middleware(handler for _, handler in route_handlers(app))
     if isinstance(app.openapi_config, ApiDocumentConfig):
         app.openapi_config.access.update(
             (handler.operation_id, access)

@@ -75,6 +75,20 @@ def cmd_up(args: argparse.Namespace) -> None:
 
             banner.append(f"  demo logins (password {DEMO_PASSWORD!r}):")
             banner += [f"    {email:34s} {roles}" for email, roles in DEMO_LOGINS]
+        if settings.mail_transport == "log":
+            banner.append(
+                "  mail is printed in this log, not sent (MAIL_TRANSPORT=log): look for 'mail not sent' lines"
+                " with their links"
+            )
+            if not args.no_demo:
+                from advocacy.demo import DEMO_INVITEE
+
+                banner.append(
+                    f"    {DEMO_INVITEE[0]} is invited: open its invitation's link (below) to set a password"
+                )
+            banner.append(
+                f"    forgot a password? {settings.base_url}/password/forgot sends a reset link here too"
+            )
         banner.append("Press Ctrl-C to stop.")
         asyncio.run(
             serve_all(settings, host=args.host, port=args.port, with_worker=True, on_ready="\n".join(banner))

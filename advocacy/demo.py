@@ -28,6 +28,9 @@ DEMO_PEOPLE = [
     ("ines.employee@demo.example", "Inès Moreau", "Marketing", "fr", ["employee"], False),
 ]
 DEMO_LOGINS = [(email, ", ".join(roles)) for email, _, _, _, roles, _ in DEMO_PEOPLE]
+# Imported without a password and invited when `advocacy up` starts: with MAIL_TRANSPORT=log (the default)
+# the invitation's link is printed in the log, so a newcomer can follow it.
+DEMO_INVITEE = ("nina.newcomer@demo.example", "Nina Newcomer", "Sales", "en")
 
 CHARTER_TITLE = "Charte des réseaux sociaux / Social media charter"
 CHARTER_FR = """Partager est un choix. Rien ne vous y oblige, et ne pas partager ne compte jamais contre vous.
@@ -83,6 +86,20 @@ async def seed_demo(db: Database, storage: Storage | None = None) -> None:
                     person_id,
                     charter_id,
                 )
+        if not await people.existing_people_by_email(conn, [DEMO_INVITEE[0]]):
+            email, name, team, language = DEMO_INVITEE
+            person_id = await people.insert_person(
+                conn,
+                {
+                    "email": email,
+                    "display_name": name,
+                    "team_id": await people.team_id_for_name(conn, team),
+                    "language": language,
+                    "password_hash": None,
+                    "location": "London",
+                },
+            )
+            await people.set_roles(conn, person_id, ["employee"])
         await _seed_recognition(conn)
     if storage is not None:
         from advocacy.content.demo import seed_demo_library

@@ -94,6 +94,11 @@ async def prepare_database(
             from advocacy.content.wiring import storage_from_settings
 
             await seed_demo(db, storage_from_settings(settings))
+            from advocacy.demo import DEMO_INVITEE
+            from advocacy.identity.service import invite_again_or_first
+
+            # A fresh link at every start while the invitee has no password: it shows in this run's log.
+            await invite_again_or_first(db, settings, DEMO_INVITEE[0])
         finally:
             await db.close()
     return applied

@@ -29,6 +29,15 @@ Hashtag = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^#?[\w]+$"
 Location = Annotated[str, Meta(min_length=1, max_length=120)]
 Comment = Annotated[str, Meta(max_length=2000)]
 Slug = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
+# A campaign as a body or a filter names it: its public id or its slug, either way everywhere.
+CampaignKey = Annotated[
+    str,
+    Meta(
+        pattern=r"^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[a-z0-9][a-z0-9-]{0,79})$",
+        description="the campaign's public id or its slug",
+        examples=["rentree-2026"],
+    ),
+]
 Multiplier = Annotated[float, Meta(gt=0, le=100)]
 Priority = Annotated[int, Meta(ge=-100, le=100)]
 

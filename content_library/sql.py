@@ -40,3 +40,7 @@ async def update_columns(
         *[changes[c] for c in columns],
     )
     return True
+
+
+# The campaign a filter or a body names, by public id or slug (the small campaigns table is read whole).
+CAMPAIGN_BY_KEY = "(SELECT id FROM campaigns WHERE slug = {key} OR public_id::text = lower({key}))"

@@ -19,7 +19,7 @@ from advocacy.settings import Settings
 from workers.jobs import OUTBOX_TIMEOUTS, outbox_handlers
 from workers.jobs.content import poll_content_sources
 from workers.jobs.incentives import close_challenges
-from workers.jobs.maintenance import purge_idempotency_keys
+from workers.jobs.maintenance import purge_idempotency_keys, purge_sign_in_challenges
 from workers.jobs.reach import poll_share_metrics
 from workers.jobs.shares import release_scheduled_shares, settle_clicks
 from workers.relay import relay_forever
@@ -125,6 +125,14 @@ def build_worker(
             ),
             cron(
                 purge_idempotency_keys, minute={7}, second={0}, run_at_startup=False, unique=True, timeout=300
+            ),
+            cron(
+                purge_sign_in_challenges,
+                minute={9},
+                second={0},
+                run_at_startup=False,
+                unique=True,
+                timeout=300,
             ),
             cron(release_scheduled_shares, second={0}, run_at_startup=False, unique=True, timeout=60),
             # every 10 s: clicks count (and earn points) within seconds of being recorded

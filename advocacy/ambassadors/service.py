@@ -13,6 +13,7 @@ from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, 
 from advocacy.auth.schemas import Principal
 from advocacy.charter.queries import active_charter_id_and_version
 from advocacy.core.errors import Conflict, DomainError
+from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.outbox.service import enqueue
 
@@ -80,17 +81,21 @@ def refusal(status: AmbassadorStatus) -> NotAnAmbassador | None:
         return None
     if status.status != "opted_in":
         return NotAnAmbassador(
-            "Only ambassadors can do this: opt in (POST /api/v1/me/ambassador) after reading the charter",
+            lazy_gettext(
+                "Only ambassadors can do this: opt in (POST /api/v1/me/ambassador) after reading the charter"
+            ),
             extra={"reason": "not-opted-in"},
         )
     if status.consent_expired:
         return NotAnAmbassador(
-            "Your consent has expired: renew it by opting in again to the charter in force",
+            lazy_gettext("Your consent has expired: renew it by opting in again to the charter in force"),
             extra={"reason": "consent-expired"},
         )
     return NotAnAmbassador(
-        f"The charter changed materially (now version {status.active_charter_version}): "
-        "read and accept it again before your next share",
+        lazy_gettext(
+            "The charter changed materially (now version %(active_charter_version)s): read and accept it again before your next share",
+            active_charter_version=status.active_charter_version,
+        ),
         extra={"reason": "charter-reacceptance-required"},
     )
 
@@ -108,12 +113,17 @@ async def opt_in(db: Database, principal: Principal, body: OptIn, *, validity_da
     async with db.transaction() as conn:
         active = await active_charter_id_and_version(conn)
         if active is None:
-            raise Conflict("No charter is in force yet, so nobody can opt in: compliance must activate one")
+            raise Conflict(
+                lazy_gettext("No charter is in force yet, so nobody can opt in: compliance must activate one")
+            )
         charter_id, version = active
         if body.charter_version != version:
             raise Conflict(
-                f"You accepted charter version {body.charter_version}, but version {version} is in force: "
-                "read it and accept that one",
+                lazy_gettext(
+                    "You accepted charter version %(charter_version)s, but version %(version)s is in force: read it and accept that one",
+                    charter_version=body.charter_version,
+                    version=version,
+                ),
                 extra={"active_charter_version": version},
             )
         before = status_from_row(
@@ -170,7 +180,9 @@ async def change_visibility(db: Database, principal: Principal, body: Visibility
     visibility: Visibility = body.visibility
     async with db.transaction() as conn:
         if not await queries.set_visibility(conn, principal.person_id, visibility):
-            raise Conflict("Opt in first: the visibility preference belongs to your ambassador profile")
+            raise Conflict(
+                lazy_gettext("Opt in first: the visibility preference belongs to your ambassador profile")
+            )
         await queries.insert_event(
             conn,
             person_id=principal.person_id,

@@ -17,6 +17,7 @@ from advocacy.auth import queries
 from advocacy.auth.passwords import verify_password
 from advocacy.auth.schemas import Principal, TokenCreate, TokenCreated, TokenRead
 from advocacy.core.errors import Invalid, NotFound, Unauthenticated
+from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.identity.second_factor import challenge_if_needed
@@ -171,7 +172,7 @@ async def login(
         record = await login_record_by_email(conn, email)
     password_hash = record["password_hash"] if record is not None else None
     if not verify_password(password_hash, password) or record is None or not record["active"]:
-        raise Unauthenticated("The e-mail or the password is wrong")
+        raise Unauthenticated(lazy_gettext("The e-mail or the password is wrong"))
     # The password is right; a person with a second factor (or who must set one up) gets a challenge instead.
     await challenge_if_needed(db, record["id"])
     session_token = secrets.token_urlsafe(32)
@@ -201,7 +202,7 @@ async def create_token(
     db: Database, principal: Principal, body: TokenCreate, *, max_days: int
 ) -> TokenCreated:
     if body.expires_in_days > max_days:
-        raise Invalid(f"A token may live at most {max_days} days")
+        raise Invalid(lazy_gettext("A token may live at most %(max_days)s days", max_days=max_days))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(days=body.expires_in_days)
     prefix = token[: len(TOKEN_PREFIX) + 6]
@@ -233,7 +234,7 @@ async def revoke_token(db: Database, cache: PrincipalCache, principal: Principal
     async with db.transaction() as conn:
         token_hash = await queries.revoke_token(conn, person_id=principal.person_id, public_id=token_id)
         if token_hash is None:
-            raise NotFound("You have no token with this id")
+            raise NotFound(lazy_gettext("You have no token with this id"))
         await write_audit(
             conn,
             actor_id=principal.person_id,

@@ -20,6 +20,7 @@ from advocacy.charter import queries
 from advocacy.charter.engine import CompiledCharter, compile_charter
 from advocacy.charter.rules import CharterRules
 from advocacy.core.errors import NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
 
@@ -64,7 +65,7 @@ class CharterCache:
             await self._recheck(conn)
         version = self._active_version
         if version is None:
-            raise NotFound("No charter is active yet: compliance must activate one")
+            raise NotFound(lazy_gettext("No charter is active yet: compliance must activate one"))
         return await self.version(conn, version)
 
     async def active_from(self, db: Database) -> CompiledVersion:
@@ -89,7 +90,7 @@ class CharterCache:
                 return cached
             found = await queries.charter_id_and_rules(conn, version)
             if found is None:
-                raise NotFound(f"There is no charter version {version}")
+                raise NotFound(lazy_gettext("There is no charter version %(version)s", version=version))
             charter_id, raw = found
             # Rules were validated when the version was written; a large list takes a while: off the loop.
             rules = await asyncio.to_thread(_rules_of, raw)

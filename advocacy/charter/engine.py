@@ -39,6 +39,7 @@ from advocacy.charter.rules import (
     TermList,
 )
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.language import Language
 from advocacy.core.networks import Network
 
@@ -129,7 +130,7 @@ class CompiledCharter:
         if at is None:
             at = datetime.now(UTC)
         elif at.tzinfo is None or at.utcoffset() is None:
-            raise Invalid("`at` must be a timezone-aware datetime")
+            raise Invalid(lazy_gettext("`at` must be a timezone-aware datetime"))
         content = content or CheckContent()
         period = next((p for p in self.rules.quiet_periods.periods if p.covers(at)), None)
 
@@ -264,15 +265,21 @@ def _builtin_message(rule_id: str, term_lists: list[TermList]) -> Message:
 
 def _valid_text(text: object) -> bytes:
     if not isinstance(text, str):
-        raise Invalid("text must be a string")
+        raise Invalid(lazy_gettext("text must be a string"))
     if len(text) > MAX_TEXT_LENGTH:
-        raise Invalid(f"text is {len(text)} characters long; the limit is {MAX_TEXT_LENGTH}")
+        raise Invalid(
+            lazy_gettext(
+                "text is %(value)s characters long; the limit is %(MAX_TEXT_LENGTH)s",
+                value=len(text),
+                MAX_TEXT_LENGTH=MAX_TEXT_LENGTH,
+            )
+        )
     try:
         encoded = text.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise Invalid("text is not valid Unicode (it contains a lone surrogate)") from error
+        raise Invalid(lazy_gettext("text is not valid Unicode (it contains a lone surrogate)")) from error
     if _BLANK.fullmatch(text):
-        raise Invalid("text is empty")
+        raise Invalid(lazy_gettext("text is empty"))
     return encoded
 
 
@@ -281,7 +288,14 @@ def _member(kind: type[_E], value: object, what: str) -> _E:
         return kind(str(value))
     except ValueError:
         choices = ", ".join(member.value for member in kind)
-        raise Invalid(f"unknown {what} {value!r}; expected one of {choices}") from None
+        raise Invalid(
+            lazy_gettext(
+                "unknown %(what)s %(value)s; expected one of %(choices)s",
+                what=what,
+                value=repr(value),
+                choices=choices,
+            )
+        ) from None
 
 
 def _variants(term: str) -> set[str]:

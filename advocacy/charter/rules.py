@@ -14,6 +14,7 @@ import msgspec
 from msgspec import Meta
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.language import BilingualText, Language
 from advocacy.core.networks import Network
 
@@ -209,7 +210,7 @@ def rules_from_json(data: bytes | str) -> CharterRules:
     try:
         return msgspec.json.decode(data, type=CharterRules)
     except msgspec.DecodeError as error:
-        raise Invalid(f"charter rules: {error}") from error
+        raise Invalid(lazy_gettext("charter rules: %(error)s", error=error)) from error
 
 
 def rules_from_toml(data: bytes | str) -> CharterRules:
@@ -217,7 +218,7 @@ def rules_from_toml(data: bytes | str) -> CharterRules:
     try:
         return msgspec.toml.decode(data, type=CharterRules)
     except msgspec.DecodeError as error:
-        raise Invalid(f"charter rules: {error}") from error
+        raise Invalid(lazy_gettext("charter rules: %(error)s", error=error)) from error
 
 
 def rules_to_json(rules: CharterRules) -> bytes:

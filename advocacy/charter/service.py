@@ -30,6 +30,7 @@ from advocacy.charter.schemas import (
 )
 from advocacy.charter.summary import summarise
 from advocacy.core.errors import Conflict, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.language import Language
 from advocacy.core.networks import Network
 from advocacy.core.untrusted import check_decoded, too_deep
@@ -43,7 +44,7 @@ async def active_charter(db: Database) -> CharterRead:
     async with db.connection() as conn:
         charter = await queries.active_charter(conn)
     if charter is None:
-        raise NotFound("No charter is active yet: compliance must activate one")
+        raise NotFound(lazy_gettext("No charter is active yet: compliance must activate one"))
     return charter
 
 
@@ -53,7 +54,7 @@ async def charter_for_reading(db: Database, language: str) -> CharterReading:
         charter = await queries.active_charter(conn)
         raw = await queries.charter_rules(conn, charter.version) if charter else None
     if charter is None:
-        raise NotFound("No charter is active yet: compliance must activate one")
+        raise NotFound(lazy_gettext("No charter is active yet: compliance must activate one"))
     rules = msgspec.convert(raw or {}, CharterRules)
     return CharterReading(**msgspec.structs.asdict(charter), rules=summarise(rules, Language(language)))
 
@@ -88,10 +89,16 @@ async def _insert_draft(
 async def _activate(conn: asyncpg.Connection, version: int, actor_id: int | None) -> CharterRead:
     existing = await queries.charter_by_version(conn, version)
     if existing is None:
-        raise NotFound(f"There is no charter version {version}")
+        raise NotFound(lazy_gettext("There is no charter version %(version)s", version=version))
     charter = await queries.activate(conn, version, activated_by=actor_id)
     if charter is None:
-        raise Conflict(f"Charter version {version} is {existing.status}; only a draft can be activated")
+        raise Conflict(
+            lazy_gettext(
+                "Charter version %(version)s is %(status)s; only a draft can be activated",
+                version=version,
+                status=existing.status,
+            )
+        )
     await write_audit(
         conn,
         actor_id=actor_id,
@@ -106,7 +113,7 @@ async def _activate(conn: asyncpg.Connection, version: int, actor_id: int | None
 async def create_draft(db: Database, body: CharterDraftCreate, *, actor_id: int | None) -> CharterRead:
     """A new draft version; its rules were validated as `CharterRules` when the body was decoded."""
     if not isinstance(body.rules, CharterRules):  # a Struct built in code is not validated by msgspec
-        raise Invalid("charter rules must be CharterRules")
+        raise Invalid(lazy_gettext("charter rules must be CharterRules"))
     async with db.transaction() as conn:
         return await _insert_draft(conn, body, actor_id)
 
@@ -126,9 +133,11 @@ def parse_charter_document(data: bytes | str, fmt: CharterFormat) -> CharterDraf
     except RecursionError:
         raise too_deep(f"The charter document ({fmt})") from None
     except msgspec.DecodeError as error:
-        raise Invalid(f"charter document ({fmt}): {error}") from error
+        raise Invalid(lazy_gettext("charter document (%(fmt)s): %(error)s", fmt=fmt, error=error)) from error
     except UnicodeDecodeError:
-        raise Invalid(f"charter document ({fmt}): the file is not UTF-8 encoded") from None
+        raise Invalid(
+            lazy_gettext("charter document (%(fmt)s): the file is not UTF-8 encoded", fmt=fmt)
+        ) from None
     check_decoded(msgspec.to_builtins(document), "body", f"The charter document ({fmt})")
     return document
 
@@ -225,7 +234,14 @@ def _member(kind: type[_E], value: str, what: str) -> _E:
         return kind(value)
     except ValueError:
         choices = ", ".join(member.value for member in kind)
-        raise Invalid(f"unknown {what} {value!r}; expected one of {choices}") from None
+        raise Invalid(
+            lazy_gettext(
+                "unknown %(what)s %(value)s; expected one of %(choices)s",
+                what=what,
+                value=repr(value),
+                choices=choices,
+            )
+        ) from None
 
 
 async def check_text(

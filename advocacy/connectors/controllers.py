@@ -22,6 +22,7 @@ from advocacy.connectors.schemas import (
     PublicationRead,
 )
 from advocacy.core.errors import NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.networks import NetworkCode
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON
@@ -110,7 +111,7 @@ class ConnectionsController(Controller):
     ) -> list[AudienceRead]:
         """Declare my follower count on a network (used to estimate the reach of share-page shares)."""
         if network not in _AUDIENCE_NETWORKS:
-            raise NotFound(f"Unknown network {network!r}")
+            raise NotFound(lazy_gettext("Unknown network %(network)s", network=repr(network)))
         chosen: NetworkCode = network  # type: ignore[assignment]
         return await service.declare_audience(db, principal.person_id, chosen, data.followers)
 

@@ -37,6 +37,7 @@ from advocacy.connectors.schemas import (
     PublicationRead,
 )
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.networks import ConnectedNetwork
 from advocacy.db.pool import Database
 from advocacy.settings import Settings
@@ -65,7 +66,10 @@ def redirect_uri(settings: Settings, network: ConnectedNetwork) -> str:
 def oauth_network(network: str) -> ConnectedNetwork:
     if network not in OAUTH_NETWORKS:
         raise NotFound(
-            f"No OAuth connect flow for {network!r}: use linkedin, x or mastodon (Bluesky: app password)"
+            lazy_gettext(
+                "No OAuth connect flow for %(network)s: use linkedin, x or mastodon (Bluesky: app password)",
+                network=repr(network),
+            )
         )
     return network
 
@@ -77,9 +81,9 @@ async def normalise_instance(raw: str, settings: Settings) -> str:
         text = "https://" + text
     parts = urlsplit(text)
     if parts.scheme != "https" and not (settings.fetch_allow_private and parts.scheme == "http"):
-        raise Invalid("A Mastodon server address must use https")
+        raise Invalid(lazy_gettext("A Mastodon server address must use https"))
     if not parts.hostname or parts.path not in ("", "/") or parts.query or parts.username:
-        raise Invalid("Give only the Mastodon server's address, e.g. https://mastodon.social")
+        raise Invalid(lazy_gettext("Give only the Mastodon server's address, e.g. https://mastodon.social"))
     await checked_address(text, FetchPolicy(allow_private=settings.fetch_allow_private))
     port = f":{parts.port}" if parts.port else ""
     return f"{parts.scheme}://{parts.hostname.lower()}{port}"
@@ -94,7 +98,11 @@ async def _mastodon_app(db: Database, registry: Registry, cipher: TokenCipher, i
             app = await registry.mastodon.register_app(instance, uri, registry.settings.base_url)
         except ConnectorError as exc:
             raise Conflict(
-                f"The Mastodon server {instance} refused to register this app: {exc.detail}"
+                lazy_gettext(
+                    "The Mastodon server %(instance)s refused to register this app: %(detail)s",
+                    instance=instance,
+                    detail=exc.detail,
+                )
             ) from None
         async with db.transaction() as conn:
             found = await queries.save_mastodon_app(
@@ -113,8 +121,11 @@ async def client_app(
     app = registry.settings_app(network)
     if app is None:
         raise Conflict(
-            f"Direct publishing to {network} is not set up here: an administrator must set "
-            f"{network.upper()}_CLIENT_ID and {network.upper()}_CLIENT_SECRET"
+            lazy_gettext(
+                "Direct publishing to %(network)s is not set up here: an administrator must set %(value)s_CLIENT_ID and %(value)s_CLIENT_SECRET",
+                network=network,
+                value=network.upper(),
+            )
         )
     return app
 
@@ -132,7 +143,7 @@ async def start_connect(
         await require_ambassador(conn, person_id)
     if network == "mastodon":
         if not body.instance:
-            raise Invalid("Say which Mastodon server your account is on (instance)")
+            raise Invalid(lazy_gettext("Say which Mastodon server your account is on (instance)"))
         base_url = await normalise_instance(body.instance, registry.settings)
     else:
         base_url = registry.default_base_url(network)
@@ -170,7 +181,7 @@ async def finish_connect(
 ) -> ConnectedAccountRead:
     network = oauth_network(network_name)
     if not state:
-        raise Invalid("The network came back without a state: start connecting again")
+        raise Invalid(lazy_gettext("The network came back without a state: start connecting again"))
     # The state is spent before anything else, even if what follows fails: it can never be replayed.
     async with db.transaction() as conn:
         row = await queries.consume_state(conn, pkce.state_hash(state))
@@ -180,9 +191,11 @@ async def finish_connect(
     if row.expires_at <= datetime.now(UTC):
         raise Forbidden(refused)
     if error:
-        raise Invalid(f"The network did not connect the account ({error[:100]})")
+        raise Invalid(lazy_gettext("The network did not connect the account (%(value)s)", value=error[:100]))
     if not code:
-        raise Invalid("The network came back without an authorisation code: start connecting again")
+        raise Invalid(
+            lazy_gettext("The network came back without an authorisation code: start connecting again")
+        )
     async with db.connection() as conn:
         await require_ambassador(conn, person_id)
     app = await client_app(db, registry, cipher, network, row.base_url)
@@ -198,7 +211,11 @@ async def finish_connect(
         auth = AccountAuth(base_url=row.base_url, external_id="", access_token=tokens.access_token)
         profile = await connector.profile(auth)
     except ConnectorError as exc:
-        raise Conflict(f"{network} did not complete the connection: {exc.detail}") from None
+        raise Conflict(
+            lazy_gettext(
+                "%(network)s did not complete the connection: %(detail)s", network=network, detail=exc.detail
+            )
+        ) from None
     return await _store_account(db, cipher, person_id, network, row.base_url, tokens, profile)
 
 
@@ -247,11 +264,15 @@ async def connect_bluesky(
     try:
         tokens, who = await connector.create_session(body.identifier.strip().lstrip("@"), body.app_password)
     except Rejected as exc:
-        raise Invalid(f"Bluesky refused the handle or app password: {exc.detail}") from None
+        raise Invalid(
+            lazy_gettext("Bluesky refused the handle or app password: %(detail)s", detail=exc.detail)
+        ) from None
     except AuthExpired as exc:
-        raise Invalid(f"Bluesky refused the handle or app password: {exc.detail}") from None
+        raise Invalid(
+            lazy_gettext("Bluesky refused the handle or app password: %(detail)s", detail=exc.detail)
+        ) from None
     except ConnectorError as exc:
-        raise Conflict(f"Bluesky could not be reached: {exc.detail}") from None
+        raise Conflict(lazy_gettext("Bluesky could not be reached: %(detail)s", detail=exc.detail)) from None
     base_url = connector.service_url
     auth = AccountAuth(base_url=base_url, external_id=who.external_id, access_token=tokens.access_token)
     try:
@@ -293,7 +314,7 @@ async def disconnect(
     async with db.connection() as conn:
         row = await queries.account_row_by_public_id(conn, account_id)
     if row is None or row.person_id != person_id:
-        raise NotFound("No such connected account")
+        raise NotFound(lazy_gettext("No such connected account"))
     problem = await _revoke(db, registry, cipher, row)
     async with db.transaction() as conn:
         await queries.delete_account(conn, row.id)
@@ -414,7 +435,5 @@ async def publication(db: Database, person_id: int, share_id: UUID) -> Publicati
     async with db.connection() as conn:
         found = await queries.publication_of_share(conn, share_id)
     if found is None or found[0] != person_id:
-        raise NotFound(
-            "There is no direct share of yours with this id / Aucun partage direct à vous avec cet identifiant"
-        )
+        raise NotFound(lazy_gettext("There is no direct share of yours with this id"))
     return found[1]

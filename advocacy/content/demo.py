@@ -14,6 +14,7 @@ import msgspec
 from PIL import Image, ImageDraw
 
 from advocacy.db.pool import Database
+from advocacy.people import service as people
 from content_library.campaigns import service as campaign_service
 from content_library.campaigns.schemas import CampaignCreate
 from content_library.images import service as images
@@ -170,7 +171,7 @@ async def seed_demo_library(db: Database, storage: Storage) -> int:
     created = 0
     for index, body in enumerate(demo_items(campaigns, now)):
         title_fr, title_en = TOPICS[index][1], TOPICS[index][2]
-        item = await items.create_item(db, body, actor_id=curator_id, storage=storage)
+        item = await items.create_item(db, body, actor_id=curator_id, teams=people.team_ids, storage=storage)
         if index % 4 != 3:  # most posts have an image
             raw = await asyncio.to_thread(draw_image, index)
             image = await asyncio.to_thread(ingest, raw, max_pixels=50_000_000)

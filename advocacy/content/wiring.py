@@ -18,7 +18,9 @@ MEDIA_URL_PREFIX = "/media"
 UPLOAD_CEILING = 1_073_741_824 + 65_536
 
 Text = Annotated[str | None, QueryParameter(max_length=200)]
-CampaignSlug = Annotated[str | None, QueryParameter(max_length=80, description="Campaign slug")]
+CampaignSlug = Annotated[
+    str | None, QueryParameter(max_length=80, description="The campaign's slug or public id")
+]
 
 
 def storage_from_settings(settings: Settings) -> Storage:

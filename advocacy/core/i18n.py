@@ -177,6 +177,12 @@ class LazyText:
         return hash(self.msgid)
 
 
+def N_(message: str, /) -> str:
+    """Marks a constant message for extraction and returns it untouched: whoever shows it translates it
+    (`translate(text, language)`); for strings that must stay `str` (a Litestar exception's detail)."""
+    return message
+
+
 def lazy_gettext(message: str, /, **params: Any) -> LazyText:
     """`message` as a LazyText: translated in the language current when it is shown."""
     return LazyText(message, params)
@@ -274,6 +280,7 @@ __all__ = [
     "DOMAIN",
     "FALLBACK_LANGUAGE",
     "LOCALE_DIR",
+    "N_",
     "LazyText",
     "_",
     "current_language",

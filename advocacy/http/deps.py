@@ -11,6 +11,7 @@ from litestar.exceptions import NotAuthorizedException
 from advocacy.auth.schemas import Principal
 from advocacy.auth.service import PrincipalCache
 from advocacy.charter.cache import CharterCache
+from advocacy.core.i18n import N_
 from advocacy.db.pool import Database
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.settings import Settings
@@ -52,7 +53,7 @@ def signed_in(request: Request[Any, Any, Any]) -> Principal:
     """Who is calling (set by AuthenticationMiddleware); routes reach it behind a guard that admits people."""
     user = request.scope.get("user")
     if user is None:
-        raise NotAuthorizedException("Sign in first")
+        raise NotAuthorizedException(N_("Sign in first"))
     principal: Principal = user
     return principal
 

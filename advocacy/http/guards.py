@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from litestar import Controller, Router
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from advocacy.core.i18n import N_, LazyText, lazy_gettext
 from advocacy.core.roles import Role, has_any_role
 
 # Role is re-exported for imports written before advocacy.core existed; remove once none uses it.
@@ -18,9 +20,18 @@ __all__ = [
     "PUBLIC",
     "Allow",
     "Role",
-    "check_access_in_middleware",
+    "RoleRequired",
+    "declare_access_in_opt",
     "declared_access",
 ]
+
+
+class RoleRequired(PermissionDeniedException):
+    """A 403 whose explanation is a catalogue message (the problem handler tells it in the caller's language)."""
+
+    def __init__(self, message: LazyText) -> None:
+        super().__init__(message.in_language("en"))
+        self.message = message
 
 
 class Allow:
@@ -38,7 +49,7 @@ class Allow:
     async def __call__(
         self, connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
     ) -> None:
-        # Used as a Litestar guard only where check_access_in_middleware() has not run (it does for the app).
+        # A Litestar guard only where declare_access_in_opt() has not run (it does for the app).
         if declared_access(handler) is self:
             self.check(connection.scope.get("user"))
 
@@ -47,11 +58,13 @@ class Allow:
         if self.public:
             return
         if user is None:
-            raise NotAuthorizedException("Sign in, or send an API token as 'Authorization: Bearer <token>'")
+            raise NotAuthorizedException(
+                N_("Sign in, or send an API token as 'Authorization: Bearer <token>'")
+            )
         if self.any_person or has_any_role(user.roles, self.roles):
             return
         needed = " or ".join(sorted(self.roles))
-        raise PermissionDeniedException(f"This needs the {needed} role")
+        raise RoleRequired(lazy_gettext("This needs the %(roles)s role", roles=needed))
 
     def admits(self, roles: Iterable[str] | None) -> bool:
         """Whether a caller with these roles (None: anonymous) passes; used by the route walk test."""
@@ -73,8 +86,18 @@ PUBLIC = Allow(public=True)
 ANY_PERSON = Allow(any_person=True)
 
 
+ACCESS_OPT = "allow"
+
+
 def declared_access(handler: BaseRouteHandler) -> Allow | None:
-    """The Allow guard closest to the handler, or None when none was declared."""
+    """The Allow declared closest to the handler, or None when none was declared.
+
+    In the app the declarations live in each layer's `opt` (see declare_access_in_opt), which Litestar
+    merges closest-layer-first; an Allow still used as a plain Litestar guard is found in the guards.
+    """
+    access = handler.opt.get(ACCESS_OPT)
+    if isinstance(access, Allow):
+        return access
     for layer in reversed(handler.ownership_layers):
         for guard in reversed(list(getattr(layer, "guards", None) or [])):
             if isinstance(guard, Allow):
@@ -82,18 +105,39 @@ def declared_access(handler: BaseRouteHandler) -> Allow | None:
     return None
 
 
-ACCESS_OPT = "allow"
-
-
-def check_access_in_middleware(handlers: Iterable[BaseRouteHandler]) -> None:
-    """Record each handler's declared Allow in its `opt` for AuthenticationMiddleware to enforce, and take
-    the Allow guards out of Litestar's hands.
+def declare_access_in_opt(route_handlers: Iterable[Any]) -> None:
+    """Before the app registers them, move each layer's Allow guard into the layer's `opt` (ACCESS_OPT),
+    where AuthenticationMiddleware reads it; Litestar then runs no Allow guard.
 
     Litestar runs each guard with a fresh copy of the route handler object, which cost more per request
     than everything else authentication does; the middleware already knows the route and the caller.
-    The declarations stay where they are read (the `guards` of each layer, see declared_access).
+    Only public attributes change (`guards` and `opt` of controllers, routers and route handlers), and
+    Litestar's own opt merge keeps "the declaration closest to the route wins". Running it twice is harmless.
     """
-    for handler in handlers:
-        handler.opt[ACCESS_OPT] = declared_access(handler)
-        others = [guard for guard in handler.resolve_guards() if not isinstance(guard, Allow)]
-        handler._resolved_guards = others  # Litestar's cache of the guards it runs for this route
+    for item in route_handlers:
+        if isinstance(item, type) and issubclass(item, Controller):
+            _move_to_opt(item)
+            for value in vars(item).values():
+                if isinstance(value, BaseRouteHandler):
+                    _move_to_opt(value)
+        elif isinstance(item, Router):
+            _move_to_opt(item)
+            for route in item.routes:
+                for handler in getattr(route, "route_handlers", None) or [
+                    getattr(route, "route_handler", None)
+                ]:
+                    if handler is not None:
+                        _move_to_opt(handler)
+        elif isinstance(item, BaseRouteHandler):
+            _move_to_opt(item)
+
+
+def _move_to_opt(layer: Any) -> None:
+    # On a Controller class an attribute it does not set is Litestar's slot descriptor, not a value.
+    guards = getattr(layer, "guards", None)
+    guards = list(guards) if isinstance(guards, list | tuple) else []
+    allows = [guard for guard in guards if isinstance(guard, Allow)]
+    if allows:
+        opt = getattr(layer, "opt", None)
+        layer.guards = [guard for guard in guards if not isinstance(guard, Allow)]
+        layer.opt = {**(opt if isinstance(opt, Mapping) else {}), ACCESS_OPT: allows[-1]}

@@ -17,6 +17,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Send
 
 from advocacy.auth.service import CSRF_HEADER, SESSION_COOKIE, principal_for_session, principal_for_token
+from advocacy.core.i18n import N_
 from advocacy.http.guards import ACCESS_OPT
 from advocacy.logs import request_id_var
 
@@ -121,7 +122,7 @@ def _session_cookie(scope: Scope) -> str | None:
 class AuthenticationMiddleware(ASGIMiddleware):
     """Puts the Principal on scope["user"] from a bearer token or a session cookie, then admits or refuses.
 
-    It then enforces the route's declared Allow (see guards.check_access_in_middleware): public routes stay
+    It then enforces the route's declared Allow (see guards.declare_access_in_opt): public routes stay
     public, and a bad credential leaves a reason in scope["auth_error"] for the 401. A cookie-authenticated unsafe API call must carry the
     session's CSRF token in `X-CSRF-Token` (bearer calls carry no ambient credential, so need none).
     """
@@ -136,11 +137,11 @@ class AuthenticationMiddleware(ASGIMiddleware):
         if authorization is not None:
             scheme, _, credential = authorization.partition(" ")
             if scheme.lower() != "bearer" or not credential.strip():
-                scope["auth_error"] = "The Authorization header must be 'Bearer <token>'"
+                scope["auth_error"] = N_("The Authorization header must be 'Bearer <token>'")
             else:
                 principal = await principal_for_token(state.db, state.principal_cache, credential.strip())
                 if principal is None:
-                    scope["auth_error"] = "This API token is unknown, expired or revoked"
+                    scope["auth_error"] = N_("This API token is unknown, expired or revoked")
                 scope["user"] = principal
                 scope["auth"] = "token"
         else:
@@ -148,13 +149,13 @@ class AuthenticationMiddleware(ASGIMiddleware):
             if session_token:
                 principal = await principal_for_session(state.db, state.principal_cache, session_token)
                 if principal is None:
-                    scope["auth_error"] = "Your session has ended; sign in again"
+                    scope["auth_error"] = N_("Your session has ended; sign in again")
                 elif (
                     scope["method"] not in _SAFE_METHODS
                     and scope["path"].startswith("/api/")
                     and not _csrf_ok(scope, principal.csrf_token)
                 ):
-                    scope["auth_error"] = (
+                    scope["auth_error"] = N_(
                         "Missing or wrong X-CSRF-Token header for a cookie-authenticated call"
                     )
                     principal = None

@@ -10,6 +10,7 @@ import msgspec
 from litestar.params import KwargDefinition, QueryParameter
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 
 T = TypeVar("T")
 
@@ -20,6 +21,8 @@ Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="How many 
 Cursor = Annotated[
     str | None, QueryParameter(max_length=512, description="`next_cursor` of the previous page")
 ]
+
+NOT_OUR_CURSOR = lazy_gettext("The cursor is not one this API gave out; start again without it")
 
 
 class Page(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
@@ -39,12 +42,12 @@ def decode_cursor(cursor: str | None, types: type[Any]) -> Any:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key = msgspec.json.decode(raw, type=types)
     except (ValueError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
-        raise Invalid("The cursor is not one this API gave out; start again without it") from None
+        raise Invalid(NOT_OUR_CURSOR) from None
     # every integer of a sort key is a PostgreSQL bigint; a larger one is no cursor of ours
     if any(isinstance(part, int) and not -(2**63) <= part < 2**63 for part in key) or any(
         isinstance(part, str) and "\x00" in part for part in key
     ):
-        raise Invalid("The cursor is not one this API gave out; start again without it")
+        raise Invalid(NOT_OUR_CURSOR)
     return key
 
 

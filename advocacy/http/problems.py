@@ -18,6 +18,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from advocacy.core.errors import DomainError, Text, TooManyRequests, problem_for
 from advocacy.core.i18n import FALLBACK_LANGUAGE, lazy_gettext, negotiate, translate
+from advocacy.http.guards import RoleRequired
 
 log = logging.getLogger("advocacy.errors")
 NOT_VALID = lazy_gettext("The request is not valid")
@@ -122,6 +123,8 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     if isinstance(exc, NotAuthorizedException):
         reason = request.scope.get("auth_error")
         return problem_response(request, status=401, detail=str(reason or exc.detail))
+    if isinstance(exc, RoleRequired):
+        return problem_response(request, status=403, detail=exc.message)
     if isinstance(exc, PermissionDeniedException):
         return problem_response(request, status=403, detail=exc.detail)
     kind = None

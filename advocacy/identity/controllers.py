@@ -218,21 +218,27 @@ class MySecondFactorController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[TotpConfirm],
         db: DbDep,
+        limiter: LimiterDep,
         settings: SettingsDep,
         principal_cache: PrincipalCacheDep,
         principal: PrincipalDep,
     ) -> RecoveryCodes:
         """Turn TOTP on with a first code; answers the recovery codes (shown once). My other sessions end."""
         return await second_factor.confirm_enrolment(
-            db, principal_cache, settings, principal, data.code, session_token=_own_session(request)
+            db, limiter, principal_cache, settings, principal, data.code, session_token=_own_session(request)
         )
 
     @post("/recovery-codes", operation_id="renewMyRecoveryCodes", status_code=200)
     async def renew(
-        self, data: JSONBody[TotpConfirm], db: DbDep, settings: SettingsDep, principal: PrincipalDep
+        self,
+        data: JSONBody[TotpConfirm],
+        db: DbDep,
+        limiter: LimiterDep,
+        settings: SettingsDep,
+        principal: PrincipalDep,
     ) -> RecoveryCodes:
         """New recovery codes (a current code asked); the old ones stop working."""
-        return await second_factor.regenerate_recovery_codes(db, settings, principal, data.code)
+        return await second_factor.regenerate_recovery_codes(db, limiter, settings, principal, data.code)
 
     @post("/disable", operation_id="disableMySecondFactor", status_code=204)
     async def disable(
@@ -240,13 +246,14 @@ class MySecondFactorController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[SecondFactorOff],
         db: DbDep,
+        limiter: LimiterDep,
         settings: SettingsDep,
         principal_cache: PrincipalCacheDep,
         principal: PrincipalDep,
     ) -> None:
         """Turn my second factor off (password and a code asked); refused where my role requires one."""
         await second_factor.turn_off(
-            db, principal_cache, settings, principal, data, session_token=_own_session(request)
+            db, limiter, principal_cache, settings, principal, data, session_token=_own_session(request)
         )
 
 

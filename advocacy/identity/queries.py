@@ -335,8 +335,11 @@ async def use_challenge(conn: asyncpg.Connection, challenge_id: int) -> None:
     await conn.execute("UPDATE login_challenges SET used_at = now() WHERE id = $1", challenge_id)
 
 
-async def purge_challenges(conn: asyncpg.Connection) -> None:
-    await conn.execute("DELETE FROM login_challenges WHERE expires_at < now() - interval '1 day'")
+async def purge_challenges(conn: asyncpg.Connection) -> int:
+    status: str = await conn.execute(
+        "DELETE FROM login_challenges WHERE expires_at < now() - interval '1 day'"
+    )
+    return int(status.split()[-1])
 
 
 # ---- organisation settings ----

@@ -28,6 +28,7 @@ from advocacy.connectors.crypto import TokenCipher
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
+from advocacy.http.ratelimit import RateLimiter
 from advocacy.identity import queries
 from advocacy.identity.errors import SecondFactorRequired
 from advocacy.identity.schemas import (
@@ -50,6 +51,15 @@ CHALLENGE_ATTEMPTS = 5
 RECOVERY_CODES = 10
 ISSUER = "Advocacy"
 WRONG_CODE = lazy_gettext("This code is wrong or was already used")
+# Codes tried by a signed-in person (set-up, new recovery codes, turning off): a stolen session cannot
+# run through the million TOTP codes.
+CODE_RULE = "10/15minutes"
+
+
+async def _count_code_attempt(limiter: RateLimiter, person_id: int) -> None:
+    await limiter.hit(
+        CODE_RULE, "second-factor", str(person_id), message="Too many codes tried; wait before trying again"
+    )
 
 
 def _cipher(settings: Settings) -> TokenCipher:
@@ -150,6 +160,7 @@ async def _turn_on(
 
 async def confirm_enrolment(
     db: Database,
+    limiter: RateLimiter,
     cache: PrincipalCache,
     settings: Settings,
     principal: Principal,
@@ -158,6 +169,7 @@ async def confirm_enrolment(
     session_token: str | None,
 ) -> RecoveryCodes:
     """Turn the second factor on with a first code; returns the recovery codes (shown once). Other sessions end."""
+    await _count_code_attempt(limiter, principal.person_id)
     async with db.transaction() as conn:
         row = await queries.second_factor_of(conn, principal.person_id, lock=True)
         if row is None or row["confirmed_at"] is not None:
@@ -201,8 +213,9 @@ def _wrong_code() -> Invalid:
 
 
 async def regenerate_recovery_codes(
-    db: Database, settings: Settings, principal: Principal, code: str
+    db: Database, limiter: RateLimiter, settings: Settings, principal: Principal, code: str
 ) -> RecoveryCodes:
+    await _count_code_attempt(limiter, principal.person_id)
     async with db.transaction() as conn:
         row = await queries.second_factor_of(conn, principal.person_id, lock=True)
         if row is None or row["confirmed_at"] is None:
@@ -227,6 +240,7 @@ async def regenerate_recovery_codes(
 
 async def turn_off(
     db: Database,
+    limiter: RateLimiter,
     cache: PrincipalCache,
     settings: Settings,
     principal: Principal,
@@ -237,6 +251,7 @@ async def turn_off(
     """Turn the second factor off (password and a code asked); refused where the organisation requires it."""
     if _required_for(principal.roles, await organisation_settings(db)):
         raise Forbidden("Your organisation requires a second factor for your role")
+    await _count_code_attempt(limiter, principal.person_id)
     async with db.transaction() as conn:
         row = await queries.second_factor_of(conn, principal.person_id, lock=True)
         if row is None or row["confirmed_at"] is None:
@@ -367,3 +382,9 @@ async def complete_sign_in(db: Database, settings: Settings, challenge: str, cod
         raise _wrong_code()
     assert person is not None
     return SecondFactorSignIn(session, person["public_id"], recovery_codes)
+
+
+async def purge_challenges(db: Database) -> int:
+    """Forget sign-in challenges that ended more than a day ago (the hourly housekeeping job)."""
+    async with db.transaction() as conn:
+        return await queries.purge_challenges(conn)

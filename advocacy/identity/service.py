@@ -168,6 +168,21 @@ async def invite_people_without_credential(
     return invited
 
 
+async def invite_again_or_first(db: Database, settings: Settings, email: str) -> bool:
+    """Invite a person without a password, or send their open invitation again with a new link (the demo,
+    at every start); False when they have a password (nothing to do)."""
+    async with db.connection() as conn:
+        open_id = await conn.fetchval(
+            "SELECT i.public_id FROM invitations i JOIN people p ON p.id = i.person_id WHERE lower(p.email) ="
+            " lower($1) AND p.password_hash IS NULL AND i.accepted_at IS NULL AND i.revoked_at IS NULL",
+            email,
+        )
+    if open_id is not None:
+        await resend_invitation(db, settings, open_id, actor_id=None)
+        return True
+    return await invite_people_without_credential(db, settings, [email], actor_id=None) > 0
+
+
 async def list_invitations(
     db: Database, *, status: str | None, after_id: int | None, limit: int
 ) -> list[tuple[int, InvitationRead]]:

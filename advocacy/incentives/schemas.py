@@ -69,6 +69,8 @@ class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
     note: str | None
     idempotency_key: str
     occurred_at: datetime
+    # the campaign multiplier the points were computed with, when one applied
+    multiplier: float | None = None
 
 
 class CampaignKey(msgspec.Struct, frozen=True, kw_only=True):

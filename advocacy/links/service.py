@@ -32,6 +32,7 @@ from advocacy.links.schemas import Click, LinkEntry, LinkPreview, SettleReport, 
 from advocacy.links.targets import is_code, new_code, tracked_target
 from advocacy.links.visitors import VisitorHasher
 from advocacy.outbox.service import enqueue
+from advocacy.people import service as people
 from content_library.feed.service import shareable_item
 from content_library.images.storage import Storage
 
@@ -149,7 +150,7 @@ async def preview(
             source.item_public_id,
             network=source.network,
             language=source.language,
-            person_id=source.person_id,
+            person=await people.audience_of(conn, source.person_id),
             at=datetime.now(UTC),
             storage=storage,
         )

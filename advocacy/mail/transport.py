@@ -41,12 +41,15 @@ class LogTransport:
         await before_data()
         body = message.get_body(preferencelist=("plain",))
         text = body.get_content() if body is not None else ""
+        links = _LINK.findall(text)
+        # str(): the headers are email.headerregistry objects, which the JSON log cannot encode
+        to, subject = str(message["To"]), str(message["Subject"])
         log.info(
             "mail not sent (MAIL_TRANSPORT=log): %s → %s; links: %s",
-            message["Subject"],
-            message["To"],
-            " ".join(_LINK.findall(text)) or "none",
-            extra={"to": message["To"], "subject": message["Subject"], "links": _LINK.findall(text)},
+            subject,
+            to,
+            " ".join(links) or "none",
+            extra={"to": to, "subject": subject, "links": links},
         )
 
 

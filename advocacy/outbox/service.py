@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import asyncpg
 
 from advocacy.core.errors import NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.outbox import queries
 from advocacy.outbox.schemas import OutboxRow
@@ -197,7 +198,7 @@ async def list_rows(db: Database, *, status: str | None, after_id: int | None, l
 async def retry(db: Database, row_id: int) -> None:
     async with db.transaction() as conn:
         if not await queries.retry_parked(conn, row_id):
-            raise NotFound(f"Outbox row {row_id} is not parked")
+            raise NotFound(lazy_gettext("Outbox row %(row_id)s is not parked", row_id=row_id))
 
 
 async def counts(db: Database) -> dict[str, int]:

@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from advocacy.ambassadors import service as ambassadors
 from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, VisibilityChange
 from advocacy.core.errors import Conflict, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep, SettingsDep, signed_in
 from advocacy.http.guards import ANY_PERSON, Allow
@@ -150,7 +151,7 @@ class PeopleController(Controller):
         async with db.connection() as conn:
             person = await queries.person_by_public_id(conn, person_id)
         if person is None:
-            raise NotFound("No such person")
+            raise NotFound(lazy_gettext("No such person"))
         return person
 
     @patch("/{person_id:uuid}", operation_id="updatePerson", guards=[Allow(Role.ADMIN)])
@@ -186,11 +187,11 @@ class PeopleController(Controller):
         """Import people from a CSV body (upsert by e-mail); `?dry_run=true` reports without writing."""
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in ("text/csv", "text/plain", "application/csv"):
-            raise Invalid("Send the CSV file as the request body with Content-Type: text/csv")
+            raise Invalid(lazy_gettext("Send the CSV file as the request body with Content-Type: text/csv"))
         try:
             text = (await request.body()).decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise Invalid("The CSV file must be UTF-8 encoded") from None
+            raise Invalid(lazy_gettext("The CSV file must be UTF-8 encoded")) from None
         report = await service.import_people(db, text, dry_run=dry_run, actor_id=principal.person_id)
         return Response(report, status_code=422 if report.errors else 200)
 
@@ -212,5 +213,5 @@ class TeamController(Controller):
         async with db.transaction() as conn:
             team = await queries.insert_team(conn, data.name)
         if team is None:
-            raise Conflict(f"A team named {data.name} already exists")
+            raise Conflict(lazy_gettext("A team named %(name)s already exists", name=data.name))
         return team

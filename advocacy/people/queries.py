@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 
 from advocacy.ambassadors.queries import CONSENT_COLUMNS
-from advocacy.people.schemas import PersonRead, TeamRead
+from advocacy.people.schemas import PersonAudience, PersonRead, TeamRead
 
 _PERSON = """
 SELECT p.public_id AS id, p.email, p.display_name, t.name AS team, p.location, p.language,
@@ -165,3 +165,17 @@ async def insert_team(conn: asyncpg.Connection, name: str) -> TeamRead | None:
         "INSERT INTO teams (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING public_id AS id, name", name
     )
     return msgspec.convert(row, TeamRead) if row else None
+
+
+async def audience_of(conn: asyncpg.Connection, person_id: int) -> PersonAudience | None:
+    row = await conn.fetchrow(
+        "SELECT team_id, lower(location) AS location, language FROM people WHERE id = $1", person_id
+    )
+    return msgspec.convert(row, PersonAudience) if row else None
+
+
+async def team_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
+    rows = await conn.fetch(
+        "SELECT public_id, id FROM teams WHERE public_id = ANY($1::uuid[])", list(public_ids)
+    )
+    return {r["public_id"]: r["id"] for r in rows}

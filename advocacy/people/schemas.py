@@ -93,3 +93,11 @@ class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
     updated: int
     unchanged: int
     errors: list[ImportRowError]
+
+
+class PersonAudience(msgspec.Struct, frozen=True, kw_only=True):
+    """What an item's audience is matched against: the person's team, location (lower-cased), language."""
+
+    team_id: int | None
+    location: str | None
+    language: str

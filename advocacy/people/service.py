@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -14,12 +15,14 @@ from advocacy.audit.queries import write_audit
 from advocacy.auth.passwords import hash_password
 from advocacy.auth.service import PrincipalCache
 from advocacy.core.errors import Conflict, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.db.pool import Database
 from advocacy.people import queries
 from advocacy.people.schemas import (
     ImportReport,
     ImportRowError,
+    PersonAudience,
     PersonCreate,
     PersonRead,
     PersonUpdate,
@@ -35,7 +38,7 @@ async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> dict[st
         async with db.connection() as conn:
             record = await queries.person_with_consent(conn, person_id)
         if record is None:
-            raise NotFound("Your account no longer exists")
+            raise NotFound(lazy_gettext("Your account no longer exists"))
         row = dict(record)
         cache.put_person_row(person_id, row)
     return row
@@ -45,10 +48,22 @@ CSV_COLUMNS = ("email", "display_name", "team", "location", "language", "job_tit
 MAX_IMPORT_ROWS = 50_000
 
 
+async def audience_of(conn: asyncpg.Connection, person_id: int) -> PersonAudience | None:
+    """The person's team, location and language, as content audiences match them (None: no such person)."""
+    return await queries.audience_of(conn, person_id)
+
+
+async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
+    """Internal ids of the teams with these public ids (unknown ones are absent)."""
+    return await queries.team_ids_by_public_ids(conn, public_ids)
+
+
 async def create_person(db: Database, body: PersonCreate, *, actor_id: int | None) -> PersonRead:
     async with db.transaction() as conn:
         if await queries.existing_people_by_email(conn, [body.email]):
-            raise Conflict(f"A person with the e-mail {body.email} already exists")
+            raise Conflict(
+                lazy_gettext("A person with the e-mail %(email)s already exists", email=body.email)
+            )
         person_id = await _insert(conn, body)
         await write_audit(
             conn, actor_id=actor_id, action="person.created", subject_type="person", subject_id=body.email
@@ -74,7 +89,7 @@ async def update_person(
     async with db.transaction() as conn:
         person_id = await queries.person_id_by_public_id(conn, public_id)
         if person_id is None:
-            raise NotFound("No such person")
+            raise NotFound(lazy_gettext("No such person"))
         roles = changes.pop("roles", None)
         if "team" in changes:
             team = changes.pop("team")

@@ -10,6 +10,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
 from advocacy.core.errors import NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow
@@ -63,6 +64,6 @@ class PersonErasureController(Controller):
         async with db.connection() as conn:
             internal = await person_id_by_public_id(conn, person_id)
         if internal is None:
-            raise NotFound("No such person")
+            raise NotFound(lazy_gettext("No such person"))
         await service.erase_person(db, internal, actor_id=principal.person_id)
         principal_cache.forget_person(internal)

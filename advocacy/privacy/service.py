@@ -16,6 +16,7 @@ from advocacy.ambassadors.service import OPTED_OUT_JOB
 from advocacy.audit.queries import write_audit
 from advocacy.auth.queries import revoke_all_credentials
 from advocacy.core.errors import NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.outbox.service import enqueue
 from advocacy.people.queries import person_by_id
@@ -33,7 +34,7 @@ async def export_person(db: Database, person_id: int) -> DataExport:
     async with db.transaction() as conn:
         person = await person_by_id(conn, person_id)
         if person is None:
-            raise NotFound("No such person")
+            raise NotFound(lazy_gettext("No such person"))
         naming: dict[str, list[str]] = {}
         for table, column in await queries.columns_naming_people(conn):
             naming.setdefault(table, []).append(column)
@@ -50,7 +51,7 @@ async def erase_person(db: Database, person_id: int, *, actor_id: int | None) ->
     """Opt out, revoke every credential and pseudonymise, in one transaction; the opt-out job cleans Redis."""
     async with db.transaction() as conn:
         if await person_by_id(conn, person_id) is None:
-            raise NotFound("No such person")
+            raise NotFound(lazy_gettext("No such person"))
         if await consent.mark_opted_out(conn, person_id):
             await consent.insert_event(
                 conn, person_id=person_id, kind="opted_out", charter_id=None, visibility=None

@@ -17,6 +17,7 @@ from advocacy.connectors.crypto import TokenCipher
 from advocacy.connectors.registry import Registry
 from advocacy.connectors.service import NeedsReconnect, usable_auth
 from advocacy.core.errors import Forbidden, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.organisation import organisation
 from advocacy.core.roles import Role
 from advocacy.db.pool import Database
@@ -145,9 +146,9 @@ def engagement_event(
 
 def check_range(since: datetime, until: datetime) -> None:
     if until <= since:
-        raise Invalid("`until` must come after `since` / `until` doit suivre `since`")
+        raise Invalid(lazy_gettext("`until` must come after `since`"))
     if until - since > MAX_RANGE:
-        raise Invalid("A range covers at most two years / Une période couvre au plus deux ans")
+        raise Invalid(lazy_gettext("A range covers at most two years"))
 
 
 def figures_of(row: FigureRow, settings: ReachSettings) -> Figures:
@@ -228,7 +229,7 @@ async def analytics(
             assert public_id is not None
             internal = await queries.internal_id(conn, _SCOPE_TABLES[scope], public_id)
             if internal is None:
-                raise NotFound(f"No such {scope.replace('_', ' ')}")
+                raise NotFound(lazy_gettext("No such %(value)s", value=scope.replace("_", " ")))
             filters = {
                 {
                     "content_item": "item_id",
@@ -261,10 +262,12 @@ async def share_analytics(
     async with db.connection() as conn:
         found = await queries.share_owner(conn, share)
     if found is None:
-        raise NotFound("No such share")
+        raise NotFound(lazy_gettext("No such share"))
     share_id, owner = found
     if owner != principal.person_id and not may_read_individual_shares(principal):
-        raise Forbidden("Only the sharer, compliance and admins see an individual share's figures")
+        raise Forbidden(
+            lazy_gettext("Only the sharer, compliance and admins see an individual share's figures")
+        )
     settings = await reach_settings(db)
     async with db.connection() as conn:
         rows = await queries.figures(conn, since=since, until=until, share_id=share_id)
@@ -283,7 +286,7 @@ async def grouped(
     """Rows per group and network. Grouping by share lists individual shares: compliance/admin, or oneself."""
     check_range(since, until)
     if group_by == "share" and only_person is None and not may_read_individual_shares(principal):
-        raise Forbidden("Only compliance and admins list other people's individual shares")
+        raise Forbidden(lazy_gettext("Only compliance and admins list other people's individual shares"))
     settings = await reach_settings(db)
     async with db.connection() as conn:
         rows = await queries.figures(conn, since=since, until=until, group_by=group_by, person_id=only_person)

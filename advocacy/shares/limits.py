@@ -11,6 +11,7 @@ import msgspec
 from msgspec import Meta
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 
 _HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
@@ -43,7 +44,7 @@ def sharing_settings_from(settings: dict[str, Any] | None) -> SharingSettings:
     try:
         return msgspec.convert(raw, SharingSettings)
     except msgspec.ValidationError as exc:
-        raise Invalid(f"organisation sharing settings: {exc}") from None
+        raise Invalid(lazy_gettext("organisation sharing settings: %(exc)s", exc=exc)) from None
 
 
 def zone(name: str | None) -> ZoneInfo:

@@ -30,6 +30,7 @@ from advocacy.incentives.schemas import PointEvent
 from advocacy.links import service as links
 from advocacy.links.visitors import VisitorHasher
 from advocacy.outbox.service import enqueue
+from advocacy.people import service as people
 from advocacy.shares import queries
 from advocacy.shares.limits import SharingSettings, local_day, next_opening, sharing_settings_from, zone
 from advocacy.shares.schemas import (
@@ -245,8 +246,8 @@ async def _item_subject(
 ) -> _Subject:
     assert body.item is not None
     item = await shareable_item(
-        conn, body.item, network=body.network, language=language, person_id=principal.person_id, at=now,
-        storage=ctx.storage,
+        conn, body.item, network=body.network, language=language,
+        person=await people.audience_of(conn, principal.person_id), at=now, storage=ctx.storage,
     )  # fmt: skip
     if item is None or not item.in_audience:
         raise NotFound(lazy_gettext("This item is not in your feed"))

@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 import msgspec
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 
 
 class SharePage(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,8 +97,10 @@ def check_post_url(network: str, url: str) -> str | None:
     match = pattern.match(url.strip()) if pattern else None
     if match is None:
         raise Invalid(
-            f"This does not look like a {network} post address / Cette adresse ne ressemble pas à celle "
-            f"d'une publication {network}",
+            lazy_gettext(
+                "This does not look like a %(network)s post address",
+                network=network,
+            ),
             extra={"field": "post_url"},
         )
     groups = match.groupdict()

@@ -12,6 +12,7 @@ from litestar import Controller, MediaType, Request, Response, get
 from prometheus_client import generate_latest
 
 from advocacy.core.errors import Forbidden, Unauthenticated
+from advocacy.core.i18n import lazy_gettext
 from advocacy.db.migrations import pending_migrations
 from advocacy.http.deps import DbDep
 from advocacy.http.guards import PUBLIC
@@ -33,14 +34,18 @@ def check_metrics_caller(settings: Settings, scope: Any) -> None:
         if scheme.lower() != "bearer" or not hmac.compare_digest(
             given.strip().encode(), settings.metrics_token.encode()
         ):
-            raise Unauthenticated("Send the metrics token (METRICS_TOKEN) as 'Authorization: Bearer <token>'")
+            raise Unauthenticated(
+                lazy_gettext("Send the metrics token (METRICS_TOKEN) as 'Authorization: Bearer <token>'")
+            )
         return
     try:
         loopback = ipaddress.ip_address(client_address(scope)).is_loopback
     except ValueError:
         loopback = False
     if not loopback:
-        raise Forbidden("/metrics answers the loopback address only while METRICS_TOKEN is unset")
+        raise Forbidden(
+            lazy_gettext("/metrics answers the loopback address only while METRICS_TOKEN is unset")
+        )
 
 
 class SystemController(Controller):

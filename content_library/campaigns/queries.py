@@ -9,7 +9,7 @@ import asyncpg
 import msgspec
 
 from content_library.campaigns.schemas import CampaignRead
-from content_library.sql import update_columns
+from content_library.sql import CAMPAIGN_BY_KEY, update_columns
 
 _CAMPAIGN = (
     "SELECT public_id AS id, slug, name, description, starts_at, ends_at, goal,"
@@ -55,8 +55,8 @@ async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> Ca
     return msgspec.convert(row, CampaignRead) if row else None
 
 
-async def campaign_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
-    value: int | None = await conn.fetchval("SELECT id FROM campaigns WHERE public_id = $1", public_id)
+async def campaign_id_by_key(conn: asyncpg.Connection, key: str) -> int | None:
+    value: int | None = await conn.fetchval("SELECT " + CAMPAIGN_BY_KEY.format(key="$1"), key)
     return value
 
 

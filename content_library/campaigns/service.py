@@ -40,10 +40,11 @@ async def update_campaign(db: Transactional, public_id: UUID, body: CampaignUpda
     return updated
 
 
-async def campaign_id_of(conn: asyncpg.Connection, public_id: UUID | None) -> int | None:
-    if public_id is None:
+async def campaign_id_of(conn: asyncpg.Connection, key: str | None) -> int | None:
+    """The internal id of the campaign a body names by public id or slug; Invalid if there is none."""
+    if key is None:
         return None
-    campaign_id = await queries.campaign_id_by_public_id(conn, public_id)
+    campaign_id = await queries.campaign_id_by_key(conn, key)
     if campaign_id is None:
         raise Invalid("No such campaign.", extra={"field": "campaign"})
     return campaign_id

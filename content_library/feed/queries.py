@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 
 from content_library.feed.schemas import FeedFilter, FeedRow, Reader, ShareableRow
-from content_library.sql import text_search
+from content_library.sql import CAMPAIGN_BY_KEY, text_search
 
 
 async def next_live_change(conn: asyncpg.Connection, at: datetime) -> datetime | None:
@@ -36,7 +36,7 @@ WITH page AS (
     SELECT ci.* FROM content_items ci
     WHERE {_VISIBLE}
       AND ($6::text IS NULL OR ci.tags @> ARRAY[$6::text])
-      AND ($7::text IS NULL OR ci.campaign_id = (SELECT id FROM campaigns WHERE slug = $7))
+      AND ($7::text IS NULL OR ci.campaign_id = {CAMPAIGN_BY_KEY.format(key="$7")})
       AND ($8::text IS NULL OR cardinality(ci.networks) = 0 OR $8 = ANY(ci.networks))
       AND {{search}}
       AND ($10::boolean IS NULL OR (ci.pinned, ci.priority, ci.feed_at, ci.id) < ($10, $11::smallint, $12::timestamptz, $13::bigint))
@@ -105,10 +105,9 @@ SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci
        ci.campaign_id, c.slug AS campaign_slug, ci.tags, ci.hashtags, ci.networks, ci.languages,
        (ci.status = 'approved' AND (ci.starts_at IS NULL OR ci.starts_at <= $2)
         AND (ci.expires_at IS NULL OR ci.expires_at > $2)) AS live,
-       ((cardinality(ci.audience_team_ids) = 0 OR p.team_id = ANY(ci.audience_team_ids))
-        AND (cardinality(ci.audience_locations) = 0 OR lower(p.location) = ANY(ci.audience_locations))
-        AND (cardinality(ci.audience_languages) = 0 OR p.language = ANY(ci.audience_languages))) AS in_audience,
-       p.language AS person_language,
+       ((cardinality(ci.audience_team_ids) = 0 OR $3::bigint = ANY(ci.audience_team_ids))
+        AND (cardinality(ci.audience_locations) = 0 OR $4::text = ANY(ci.audience_locations))
+        AND (cardinality(ci.audience_languages) = 0 OR $5::text = ANY(ci.audience_languages))) AS in_audience,
        COALESCE((SELECT json_agg(json_build_object('network', cc.network, 'language', cc.language, 'body', cc.body))
                  FROM content_captions cc WHERE cc.item_id = ci.id), '[]'::json) AS captions,
        (SELECT r.storage_key FROM content_assets a JOIN content_renditions r ON r.asset_id = a.id
@@ -116,13 +115,20 @@ SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci
         ORDER BY a.position, a.id LIMIT 1) AS link_key
 FROM content_items ci
 LEFT JOIN campaigns c ON c.id = ci.campaign_id
-LEFT JOIN people p ON p.id = $3
 WHERE ci.public_id = $1
 """
 
 
 async def shareable_row(
-    conn: asyncpg.Connection, public_id: UUID, *, at: datetime, person_id: int
+    conn: asyncpg.Connection,
+    public_id: UUID,
+    *,
+    at: datetime,
+    team_id: int | None,
+    location: str | None,
+    language: str | None,
 ) -> ShareableRow | None:
-    row = await conn.fetchrow(_SHAREABLE, public_id, at, person_id)
+    """The item, live or not at `at`, and whether a person of this team, location and language is in its
+    audience (None for all three: nobody is)."""
+    row = await conn.fetchrow(_SHAREABLE, public_id, at, team_id, location, language)
     return msgspec.convert(dict(row), ShareableRow) if row else None

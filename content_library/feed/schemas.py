@@ -105,7 +105,6 @@ class ShareableRow(msgspec.Struct, frozen=True, kw_only=True):
     languages: list[str]
     live: bool | None
     in_audience: bool | None
-    person_language: str | None
     captions: list[dict[str, Any]]
     link_key: str | None
 

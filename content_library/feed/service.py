@@ -28,9 +28,9 @@ from content_library.images.schemas import PlaceholderRead
 from content_library.images.storage import Storage, media_prefix
 from content_library.items.schemas import Caption
 from content_library.items.text import pick_caption
-from content_library.ports import Transactional, now
+from content_library.ports import Member, Transactional, now
 from content_library.schemas import NETWORKS, CampaignRef, Language
-from content_library.settings import queries as settings_queries
+from content_library.settings import service as library_settings
 
 SharedItems = Callable[[asyncpg.Connection, int], Awaitable[frozenset[int]]]
 """The shares domain's answer to "which items did this person already share?", handed in by the caller."""
@@ -150,7 +150,7 @@ async def cached_feed(
             if lines is None:
                 generation = cache.generation
                 if default_language is None:
-                    library = await settings_queries.library_settings(conn)
+                    library = await library_settings.current(conn)
                     default_language = library.default_language or fallback_language
                     cache.set_default_language(default_language, generation)
                 if cache.enabled and cache.needs_boundary():
@@ -180,22 +180,30 @@ async def shareable_item(
     *,
     network: str,
     language: str,
-    person_id: int,
+    person: Member | None,
     at: datetime,
     default_language: str | None = None,
     storage: Storage | None = None,
 ) -> ShareableItem | None:
-    """What the share flow needs of an item for this person; None if the item does not exist.
+    """What the share flow needs of an item for this person (None: the person no longer exists, and is in
+    no audience); None if the item does not exist.
 
     The caption is the network's caption in `language`, else that language's default caption, else the
     same two in the organisation's default language. `live` and `in_audience` say whether the person
     may share it now.
     """
-    row = await queries.shareable_row(conn, item_public_id, at=at, person_id=person_id)
+    row = await queries.shareable_row(
+        conn,
+        item_public_id,
+        at=at,
+        team_id=person.team_id if person else None,
+        location=person.location if person else None,
+        language=person.language if person else None,
+    )
     if row is None:
         return None
     if default_language is None:
-        default_language = (await settings_queries.library_settings(conn)).default_language or "fr"
+        default_language = (await library_settings.current(conn)).default_language or "fr"
     captions = [msgspec.convert(c, Caption) for c in row.captions]
     caption, caption_language = None, None
     for lang in dict.fromkeys((language, default_language)):
@@ -204,7 +212,7 @@ async def shareable_item(
             caption_language = lang
             break
     in_audience = bool(row.in_audience) and bool(
-        set(row.languages) & {row.person_language or language, default_language}
+        set(row.languages) & {(person.language if person else None) or language, default_language}
     )
     return ShareableItem(
         item_id=row.id,

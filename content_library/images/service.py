@@ -36,7 +36,7 @@ from content_library.images.storage import Storage, etag_for, new_key, validate_
 from content_library.items.service import back_to_review, editable_row, existing_row, read_item
 from content_library.items.workflow import can_edit
 from content_library.ports import Enqueue, Transactional
-from content_library.settings import queries as settings_queries
+from content_library.settings import service as library_settings
 from content_library.settings.schemas import LibrarySettings
 
 RENDITIONS_JOB = "content.renditions"
@@ -334,7 +334,7 @@ async def make_asset_renditions(
     asset = await queries.asset_row_by_id(conn, asset_id, for_update=True)
     if asset is None:
         return "gone"
-    settings = await settings_queries.library_settings(conn)
+    settings = await library_settings.current(conn)
     # a logo replaced meanwhile is gone from storage: NotFound propagates and the retry reads the new one
     logo = await storage.get(settings.brand_logo_key) if settings.brand_logo_key else None
     master = await storage.get(asset.storage_key)
@@ -429,11 +429,9 @@ async def set_brand_logo(
     )
     try:
         async with db.transaction() as conn:
-            previous = await settings_queries.library_settings(conn, for_update=True)
-            await settings_queries.merge_library_settings(
-                conn, msgspec.to_builtins({**placement, "brand_logo_key": key})
-            )
-            settings = await settings_queries.library_settings(conn)
+            previous = await library_settings.current(conn, for_update=True)
+            await library_settings.merge(conn, msgspec.to_builtins({**placement, "brand_logo_key": key}))
+            settings = await library_settings.current(conn)
     except BaseException:
         await storage.delete(key)
         raise
@@ -445,8 +443,8 @@ async def set_brand_logo(
 async def remove_brand_logo(db: Transactional, storage: Storage) -> None:
     """Forget the logo (the frame, if set, applies again to new renditions) and delete its file."""
     async with db.transaction() as conn:
-        previous = await settings_queries.library_settings(conn, for_update=True)
+        previous = await library_settings.current(conn, for_update=True)
         if previous.brand_logo_key is None:
             return
-        await settings_queries.merge_library_settings(conn, {"brand_logo_key": None})
+        await library_settings.merge(conn, {"brand_logo_key": None})
     await storage.delete(previous.brand_logo_key)

@@ -19,15 +19,7 @@ from content_library.items.schemas import (
     TransitionRead,
     VersionRead,
 )
-from content_library.sql import text_search, update_columns
-
-
-async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
-    rows = await conn.fetch(
-        "SELECT public_id, id FROM teams WHERE public_id = ANY($1::uuid[])", list(public_ids)
-    )
-    return {r["public_id"]: r["id"] for r in rows}
-
+from content_library.sql import CAMPAIGN_BY_KEY, text_search, update_columns
 
 _ITEM_COLUMNS = {
     "title",
@@ -183,7 +175,7 @@ async def library_page(
         "SELECT ci.id FROM content_items ci WHERE ($1::bigint IS NULL OR ci.id < $1)"
         " AND ($2::text IS NULL OR ci.status = $2)"
         " AND ($3::text IS NULL OR ci.tags @> ARRAY[$3::text])"
-        " AND ($4::text IS NULL OR ci.campaign_id = (SELECT id FROM campaigns WHERE slug = $4))"
+        " AND ($4::text IS NULL OR ci.campaign_id = " + CAMPAIGN_BY_KEY.format(key="$4") + ")"
         " AND ($5::text IS NULL OR cardinality(ci.networks) = 0 OR $5 = ANY(ci.networks))"
         " AND ($6::text IS NULL OR $6 = ANY(ci.languages))"
         " AND ($7::uuid IS NULL OR ci.created_by = (SELECT id FROM people WHERE public_id = $7))"

@@ -12,6 +12,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from content_library.images.schemas import AssetRead
 from content_library.schemas import (
+    CampaignKey,
     CampaignRef,
     CaptionBody,
     CaptionPolicy,
@@ -59,7 +60,7 @@ class ItemCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     title: Title
     summary: Summary | None = None
     link: Url | None = None
-    campaign: UUID | None = None
+    campaign: CampaignKey | None = None
     captions: Annotated[list[CaptionIn], Meta(max_length=14)] = msgspec.field(default_factory=list)
     tags: Annotated[list[Tag], Meta(max_length=30)] = msgspec.field(default_factory=list)
     hashtags: Annotated[list[Hashtag], Meta(max_length=30)] = msgspec.field(default_factory=list)
@@ -80,7 +81,7 @@ class ItemUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     title: Title | UnsetType = UNSET
     summary: Summary | UnsetType | None = UNSET
     link: Url | UnsetType | None = UNSET
-    campaign: UUID | UnsetType | None = UNSET
+    campaign: CampaignKey | UnsetType | None = UNSET
     captions: Annotated[list[CaptionIn], Meta(max_length=14)] | UnsetType = UNSET
     tags: Annotated[list[Tag], Meta(max_length=30)] | UnsetType = UNSET
     hashtags: Annotated[list[Hashtag], Meta(max_length=30)] | UnsetType = UNSET
@@ -209,7 +210,7 @@ class LibraryFilter(msgspec.Struct, frozen=True, kw_only=True):
     q: str | None = None
     status: Status | None = None
     tag: str | None = None
-    campaign: str | None = None  # slug
+    campaign: str | None = None  # slug or public id
     network: Network | None = None
     language: Language | None = None
     author: UUID | None = None

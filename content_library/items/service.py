@@ -38,20 +38,21 @@ from content_library.items.text import (
     normalise_link,
 )
 from content_library.items.workflow import can_edit, check_transition
-from content_library.ports import Transactional, now
-from content_library.settings import queries as settings_queries
+from content_library.ports import TeamIds, Transactional, now
+from content_library.settings import service as library_settings
 
 
-async def _audience_values(conn: asyncpg.Connection, audience: Any) -> dict[str, Any]:
-    teams = list(dict.fromkeys(audience.teams))
-    found = await queries.team_ids(conn, teams)
-    missing = [str(t) for t in teams if t not in found]
+async def _audience_values(conn: asyncpg.Connection, audience: Any, teams: TeamIds | None) -> dict[str, Any]:
+    wanted = list(dict.fromkeys(audience.teams))
+    assert teams is not None or not wanted, "an audience that names teams needs the people domain's team_ids"
+    found = await teams(conn, wanted) if wanted and teams is not None else {}
+    missing = [str(t) for t in wanted if t not in found]
     if missing:
         raise Invalid(
             "Unknown team(s) in the audience: " + ", ".join(missing), extra={"field": "audience.teams"}
         )
     return {
-        "audience_team_ids": [found[t] for t in teams],
+        "audience_team_ids": [found[t] for t in wanted],
         "audience_locations": sorted({loc.strip().lower() for loc in audience.locations if loc.strip()}),
         "audience_languages": sorted(set(audience.languages)),
     }
@@ -97,6 +98,7 @@ async def create_item(
     body: ItemCreate,
     *,
     actor_id: int | None,
+    teams: TeamIds,
     storage: Storage | None = None,
     source_id: int | None = None,
 ) -> ItemRead:
@@ -104,7 +106,7 @@ async def create_item(
     captions = check_captions(body.captions)
     async with db.transaction() as conn:
         return await create_draft(
-            conn, body, captions, actor_id=actor_id, storage=storage, source_id=source_id
+            conn, body, captions, actor_id=actor_id, teams=teams, storage=storage, source_id=source_id
         )
 
 
@@ -114,10 +116,13 @@ async def create_draft(
     captions: list[Caption],
     *,
     actor_id: int | None,
+    teams: TeamIds | None,
     storage: Storage | None,
     source_id: int | None = None,
     campaign_id: int | None = None,
 ) -> ItemRead:
+    """A new draft in this transaction. `teams` (the people domain's lookup) may be None only where the
+    body names no team, as in a source's drafts."""
     values: dict[str, Any] = {
         "title": body.title,
         "summary": body.summary,
@@ -137,7 +142,7 @@ async def create_draft(
         "source_id": source_id,
         "created_by": actor_id,
         "updated_by": actor_id,
-        **await _audience_values(conn, body.audience),
+        **await _audience_values(conn, body.audience, teams),
     }
     item_id, _ = await queries.insert_item(conn, values)
     await queries.replace_captions(conn, item_id, captions)
@@ -185,6 +190,7 @@ async def update_item(
     *,
     actor_id: int,
     roles: Iterable[str],
+    teams: TeamIds,
     storage: Storage | None = None,
 ) -> ItemRead:
     """Change an item: a new version; an approved item goes back to review unless a reviewer keeps it."""
@@ -225,7 +231,7 @@ async def update_item(
         if "networks" in fields:
             changes["networks"] = list(dict.fromkeys(fields["networks"]))
         if body.audience is not UNSET:
-            changes.update(await _audience_values(conn, body.audience))
+            changes.update(await _audience_values(conn, body.audience, teams))
         check_window(changes.get("starts_at", row.starts_at), changes.get("expires_at", row.expires_at))
         if not changes and body.captions is UNSET:
             raise Invalid("Nothing to change.")
@@ -236,7 +242,7 @@ async def update_item(
             if body.send_back_to_review:
                 status = "in_review"
             else:
-                settings = await settings_queries.library_settings(conn)
+                settings = await library_settings.current(conn)
                 if "reviewer" not in effective_roles(roles) or not settings.allow_self_approval:
                     raise Forbidden(
                         "Only a reviewer may keep an edited item approved, and only where the organisation "
@@ -274,7 +280,7 @@ async def transition(
 ) -> ItemRead:
     async with db.transaction() as conn:
         row = await editable_row(conn, public_id)
-        settings = await settings_queries.library_settings(conn)
+        settings = await library_settings.current(conn)
         missing = await queries.languages_missing_alt_text(conn, row.id) if body.to == "approved" else []
         own = actor_id in (row.created_by, await queries.last_editor(conn, row.id))
         check_transition(

@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 import msgspec
 
 from content_library.ports import Transactional
 from content_library.settings import queries
 from content_library.settings.schemas import LibrarySettings
+
+
+async def current(conn: asyncpg.Connection, *, for_update: bool = False) -> LibrarySettings:
+    """The settings as they are in this transaction (locked with for_update, before a change)."""
+    return await queries.library_settings(conn, for_update=for_update)
+
+
+async def merge(conn: asyncpg.Connection, values: dict[str, Any]) -> None:
+    """Set these keys of the settings in this transaction (the caller validated them)."""
+    await queries.merge_library_settings(conn, values)
 
 
 async def library_settings(db: Transactional) -> LibrarySettings:

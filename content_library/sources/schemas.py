@@ -10,14 +10,14 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from content_library.schemas import Language, Tag, Title, Url
+from content_library.schemas import CampaignKey, Language, Tag, Title, Url
 
 
 class SourceCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Title
     url: Url
     language: Language = "fr"
-    campaign: UUID | None = None
+    campaign: CampaignKey | None = None
     tags: Annotated[list[Tag], Meta(max_length=30)] = msgspec.field(default_factory=list)
 
 
@@ -27,7 +27,7 @@ class SourceUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     name: Title | UnsetType = UNSET
     url: Url | UnsetType = UNSET
     language: Language | UnsetType = UNSET
-    campaign: UUID | UnsetType | None = UNSET
+    campaign: CampaignKey | UnsetType | None = UNSET
     tags: Annotated[list[Tag], Meta(max_length=30)] | UnsetType = UNSET
     active: bool | UnsetType = UNSET
 

@@ -159,6 +159,7 @@ async def poll_source(db: Transactional, source: SourceRow, *, policy: FetchPoli
                 body,
                 check_captions(body.captions),
                 actor_id=source.created_by,
+                teams=None,
                 storage=None,
                 source_id=source.id,
                 campaign_id=source.campaign_id,

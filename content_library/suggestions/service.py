@@ -14,7 +14,7 @@ from content_library.images.storage import Storage
 from content_library.items import service as items
 from content_library.items.schemas import ItemCreate, ItemRead
 from content_library.items.text import check_captions, normalise_link
-from content_library.ports import Enqueue, Transactional
+from content_library.ports import Enqueue, TeamIds, Transactional
 from content_library.suggestions import queries
 from content_library.suggestions.schemas import SuggestionRead
 
@@ -55,6 +55,7 @@ async def accept_suggestion(
     body: ItemCreate | None,
     *,
     actor_id: int,
+    teams: TeamIds,
     storage: Storage | None = None,
 ) -> ItemRead:
     """Turn a pending suggestion into a draft (the body, or a draft titled from the link and note)."""
@@ -72,7 +73,7 @@ async def accept_suggestion(
         if draft.link is None:
             draft = msgspec.structs.replace(draft, link=found.link)
         item = await items.create_draft(
-            conn, draft, check_captions(draft.captions), actor_id=actor_id, storage=storage
+            conn, draft, check_captions(draft.captions), actor_id=actor_id, teams=teams, storage=storage
         )
         row = await items.existing_row(conn, item.id)
         await images.move_suggestion_images(conn, found.id, row.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from advocacy.http.idempotency import KEEP_HOURS
+from advocacy.identity.second_factor import purge_challenges
 
 
 async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
@@ -13,3 +14,7 @@ async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
             "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)", KEEP_HOURS
         )
     return int(status.split()[-1])
+
+
+async def purge_sign_in_challenges(ctx: dict[str, Any]) -> int:
+    return await purge_challenges(ctx["db"])

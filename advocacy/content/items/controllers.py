@@ -13,6 +13,7 @@ from advocacy.content.wiring import STORAGE, CampaignSlug, StorageDep, Text
 from advocacy.http.deps import DbDep, PrincipalDep
 from advocacy.http.guards import Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, page_by_id, published_page
+from advocacy.people import service as people
 from content_library.items import service as items
 from content_library.items.schemas import (
     ItemCreate,
@@ -75,7 +76,9 @@ class ContentItemController(Controller):
         self, data: JSONBody[ItemCreate], db: DbDep, principal: PrincipalDep, storage: StorageDep
     ) -> ItemRead:
         """Create a draft."""
-        return await items.create_item(db, data, actor_id=principal.person_id, storage=storage)
+        return await items.create_item(
+            db, data, actor_id=principal.person_id, teams=people.team_ids, storage=storage
+        )
 
     @get("/{item_id:uuid}", operation_id="getContentItem")
     async def read(self, item_id: FromPath[UUID], db: DbDep, storage: StorageDep) -> ItemRead:
@@ -93,7 +96,13 @@ class ContentItemController(Controller):
     ) -> ItemRead:
         """Edit an item (a new version; an approved item goes back to review)."""
         return await items.update_item(
-            db, item_id, data, actor_id=principal.person_id, roles=principal.roles, storage=storage
+            db,
+            item_id,
+            data,
+            actor_id=principal.person_id,
+            roles=principal.roles,
+            teams=people.team_ids,
+            storage=storage,
         )
 
     @post("/{item_id:uuid}/transitions", operation_id="transitionContentItem", status_code=200)

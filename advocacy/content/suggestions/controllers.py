@@ -16,6 +16,7 @@ from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow, Role
 from advocacy.http.pagination import Cursor, Limit, Page, page_by_id, published_page
 from advocacy.outbox.service import enqueue
+from advocacy.people import service as people
 from content_library.images import service as images
 from content_library.items.schemas import ItemCreate, ItemRead
 from content_library.items.text import normalise_link
@@ -113,7 +114,7 @@ class SuggestionController(Controller):
     ) -> ItemRead:
         """Turn a suggestion into a draft."""
         return await suggestions.accept_suggestion(
-            db, suggestion_id, data, actor_id=principal.person_id, storage=storage
+            db, suggestion_id, data, actor_id=principal.person_id, teams=people.team_ids, storage=storage
         )
 
     @post("/{suggestion_id:uuid}/decline", operation_id="declineSuggestion", status_code=200)

@@ -91,6 +91,8 @@ async def _write(
         )
         if held == 0 and event.quantity == HOLD_QUANTITY and event.kind == "click":
             continue  # nothing was paid before the flag: no row (a replay finds nothing to hold either)
+        multiplier = multipliers.get(event.campaign_id or 0, 1.0)
+        multiplied = reason in _MULTIPLIED and event.quantity != HOLD_QUANTITY and multiplier != 1.0
         rows.append(
             (
                 event.person_id,
@@ -108,11 +110,19 @@ async def _write(
                 note,
                 event.idempotency_key,
                 event.occurred_at,
+                multiplier if multiplied and (points or held) else None,
             )
         )
     entries = await queries.insert_entries(conn, rows)
     await _keep_counters(conn, entries, daily)
     return entries
+
+
+# the reasons of points computed from a network's rule, which a campaign multiplier scales
+_MULTIPLIED = frozenset(
+    {"share_published", "share_diminished", "click", "click_cap_reached", "engagement", "daily_cap_reached",
+     "held_for_review"}
+)  # fmt: skip
 
 
 def _points_for(

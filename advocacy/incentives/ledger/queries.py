@@ -15,7 +15,7 @@ from advocacy.incentives.schemas import LedgerEntry
 
 ENTRY_COLUMNS = (
     "id, person_id, team_id, kind, points, held_points, quantity, network, campaign_id, source_type,"
-    " source_id, rule_version, reason_code, note, idempotency_key, occurred_at"
+    " source_id, rule_version, reason_code, note, idempotency_key, occurred_at, multiplier::float8 AS multiplier"
 )
 
 
@@ -125,10 +125,11 @@ async def insert_entries(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) 
     columns = list(zip(*rows, strict=True))
     records = await conn.fetch(
         "INSERT INTO points_ledger (person_id, team_id, kind, points, held_points, quantity, network,"
-        " campaign_id, source_type, source_id, rule_version, reason_code, note, idempotency_key, occurred_at)"
+        " campaign_id, source_type, source_id, rule_version, reason_code, note, idempotency_key, occurred_at,"
+        " multiplier)"
         " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::int[], $6::int[],"
         " $7::text[], $8::bigint[], $9::text[], $10::bigint[], $11::int[], $12::text[], $13::text[],"
-        " $14::text[], $15::timestamptz[])"
+        " $14::text[], $15::timestamptz[], $16::float8[])"
         " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key",
         *[list(c) for c in columns],
     )
@@ -157,6 +158,7 @@ async def insert_entries(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) 
                 note=row[12],
                 idempotency_key=row[13],
                 occurred_at=row[14],
+                multiplier=row[15],
             )
         )
     return entries

@@ -76,3 +76,5 @@ class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
     note: str | None
     occurred_at: datetime
+    # the campaign multiplier these points were computed with (the reason says so too), when one applied
+    campaign_multiplier: float | None = None

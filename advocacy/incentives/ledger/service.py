@@ -180,9 +180,10 @@ def history_entry(entry: LedgerEntry, language: str) -> HistoryEntry:
         held_points=entry.held_points,
         network=entry.network,
         reason_code=entry.reason_code,
-        reason=reason_text(entry.reason_code, entry.note, language, **values),
+        reason=reason_text(entry.reason_code, entry.note, language, multiplier=entry.multiplier, **values),
         note=entry.note if entry.kind != "streak_bonus" else None,
         occurred_at=entry.occurred_at,
+        campaign_multiplier=entry.multiplier,
     )
 
 
@@ -243,6 +244,7 @@ async def write_redemption_points(
                 note,
                 f"{kind}:{redemption_id}",
                 at,
+                None,
             )
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from advocacy.core.i18n import LazyText, lazy_gettext, translate
+from advocacy.core.i18n import LazyText, format_decimal, lazy_gettext, translate
 from advocacy.incentives.rules.schemas import NetworkRule, PointsRules
 from advocacy.incentives.schemas import Message
 
@@ -41,7 +41,21 @@ REASONS: dict[str, LazyText | Message] = {
 }
 
 
-def reason_text(code: str, note: str | None, language: str, **values: object) -> str:
+CAMPAIGN_MULTIPLIER = lazy_gettext("%(reason)s, campaign multiplier ×%(multiplier)s")
+
+
+def reason_text(
+    code: str, note: str | None, language: str, *, multiplier: float | None = None, **values: object
+) -> str:
+    """The reason of a ledger row in `language`; a campaign multiplier that applied is said after it."""
+    reason = _reason(code, note, language, **values)
+    if multiplier is None:
+        return reason
+    shown = format_decimal(multiplier, format="0.##", language=language)
+    return translate(CAMPAIGN_MULTIPLIER, language) % {"reason": reason, "multiplier": shown}
+
+
+def _reason(code: str, note: str | None, language: str, **values: object) -> str:
     message = REASONS.get(code)
     if message is None:
         return note or code

@@ -10,6 +10,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from advocacy.db.pool import Database
+from advocacy.people import service as people
 from content_library.items.schemas import ItemCreate, TransitionIn
 from content_library.items.service import create_item, transition
 from content_library.settings.service import set_library_settings
@@ -47,7 +48,7 @@ class Library:
         )
         body = msgspec.convert(fields, ItemCreate)
         curator = await self.curator()
-        return await create_item(self.db, body, actor_id=curator.person_id)
+        return await create_item(self.db, body, actor_id=curator.person_id, teams=people.team_ids)
 
     async def approved(self, **fields: Any) -> Any:
         item = await self.draft(**fields)

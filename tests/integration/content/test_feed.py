@@ -8,6 +8,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from advocacy.db.pool import Database
+from advocacy.people import service as people
 from content_library.feed import service
 from tests.conftest import problem
 from tests.factories import Factory
@@ -160,7 +161,7 @@ async def test_shareable_item_gives_the_share_flow_caption_policy_and_visibility
             item.id,
             network="linkedin",
             language="en",
-            person_id=person.person_id,
+            person=await people.audience_of(conn, person.person_id),
             at=datetime.now(UTC),
             default_language="fr",
         )
@@ -175,7 +176,7 @@ async def test_shareable_item_gives_the_share_flow_caption_policy_and_visibility
             item.id,
             network="x",
             language="fr",
-            person_id=person.person_id,
+            person=await people.audience_of(conn, person.person_id),
             at=datetime.now(UTC) + timedelta(days=1),
             default_language="fr",
         )

@@ -125,3 +125,42 @@ async def test_campaigns_are_created_and_items_point_to_them(
         "/api/v1/content/items", json={"title": "t", "campaign": campaign["id"]}, headers=curator.headers
     )
     assert item.json()["campaign"]["slug"] == "rentree-2026"
+
+
+async def test_a_campaign_is_named_by_its_public_id_or_its_slug_in_bodies_and_filters(
+    client: AsyncTestClient[Litestar], library: Library
+) -> None:
+    curator = await library.curator()
+    campaign = (
+        await client.post(
+            "/api/v1/content/campaigns",
+            json={"slug": "printemps", "name": "Printemps"},
+            headers=curator.headers,
+        )
+    ).json()
+    by_slug = await client.post(
+        "/api/v1/content/items", json={"title": "by slug", "campaign": "printemps"}, headers=curator.headers
+    )
+    assert by_slug.status_code == 201, by_slug.text
+    assert by_slug.json()["campaign"]["id"] == campaign["id"]
+    by_id = await client.post(
+        "/api/v1/content/items",
+        json={"title": "by id", "campaign": campaign["id"].upper()},
+        headers=curator.headers,
+    )
+    assert by_id.json()["campaign"]["slug"] == "printemps"
+    moved = await client.patch(
+        f"/api/v1/content/items/{by_id.json()['id']}", json={"campaign": None}, headers=curator.headers
+    )
+    assert moved.json()["campaign"] is None
+    for key in ("printemps", campaign["id"]):
+        listed = await client.get("/api/v1/content/items", params={"campaign": key}, headers=curator.headers)
+        assert [i["title"] for i in listed.json()["items"]] == ["by slug"], key
+    unknown = await client.post(
+        "/api/v1/content/items", json={"title": "x", "campaign": "automne"}, headers=curator.headers
+    )
+    assert problem(unknown)["status"] == 422 and problem(unknown)["detail"] == "No such campaign."
+    malformed = await client.post(
+        "/api/v1/content/items", json={"title": "x", "campaign": "Not A Slug!"}, headers=curator.headers
+    )
+    assert problem(malformed)["status"] in (400, 422)

@@ -273,3 +273,17 @@ async def test_a_problem_speaks_the_language_the_caller_accepts(client: Any, fac
     assert english["title"] == "Not found" and english["detail"] == "There is no such share of yours"
     assert french["title"] == "Introuvable" and french["detail"] == "Ce partage n'existe pas"
     assert french["type"] == english["type"]
+
+
+async def test_refusals_before_the_handler_speak_the_callers_language_too(
+    client: Any, factory: Factory
+) -> None:
+    anonymous = problem(await client.get("/api/v1/me", headers={"Accept-Language": "fr"}))
+    assert anonymous["status"] == 401 and anonymous["detail"].startswith("Connectez-vous")
+    someone = await factory.person(password=None)
+    needs_admin = problem(
+        await client.get("/api/v1/admin/outbox", headers={**someone.headers, "Accept-Language": "fr"})
+    )
+    assert needs_admin["status"] == 403 and needs_admin["detail"] == "Il faut le rôle admin"
+    in_english = problem(await client.get("/api/v1/admin/outbox", headers=someone.headers))
+    assert in_english["detail"] == "This needs the admin role"

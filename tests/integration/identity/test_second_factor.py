@@ -211,3 +211,34 @@ async def test_the_login_form_asks_for_the_code_on_a_second_page(client: Any, fa
         follow_redirects=False,
     )
     assert done.status_code == 303 and "advocacy_session=" in done.headers["set-cookie"]
+
+
+async def test_codes_tried_by_a_signed_in_person_are_rate_limited(client: Any, factory: Factory) -> None:
+    ana = await factory.person(email="ana@example.com", password=PASSWORD)
+    await turn_on(client, ana)  # one wrong code, one right one
+    statuses = [
+        (
+            await client.post(
+                "/api/v1/me/second-factor/recovery-codes", json={"code": "000000"}, headers=ana.headers
+            )
+        ).status_code
+        for _ in range(9)
+    ]
+    assert statuses == [422] * 8 + [429]
+
+
+async def test_old_sign_in_challenges_are_purged(client: Any, factory: Factory, db: Database) -> None:
+    from advocacy.identity.second_factor import purge_challenges
+
+    ana = await factory.person(email="ana@example.com", password=PASSWORD)
+    await turn_on(client, ana)
+    await challenge_of(client, "ana@example.com")
+    await challenge_of(client, "ana@example.com")
+    async with db.connection() as conn:
+        await conn.execute(
+            "UPDATE login_challenges SET expires_at = now() - interval '2 days'"
+            " WHERE id = (SELECT min(id) FROM login_challenges)"
+        )
+    assert await purge_challenges(db) == 1
+    async with db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM login_challenges") == 1

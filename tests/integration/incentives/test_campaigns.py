@@ -100,3 +100,33 @@ async def _challenges(db: Database) -> int:
     async with db.connection() as conn:
         count: int = await conn.fetchval("SELECT count(*) FROM challenges")
     return count
+
+
+async def test_my_points_history_says_when_a_campaign_multiplier_applied(
+    client: AsyncTestClient[Litestar], factory: Factory, db: Database, redis: Redis, settings: Settings
+) -> None:
+    ann = await factory.person(ambassador=True, language="en")
+    lea = await factory.person(ambassador=True, language="fr")
+    async with db.transaction() as conn:
+        campaign_id = await conn.fetchval(
+            "INSERT INTO campaigns (slug, name, points_multiplier) VALUES ('launch', 'Launch', 1.5) RETURNING id"
+        )
+        now = datetime.now(UTC)
+        await award_and_rank(
+            conn,
+            redis,
+            settings.redis_namespace,
+            [
+                event("share_published", ann.person_id, campaign_id=campaign_id, occurred_at=now),
+                event("share_published", ann.person_id, occurred_at=now),
+                event("share_published", lea.person_id, campaign_id=campaign_id, occurred_at=now),
+            ],
+        )
+    history = (await client.get("/api/v1/me/points/history", headers=ann.headers)).json()["items"]
+    by_multiplier = {h["campaign_multiplier"]: h for h in history}
+    assert set(by_multiplier) == {1.5, None}
+    assert by_multiplier[1.5]["reason"].endswith("campaign multiplier ×1.5")
+    assert "multiplier" not in by_multiplier[None]["reason"]
+    assert by_multiplier[1.5]["points"] > by_multiplier[None]["points"]
+    [french] = (await client.get("/api/v1/me/points/history", headers=lea.headers)).json()["items"]
+    assert french["reason"] == "Partage publié, multiplicateur de campagne ×1,5"

@@ -33,7 +33,7 @@ def extracted() -> set[str]:
     method_map = [
         (section.split(":", 1)[1].strip(), section.split(":", 1)[0]) for section in config.sections()
     ]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "N_": None}
     found: set[str] = set()
     for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map, keywords=keywords):
         found.add(message if isinstance(message, str) else message[0])
