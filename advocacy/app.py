@@ -11,25 +11,26 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.handlers import HTTPRouteHandler
 from litestar.handlers.base import BaseRouteHandler
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
-from litestar.template import TemplateConfig
 from litestar.types import ControllerRouterHandler
 from redis.asyncio import Redis
 
 from advocacy.auth.controllers import SessionController, TokenController
 from advocacy.auth.service import IDENTITY_CHANNEL, PrincipalCache, forget_changed_identity
 from advocacy.charter.cache import CharterCache, follow_charter_activations
-from advocacy.charter.controllers import CharterController, CharterVersionController
+from advocacy.charter.controllers import (
+    CharterController,
+    CharterTrainingController,
+    CharterVersionController,
+)
 from advocacy.connectors.controllers import ConnectionsController, PublicationController
 from advocacy.content.feed.controllers import forget_after_writes
 from advocacy.content.routes import CONTENT_HANDLERS
 from advocacy.content.wiring import storage_from_settings
-from advocacy.core.i18n import install_jinja
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
+from advocacy.http.api_docs import OfflineSwaggerPlugin, swagger_assets_router
 from advocacy.http.deps import DEPENDENCIES
 from advocacy.http.guards import declare_access_in_opt, declared_access
 from advocacy.http.idempotency import IdempotencyMiddleware
@@ -38,6 +39,7 @@ from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMid
 from advocacy.http.openapi import ApiDocumentConfig
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
+from advocacy.http.security_headers import add_security_headers
 from advocacy.http.untrusted import UntrustedRequest, UrlCheckMiddleware
 from advocacy.identity.controllers import IDENTITY_HANDLERS
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
@@ -51,8 +53,9 @@ from advocacy.reach.controllers import REACH_HANDLERS
 from advocacy.settings import Settings
 from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
-from advocacy.web.controllers import WEB_HANDLERS
 from advocacy.web.identity import IDENTITY_PAGES
+from advocacy.web.pages import WEB_HANDLERS
+from advocacy.web.templating import template_config
 from content_library.feed.cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache
 
 API_DOCS_PATH = "/api/docs"
@@ -67,6 +70,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     PeopleController,
     TeamController,
     CharterController,
+    CharterTrainingController,
     CharterVersionController,
     OutboxController,
     ConnectionsController,
@@ -142,6 +146,7 @@ def create_app(
             *ROUTE_HANDLERS,
             *(extra_handlers or []),
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"], guards=[], opt={}),
+            swagger_assets_router(),
         ],
         lifespan=[lifespan, links_lifespan],
         dependencies=DEPENDENCIES,
@@ -153,7 +158,7 @@ def create_app(
             IdempotencyMiddleware(),
         ],
         request_class=UntrustedRequest,
-        before_send=[ensure_request_id, forget_after_writes],
+        before_send=[ensure_request_id, forget_after_writes, add_security_headers(settings)],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves
         openapi_config=ApiDocumentConfig(
@@ -161,7 +166,7 @@ def create_app(
             version="1.0.0",
             description="Employee advocacy: content library, charter checks, shares, reach and recognition.",
             path=API_DOCS_PATH,
-            render_plugins=[SwaggerRenderPlugin(path="/")],
+            render_plugins=[OfflineSwaggerPlugin(path="/", docs_path=API_DOCS_PATH)],
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer", description="Personal API token"),
@@ -172,11 +177,7 @@ def create_app(
             ),
             security=[{"bearer": []}, {"session": []}],
         ),
-        template_config=TemplateConfig(
-            directory=WEB_DIR / "templates",
-            engine=JinjaTemplateEngine,
-            engine_callback=lambda templates: install_jinja(templates.engine),
-        ),
+        template_config=template_config(),
         state=State(
             {
                 "settings": settings,

@@ -11,6 +11,7 @@ import msgspec
 from advocacy.auth.passwords import hash_password
 from advocacy.charter import queries as charters
 from advocacy.charter.rules import load_default_rules
+from advocacy.charter.training import default_training
 from advocacy.db.pool import Database
 from advocacy.people import queries as people
 from content_library.images.storage import Storage
@@ -54,6 +55,7 @@ async def seed_demo(db: Database, storage: Storage | None = None) -> None:
             "INSERT INTO organisation (id, name) VALUES (1, 'Nordlys') ON CONFLICT (id) DO NOTHING"
         )
         charter_id = await _seed_charter(conn)
+        await _seed_training(conn, charter_id)
         password_hash = hash_password(DEMO_PASSWORD)
         for email, name, team, language, roles, opted_in in DEMO_PEOPLE:
             existing = await people.existing_people_by_email(conn, [email])
@@ -125,17 +127,19 @@ async def _seed_recognition(conn: asyncpg.Connection) -> None:
     from advocacy.outbox.service import enqueue
 
     rows = await people.existing_people_by_email(
-        conn, [email for email, _, _ in DEMO_KUDOS] + ["hugo.hr@demo.example"]
+        conn, [email for email, _, _ in DEMO_KUDOS] + ["hugo.hr@demo.example", "admin@demo.example"]
     )
     found = {email: row["id"] for email, row in rows.items()}
     hr = found.get("hugo.hr@demo.example")
+    # nobody gives themself kudos: HR's own come from the administrator
+    giver = {"hugo.hr@demo.example": found.get("admin@demo.example")}
     now = datetime.now(UTC)
     events = [
         PointEvent(
             kind="kudos",
             person_id=found[email],
             source_type="kudos",
-            source_id=hr,
+            source_id=giver.get(email, hr),
             occurred_at=now - timedelta(days=index),
             idempotency_key=f"demo:kudos:{email}",
             reason=reason,
@@ -171,3 +175,14 @@ async def _seed_charter(conn: asyncpg.Connection) -> int:
     active = await charters.active_charter_id_and_version(conn)
     assert active is not None
     return active[0]
+
+
+async def _seed_training(conn: asyncpg.Connection, charter_id: int) -> None:
+    """The demo charter's lessons and quiz (default_training.toml), added to a demo charter seeded before
+    it had them; passing the quiz is a condition of opting in unless the demo's setting was changed."""
+    if await charters.charter_training(conn, charter_id) is None:
+        await charters.set_charter_training(conn, charter_id, msgspec.to_builtins(default_training()))
+    await conn.execute(
+        "UPDATE organisation SET settings = settings || '{\"charter_training_required\": true}'::jsonb"
+        " WHERE id = 1 AND NOT settings ? 'charter_training_required'"
+    )

@@ -123,6 +123,7 @@ def uvicorn_config(app: object, *, host: str, port: int, settings: Settings) -> 
         forwarded_allow_ips=settings.trusted_proxies,
         server_header=False,
         log_level=settings.log_level,
+        timeout_keep_alive=int(settings.keep_alive_seconds),
     )
 
 

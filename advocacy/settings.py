@@ -45,6 +45,7 @@ _ACCEPTS: dict[str, str] = {
     "db_pool_max": "an integer between 1 and 500",
     "outbox_max_attempts": "an integer between 1 and 100",
     "outbox_redeliver_seconds": "a number of seconds between 1 and 3600",
+    "keep_alive_seconds": "a number of seconds between 1 and 3600 (longer than the load balancer's idle timeout)",
     "storage": "local or s3",
     "s3_endpoint_url": "an https:// URL of an S3-compatible endpoint",
     "s3_bucket": "a bucket name",
@@ -106,6 +107,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     db_pool_min: Annotated[int, Meta(ge=1, le=100)] = 2
     db_pool_max: Annotated[int, Meta(ge=1, le=500)] = 10
     outbox_max_attempts: Annotated[int, Meta(ge=1, le=100)] = 8
+    # How long `advocacy serve` keeps an idle client connection open. It must outlast the load balancer's
+    # own idle timeout (AWS ALB, nginx and HAProxy default to 60 s or less): otherwise the balancer may send
+    # a request on a connection the server is closing that instant, and the request is dropped unanswered.
+    keep_alive_seconds: Annotated[float, Meta(ge=1, le=3600)] = 75.0
     # An outbox row delivered this long ago and not done is delivered again (its worker may have died).
     outbox_redeliver_seconds: Annotated[float, Meta(ge=1, le=3600)] = 60.0
     storage: StorageKind = "local"

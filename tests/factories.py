@@ -13,7 +13,7 @@ from advocacy.ambassadors.service import opt_in
 from advocacy.auth.schemas import Principal, TokenCreate
 from advocacy.auth.service import create_token
 from advocacy.charter.rules import CharterRules
-from advocacy.charter.schemas import CharterDraftCreate, CharterRead
+from advocacy.charter.schemas import CharterDraftCreate, CharterRead, CharterTraining
 from advocacy.charter.service import activate, create_draft
 from advocacy.db.pool import Database
 from advocacy.people.schemas import PersonCreate, PersonRead
@@ -36,15 +36,23 @@ class Factory:
         self.db = db
 
     async def charter(
-        self, *, material_change: bool = False, rules: dict[str, Any] | None = None
+        self,
+        *,
+        material_change: bool = False,
+        rules: dict[str, Any] | None = None,
+        training: dict[str, Any] | None = None,
     ) -> CharterRead:
-        draft = await self.charter_draft(material_change=material_change, rules=rules)
+        draft = await self.charter_draft(material_change=material_change, rules=rules, training=training)
         return await activate(self.db, draft.version, actor_id=None)
 
     async def charter_draft(
-        self, *, material_change: bool = False, rules: dict[str, Any] | None = None
+        self,
+        *,
+        material_change: bool = False,
+        rules: dict[str, Any] | None = None,
+        training: dict[str, Any] | None = None,
     ) -> CharterRead:
-        """A draft version whose rules are given as they would be written in JSON."""
+        """A draft version whose rules (and training) are given as they would be written in JSON."""
         return await create_draft(
             self.db,
             CharterDraftCreate(
@@ -53,6 +61,7 @@ class Factory:
                 body_en="Charter text",
                 material_change=material_change,
                 rules=msgspec.convert(rules or {}, CharterRules),
+                training=msgspec.convert(training, CharterTraining) if training else msgspec.UNSET,
             ),
             actor_id=None,
         )

@@ -12,6 +12,7 @@ from advocacy.ambassadors import queries
 from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, Visibility, VisibilityChange
 from advocacy.auth.schemas import Principal
 from advocacy.charter.queries import active_charter_id_and_version
+from advocacy.charter.training import require_passed
 from advocacy.core.errors import Conflict, DomainError
 from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
@@ -126,6 +127,7 @@ async def opt_in(db: Database, principal: Principal, body: OptIn, *, validity_da
                 ),
                 extra={"active_charter_version": version},
             )
+        await require_passed(conn, principal.person_id, validity_days=validity_days)
         before = status_from_row(
             await queries.consent_row(conn, principal.person_id), version, datetime.now(UTC)
         )

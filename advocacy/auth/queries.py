@@ -86,18 +86,6 @@ async def revoke_token(conn: asyncpg.Connection, *, person_id: int, public_id: U
     return token_hash
 
 
-async def insert_session(
-    conn: asyncpg.Connection, *, person_id: int, token_hash: bytes, csrf_token: str, expires_at: datetime
-) -> None:
-    await conn.execute(
-        "INSERT INTO web_sessions (person_id, token_hash, csrf_token, expires_at) VALUES ($1, $2, $3, $4)",
-        person_id,
-        token_hash,
-        csrf_token,
-        expires_at,
-    )
-
-
 async def revoke_session(conn: asyncpg.Connection, token_hash: bytes) -> None:
     await conn.execute("UPDATE web_sessions SET revoked_at = now() WHERE token_hash = $1", token_hash)
 

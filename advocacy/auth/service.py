@@ -11,6 +11,7 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
+from cachetools import TTLCache
 
 from advocacy.audit.queries import write_audit
 from advocacy.auth import queries
@@ -21,6 +22,7 @@ from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.identity.second_factor import challenge_if_needed
+from advocacy.identity.sessions import start_session
 from advocacy.people.queries import login_record_by_email
 
 TOKEN_PREFIX = "adv_"  # noqa: S105 - a prefix, not a secret
@@ -40,7 +42,8 @@ class CompanionCache(Protocol):
 
 
 class PrincipalCache:
-    """Who a credential belongs to, and the person's /me row, kept for `ttl` seconds per process.
+    """Who a credential belongs to, and the person's /me row, kept for `ttl` seconds per process
+    (cachetools TTL caches, least recently used out first when full).
 
     Entries are dropped as soon as PostgreSQL says a person changed (triggers NOTIFY identity_changed on
     commit; see advocacy/db/notifications.py), so a revocation or an opt-out is seen by every replica at
@@ -52,49 +55,45 @@ class PrincipalCache:
         self.max_entries = max_entries
         # Set only while invalidations can be heard (advocacy/db/notifications.py): none heard, none cached.
         self.live = False
-        self._entries: dict[bytes, tuple[float, Principal]] = {}
+        size = max(1, max_entries)
+        self._entries: TTLCache[bytes, Principal] = TTLCache(size, max(ttl, 0.001), timer=time.monotonic)
         # person id -> the credential keys cached for them: a change to one person (a notification each)
         # drops their entries without scanning every entry
         self._keys_of: dict[int, set[bytes]] = {}
-        self._people: dict[int, tuple[float, dict[str, Any]]] = {}
+        self._people: TTLCache[int, dict[str, Any]] = TTLCache(size, max(ttl, 0.001), timer=time.monotonic)
         # other per-person caches of identity data (board profiles) dropped with this one's entries
         self.companions: list[CompanionCache] = []
 
     def get(self, key: bytes) -> Principal | None:
-        entry = self._entries.get(key)
-        if entry is None:
+        try:
+            return self._entries[key]
+        except KeyError:
             return None
-        if entry[0] < time.monotonic():
-            self.forget(key)
-            return None
-        return entry[1]
 
     def put(self, key: bytes, principal: Principal) -> None:
         if not self.live or self.ttl <= 0:
             return
-        if len(self._entries) >= self.max_entries:
+        if len(self._keys_of) >= self.max_entries:  # the index of keys by person stays bounded too
             self._entries.clear()
             self._keys_of.clear()
-        self._entries[key] = (time.monotonic() + self.ttl, principal)
+        self._entries[key] = principal
         self._keys_of.setdefault(principal.person_id, set()).add(key)
 
     def person_row(self, person_id: int) -> dict[str, Any] | None:
-        entry = self._people.get(person_id)
-        if entry is None or entry[0] < time.monotonic():
+        try:
+            return self._people[person_id]
+        except KeyError:
             return None
-        return entry[1]
 
     def put_person_row(self, person_id: int, row: dict[str, Any]) -> None:
         if not self.live or self.ttl <= 0:
             return
-        if len(self._people) >= self.max_entries:
-            self._people.clear()
-        self._people[person_id] = (time.monotonic() + self.ttl, row)
+        self._people[person_id] = row
 
     def forget(self, key: bytes) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            self._keys_of.get(entry[1].person_id, set()).discard(key)
+        principal = self._entries.pop(key, None)
+        if principal is not None:
+            self._keys_of.get(principal.person_id, set()).discard(key)
 
     def forget_person(self, person_id: int) -> None:
         self._people.pop(person_id, None)
@@ -175,21 +174,12 @@ async def login(
         raise Unauthenticated(lazy_gettext("The e-mail or the password is wrong"))
     # The password is right; a person with a second factor (or who must set one up) gets a challenge instead.
     await challenge_if_needed(db, record["id"])
-    session_token = secrets.token_urlsafe(32)
-    csrf_token = secrets.token_urlsafe(24)
-    expires_at = datetime.now(UTC) + timedelta(hours=session_hours)
     async with db.transaction() as conn:
-        await queries.insert_session(
-            conn,
-            person_id=record["id"],
-            token_hash=hash_secret(session_token),
-            csrf_token=csrf_token,
-            expires_at=expires_at,
-        )
-        row = await queries.principal_row_for_session(conn, hash_secret(session_token))
+        started = await start_session(conn, record["id"], hours=session_hours)
+        row = await queries.principal_row_for_session(conn, hash_secret(started.token))
     assert row is not None
     await limiter.clear(LOGIN_RULE_PER_ACCOUNT.format(n=attempts_per_15min), "login", email.lower())
-    return session_token, _principal(row, "session"), expires_at
+    return started.token, _principal(row, "session"), started.expires_at
 
 
 async def logout(db: Database, cache: PrincipalCache, session_token: str) -> None:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from advocacy.auth.schemas import Principal
-from advocacy.charter import service
+from advocacy.charter import service, training
 from advocacy.charter.engine import Verdict
 from advocacy.charter.schemas import (
     ActivationRead,
@@ -20,11 +20,16 @@ from advocacy.charter.schemas import (
     CharterRead,
     CharterReading,
     CheckRequest,
+    QuizAnswers,
+    QuizResult,
+    TrainingCompletion,
+    TrainingSettings,
+    TrainingStatus,
     TryRequest,
     WhatIfReport,
 )
 from advocacy.core.roles import Role
-from advocacy.http.deps import CharterCacheDep, DbDep, LimiterDep, PrincipalDep
+from advocacy.http.deps import CharterCacheDep, DbDep, LimiterDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.http.ratelimit import RateLimiter
@@ -32,6 +37,7 @@ from advocacy.http.untrusted import Int32Key, zoned
 
 CHECKS_PER_MINUTE = "120/minute"
 WHAT_IFS_PER_MINUTE = "20/minute"
+QUIZZES_PER_MINUTE = "20/minute"
 # A check body holds at most 10 000 characters (up to 12 bytes each as JSON escapes) and a content item.
 CHECK_MAX_BODY = 256 * 1024
 DOCUMENT_MAX_BODY = 8 * 1024 * 1024
@@ -71,6 +77,48 @@ class CharterController(Controller):
         """Check a text against the charter in force while it is typed (messages in my language)."""
         await _limit(limiter, CHECKS_PER_MINUTE, "charter-check", principal)
         return await service.check_text(db, charters, data, reader_language=principal.language)
+
+
+class CharterTrainingController(Controller):
+    path = "/api/v1/charter/training"
+    tags = ["charter"]
+    guards = [ANY_PERSON]
+
+    @get("/", operation_id="getMyCharterTraining")
+    async def mine(self, db: DbDep, principal: PrincipalDep, settings: SettingsDep) -> TrainingStatus:
+        """Where I stand with the training of the charter in force (lessons and questions: GET /charter)."""
+        return await training.my_status(db, principal.person_id, validity_days=settings.consent_validity_days)
+
+    @post("/quiz", operation_id="takeCharterQuiz", status_code=200)
+    async def take_quiz(
+        self, data: JSONBody[QuizAnswers], db: DbDep, principal: PrincipalDep, limiter: LimiterDep
+    ) -> QuizResult:
+        """Answer the quiz of the charter in force; every attempt is recorded, the result says what was right."""
+        await _limit(limiter, QUIZZES_PER_MINUTE, "charter-quiz", principal)
+        return await training.take_quiz(db, principal.person_id, data, language=principal.language)
+
+    @get("/settings", operation_id="getCharterTrainingSettings", guards=[Allow(Role.COMPLIANCE, Role.HR)])
+    async def get_settings(self, db: DbDep) -> TrainingSettings:
+        """Whether passing the quiz is a condition of opting in and of the yearly renewal."""
+        return await training.settings(db)
+
+    @put("/settings", operation_id="setCharterTrainingSettings", guards=[Allow(Role.COMPLIANCE)])
+    async def set_settings(
+        self, data: JSONBody[TrainingSettings], db: DbDep, principal: PrincipalDep
+    ) -> TrainingSettings:
+        """Make passing the quiz a condition of opting in and of the yearly renewal (or not)."""
+        return await training.change_settings(db, data, actor_id=principal.person_id)
+
+    @get("/completion", operation_id="getCharterTrainingCompletion", guards=[Allow(Role.HR, Role.COMPLIANCE)])
+    async def completion(
+        self,
+        db: DbDep,
+        version: Annotated[
+            int | None, QueryParameter(description="a charter version (default: the one in force)", ge=1)
+        ] = None,
+    ) -> TrainingCompletion:
+        """How many active employees passed a version's quiz (and tried it), overall and by team."""
+        return await training.completion(db, version)
 
 
 class CharterVersionController(Controller):

@@ -1,7 +1,9 @@
-"""SQL for charter versions, their activations and the ring buffer of texts checked at share time."""
+"""SQL for charter versions, their activations, the ring buffer of texts checked at share time, and the
+charter training (lessons and quiz of a version, the organisation's setting, each person's results)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -53,12 +55,13 @@ async def insert_draft(
     material_change: bool,
     rules: dict[str, Any],
     created_by: int | None,
+    training: dict[str, Any] | None = None,
 ) -> CharterRead:
     # Serialised by a lock so two drafts created at once never pick the same number.
     await conn.execute("LOCK TABLE charters IN SHARE ROW EXCLUSIVE MODE")
     row = await conn.fetchrow(
-        "INSERT INTO charters (version, title, body_fr, body_en, material_change, rules, created_by)"
-        " SELECT COALESCE(max(version), 0) + 1, $1, $2, $3, $4, $5, $6 FROM charters"
+        "INSERT INTO charters (version, title, body_fr, body_en, material_change, rules, created_by, training)"
+        " SELECT COALESCE(max(version), 0) + 1, $1, $2, $3, $4, $5, $6, $7 FROM charters"
         f" RETURNING {_COLUMNS}",
         title,
         body_fr,
@@ -66,6 +69,7 @@ async def insert_draft(
         material_change,
         rules,
         created_by,
+        training,
     )
     return msgspec.convert(row, CharterRead)
 
@@ -150,3 +154,106 @@ async def kept_texts(conn: asyncpg.Connection) -> list[KeptText]:
         " ORDER BY k.checked_at DESC"
     )
     return [msgspec.convert(row, KeptText) for row in rows]
+
+
+async def charter_training_by_version(conn: asyncpg.Connection, version: int) -> dict[str, Any] | None:
+    training: dict[str, Any] | None = await conn.fetchval(
+        "SELECT training FROM charters WHERE version = $1", version
+    )
+    return training
+
+
+async def charter_training(conn: asyncpg.Connection, charter_id: int) -> dict[str, Any] | None:
+    training: dict[str, Any] | None = await conn.fetchval(
+        "SELECT training FROM charters WHERE id = $1", charter_id
+    )
+    return training
+
+
+async def set_charter_training(conn: asyncpg.Connection, charter_id: int, training: dict[str, Any]) -> None:
+    await conn.execute("UPDATE charters SET training = $2 WHERE id = $1", charter_id, training)
+
+
+async def training_required(conn: asyncpg.Connection) -> bool:
+    value = await conn.fetchval(
+        "SELECT settings -> 'charter_training_required' FROM organisation WHERE id = 1"
+    )
+    return bool(value)
+
+
+async def set_training_required(conn: asyncpg.Connection, required: bool) -> None:
+    await conn.execute(
+        "INSERT INTO organisation (id, name, settings) VALUES (1, 'Organisation', jsonb_build_object("
+        "'charter_training_required', $1::boolean))"
+        " ON CONFLICT (id) DO UPDATE SET settings = organisation.settings"
+        " || jsonb_build_object('charter_training_required', $1::boolean)",
+        required,
+    )
+
+
+async def insert_quiz_result(
+    conn: asyncpg.Connection,
+    *,
+    person_id: int,
+    charter_id: int,
+    correct: int,
+    question_count: int,
+    percent: int,
+    passed: bool,
+    answers: list[list[int]],
+) -> datetime:
+    taken_at: datetime = await conn.fetchval(
+        "INSERT INTO charter_quiz_results"
+        " (person_id, charter_id, correct, question_count, percent, passed, answers)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING taken_at",
+        person_id,
+        charter_id,
+        correct,
+        question_count,
+        percent,
+        passed,
+        answers,
+    )
+    return taken_at
+
+
+class TrainingRecord(msgspec.Struct, frozen=True, kw_only=True):
+    attempts: int
+    best_percent: int | None
+    passed_at: datetime | None  # the latest pass since the given instant
+
+
+async def my_training_results(
+    conn: asyncpg.Connection, person_id: int, charter_id: int, *, passed_since: datetime
+) -> TrainingRecord:
+    row = await conn.fetchrow(
+        "SELECT count(*)::int AS attempts, max(percent) AS best_percent,"
+        " max(taken_at) FILTER (WHERE passed AND taken_at >= $3) AS passed_at"
+        " FROM charter_quiz_results WHERE person_id = $1 AND charter_id = $2",
+        person_id,
+        charter_id,
+        passed_since,
+    )
+    return msgspec.convert(row, TrainingRecord)
+
+
+class TeamCompletionRow(msgspec.Struct, frozen=True, kw_only=True):
+    team: str | None
+    people: int
+    attempted: int
+    passed: int
+
+
+async def training_completion(conn: asyncpg.Connection, charter_id: int) -> list[TeamCompletionRow]:
+    """Per team (None: people without one), the active employees, those who tried the quiz, those who passed."""
+    rows = await conn.fetch(
+        "SELECT t.name AS team, count(*)::int AS people,"
+        " count(*) FILTER (WHERE r.tried)::int AS attempted, count(*) FILTER (WHERE r.passed)::int AS passed"
+        " FROM people p LEFT JOIN teams t ON t.id = p.team_id"
+        " LEFT JOIN LATERAL (SELECT count(*) > 0 AS tried, bool_or(q.passed) AS passed FROM charter_quiz_results q"
+        "   WHERE q.person_id = p.id AND q.charter_id = $1) r ON true"
+        " WHERE p.active AND EXISTS (SELECT 1 FROM person_roles x WHERE x.person_id = p.id AND x.role = 'employee')"
+        " GROUP BY t.name ORDER BY t.name NULLS LAST",
+        charter_id,
+    )
+    return [msgspec.convert(r, TeamCompletionRow) for r in rows]

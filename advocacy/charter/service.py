@@ -23,12 +23,14 @@ from advocacy.charter.schemas import (
     CharterFormat,
     CharterRead,
     CharterReading,
+    CharterTraining,
     CheckRequest,
     KeptText,
     TryRequest,
     WhatIfReport,
 )
 from advocacy.charter.summary import summarise
+from advocacy.charter.training import check_training, training_for_reading
 from advocacy.core.errors import Conflict, Invalid, NotFound
 from advocacy.core.i18n import lazy_gettext
 from advocacy.core.language import Language
@@ -49,14 +51,21 @@ async def active_charter(db: Database) -> CharterRead:
 
 
 async def charter_for_reading(db: Database, language: str) -> CharterReading:
-    """The charter in force with a summary of its machine rules in the reader's language."""
+    """The charter in force with a summary of its machine rules and its training (no answers), in the
+    reader's language."""
     async with db.connection() as conn:
         charter = await queries.active_charter(conn)
-        raw = await queries.charter_rules(conn, charter.version) if charter else None
-    if charter is None:
-        raise NotFound(lazy_gettext("No charter is active yet: compliance must activate one"))
+        if charter is None:
+            raise NotFound(lazy_gettext("No charter is active yet: compliance must activate one"))
+        raw = await queries.charter_rules(conn, charter.version)
+        training = await queries.charter_training_by_version(conn, charter.version)
+        required = await queries.training_required(conn) if training else False
     rules = msgspec.convert(raw or {}, CharterRules)
-    return CharterReading(**msgspec.structs.asdict(charter), rules=summarise(rules, Language(language)))
+    return CharterReading(
+        **msgspec.structs.asdict(charter),
+        rules=summarise(rules, Language(language)),
+        training=training_for_reading(training, language, required=required),
+    )
 
 
 async def list_charters(db: Database) -> list[CharterRead]:
@@ -67,6 +76,7 @@ async def list_charters(db: Database) -> list[CharterRead]:
 async def _insert_draft(
     conn: asyncpg.Connection, body: CharterDraftCreate, actor_id: int | None
 ) -> CharterRead:
+    check_training(body.training)
     charter = await queries.insert_draft(
         conn,
         title=body.title,
@@ -75,6 +85,7 @@ async def _insert_draft(
         material_change=body.material_change,
         rules=msgspec.to_builtins(body.rules),
         created_by=actor_id,
+        training=None if body.training is msgspec.UNSET else msgspec.to_builtins(body.training),
     )
     await write_audit(
         conn,
@@ -166,12 +177,14 @@ async def export_charter(db: Database, version: int | None, fmt: CharterFormat) 
                 "No charter is active yet" if version is None else f"There is no charter version {version}"
             )
         raw = await queries.charter_rules(conn, charter.version)
+        training = await queries.charter_training_by_version(conn, charter.version)
     document = CharterDraftCreate(
         title=charter.title,
         body_fr=charter.body_fr,
         body_en=charter.body_en,
         material_change=charter.material_change,
         rules=msgspec.convert(raw or {}, CharterRules),
+        training=msgspec.convert(training, CharterTraining) if training else msgspec.UNSET,
     )
     if fmt == "json":
         return charter, msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from advocacy.core.errors import DomainError, Invalid
+from advocacy.core.i18n import lazy_gettext
 
 MAX_DEPTH = 64
 NUL_MESSAGE = "holds a NUL character (U+0000), which no text here may contain"
@@ -22,7 +23,9 @@ def too_deep(what: str = "The JSON body") -> Malformed:
 
 def nul_in(field: str, source: str) -> Invalid:
     return Invalid(
-        f"`{field}` {NUL_MESSAGE}",
+        lazy_gettext(
+            "`%(field)s` holds a NUL character (U+0000), which no text here may contain", field=field
+        ),
         extra={"errors": [{"field": field, "message": NUL_MESSAGE, "source": source}]},
     )
 

@@ -91,7 +91,7 @@ class RequestContextMiddleware(ASGIMiddleware):
         finally:
             elapsed = time.perf_counter() - started
             state = scope["litestar_app"].state
-            route = scope.get("path_template") or "unmatched"
+            route = route_label(scope)
             state.metrics.observe(scope["method"], route, status, elapsed)
             if state.settings.access_log:
                 access_log.info(
@@ -104,6 +104,17 @@ class RequestContextMiddleware(ASGIMiddleware):
                     },
                 )
             request_id_var.reset(token)
+
+
+def route_label(scope: Scope) -> str:
+    """The route a request is counted under in /metrics: its path template; a mounted ASGI route (which
+    Litestar gives no template) names its own with opt={"metrics_route": ...}."""
+    template = scope.get("path_template")
+    if template:
+        return str(template)
+    handler = scope.get("route_handler")
+    named = handler.opt.get("metrics_route") if handler is not None else None
+    return str(named) if named else "unmatched"
 
 
 def _session_cookie(scope: Scope) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 from litestar import MediaType, Request, Response
@@ -14,6 +15,7 @@ from litestar.exceptions import (
     SerializationException,
     ValidationException,
 )
+from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from advocacy.core.errors import DomainError, Text, TooManyRequests, problem_for
@@ -119,6 +121,11 @@ def _validation_error(request: Request[Any, Any, Any], exc: ValidationException)
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if not request.url.path.startswith("/api/") and status in (401, 403, 404, 405):
+        if status == 401 and request.method == "GET":  # a page asked for by someone signed out
+            path = request.url.path
+            return Redirect(
+                "/login" if path == "/" else f"/login?next={quote(path, safe='/')}", status_code=303
+            )
         return _html_error(status, request_language(request))
     if isinstance(exc, NotAuthorizedException):
         reason = request.scope.get("auth_error")
@@ -167,9 +174,11 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
 def _html_error(status: int, language: str) -> Response[str]:
     title = translate(problem_for(status)[1], language)
     body = (
-        "<!doctype html><html><head><meta charset='utf-8'><title>"
-        f"{status} {title}</title></head><body><h1>{status} {title}</h1>"
-        "<p><a href='/'>Advocacy</a></p></body></html>"
+        f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<link rel='stylesheet' href='/static/app.css'><title>"
+        f"{status} {title}</title></head><body><main class='page'><h1>{status} {title}</h1>"
+        "<p><a href='/'>Advocacy</a></p></main></body></html>"
     )
     return Response(body, status_code=status, media_type=MediaType.HTML)
 

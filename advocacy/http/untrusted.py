@@ -14,6 +14,7 @@ from litestar.params import Parameter
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.untrusted import check_decoded, nul_in, too_deep
 
 INT32_MAX = 2**31 - 1
@@ -64,6 +65,10 @@ def zoned(**values: datetime | None) -> None:
         if value is not None and value.utcoffset() is None:
             message = f"give a time zone, e.g. {value.isoformat(timespec='seconds')}Z or +01:00"
             raise Invalid(
-                f"`{name}` has no time zone: {message}",
+                lazy_gettext(
+                    "`%(name)s` has no time zone: give a time zone, e.g. %(example)sZ or +01:00",
+                    name=name,
+                    example=value.isoformat(timespec="seconds"),
+                ),
                 extra={"errors": [{"field": name, "message": message, "source": "query"}]},
             )

@@ -1,38 +1,45 @@
 """code → LinkEntry in process. A link's target and share never change once written, so entries live
-for a while (TTL) and the table is bounded; an unknown code is remembered only briefly, so a link made on
-another replica a moment ago is found as soon as it can have been handed out."""
+for a while (TTL) and the table is bounded (least recently used out first); an unknown code is remembered
+only briefly, so a link made on another replica a moment ago is found as soon as it can have been handed out."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+
+from cachetools import TLRUCache
 
 from advocacy.links.schemas import LinkEntry
 
 
 class LinkCache:
-    def __init__(self, *, ttl: float = 600.0, miss_ttl: float = 2.0, max_entries: int = 100_000) -> None:
+    def __init__(
+        self,
+        *,
+        ttl: float = 600.0,
+        miss_ttl: float = 2.0,
+        max_entries: int = 100_000,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._ttl = ttl
         self._miss_ttl = miss_ttl
-        self._max = max_entries
-        self._entries: dict[str, tuple[float, LinkEntry | None]] = {}
+        # cachetools' per-entry time to use: a known link for `ttl`, a code known not to exist for `miss_ttl`
+        self._entries: TLRUCache[str, LinkEntry | None] = TLRUCache(
+            max_entries, ttu=self._expires_at, timer=timer
+        )
+
+    def _expires_at(self, _code: str, entry: LinkEntry | None, now: float) -> float:
+        return now + (self._ttl if entry is not None else self._miss_ttl)
 
     def get(self, code: str) -> tuple[bool, LinkEntry | None]:
         """(found in cache, entry): an entry of None means "known not to exist" while `found` is True."""
-        hit = self._entries.get(code)
-        if hit is None:
+        try:
+            return True, self._entries[code]
+        except KeyError:
             return False, None
-        if hit[0] < time.monotonic():
-            del self._entries[code]
-            return False, None
-        return True, hit[1]
 
     def put(self, code: str, entry: LinkEntry | None) -> None:
-        if len(self._entries) >= self._max:
-            # drop the oldest tenth (dicts keep insertion order): cheap and good enough for a cache
-            for stale in list(self._entries)[: self._max // 10]:
-                del self._entries[stale]
-        ttl = self._ttl if entry is not None else self._miss_ttl
-        self._entries[code] = (time.monotonic() + ttl, entry)
+        self._entries[code] = entry
 
     def forget(self, code: str) -> None:
         self._entries.pop(code, None)

@@ -16,7 +16,7 @@ from advocacy.http.deps import DbDep, SettingsDep
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
 from advocacy.links import service
-from advocacy.links.pages import CARD_GONE_PAGE, NOT_FOUND_PAGE, card_page, preview_page
+from advocacy.links.pages import CARD_GONE_PAGE, NOT_FOUND_PAGE, UNAVAILABLE_PAGE, card_page, preview_page
 from advocacy.links.service import LinkRuntime, Outcome
 
 Scope = Any
@@ -43,7 +43,14 @@ async def _answer(send: Any, status: int, headers: list[tuple[bytes, bytes]], bo
     await send({"type": "http.response.body", "body": body})
 
 
-@asgi("/l", is_mount=True, guards=[PUBLIC], name="followTrackedLink", copy_scope=False)
+@asgi(
+    "/l",
+    is_mount=True,
+    guards=[PUBLIC],
+    name="followTrackedLink",
+    copy_scope=False,
+    opt={"metrics_route": "/l/{code}"},
+)
 async def follow_tracked_link(scope: Scope, receive: Any, send: Any) -> None:
     """Send the visitor to the shared content, recording the click first (crawlers get a preview page)."""
     method = scope["method"]
@@ -65,13 +72,28 @@ async def follow_tracked_link(scope: Scope, receive: Any, send: Any) -> None:
             )
         return
     user = scope.get("user")
-    followed = await service.follow(
-        runtime,
-        code,
-        address=client_address(scope),
-        user_agent=user_agent(scope),
-        signed_in_person_id=user.person_id if user is not None else None,
-    )
+    try:
+        followed = await service.follow(
+            runtime,
+            code,
+            address=client_address(scope),
+            user_agent=user_agent(scope),
+            signed_in_person_id=user.person_id if user is not None else None,
+        )
+    except service.LinkUnavailable:
+        followed = service.Followed(outcome=Outcome.UNAVAILABLE)
+    if followed.outcome is Outcome.UNAVAILABLE or (
+        followed.outcome is not Outcome.NOT_FOUND and not followed.recorded
+    ):
+        # PostgreSQL is down and the code is not known here, or the click could be kept nowhere: an honest
+        # error the visitor can retry, never a redirect whose click is lost
+        await _answer(
+            send,
+            503,
+            [(b"content-type", _HTML), (b"cache-control", b"no-store"), (b"retry-after", b"5")],
+            UNAVAILABLE_PAGE,
+        )
+        return
     if followed.outcome is Outcome.NOT_FOUND:
         await _answer(send, 404, [(b"content-type", _HTML), (b"cache-control", b"no-store")], NOT_FOUND_PAGE)
         return

@@ -16,6 +16,17 @@ NOT_FOUND_PAGE = (
 )
 
 
+# A tracked link while PostgreSQL is down and the link is not known to this process (or the click could be
+# kept nowhere): the visitor may try again in a moment.
+UNAVAILABLE_PAGE = (
+    b'<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="robots" content="noindex">'
+    b"<title>Lien momentan\xc3\xa9ment indisponible / Link briefly unavailable</title></head><body>"
+    b"<h1>Lien momentan\xc3\xa9ment indisponible</h1><p>R\xc3\xa9essayez dans quelques secondes.</p>"
+    b'<h1 lang="en">Link briefly unavailable</h1><p lang="en">Please try again in a few seconds.</p>'
+    b"</body></html>"
+)
+
+
 CARD_GONE_PAGE = (
     b'<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="robots" content="noindex">'
     b"<title>Carte indisponible / Card not available</title></head><body>"

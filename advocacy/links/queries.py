@@ -92,20 +92,47 @@ async def card_source(conn: asyncpg.Connection, code: str) -> CardSource | None:
     return msgspec.convert(dict(row), CardSource) if row else None
 
 
-_INSERT_CLICKS = """
-INSERT INTO clicks (share_id, at, visitor_hash, visitor_hash_prev, counted, self, bot, preview, address_hash)
+_COLUMNS_IN = """
 SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::bytea[], $4::bytea[], $5::boolean[],
                      $6::boolean[], $7::boolean[], $8::boolean[], $9::bytea[])
 """
+_INSERT = "INSERT INTO clicks (share_id, at, visitor_hash, visitor_hash_prev, counted, self, bot, preview, address_hash)"
+# The batch's id goes in with its clicks, in the same statement: a spooled copy of it then writes nothing.
+_INSERT_CLICKS = "WITH batch AS (INSERT INTO click_batches (id) VALUES ($10))\n" + _INSERT + _COLUMNS_IN
+_INSERT_CLICK_ROWS = _INSERT + _COLUMNS_IN
 
 
-async def insert_clicks(conn: asyncpg.Connection, clicks: list[Click]) -> None:
-    """One statement (one commit) for a whole batch of clicks."""
+def _columns(clicks: list[Click]) -> list[list[Any]]:
     columns: list[list[Any]] = [[] for _ in Click.__struct_fields__]
     for click in clicks:
         for column, value in zip(columns, msgspec.structs.astuple(click), strict=True):
             column.append(value)
-    await conn.execute(_INSERT_CLICKS, *columns)
+    return columns
+
+
+async def insert_clicks(conn: asyncpg.Connection, batch_id: UUID, clicks: list[Click]) -> None:
+    """One statement (one commit) for a whole batch of clicks, recording the batch's id."""
+    await conn.execute(_INSERT_CLICKS, *_columns(clicks), batch_id)
+
+
+async def claim_click_batch(conn: asyncpg.Connection, batch_id: UUID) -> bool:
+    """Record a spooled batch's id in the caller's transaction; False if that batch is already written
+    (waits for an INSERT of it still in flight)."""
+    inserted = await conn.fetchval(
+        "INSERT INTO click_batches (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING true", batch_id
+    )
+    return bool(inserted)
+
+
+async def insert_click_rows(conn: asyncpg.Connection, clicks: list[Click]) -> None:
+    await conn.execute(_INSERT_CLICK_ROWS, *_columns(clicks))
+
+
+async def purge_click_batches(conn: asyncpg.Connection, keep_days: int) -> int:
+    status: str = await conn.execute(
+        "DELETE FROM click_batches WHERE written_at < now() - make_interval(days => $1)", keep_days
+    )
+    return int(status.split()[-1])
 
 
 async def lock_settling(conn: asyncpg.Connection) -> None:

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -29,6 +30,7 @@ from advocacy.links.bots import BotFilter, Visitor
 from advocacy.links.cache import LinkCache
 from advocacy.links.recorder import ClickRecorder
 from advocacy.links.schemas import Click, LinkEntry, LinkPreview, SettleReport, UnsettledClick
+from advocacy.links.spool import ClickSpool
 from advocacy.links.targets import is_code, new_code, tracked_target
 from advocacy.links.visitors import VisitorHasher
 from advocacy.outbox.service import enqueue
@@ -37,6 +39,8 @@ from content_library.feed.service import shareable_item
 from content_library.images.storage import Storage
 
 DEDUPE_WINDOW = timedelta(hours=24)
+# a code not cached here is looked up in PostgreSQL; a PostgreSQL that does not answer within this is down
+LOOKUP_TIMEOUT = 2.0
 # Unique clicks one address may count on one link in a UTC day, whatever browsers it claims to be: a few
 # people behind one office or home address still count, twelve User-Agent strings from one script do not.
 ADDRESS_CLICKS_PER_DAY = 3
@@ -49,10 +53,10 @@ class LinkRuntime:
     """What the redirect needs in process: the code cache, the click recorder, the visitor hasher and the
     bot filter. Lives on app.state.links for the app's lifetime."""
 
-    def __init__(self, db: Database, secret_key: str) -> None:
+    def __init__(self, db: Database, secret_key: str, spool_folder: Path) -> None:
         self.db = db
         self.cache = LinkCache()
-        self.recorder = ClickRecorder(db)
+        self.recorder = ClickRecorder(db, ClickSpool(spool_folder))
         self.visitors = VisitorHasher(secret_key)
         self.bots = BotFilter()
         # The last card PNGs drawn, by everything they are drawn from: a card is drawn once (about 0.1 s of
@@ -63,7 +67,8 @@ class LinkRuntime:
 @asynccontextmanager
 async def links_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Starts the click recorder after the pools exist (the app's first lifespan) and drains it at the end."""
-    runtime = LinkRuntime(app.state.db, app.state.settings.secret_key)
+    settings = app.state.settings
+    runtime = LinkRuntime(app.state.db, settings.secret_key, settings.data_path / "click-spool")
     runtime.recorder.start()
     app.state.links = runtime
     # Everything built at start-up (routes, compiled patterns, the charter) lives as long as the process:
@@ -76,6 +81,16 @@ async def links_lifespan(app: Litestar) -> AsyncIterator[None]:
         await runtime.recorder.stop()
 
 
+# A committed batch's id is kept this long: a spooled copy of it drained later still writes nothing (a spool
+# is drained within seconds of PostgreSQL answering again).
+CLICK_BATCH_KEEP_DAYS = 30
+
+
+async def purge_click_batches(db: Database) -> int:
+    async with db.transaction() as conn:
+        return await queries.purge_click_batches(conn, CLICK_BATCH_KEEP_DAYS)
+
+
 # --- following a link (the hot path) ------------------------------------------------------------------
 
 
@@ -83,6 +98,11 @@ class Outcome(Enum):
     REDIRECT = "redirect"
     PREVIEW = "preview"
     NOT_FOUND = "not_found"
+    UNAVAILABLE = "unavailable"
+
+
+class LinkUnavailable(Exception):
+    """The code is not in this process's cache and PostgreSQL cannot be asked."""
 
 
 class Followed(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,8 +116,11 @@ async def entry_for(runtime: LinkRuntime, code: str) -> LinkEntry | None:
         return None
     found, entry = runtime.cache.get(code)
     if not found:
-        async with runtime.db.connection() as conn:
-            entry = await queries.link_entry(conn, code)
+        try:
+            async with asyncio.timeout(LOOKUP_TIMEOUT), runtime.db.connection() as conn:
+                entry = await queries.link_entry(conn, code)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+            raise LinkUnavailable(code) from exc
         runtime.cache.put(code, entry)
     return entry
 

@@ -116,6 +116,14 @@ async def update_person(conn: asyncpg.Connection, person_id: int, values: dict[s
     return bool(status.endswith(" 1"))
 
 
+async def set_inactive(conn: asyncpg.Connection, person_id: int) -> bool:
+    """Switch a person off; returns whether they were active."""
+    status = await conn.execute(
+        "UPDATE people SET active = false, updated_at = now() WHERE id = $1 AND active", person_id
+    )
+    return bool(status.endswith(" 1"))
+
+
 async def set_password_hash(conn: asyncpg.Connection, person_id: int, password_hash: str) -> None:
     await conn.execute(
         "UPDATE people SET password_hash = $2, updated_at = now() WHERE id = $1", person_id, password_hash

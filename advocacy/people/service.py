@@ -13,8 +13,9 @@ import msgspec
 
 from advocacy.audit.queries import write_audit
 from advocacy.auth.passwords import hash_password
+from advocacy.auth.queries import revoke_all_credentials
 from advocacy.auth.service import PrincipalCache
-from advocacy.core.errors import Conflict, NotFound
+from advocacy.core.errors import Conflict, Forbidden, NotFound
 from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.db.pool import Database
@@ -91,23 +92,60 @@ async def update_person(
         if person_id is None:
             raise NotFound(lazy_gettext("No such person"))
         roles = changes.pop("roles", None)
+        detail: dict[str, Any] = {}
+        if roles is not None:
+            before = sorted(await queries.roles_of(conn, person_id))
+            after = sorted({str(r) for r in roles})
+            if after != before and person_id == actor_id:
+                raise Forbidden(
+                    lazy_gettext("Nobody changes their own roles: ask another administrator"),
+                    extra={"reason": "self"},
+                )
+            detail["roles"] = {"before": before, "after": after}
+        if changes.get("active") is False and person_id == actor_id:
+            raise Forbidden(
+                lazy_gettext("You cannot deactivate yourself: ask another administrator"),
+                extra={"reason": "self"},
+            )
         if "team" in changes:
             team = changes.pop("team")
             changes["team_id"] = await queries.team_id_for_name(conn, team) if team else None
-        await queries.update_person(conn, person_id, changes)
+        active = changes.get("active")
+        await queries.update_person(conn, person_id, {k: v for k, v in changes.items() if k != "active"})
         if roles is not None:
             await queries.set_roles(conn, person_id, [str(r) for r in roles])
+        if active is False:
+            await deactivate(conn, person_id, actor_id=actor_id)
+        elif active is True:
+            await queries.update_person(conn, person_id, {"active": True})
         await write_audit(
             conn,
             actor_id=actor_id,
             action="person.updated",
             subject_type="person",
             subject_id=str(public_id),
-            detail={"fields": sorted(changes) + (["roles"] if roles is not None else [])},
+            detail={"fields": sorted(changes) + (["roles"] if roles is not None else []), **detail},
         )
         person = await queries.person_by_id(conn, person_id)
     assert person is not None
     return person
+
+
+async def deactivate(conn: asyncpg.Connection, person_id: int, *, actor_id: int | None) -> bool:
+    """The one way a person is switched off (PATCH /people/{id}; SCIM and the people CSV call it too):
+    inactive, and at once every web session ended and every API token revoked, so nothing of theirs comes
+    back to life if they are switched on again. Audited. False when they were already inactive."""
+    was_active = await queries.set_inactive(conn, person_id)
+    await revoke_all_credentials(conn, person_id)
+    if was_active:
+        await write_audit(
+            conn,
+            actor_id=actor_id,
+            action="person.deactivated",
+            subject_type="person",
+            subject_id=str(person_id),
+        )
+    return was_active
 
 
 async def create_admin(db: Database, *, email: str, display_name: str, password: str) -> PersonRead:
@@ -251,6 +289,14 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
     created = updated = unchanged = 0
     async with db.transaction() as conn:
         existing = await queries.existing_people_by_email(conn, [r.person.email for r in rows])
+        for row in rows:
+            mine = existing.get(row.person.email.lower())
+            if mine is None or mine["id"] != actor_id or not row.roles_given:
+                continue
+            if set(await queries.roles_of(conn, mine["id"])) != {str(r) for r in row.person.roles}:
+                reason = "roles: nobody changes their own roles (ask another administrator)"
+                errors.append(ImportRowError(line=row.line, reason=reason))
+                dry_run = True
         for row in rows:
             person, roles_given = row.person, row.roles_given
             found = existing.get(person.email.lower())

@@ -150,9 +150,11 @@ class ReachSettingsController(Controller):
         return await service.reach_settings(db)
 
     @put("/", operation_id="updateReachSettings", guards=[Allow(Role.ADMIN)])
-    async def update(self, data: JSONBody[ReachSettings], db: DbDep) -> ReachSettings:
+    async def update(
+        self, data: JSONBody[ReachSettings], db: DbDep, principal: PrincipalDep
+    ) -> ReachSettings:
         """Replace the organic reach rates and EMV values."""
-        return await service.update_reach_settings(db, data)
+        return await service.update_reach_settings(db, data, actor_id=principal.person_id)
 
 
 REACH_HANDLERS = [AnalyticsController, ReachSettingsController]

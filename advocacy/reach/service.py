@@ -10,6 +10,7 @@ from uuid import UUID
 
 import msgspec
 
+from advocacy.audit.queries import write_audit
 from advocacy.auth.schemas import Principal
 from advocacy.connectors import queries as connector_queries
 from advocacy.connectors.base import ConnectorError, RateLimited
@@ -57,9 +58,13 @@ async def reach_settings(db: Database) -> ReachSettings:
         return ReachSettings()
 
 
-async def update_reach_settings(db: Database, body: ReachSettings) -> ReachSettings:
+async def update_reach_settings(db: Database, body: ReachSettings, *, actor_id: int) -> ReachSettings:
     async with db.transaction() as conn:
         await queries.save_reach_settings(conn, msgspec.to_builtins(body))
+        await write_audit(
+            conn, actor_id=actor_id, action="organisation.reach_settings", subject_type="organisation",
+            subject_id="1", detail=msgspec.to_builtins(body),
+        )  # fmt: skip
     return body
 
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import msgspec
 
-from content_library.feed.schemas import FeedFilter, FeedKey, FeedLine, Reader
+from content_library.feed.schemas import FeedEntry, FeedFilter, FeedKey, FeedLine, Reader
 from content_library.schemas import Language
 
 CONTENT_CHANNEL = "content_changed"
@@ -27,12 +27,14 @@ SHARES_CHANNEL = "shares_changed"
 
 
 class EncodedLine(NamedTuple):
-    """A feed line as JSON, both ways: the page is assembled from bytes, never encoded per request."""
+    """A feed line as JSON, both ways: the API's page is assembled from bytes, never encoded per request;
+    the web page reads the entry itself."""
 
     key: FeedKey
     item_id: int
     not_shared: bytes
     shared: bytes
+    entry: FeedEntry
 
 
 def encode_lines(lines: list[FeedLine]) -> list[EncodedLine]:
@@ -43,6 +45,7 @@ def encode_lines(lines: list[FeedLine]) -> list[EncodedLine]:
             line.item_id,
             encode(line.entry),
             encode(msgspec.structs.replace(line.entry, already_shared=True)),
+            line.entry,
         )
         for line in lines
     ]

@@ -38,6 +38,7 @@ WITH page AS (
       AND ($6::text IS NULL OR ci.tags @> ARRAY[$6::text])
       AND ($7::text IS NULL OR ci.campaign_id = {CAMPAIGN_BY_KEY.format(key="$7")})
       AND ($8::text IS NULL OR cardinality(ci.networks) = 0 OR $8 = ANY(ci.networks))
+      AND ($15::text IS NULL OR $15 = ANY(ci.languages))
       AND {{search}}
       AND ($10::boolean IS NULL OR (ci.pinned, ci.priority, ci.feed_at, ci.id) < ($10, $11::smallint, $12::timestamptz, $13::bigint))
     ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
@@ -49,7 +50,7 @@ SELECT ci.id, ci.public_id, ci.title, ci.summary, ci.link, ci.caption_policy, ci
        CASE WHEN c.id IS NULL THEN NULL
             ELSE json_build_object('id', c.public_id, 'slug', c.slug, 'name', c.name) END AS campaign,
        COALESCE((SELECT json_agg(json_build_object('network', cc.network, 'language', cc.language, 'body', cc.body))
-                 FROM content_captions cc WHERE cc.item_id = ci.id AND cc.language IN ($4, $5)), '[]'::json) AS captions,
+                 FROM content_captions cc WHERE cc.item_id = ci.id AND cc.language IN ($4, $5, $15)), '[]'::json) AS captions,
        COALESCE((
            SELECT json_agg(json_build_object(
                'id', a.public_id, 'alt_text', a.alt_text, 'placeholder', a.placeholder,
@@ -96,6 +97,7 @@ async def feed_rows(
         after[2] if after else None,
         after[3] if after else None,
         limit,
+        flt.language,
     )
     return [msgspec.convert(dict(r), FeedRow) for r in rows]
 

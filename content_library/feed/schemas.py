@@ -52,6 +52,7 @@ class FeedFilter(msgspec.Struct, frozen=True, kw_only=True):
     tag: str | None = None
     campaign: str | None = None
     network: Network | None = None
+    language: Language | None = None  # posts available in this language, shown in it
 
 
 class Reader(msgspec.Struct, frozen=True, kw_only=True):

@@ -104,7 +104,13 @@ async def feed_lines(
     media = media_prefix(storage)
     lines = []
     for row in rows:
-        language: Language = who.language if who.language in row.languages else default_language
+        language: Language = (
+            flt.language
+            if flt.language is not None and flt.language in row.languages
+            else who.language
+            if who.language in row.languages
+            else default_language
+        )
         key = (row.pinned, row.priority, row.feed_at, row.id)
         lines.append(FeedLine(key, row.id, feed_entry(row, language, media)))
     return lines

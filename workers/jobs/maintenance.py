@@ -6,6 +6,7 @@ from typing import Any
 
 from advocacy.http.idempotency import KEEP_HOURS
 from advocacy.identity.second_factor import purge_challenges
+from advocacy.links.service import purge_click_batches
 
 
 async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
@@ -13,7 +14,7 @@ async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
         status: str = await conn.execute(
             "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)", KEEP_HOURS
         )
-    return int(status.split()[-1])
+    return int(status.split()[-1]) + await purge_click_batches(ctx["db"])
 
 
 async def purge_sign_in_challenges(ctx: dict[str, Any]) -> int:

@@ -11,18 +11,16 @@ from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import QueryParameter
 from litestar.types import Message, Scope
 
-from advocacy.ambassadors.service import refusal, status_from_row
+from advocacy.content.feed.reader import feed_reader
 from advocacy.content.wiring import CampaignSlug, Text
 from advocacy.http.deps import signed_in
 from advocacy.http.guards import ANY_PERSON
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of, published_page
-from advocacy.people import service as people
 from advocacy.shares.service import shared_item_ids
 from content_library.feed.cache import EncodedLine, FeedCache
-from content_library.feed.schemas import FeedEntry, FeedFilter, Reader
+from content_library.feed.schemas import FeedEntry, FeedFilter
 from content_library.feed.service import cached_feed
-from content_library.ports import now
-from content_library.schemas import Network
+from content_library.schemas import Language, Network
 
 FEED_DEFAULT_LIMIT = 20
 LIBRARY_PATHS = "/api/v1/content/"
@@ -74,6 +72,9 @@ class FeedController(Controller):
         tag: Text = None,
         campaign: CampaignSlug = None,
         network: Annotated[Network | None, QueryParameter()] = None,
+        language: Annotated[
+            Language | None, QueryParameter(description="only posts available in this language, shown in it")
+        ] = None,
     ) -> Response[FeedPage]:
         """My feed (opted-in employees): live approved posts for me, pinned first then newest."""
         # Like /me, a hot route reads its collaborators from the app state rather than through the
@@ -86,17 +87,9 @@ class FeedController(Controller):
             tag=tag.strip().lower() if tag else None,
             campaign=campaign,
             network=network,
+            language=language,
         )
-        me = await people.my_row(state.db, state.principal_cache, principal.person_id)
-        refused = refusal(status_from_row(me, me["active_charter_version"], now()))
-        if refused is not None:
-            raise refused
-        who = Reader(
-            person_id=principal.person_id,
-            team_id=me["team_id"],
-            location=me["location"].lower() if me["location"] else None,
-            language=me["language"],
-        )
+        who = await feed_reader(state.db, state.principal_cache, principal.person_id)
         lines, shared = await cached_feed(
             state.db,
             state.feed_cache,

@@ -22,7 +22,8 @@ from advocacy.incentives.rules.schemas import PointsRules
 from advocacy.incentives.rules.service import rules_in_force
 from advocacy.incentives.schemas import LedgerEntry, PointEvent
 
-CAPPED_KINDS = frozenset({"share_published", "click", "engagement"})
+# Kudos count against the daily cap too: HR cannot put anyone past it (nor first on the boards in one go).
+CAPPED_KINDS = frozenset({"share_published", "click", "engagement", "kudos"})
 # Kinds written even for someone who is not an ambassador (now): taking back and spending.
 ALWAYS_KINDS = frozenset({"reversal", "redemption", "refund"})
 STREAK_LOOKBACK_WEEKS = 104
@@ -137,8 +138,14 @@ def _points_for(
     """(points, held points, reason code, note) of one event; updates the in-memory counters."""
     kind = event.kind
     note = event.reason
-    if kind in ("kudos", "challenge", "redemption", "refund"):
-        named = {"kudos": "kudos", "challenge": "challenge_won"}.get(kind, kind)
+    if kind == "kudos":
+        counters = daily[(event.person_id, utc_day(event.occurred_at))]
+        asked = int(event.points or 0)
+        points = capped(asked, counters[0], rules.daily_cap)
+        counters[0] += points
+        return points, 0, "kudos" if points == asked else "daily_cap_reached", note
+    if kind in ("challenge", "redemption", "refund"):
+        named = {"challenge": "challenge_won"}.get(kind, kind)
         return int(event.points or 0), 0, named, note
     if kind == "streak_bonus":
         return rules.streak_bonus, 0, "streak_bonus", note

@@ -13,7 +13,8 @@ import msgspec
 from redis.asyncio import Redis
 
 from advocacy.ambassadors.service import require_ambassador
-from advocacy.core.errors import Invalid, NotFound
+from advocacy.audit.queries import write_audit
+from advocacy.core.errors import Forbidden, Invalid, NotFound
 from advocacy.db.pool import Database
 from advocacy.incentives.badges import service as badges
 from advocacy.incentives.boards import service as boards
@@ -119,10 +120,15 @@ async def release_share(
 
 
 async def kudos(db: Database, redis: Redis, namespace: str, body: KudosCreate, actor_id: int) -> LedgerEntry:
+    """HR's kudos: never to oneself, within the person's daily cap (what is left of it today), audited."""
     async with db.transaction() as conn:
         person_id = await lookups.person_id_by_public_id(conn, body.person_id)
         if person_id is None:
             raise NotFound("No such person")
+        if person_id == actor_id:
+            raise Forbidden(
+                "Nobody gives kudos to themself: ask someone else in HR", extra={"reason": "self"}
+            )
         await require_ambassador(conn, person_id)
         event = PointEvent(
             kind="kudos",
@@ -134,8 +140,22 @@ async def kudos(db: Database, redis: Redis, namespace: str, body: KudosCreate, a
             reason=body.reason,
             points=body.points,
         )
-        entries = await award_and_rank(conn, redis, namespace, [event])
-    return entries[0]
+        # the ledger alone first: kudos cut by the cap are refused (rolled back) before any board moves
+        await boards.hold_for_fold(conn)
+        result = await engine.award_batch(conn, [event])
+        [entry] = result.entries
+        if entry.points < body.points:
+            raise Invalid(
+                f"These kudos would pass the daily cap: {entry.points} point(s) are left today for this person",
+                extra={"reason": "daily-cap", "left_today": entry.points},
+            )
+        await badges.check_after_award(conn, result.entries)
+        await boards.fold(redis, namespace, result.entries, result.ranked)
+        await write_audit(
+            conn, actor_id=actor_id, action="points.kudos", subject_type="person", subject_id=str(body.person_id),
+            detail={"points": body.points, "reason": body.reason, "ledger_entry": entry.id},
+        )  # fmt: skip
+    return entry
 
 
 async def summary(db: Database, person_id: int, language: str) -> PointsSummary:

@@ -15,6 +15,7 @@ from advocacy.http.pagination import Cursor, Limit, Page, page_by_id, published_
 from advocacy.incentives.rewards import service
 from advocacy.incentives.rewards.schemas import (
     FulfilBody,
+    RedeemBody,
     RedemptionRead,
     RedemptionStatus,
     RejectBody,
@@ -82,7 +83,13 @@ class RewardController(Controller):
         return await service.update_reward(db, reward_id, data)
 
     @post("/{reward_id:uuid}/redeem", operation_id="redeemReward")
-    async def redeem(self, reward_id: FromPath[UUID], db: DbDep, principal: PrincipalDep) -> RedemptionRead:
+    async def redeem(
+        self,
+        reward_id: FromPath[UUID],
+        db: DbDep,
+        principal: PrincipalDep,
+        data: JSONBody[RedeemBody | None] = None,
+    ) -> RedemptionRead:
         """Ask for a reward: its cost is reserved from my balance at once."""
         return await service.redeem(db, reward_id, principal.person_id)
 

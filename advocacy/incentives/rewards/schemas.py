@@ -39,6 +39,11 @@ class RewardUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     archived: bool | UnsetType = UNSET
 
 
+class RedeemBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A redemption asks nothing beyond the reward in the path: the body may be absent or `{}`, and any
+    field in it is refused (so a client that thinks it sets a quantity or a price learns it does not)."""
+
+
 class FulfilBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     note: Annotated[str, Meta(max_length=1000)] | None = None
 

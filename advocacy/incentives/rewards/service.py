@@ -15,6 +15,7 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET
 
+from advocacy.audit.queries import write_audit
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
 from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
@@ -152,6 +153,13 @@ async def decide(
         row = await queries.lock_redemption(conn, redemption_id)
         if row is None:
             raise NotFound(lazy_gettext("No such redemption"))
+        if row.person_id == actor_id:
+            raise Forbidden(
+                lazy_gettext(
+                    "Nobody approves, fulfils or rejects their own redemption: ask someone else in HR"
+                ),
+                extra={"reason": "self"},
+            )
         if row.status not in allowed:
             raise Conflict(_REFUSED_DECISION[action], extra={"status": row.status})
         if action == "approve":
@@ -168,6 +176,15 @@ async def decide(
             )
             await queries.take_stock(conn, row.reward_id, 1)
             await queries.set_redemption_status(conn, row.id, "rejected", actor_id, reason)
+        detail: dict[str, Any] = {"from": row.status, "cost": row.cost}
+        if fulfil is not None and action == "fulfil":
+            detail["note"] = fulfil.note
+        if reject is not None and action == "reject":
+            detail["reason"] = reject.reason
+        await write_audit(
+            conn, actor_id=actor_id, action=f"redemption.{action}", subject_type="redemption",
+            subject_id=str(redemption_id), detail=detail,
+        )  # fmt: skip
         return await queries.redemption_read(conn, row.id)
 
 

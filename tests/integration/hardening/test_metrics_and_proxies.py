@@ -102,3 +102,13 @@ async def test_serve_takes_the_client_address_from_a_trusted_proxy(settings: Set
 async def test_serve_ignores_forwarded_addresses_from_anyone_else(settings: Settings) -> None:
     behind = settings.replace(trusted_proxies="10.0.0.0/8")
     assert await _client_seen_by_app(behind, "203.0.113.50", "198.51.100.7") == "203.0.113.50"
+
+
+async def test_tracked_link_requests_are_counted_under_their_route_not_as_unmatched(
+    metered: AsyncTestClient[Litestar],
+) -> None:
+    assert (await metered.get("/l/AAAAAAAAAAAA", follow_redirects=False)).status_code == 404
+    text = (await metered.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})).text
+    counted = [line for line in text.splitlines() if line.startswith("advocacy_http_requests_total")]
+    assert any('route="/l/{code}"' in line for line in counted), counted
+    assert not any("unmatched" in line for line in counted), counted

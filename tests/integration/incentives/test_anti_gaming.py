@@ -26,7 +26,7 @@ async def clicks(sharing: Sharing, share_id: int, visitors_and_times: list[tuple
     """Person clicks as the redirect records them (one visitor hash per name)."""
     batch = [_click(share_id, name, at) for name, at in visitors_and_times]
     async with sharing.db.connection() as conn:
-        await link_queries.insert_clicks(conn, batch)
+        await link_queries.insert_click_rows(conn, batch)
 
 
 def _click(share_id: int, visitor: str, at: datetime) -> Click:

@@ -130,6 +130,7 @@ async def test_analytics_keep_measured_and_estimated_reach_apart_and_compute_emv
                 ),
             },
         ),
+        actor_id=alice.person_id,
     )
     now = datetime.now(UTC)
     result = await service.my_analytics(

@@ -143,7 +143,7 @@ async def _click(sharing: Sharing, share_id: int, hasher: VisitorHasher, at: dat
         bot=False, preview=False,
     )  # fmt: skip
     async with sharing.db.connection() as conn:
-        await link_queries.insert_clicks(conn, [click])
+        await link_queries.insert_click_rows(conn, [click])
 
 
 async def test_the_24_hour_window_slides_and_holds_across_the_daily_key_change(

@@ -1,0 +1,11 @@
+"""The page controllers, one module per page group; each gathers a Struct from the same services as the
+API and hands it to its template."""
+
+from __future__ import annotations
+
+from advocacy.web.pages.account import ACCOUNT_PAGES
+from advocacy.web.pages.areas import AREA_PAGES
+from advocacy.web.pages.feed import FEED_PAGES
+from advocacy.web.pages.start import START_PAGES
+
+WEB_HANDLERS = [*ACCOUNT_PAGES, *START_PAGES, *FEED_PAGES, *AREA_PAGES]

@@ -1,0 +1,178 @@
+"""The feed page: the library's live posts for me as image cards, with search, filters (campaign, network,
+language) and paging, the posts I already shared marked. The same reader check, cache and query as
+GET /api/v1/feed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import Request, get
+from litestar.response import Redirect, Response
+from msgspec import Meta
+
+from advocacy.ambassadors.service import NotAnAmbassador
+from advocacy.content.feed.reader import feed_reader, page_entries
+from advocacy.core.errors import DomainError
+from advocacy.http.deps import signed_in
+from advocacy.http.guards import ANY_PERSON
+from advocacy.http.pagination import decode_cursor
+from advocacy.shares.service import shared_item_ids
+from advocacy.web.forms import FormData, FormState, form_problem, parse_form
+from advocacy.web.i18n import LANGUAGE_NAMES, translator
+from advocacy.web.render import page, viewer_of
+from content_library.campaigns import service as campaigns_service
+from content_library.feed.schemas import FeedEntry, FeedFilter
+from content_library.feed.service import cached_feed
+from content_library.schemas import NETWORKS, Language, Network
+
+PAGE_SIZE = 12
+CAMPAIGN_CHOICES = 100
+NETWORK_NAMES: dict[str, str] = {
+    "linkedin": "LinkedIn",
+    "x": "X",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+}
+# The card shows the link-sized rendition; the thumbnail serves narrow screens (srcset).
+CARD_RENDITION, SMALL_RENDITION = "link", "thumbnail"
+
+
+class FeedQuery(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The feed page's query string: the API's filters, with the API's bounds."""
+
+    q: Annotated[str, Meta(max_length=300)] | None = None
+    campaign: Annotated[str, Meta(max_length=80)] | None = None
+    network: Network | None = None
+    language: Language | None = None
+    cursor: Annotated[str, Meta(max_length=512)] | None = None
+
+
+class CardImage(msgspec.Struct, frozen=True, kw_only=True):
+    src: str
+    srcset: str
+    width: int
+    height: int
+    alt: str
+
+
+class Card(msgspec.Struct, frozen=True, kw_only=True):
+    entry: FeedEntry
+    image: CardImage | None
+    caption: str
+    networks: list[str]  # names to show; empty: every network
+
+
+class FeedPage(msgspec.Struct, frozen=True, kw_only=True):
+    cards: list[Card]
+    filtered: bool
+    next_href: str | None
+    first_href: str | None
+    campaigns: list[tuple[str, str]]
+    networks: list[tuple[str, str]]
+    languages: list[tuple[str, str]]
+
+
+def card_of(entry: FeedEntry) -> Card:
+    image = None
+    for candidate in entry.images:
+        big = candidate.renditions.get(CARD_RENDITION)
+        if not candidate.ready or big is None:
+            continue
+        src = big.webp or big.jpeg
+        if src is None:
+            continue
+        small = candidate.renditions.get(SMALL_RENDITION)
+        small_src = (small.webp or small.jpeg) if small else None
+        srcset = f"{small_src} {small.width}w, {src} {big.width}w" if small and small_src else ""
+        image = CardImage(src=src, srcset=srcset, width=big.width, height=big.height, alt=candidate.alt or "")
+        break
+    return Card(
+        entry=entry,
+        image=image,
+        caption=entry.captions.get("default") or next(iter(entry.captions.values()), ""),
+        networks=[NETWORK_NAMES.get(n, n) for n in entry.networks],
+    )
+
+
+def _href(query: FeedQuery, cursor: str | None) -> str:
+    values = {k: v for k, v in msgspec.structs.asdict(query).items() if v and k != "cursor"}
+    if cursor:
+        values["cursor"] = cursor
+    return "/feed" + (f"?{urlencode(values)}" if values else "")
+
+
+@get("/feed", guards=[ANY_PERSON], include_in_schema=False)
+async def feed_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    principal = signed_in(request)
+    state = request.app.state
+    viewer = await viewer_of(request)
+    _ = translator(viewer.language)
+    given = FormData(
+        values={k: v.strip() for k, v in request.query_params.items()},
+        lists={k: request.query_params.getall(k) for k in request.query_params},
+    )
+    form = FormState(values=given.values)
+    cards: list[Card] = []
+    next_cursor = None
+    query = FeedQuery()
+    try:
+        who = await feed_reader(state.db, state.principal_cache, principal.person_id)
+        query = parse_form(given.values, FeedQuery)
+        flt = FeedFilter(q=query.q, campaign=query.campaign, network=query.network, language=query.language)
+        after = decode_cursor(query.cursor, tuple[bool, int, datetime, int])
+        lines, shared = await cached_feed(
+            state.db,
+            state.feed_cache,
+            who,
+            flt=flt,
+            after=after,
+            limit=PAGE_SIZE,
+            fallback_language=state.settings.default_language,
+            storage=state.storage,
+            shared_items=shared_item_ids,
+        )
+        found = page_entries(lines, shared, PAGE_SIZE)
+        cards = [card_of(entry) for entry in found.items]
+        next_cursor = found.next_cursor
+    except NotAnAmbassador:
+        return Redirect("/", status_code=303)
+    except (DomainError, msgspec.ValidationError) as exc:
+        form = form_problem(
+            exc,
+            given,
+            messages={
+                "q": _("Search for at most 300 characters"),
+                "network": _("Choose a network from the list"),
+                "language": _("Choose a language from the list"),
+                "campaign": _("Choose a campaign from the list"),
+            },
+        )
+    campaigns = [
+        c for _, c in await campaigns_service.campaigns_page(state.db, after_id=None, limit=CAMPAIGN_CHOICES)
+    ]
+    data = FeedPage(
+        cards=cards,
+        filtered=any((query.q, query.campaign, query.network, query.language)),
+        next_href=_href(query, next_cursor) if next_cursor else None,
+        first_href=_href(query, None) if query.cursor else None,
+        campaigns=[("", _("All campaigns")), *((c.slug, c.name) for c in campaigns)],
+        networks=[("", _("All networks")), *((n, NETWORK_NAMES[n]) for n in NETWORKS)],
+        languages=[("", _("All languages")), *LANGUAGE_NAMES.items()],
+    )
+    return page(
+        request,
+        viewer,
+        "employee/feed.html",
+        title=_("Posts to share"),
+        data=data,
+        form=form,
+        status_code=form.status,
+    )
+
+
+FEED_PAGES = [feed_page]
