@@ -9,8 +9,8 @@ from typing import Any
 from litestar import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from advocacy.core.errors import Invalid, PayloadTooLarge, UnsupportedMediaType
 from advocacy.core.i18n import lazy_gettext
-from content_library.errors import Invalid, PayloadTooLarge, UnsupportedMediaType
 
 MULTIPART_SLACK = 64 * 1024  # headers and boundaries around the file in a multipart body
 FILE_FIELD = "file"
