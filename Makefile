@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 test: lint
+	@[ -x /usr/bin/chromium ] || echo "browser tests (tests/e2e) skipped: Debian's chromium is not installed (apt-get install chromium)"
 	$(BIN)/python -m pytest -q
 
 fmt: $(STAMP)

@@ -135,6 +135,7 @@ class _Follower:
     def __init__(self, cache: CharterCache, wake: asyncio.Event) -> None:
         self._cache = cache
         self._wake = wake
+        self.reconnected = False
 
     @property
     def live(self) -> bool:
@@ -146,25 +147,41 @@ class _Follower:
 
     def clear(self) -> None:
         self._cache.forget_active()
+        self.reconnected = True
         self._wake.set()
+
+
+REFRESH_TRIES = 3
 
 
 async def follow_charter_activations(dsn: str, cache: CharterCache, db: Database) -> None:
     """Runs for the life of the process: on each activation, learn and compile the new version at once."""
     wake = asyncio.Event()
+    follower = _Follower(cache, wake)
 
     async def refresh_when_woken() -> None:
         while True:
             await wake.wait()
             wake.clear()
-            try:
-                await cache.refresh(db)
-            except Exception as exc:  # the once-a-second recheck still catches up
-                log.warning("cannot load the active charter", extra={"error": repr(exc)})
+            if follower.reconnected:
+                # The listener came back: PostgreSQL may have restarted under the pool, whose idle connections
+                # are then broken and fail their next use (asyncpg then reports "another operation is in
+                # progress" on them). Replaced on their next acquire, as asyncpg's docs advise after a restart.
+                follower.reconnected = False
+                await db.pool.expire_connections()
+            for attempt in range(REFRESH_TRIES):
+                try:
+                    await cache.refresh(db)
+                    break
+                except Exception as exc:  # the once-a-second recheck still catches up
+                    if attempt == REFRESH_TRIES - 1:
+                        log.warning("cannot load the active charter", extra={"error": repr(exc)})
+                    else:
+                        await asyncio.sleep(0.2 * (attempt + 1))
 
     refresher = asyncio.create_task(refresh_when_woken())
     try:
-        await follow_notifications(dsn, {CHANNEL: lambda _payload: wake.set()}, [_Follower(cache, wake)])
+        await follow_notifications(dsn, {CHANNEL: lambda _payload: wake.set()}, [follower])
     finally:
         refresher.cancel()
         await asyncio.gather(refresher, return_exceptions=True)

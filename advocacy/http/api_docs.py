@@ -1,20 +1,30 @@
-"""The API docs page, offline: Swagger UI's assets come from the `swagger-ui-bundle` package and are served
-from our own origin, and the page starts them with a first-party script (no inline script, no CDN)."""
+"""The API docs page, offline: Swagger UI's assets come from the `swagger-ui-py` package (its static folder
+only) and are served from our own origin, and a first-party script starts them (no inline script, no CDN)."""
 
 from __future__ import annotations
 
 from html import escape
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-import swagger_ui_bundle
 from litestar import Request, Router
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 ASSETS_PATH = "/api/docs/assets"
-SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
+
+
+def _swagger_dir() -> Path:
+    """swagger-ui-py's static folder, found without importing the package (its framework glue)."""
+    spec = find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("swagger-ui-py is not installed: pip install swagger-ui-py")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+SWAGGER_DIR = _swagger_dir()
 
 
 class OfflineSwaggerPlugin(SwaggerRenderPlugin):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import msgspec
 
-from advocacy.http.guards import Role
+from advocacy.core.roles import Role
 from advocacy.web.i18n import N_
 
 
@@ -23,7 +23,7 @@ class _Entry(msgspec.Struct, frozen=True, kw_only=True):
 
 
 ENTRIES: tuple[_Entry, ...] = (
-    _Entry(href="/", label=N_("Getting started"), roles=None, prefixes=("/start",)),
+    _Entry(href="/", label=N_("Getting started"), roles=None, prefixes=("/start", "/ambassador")),
     _Entry(href="/feed", label=N_("Feed"), roles=None),
     _Entry(href="/studio", label=N_("Library"), roles=frozenset({Role.CURATOR, Role.REVIEWER})),
     _Entry(href="/compliance", label=N_("Compliance"), roles=frozenset({Role.COMPLIANCE})),

@@ -246,7 +246,7 @@ class Cluster:
         return all(path.exists() for path in self.ready_files) and all(w.alive() for w in self.workers)
 
     def logs(self) -> str:
-        return "\n".join(f"--- {s.name}\n{s.output()[-3000:]}" for s in (*self.apis, *self.workers))
+        return "\n".join(f"--- {s.name}\n{s.output()[-20000:]}" for s in (*self.apis, *self.workers))
 
     def close(self) -> None:
         for service in (*self.apis, *self.workers):

@@ -182,7 +182,8 @@ async def training_submit(request: Request[Any, Any, Any]) -> Template:
         }
         problem = form_problem(exc, form, messages=messages)
         return await _training_page(request, viewer, form=problem)
-    return await _training_page(request, viewer, form=blank_form(), result=result)
+    kept = blank_form() if result.passed else FormState(values=form.values, lists=form.lists)
+    return await _training_page(request, viewer, form=kept, result=result)
 
 
 async def _opt_in_page(request: Request[Any, Any, Any], viewer: Viewer, form: FormState) -> Template:

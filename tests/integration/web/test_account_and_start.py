@@ -183,6 +183,7 @@ async def test_the_training_is_taken_on_its_page_and_opens_the_opt_in_when_requi
         page="/start/training",
     )  # fmt: skip
     assert wrong.status_code == 200 and "Not yet" in wrong.text
+    assert 'id="q1" name="q1" type="radio" value="0">' in wrong.text and 'value="1" checked' in wrong.text
     csrf = csrf_of((await client.get("/start/training")).text)
     right = await client.post(
         "/start/training",
