@@ -12,6 +12,7 @@ from litestar.datastructures import State
 from litestar.handlers import HTTPRouteHandler
 from litestar.handlers.base import BaseRouteHandler
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 from redis.asyncio import Redis
@@ -35,8 +36,13 @@ from advocacy.http.deps import DEPENDENCIES
 from advocacy.http.guards import declare_access_in_opt, declared_access
 from advocacy.http.idempotency import IdempotencyMiddleware
 from advocacy.http.metrics import HttpMetrics
-from advocacy.http.middleware import AuthenticationMiddleware, RequestContextMiddleware, ensure_request_id
-from advocacy.http.openapi import ApiDocumentConfig
+from advocacy.http.middleware import (
+    AuthenticationMiddleware,
+    RequestContextMiddleware,
+    correct_allow,
+    ensure_request_id,
+)
+from advocacy.http.openapi import MEDIA_TYPES_OPT, ApiDocumentConfig, OperationFacts, StrictStructSchemaPlugin
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.http.security_headers import add_security_headers
@@ -158,7 +164,8 @@ def create_app(
             IdempotencyMiddleware(),
         ],
         request_class=UntrustedRequest,
-        before_send=[ensure_request_id, forget_after_writes, add_security_headers(settings)],
+        plugins=[StrictStructSchemaPlugin()],
+        before_send=[ensure_request_id, correct_allow, forget_after_writes, add_security_headers(settings)],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves
         openapi_config=ApiDocumentConfig(
@@ -185,14 +192,23 @@ def create_app(
             }
         ),
     )
+    app.state.allowed_methods = {
+        route.path_format: ", ".join(sorted(route.methods))
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+    }
     refuse_undeclared_routes(app)
     if isinstance(app.openapi_config, ApiDocumentConfig):
-        app.openapi_config.access.update(
-            (handler.operation_id, access)
+        app.openapi_config.operations.update(
+            (
+                handler.operation_id,
+                OperationFacts(
+                    access=declared_access(handler),
+                    media_types=tuple(handler.opt.get(MEDIA_TYPES_OPT, ())),
+                ),
+            )
             for _, handler in route_handlers(app)
-            if isinstance(handler, HTTPRouteHandler)
-            and isinstance(handler.operation_id, str)
-            and (access := declared_access(handler)) is not None
+            if isinstance(handler, HTTPRouteHandler) and isinstance(handler.operation_id, str)
         )
     return app
 

@@ -12,7 +12,8 @@ from litestar.params import FromPath, JSONBody
 from advocacy.auth import service
 from advocacy.auth.schemas import LoginBody, SessionCreated, TokenCreate, TokenCreated, TokenRead
 from advocacy.auth.service import SESSION_COOKIE
-from advocacy.http.deps import DbDep, LimiterDep, PrincipalCacheDep, PrincipalDep, SettingsDep
+from advocacy.auth.throttle import login_throttle
+from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, PUBLIC
 from advocacy.http.idempotency import ANSWERS_WITH_SECRET
 from advocacy.http.middleware import client_address
@@ -41,17 +42,15 @@ class SessionController(Controller):
         request: Request[Any, Any, Any],
         data: JSONBody[LoginBody],
         db: DbDep,
-        limiter: LimiterDep,
         settings: SettingsDep,
     ) -> Response[SessionCreated]:
         """Sign in with e-mail and password; sets the session cookie and returns the CSRF token."""
         token, principal, expires_at = await service.login(
             db,
-            limiter,
+            login_throttle(request.app.state),
             email=data.email,
             password=data.password,
             client=client_address(request.scope),
-            attempts_per_15min=settings.login_attempts_per_15min,
             session_hours=settings.session_ttl_hours,
         )
         assert principal.csrf_token is not None

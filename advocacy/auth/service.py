@@ -17,10 +17,10 @@ from advocacy.audit.queries import write_audit
 from advocacy.auth import queries
 from advocacy.auth.passwords import verify_password
 from advocacy.auth.schemas import Principal, TokenCreate, TokenCreated, TokenRead
+from advocacy.auth.throttle import LoginThrottle
 from advocacy.core.errors import Invalid, NotFound, Unauthenticated
 from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
-from advocacy.http.ratelimit import RateLimiter
 from advocacy.identity.second_factor import challenge_if_needed
 from advocacy.identity.sessions import start_session
 from advocacy.people.queries import login_record_by_email
@@ -145,40 +145,31 @@ async def principal_for_session(db: Database, cache: PrincipalCache, session_tok
     return principal
 
 
-LOGIN_RULE_PER_ACCOUNT = "{n}/15minutes"
-LOGIN_RULE_PER_ADDRESS = "{n}/15minutes"
-
-
 async def login(
     db: Database,
-    limiter: RateLimiter,
+    throttle: LoginThrottle,
     *,
     email: str,
     password: str,
     client: str,
-    attempts_per_15min: int,
     session_hours: int,
 ) -> tuple[str, Principal, datetime]:
-    """Check a password; returns (session token, principal, expiry). Throttled per account and per address."""
-    message = "Too many sign-in attempts; wait before trying again"
-    await limiter.hit(
-        LOGIN_RULE_PER_ACCOUNT.format(n=attempts_per_15min), "login", email.lower(), message=message
-    )
-    await limiter.hit(
-        LOGIN_RULE_PER_ADDRESS.format(n=attempts_per_15min * 5), "login-ip", client, message=message
-    )
+    """Check a password; returns (session token, principal, expiry). Throttled per (account, client) and per
+    client by failures only (advocacy/auth/throttle.py): a slow-down that someone elsewhere cannot cause."""
+    await throttle.check(email, client)
     async with db.connection() as conn:
         record = await login_record_by_email(conn, email)
     password_hash = record["password_hash"] if record is not None else None
     if not verify_password(password_hash, password) or record is None or not record["active"]:
+        await throttle.failed(email, client)
         raise Unauthenticated(lazy_gettext("The e-mail or the password is wrong"))
+    await throttle.succeeded(email, client)
     # The password is right; a person with a second factor (or who must set one up) gets a challenge instead.
     await challenge_if_needed(db, record["id"])
     async with db.transaction() as conn:
         started = await start_session(conn, record["id"], hours=session_hours)
         row = await queries.principal_row_for_session(conn, hash_secret(started.token))
     assert row is not None
-    await limiter.clear(LOGIN_RULE_PER_ACCOUNT.format(n=attempts_per_15min), "login", email.lower())
     return started.token, _principal(row, "session"), started.expires_at
 
 

@@ -31,6 +31,7 @@ from advocacy.charter.schemas import (
 from advocacy.core.roles import Role
 from advocacy.http.deps import CharterCacheDep, DbDep, LimiterDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow
+from advocacy.http.openapi import MEDIA_TYPES_OPT
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.http.untrusted import Int32Key, zoned
@@ -151,7 +152,7 @@ class CharterVersionController(Controller):
         document = service.parse_charter_document(await request.body(), format)
         return await service.import_charter(db, document, activate=activate, actor_id=principal.person_id)
 
-    @get("/{version:int}/export", operation_id="exportCharter")
+    @get("/{version:int}/export", operation_id="exportCharter", opt={MEDIA_TYPES_OPT: list(_MEDIA.values())})
     async def export(
         self, version: FromPath[Int32Key], db: DbDep, format: FormatParam = "toml"
     ) -> Response[bytes]:

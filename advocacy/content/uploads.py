@@ -9,7 +9,8 @@ from typing import Any
 from litestar import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from content_library.errors import Invalid, PayloadTooLarge, UnsupportedMediaType
+from advocacy.core.errors import Invalid, PayloadTooLarge, UnsupportedMediaType
+from advocacy.core.i18n import lazy_gettext
 
 MULTIPART_SLACK = 64 * 1024  # headers and boundaries around the file in a multipart body
 FILE_FIELD = "file"
@@ -19,7 +20,9 @@ def check_declared_length(request: Request[Any, Any, Any], max_bytes: int) -> No
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes + MULTIPART_SLACK:
         raise PayloadTooLarge(
-            f"The file is larger than the {max_bytes:,}-byte limit.",
+            lazy_gettext(
+                "The file is larger than the %(max_bytes)s-byte limit.", max_bytes=format(max_bytes, ",")
+            ),
             extra={"reason": "too-large", "max_bytes": max_bytes},
         )
 
@@ -32,12 +35,12 @@ def upload_stream(request: Request[Any, Any, Any], max_bytes: int) -> AsyncItera
     if kind == "multipart/form-data":
         boundary = options.get(b"boundary")
         if not boundary:
-            raise Invalid("The multipart body has no boundary.", extra={"reason": "malformed"})
+            raise Invalid(lazy_gettext("The multipart body has no boundary."), extra={"reason": "malformed"})
         return _multipart_file(request, boundary)
     if kind.startswith("image/") or kind == "application/octet-stream":
         return _raw(request)
     raise UnsupportedMediaType(
-        "Send the image as multipart/form-data (field `file`) or as the raw request body.",
+        lazy_gettext("Send the image as multipart/form-data (field `file`) or as the raw request body."),
         extra={"reason": "content-type"},
     )
 
@@ -111,9 +114,14 @@ async def _multipart_file(request: Request[Any, Any, Any], boundary: bytes) -> A
         if isinstance(exc, (Invalid, PayloadTooLarge)):
             raise
         if type(exc).__name__ in ("MultipartParseError", "FormParserError"):
-            raise Invalid("The multipart body is malformed.", extra={"reason": "malformed"}) from None
+            raise Invalid(
+                lazy_gettext("The multipart body is malformed."), extra={"reason": "malformed"}
+            ) from None
         raise
     for part in pending:
         yield part
     if not state["found"]:
-        raise Invalid(f"The multipart body has no `{FILE_FIELD}` field.", extra={"reason": "no-file"})
+        raise Invalid(
+            lazy_gettext("The multipart body has no `%(FILE_FIELD)s` field.", FILE_FIELD=FILE_FIELD),
+            extra={"reason": "no-file"},
+        )

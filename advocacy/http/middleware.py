@@ -53,6 +53,25 @@ async def ensure_request_id(message: Message, scope: Scope) -> None:
         message["headers"] = [*headers, (b"x-request-id", request_id.encode())]
 
 
+async def correct_allow(message: Message, scope: Scope) -> None:
+    """`before_send` hook: an `Allow` header (OPTIONS, 405) lists every method of the route.
+
+    Litestar's automatic OPTIONS answer reads the methods of the route object that existed when the path's
+    first handler was registered, so it can miss the methods registered after it.
+    """
+    if message["type"] != "http.response.start" or scope.get("type") != "http":
+        return
+    headers = message.get("headers") or ()
+    if not any(name.lower() == b"allow" for name, _ in headers):
+        return
+    allowed = scope["litestar_app"].state.allowed_methods.get(scope.get("path_template"))
+    if allowed:
+        message["headers"] = [
+            *((name, value) for name, value in headers if name.lower() != b"allow"),
+            (b"allow", allowed.encode()),
+        ]
+
+
 # Unique per process start (random prefix) and per request (counter); uuid4 would read the OS entropy
 # pool on every request, which is measurably slow on small VMs.
 _ID_PREFIX = secrets.token_hex(6)

@@ -8,13 +8,18 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 import msgspec
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import OpenAPI
+from litestar.openapi.spec import OpenAPI, Schema
+from litestar.typing import FieldDefinition
 
 from advocacy.http.guards import Allow
 from advocacy.http.problems import PROBLEM_MEDIA_TYPE, Problem
 
 Document = dict[str, Any]
+
+# A handler whose 200 answer's media type depends on the request names them in its opt under this key.
+MEDIA_TYPES_OPT = "media_types"
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Litestar names a generic's component after its argument's full module path: `Page_a.b.ItemRead_`.
@@ -25,31 +30,52 @@ _GENERIC_NAME = re.compile(r"^(?P<generic>[A-Za-z0-9]+)_(?:[A-Za-z0-9_]+\.)*(?P<
 class ApiDocumentConfig(OpenAPIConfig):
     """Litestar's OpenAPIConfig, whose document is finished by `finish_document` when it is first served.
 
-    `access` (operation id -> who may call it) is filled by create_app once the routes are known.
+    `operations` (operation id -> what the handler declares) is filled by create_app once routes are known.
     """
 
-    access: dict[str, Allow] = field(default_factory=dict)
+    operations: dict[str, OperationFacts] = field(default_factory=dict)
 
     def to_openapi_schema(self) -> OpenAPI:
         base = super().to_openapi_schema()
         document = _FinishedOpenAPI(**{f.name: getattr(base, f.name) for f in fields(base)})
-        document.access = self.access
+        document.operations = self.operations
         return document
+
+
+@dataclass(frozen=True)
+class OperationFacts:
+    """What the document cannot learn from a handler's signature."""
+
+    access: Allow | None = None
+    media_types: tuple[str, ...] = ()
 
 
 @dataclass
 class _FinishedOpenAPI(OpenAPI):
-    access: dict[str, Allow] = field(default_factory=dict)
+    operations: dict[str, OperationFacts] = field(default_factory=dict)
 
     @property
     def _exclude_fields(self) -> set[str]:
-        return {"access"}
+        return {"operations"}
 
     def to_schema(self) -> dict[str, Any]:
-        return finish_document(super().to_schema(), self.access)
+        return finish_document(super().to_schema(), self.operations)
 
 
-def finish_document(document: Document, access: dict[str, Allow]) -> Document:
+class StrictStructSchemaPlugin(StructSchemaPlugin):
+    """A Struct that refuses unknown fields says so: `additionalProperties: false`."""
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        config = getattr(field_definition.type_, "__struct_config__", None)
+        if config is not None and config.forbid_unknown_fields:
+            schema_creator.schema_registry.get_schema_for_field_definition(
+                field_definition
+            ).additional_properties = False
+        return schema
+
+
+def finish_document(document: Document, operations: dict[str, OperationFacts]) -> Document:
     """Complete Litestar's generated document (a dict) in place and return it."""
     _name_generics(document)
     components = document.setdefault("components", {})
@@ -70,9 +96,17 @@ def finish_document(document: Document, access: dict[str, Allow]) -> Document:
         for status in [status for status in responses if status.startswith("4")]:
             del responses[status]  # Litestar's own error shape, which the app never sends
         responses["4XX"] = {"$ref": "#/components/responses/Problem"}
-        allow = access.get(operation.get("operationId", ""))
-        if allow is not None and allow.public:
+        for status, response in responses.items():
+            if status == "204":
+                response.pop("content", None)  # no body, hence no media type
+        facts = operations.get(operation.get("operationId", ""), OperationFacts())
+        if facts.access is not None and facts.access.public:
             operation["security"] = []
+        if facts.media_types and "200" in responses:
+            responses["200"]["content"] = {
+                media_type: {"schema": {} if media_type.endswith("json") else {"type": "string"}}
+                for media_type in facts.media_types
+            }
     return document
 
 

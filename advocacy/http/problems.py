@@ -25,6 +25,8 @@ from advocacy.http.guards import RoleRequired
 log = logging.getLogger("advocacy.errors")
 NOT_VALID = lazy_gettext("The request is not valid")
 
+# Paths the API document describes (their errors are problems too); everything else is a web page.
+API_PATHS = ("/api/", "/healthz", "/readyz", "/metrics")
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:advocacy:problem:"
 
@@ -120,13 +122,13 @@ def _validation_error(request: Request[Any, Any, Any], exc: ValidationException)
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
-    if not request.url.path.startswith("/api/") and status in (401, 403, 404, 405):
+    if not request.url.path.startswith(API_PATHS) and status in (401, 403, 404, 405):
         if status == 401 and request.method == "GET":  # a page asked for by someone signed out
             path = request.url.path
             return Redirect(
                 "/login" if path == "/" else f"/login?next={quote(path, safe='/')}", status_code=303
             )
-        return _html_error(status, request_language(request))
+        return _html_error(status, request_language(request), dict(exc.headers or {}) or None)
     if isinstance(exc, NotAuthorizedException):
         reason = request.scope.get("auth_error")
         return problem_response(request, status=401, detail=str(reason or exc.detail))
@@ -171,7 +173,7 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     )
 
 
-def _html_error(status: int, language: str) -> Response[str]:
+def _html_error(status: int, language: str, headers: dict[str, str] | None = None) -> Response[str]:
     title = translate(problem_for(status)[1], language)
     body = (
         f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'>"
@@ -180,7 +182,7 @@ def _html_error(status: int, language: str) -> Response[str]:
         f"{status} {title}</title></head><body><main class='page'><h1>{status} {title}</h1>"
         "<p><a href='/'>Advocacy</a></p></main></body></html>"
     )
-    return Response(body, status_code=status, media_type=MediaType.HTML)
+    return Response(body, status_code=status, media_type=MediaType.HTML, headers=headers)
 
 
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {

@@ -18,12 +18,14 @@ from advocacy.core.i18n import lazy_gettext
 from advocacy.core.untrusted import check_decoded, nul_in, too_deep
 
 INT32_MAX = 2**31 - 1
-INT64_MAX = 2**63 - 1
+# bigint keys are stated up to 2**53 - 1: a document's numbers are often read as doubles, which round
+# 2**63 - 1 up past the column's bound
+SAFE_BIGINT_MAX = 2**53 - 1
 
 # Path parameters naming rows by their integer key: PostgreSQL's integer and bigint bounds, stated in the
 # API document and checked before a query could fail on them.
 Int32Key = Annotated[int, Parameter(ge=1, le=INT32_MAX)]
-Int64Key = Annotated[int, Parameter(ge=1, le=INT64_MAX)]
+Int64Key = Annotated[int, Parameter(ge=1, le=SAFE_BIGINT_MAX)]
 
 
 class UntrustedRequest(Request[Any, Any, Any]):

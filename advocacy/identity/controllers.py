@@ -9,8 +9,9 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from advocacy.auth.controllers import session_cookie
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, LimiterDep, PrincipalCacheDep, PrincipalDep, SettingsDep
-from advocacy.http.guards import ANY_PERSON, PUBLIC, Allow, Role
+from advocacy.http.guards import ANY_PERSON, PUBLIC, Allow
 from advocacy.http.middleware import client_address
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.identity import second_factor, service

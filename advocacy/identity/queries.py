@@ -25,7 +25,8 @@ async def person_for_credentials(conn: asyncpg.Connection, person_id: int) -> as
 
 async def person_by_email(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT id, email, display_name, language, active FROM people WHERE lower(email) = lower($1)", email
+        "SELECT id, email, display_name, language, active FROM people WHERE canonical_email(email) = canonical_email($1)",
+        email,
     )
     return row
 

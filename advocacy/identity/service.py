@@ -19,6 +19,7 @@ from advocacy.audit.queries import write_audit
 from advocacy.auth.passwords import hash_password, verify_password
 from advocacy.auth.schemas import Principal
 from advocacy.auth.service import PrincipalCache
+from advocacy.core.emails import canonical_email
 from advocacy.core.errors import Conflict, Invalid, NotFound
 from advocacy.core.i18n import LazyText, lazy_gettext
 from advocacy.db.pool import Database
@@ -149,7 +150,8 @@ async def invite_people_without_credential(
     expires_at = datetime.now(UTC) + timedelta(days=settings.invitation_valid_days)
     async with db.transaction() as conn:
         rows = await conn.fetch(
-            "SELECT public_id FROM people WHERE lower(email) = ANY($1::text[])", [e.lower() for e in emails]
+            "SELECT public_id FROM people WHERE canonical_email(email) = ANY($1::text[])",
+            [canonical_email(e) for e in emails],
         )
         candidates = await queries.invitation_candidates(
             conn, person_ids=[r["public_id"] for r in rows], team=None, everyone=False
@@ -173,8 +175,8 @@ async def invite_again_or_first(db: Database, settings: Settings, email: str) ->
     at every start); False when they have a password (nothing to do)."""
     async with db.connection() as conn:
         open_id = await conn.fetchval(
-            "SELECT i.public_id FROM invitations i JOIN people p ON p.id = i.person_id WHERE lower(p.email) ="
-            " lower($1) AND p.password_hash IS NULL AND i.accepted_at IS NULL AND i.revoked_at IS NULL",
+            "SELECT i.public_id FROM invitations i JOIN people p ON p.id = i.person_id WHERE canonical_email(p.email) ="
+            " canonical_email($1) AND p.password_hash IS NULL AND i.accepted_at IS NULL AND i.revoked_at IS NULL",
             email,
         )
     if open_id is not None:
@@ -328,7 +330,7 @@ async def forgot_password(
     """Send a reset link if the address is an active person's; the caller answers the same either way."""
     message = "Too many password reset requests; wait before asking again"
     n = settings.password_resets_per_hour
-    await limiter.hit(RESET_RULE.format(n=n), "reset", email.strip().lower(), message=message)
+    await limiter.hit(RESET_RULE.format(n=n), "reset", canonical_email(email.strip()), message=message)
     await limiter.hit(RESET_RULE.format(n=n * 4), "reset-ip", client, message=message)
     async with db.transaction() as conn:
         person = await queries.person_by_email(conn, email.strip())

@@ -10,6 +10,7 @@ import asyncpg
 import msgspec
 
 from advocacy.ambassadors.queries import CONSENT_COLUMNS
+from advocacy.core.emails import canonical_email
 from advocacy.people.schemas import PersonAudience, PersonRead, TeamRead
 
 _PERSON = """
@@ -49,7 +50,8 @@ async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> i
 async def login_record_by_email(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
     """id, password_hash and active of the person with this e-mail (for the password check only)."""
     record: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT id, password_hash, active FROM people WHERE lower(email) = lower($1)", email
+        "SELECT id, password_hash, active FROM people WHERE canonical_email(email) = canonical_email($1)",
+        email,
     )
     return record
 
@@ -155,10 +157,10 @@ async def set_roles(conn: asyncpg.Connection, person_id: int, roles: Sequence[st
 
 async def existing_people_by_email(conn: asyncpg.Connection, emails: list[str]) -> dict[str, asyncpg.Record]:
     rows = await conn.fetch(
-        "SELECT p.id, lower(p.email) AS email, p.display_name, p.team_id, lower(t.name) AS team,"
+        "SELECT p.id, canonical_email(p.email) AS email, p.display_name, p.team_id, lower(t.name) AS team,"
         " p.location, p.language, p.job_title, p.timezone, p.active"
-        " FROM people p LEFT JOIN teams t ON t.id = p.team_id WHERE lower(p.email) = ANY($1::text[])",
-        [e.lower() for e in emails],
+        " FROM people p LEFT JOIN teams t ON t.id = p.team_id WHERE canonical_email(p.email) = ANY($1::text[])",
+        [canonical_email(e) for e in emails],
     )
     return {r["email"]: r for r in rows}
 

@@ -15,6 +15,7 @@ from advocacy.audit.queries import write_audit
 from advocacy.auth.passwords import hash_password
 from advocacy.auth.queries import revoke_all_credentials
 from advocacy.auth.service import PrincipalCache
+from advocacy.core.emails import canonical_email
 from advocacy.core.errors import Conflict, Forbidden, NotFound
 from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import Role
@@ -157,7 +158,7 @@ async def create_admin(db: Database, *, email: str, display_name: str, password:
     async with db.transaction() as conn:
         existing = await queries.existing_people_by_email(conn, [body.email])
         if existing:
-            person_id = existing[body.email.lower()]["id"]
+            person_id = existing[canonical_email(body.email)]["id"]
             await queries.set_password_hash(conn, person_id, hash_password(password))
             roles = set(await queries.roles_of(conn, person_id)) | {Role.ADMIN.value}
             await queries.set_roles(conn, person_id, sorted(roles))
@@ -232,7 +233,7 @@ def _parse_rows(reader: csv.DictReader[str]) -> tuple[list[ImportRow], list[Impo
         except msgspec.ValidationError as exc:
             errors.append(ImportRowError(line=line, reason=_row_reason(exc, values)))
             continue
-        key = person.email.lower()
+        key = canonical_email(person.email)
         if key in seen:
             errors.append(
                 ImportRowError(line=line, reason=f"e-mail {person.email} already on line {seen[key]}")
@@ -290,7 +291,7 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
     async with db.transaction() as conn:
         existing = await queries.existing_people_by_email(conn, [r.person.email for r in rows])
         for row in rows:
-            mine = existing.get(row.person.email.lower())
+            mine = existing.get(canonical_email(row.person.email))
             if mine is None or mine["id"] != actor_id or not row.roles_given:
                 continue
             if set(await queries.roles_of(conn, mine["id"])) != {str(r) for r in row.person.roles}:
@@ -299,7 +300,7 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
                 dry_run = True
         for row in rows:
             person, roles_given = row.person, row.roles_given
-            found = existing.get(person.email.lower())
+            found = existing.get(canonical_email(person.email))
             if found is None:
                 created += 1
                 if not dry_run:

@@ -14,6 +14,7 @@ from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.middleware import client_address
+from advocacy.http.openapi import MEDIA_TYPES_OPT
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from advocacy.http.streams import TypedStream
 from advocacy.http.untrusted import zoned
@@ -219,7 +220,12 @@ class ComplianceController(Controller):
         rows = await service.audit_entries(db, flt, after_id=after[0] if after else None, limit=limit + 1)
         return page_of(rows, limit, key=lambda entry: (entry.id,))
 
-    @get("/audit/export", operation_id="exportAudit", media_type="text/csv")
+    @get(
+        "/audit/export",
+        operation_id="exportAudit",
+        media_type="text/csv",
+        opt={MEDIA_TYPES_OPT: ["text/csv", "application/x-ndjson"]},
+    )
     async def export(
         self, db: DbDep, format: Annotated[Literal["csv", "jsonl"], QueryParameter()] = "csv",
         action: Annotated[str | None, QueryParameter(max_length=80)] = None,

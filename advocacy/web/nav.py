@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import msgspec
 
-from advocacy.http.guards import Role
+from advocacy.core.roles import Role
 from advocacy.web.i18n import N_
 
 

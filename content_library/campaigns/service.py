@@ -10,6 +10,7 @@ import msgspec
 from msgspec import UNSET
 
 from advocacy.core.errors import Conflict, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from content_library.campaigns import queries
 from content_library.campaigns.schemas import CampaignCreate, CampaignRead, CampaignUpdate
 from content_library.ports import Transactional
@@ -17,11 +18,11 @@ from content_library.ports import Transactional
 
 async def create_campaign(db: Transactional, body: CampaignCreate, *, actor_id: int | None) -> CampaignRead:
     if body.starts_at and body.ends_at and body.ends_at <= body.starts_at:
-        raise Invalid("A campaign must end after it starts.")
+        raise Invalid(lazy_gettext("A campaign must end after it starts."))
     async with db.transaction() as conn:
         campaign = await queries.insert_campaign(conn, msgspec.structs.asdict(body), actor_id)
     if campaign is None:
-        raise Conflict(f"A campaign with the slug {body.slug} already exists.")
+        raise Conflict(lazy_gettext("A campaign with the slug %(slug)s already exists.", slug=body.slug))
     return campaign
 
 
@@ -30,11 +31,11 @@ async def update_campaign(db: Transactional, public_id: UUID, body: CampaignUpda
     async with db.transaction() as conn:
         current = await queries.campaign_by_public_id(conn, public_id)
         if current is None:
-            raise NotFound("No such campaign.")
+            raise NotFound(lazy_gettext("No such campaign."))
         starts = changes.get("starts_at", current.starts_at)
         ends = changes.get("ends_at", current.ends_at)
         if starts and ends and ends <= starts:
-            raise Invalid("A campaign must end after it starts.")
+            raise Invalid(lazy_gettext("A campaign must end after it starts."))
         updated = await queries.update_campaign(conn, public_id, changes)
     assert updated is not None
     return updated
@@ -46,7 +47,7 @@ async def campaign_id_of(conn: asyncpg.Connection, key: str | None) -> int | Non
         return None
     campaign_id = await queries.campaign_id_by_key(conn, key)
     if campaign_id is None:
-        raise Invalid("No such campaign.", extra={"field": "campaign"})
+        raise Invalid(lazy_gettext("No such campaign."), extra={"field": "campaign"})
     return campaign_id
 
 
@@ -54,7 +55,7 @@ async def get_campaign(db: Transactional, public_id: UUID) -> CampaignRead:
     async with db.connection() as conn:
         found = await queries.campaign_by_public_id(conn, public_id)
     if found is None:
-        raise NotFound("No such campaign.")
+        raise NotFound(lazy_gettext("No such campaign."))
     return found
 
 

@@ -19,6 +19,7 @@ import msgspec
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 
 DEFAULT_MAX_PIXELS = 40_000_000
 """A sensible `max_pixels` for uploads (40 MP: larger than any phone camera, far below a bomb)."""
@@ -143,30 +144,51 @@ _BROKEN = (
 def open_image(data: bytes, *, max_pixels: int, what: str = "image") -> Image.Image:
     """Open (header only) and refuse anything we will not decode: wrong type, too many pixels."""
     if not data:
-        raise Invalid(f"The {what} file is empty.")
+        raise Invalid(lazy_gettext("The %(what)s file is empty.", what=what))
     kind = sniff(data[:SNIFF_BYTES])
     if kind is None:
         accepted = "JPEG, PNG, WebP, GIF" + (" or HEIC" if heic_supported() else "")
-        raise Invalid(f"The {what} is not a supported image type ({accepted}).")
+        raise Invalid(
+            lazy_gettext(
+                "The %(what)s is not a supported image type (%(accepted)s).", what=what, accepted=accepted
+            )
+        )
     try:
         image = Image.open(io.BytesIO(data), formats=_PILLOW_FORMAT[kind])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise Invalid(f"The {what} has too many pixels to be processed safely.") from exc
+        raise Invalid(
+            lazy_gettext("The %(what)s has too many pixels to be processed safely.", what=what)
+        ) from exc
     except _BROKEN as exc:
-        raise Invalid(f"The {what} is damaged or truncated and cannot be read.") from exc
+        raise Invalid(
+            lazy_gettext("The %(what)s is damaged or truncated and cannot be read.", what=what)
+        ) from exc
     width, height = image.size
     # Pillow's own threshold only warns; we refuse at it too, without touching global warning filters.
     limit = min(max_pixels, Image.MAX_IMAGE_PIXELS or max_pixels)
     if max(width, height) > MAX_SIDE:
         image.close()
         raise Invalid(
-            f"The {what} is {width}×{height} pixels; no side may be longer than {MAX_SIDE:,} pixels.",
+            lazy_gettext(
+                "The %(what)s is %(width)s×%(height)s pixels; no side may be longer than %(MAX_SIDE)s pixels.",
+                what=what,
+                width=width,
+                height=height,
+                MAX_SIDE=format(MAX_SIDE, ","),
+            ),
             extra={"width": width, "height": height, "max_side": MAX_SIDE},
         )
     if width <= 0 or height <= 0 or width * height > limit:
         image.close()
         raise Invalid(
-            f"The {what} is {width}×{height} pixels ({width * height:,}); the limit is {limit:,} pixels.",
+            lazy_gettext(
+                "The %(what)s is %(width)s×%(height)s pixels (%(value)s); the limit is %(limit)s pixels.",
+                what=what,
+                width=width,
+                height=height,
+                value=format(width * height, ","),
+                limit=format(limit, ","),
+            ),
             extra={"width": width, "height": height, "max_pixels": limit},
         )
     return image
@@ -178,9 +200,13 @@ def decode_image(image: Image.Image, *, what: str = "image") -> Image.Image:
         image.load()
         ImageOps.exif_transpose(image, in_place=True)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise Invalid(f"The {what} has too many pixels to be processed safely.") from exc
+        raise Invalid(
+            lazy_gettext("The %(what)s has too many pixels to be processed safely.", what=what)
+        ) from exc
     except _BROKEN as exc:
-        raise Invalid(f"The {what} is damaged or truncated and cannot be read.") from exc
+        raise Invalid(
+            lazy_gettext("The %(what)s is damaged or truncated and cannot be read.", what=what)
+        ) from exc
     decoded = _to_srgb(image)
     decoded.info = {}
     return decoded

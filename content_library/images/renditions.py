@@ -20,6 +20,7 @@ import msgspec
 from PIL import Image, ImageDraw
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 from content_library.images.ingest import (
     DEFAULT_MAX_PIXELS,
     decode_image,
@@ -138,10 +139,16 @@ def make_renditions(
     decoding, resizing and encoding run on threads (Pillow releases the GIL in all three).
     """
     if not (0.0 <= focal_x <= 1.0 and 0.0 <= focal_y <= 1.0):
-        raise Invalid("The focal point must lie within the image (coordinates between 0 and 1).")
+        raise Invalid(
+            lazy_gettext("The focal point must lie within the image (coordinates between 0 and 1).")
+        )
     unknown = set(formats) - {"jpeg", "webp"}
     if unknown or not formats:
-        raise Invalid(f"Renditions can be made as jpeg or webp, not {sorted(unknown) or 'nothing'}.")
+        raise Invalid(
+            lazy_gettext(
+                "Renditions can be made as jpeg or webp, not %(value)s.", value=sorted(unknown) or "nothing"
+            )
+        )
     chosen = list(RENDITION_SPECS.values() if specs is None else specs)
     brand = _prepare_overlay(overlay, max_pixels=max_pixels)
 
@@ -240,12 +247,17 @@ def _prepare_overlay(overlay: Overlay | None, *, max_pixels: int) -> Callable[[I
     if isinstance(overlay, FrameOverlay):
         color = _parse_color(overlay.color)
         if not 0.0 < overlay.width <= 0.25:
-            raise Invalid("A frame's width must be a fraction of the shorter side between 0 and 0.25.")
+            raise Invalid(
+                lazy_gettext("A frame's width must be a fraction of the shorter side between 0 and 0.25.")
+            )
         return functools.partial(_draw_frame, color=color, fraction=overlay.width)
     if not (0.0 < overlay.size <= LOGO_MAX_SIZE and 0.0 <= overlay.margin <= LOGO_MAX_MARGIN):
         raise Invalid(
-            f"A logo's size must be between 0 and {LOGO_MAX_SIZE} of the width,"
-            f" and its margin at most {LOGO_MAX_MARGIN}."
+            lazy_gettext(
+                "A logo's size must be between 0 and %(LOGO_MAX_SIZE)s of the width, and its margin at most %(LOGO_MAX_MARGIN)s.",
+                LOGO_MAX_SIZE=LOGO_MAX_SIZE,
+                LOGO_MAX_MARGIN=LOGO_MAX_MARGIN,
+            )
         )
     source = open_image(overlay.logo, max_pixels=max_pixels, what="logo")
     with source:
@@ -256,7 +268,7 @@ def _prepare_overlay(overlay: Overlay | None, *, max_pixels: int) -> Callable[[I
 def _parse_color(value: str) -> tuple[int, int, int]:
     text = value.removeprefix("#")
     if len(text) != 6 or any(c not in "0123456789abcdefABCDEF" for c in text):
-        raise Invalid(f"{value!r} is not a colour of the form #rrggbb.")
+        raise Invalid(lazy_gettext("%(value)s is not a colour of the form #rrggbb.", value=repr(value)))
     return (int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16))
 
 

@@ -14,6 +14,7 @@ import msgspec
 from msgspec import UNSET
 
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge, UnsupportedMediaType
+from advocacy.core.i18n import lazy_gettext
 from content_library.images import queries
 from content_library.images.ingest import (
     NEAR_DUPLICATE_DISTANCE,
@@ -76,10 +77,12 @@ async def receive_image(
     the cleaned master; returns it with the master's storage key. Refusals are 4xx domain errors."""
     head, stream = await _peek(chunks, SNIFF_BYTES)
     if not head:
-        raise Invalid("The file is empty.", extra={"reason": "empty"})
+        raise Invalid(lazy_gettext("The file is empty."), extra={"reason": "empty"})
     if sniff(head) is None:
         raise UnsupportedMediaType(
-            "This file is not an image we accept (JPEG, PNG, WebP, GIF or HEIC), whatever its name says.",
+            lazy_gettext(
+                "This file is not an image we accept (JPEG, PNG, WebP, GIF or HEIC), whatever its name says."
+            ),
             extra={"reason": "type"},
         )
     raw_key = new_key("uploads", "bin")
@@ -147,11 +150,11 @@ async def stored_file(db: Transactional, key: str) -> StoredFile:
     try:
         validate_key(key)
     except Exception:
-        raise NotFound("No such file.") from None
+        raise NotFound(lazy_gettext("No such file.")) from None
     async with db.connection() as conn:
         found = await queries.stored_file(conn, key)
     if found is None:
-        raise NotFound("No such file.")
+        raise NotFound(lazy_gettext("No such file."))
     return found
 
 
@@ -162,7 +165,7 @@ async def move_suggestion_images(conn: asyncpg.Connection, suggestion_id: int, i
 
 async def _check_room(conn: asyncpg.Connection, item_id: int) -> None:
     if await queries.count_item_assets(conn, item_id) >= MAX_IMAGES_PER_ITEM:
-        raise Conflict("An item has at most 10 images.", extra={"reason": "too-many-images"})
+        raise Conflict(lazy_gettext("An item has at most 10 images."), extra={"reason": "too-many-images"})
 
 
 async def add_image(
@@ -179,7 +182,7 @@ async def add_image(
 ) -> AssetRead:
     """Upload an image to an item (at most 10); renditions follow from a worker job."""
     if not can_edit(roles):
-        raise Forbidden("Only curators add images.")
+        raise Forbidden(lazy_gettext("Only curators add images."))
     async with db.connection() as conn:
         row = await existing_row(conn, public_id)
         await _check_room(conn, row.id)
@@ -229,7 +232,7 @@ async def _change_image(
         row = await editable_row(conn, item_public_id)
         asset = await queries.asset_row(conn, image_public_id, for_update=True)
         if asset is None or asset.item_id != row.id:
-            raise NotFound("No such image on this item.")
+            raise NotFound(lazy_gettext("No such image on this item."))
         removed = await change(conn, asset)
         item = await read_item(conn, row.id, storage) if removed is None else None
     for key in removed or ():
@@ -266,9 +269,14 @@ async def update_image(
             await _request_renditions(conn, asset.id, asset.renditions_attempts, enqueue)
 
     image = await _change_image(
-        db, storage, item_public_id, image_public_id, roles=roles, refusal="Only curators change images.",
+        db,
+        storage,
+        item_public_id,
+        image_public_id,
+        roles=roles,
+        refusal="Only curators change images.",
         change=change,
-    )  # fmt: skip
+    )
     assert image is not None
     return image
 
@@ -288,9 +296,14 @@ async def rerun_renditions(
         await _request_renditions(conn, asset.id, asset.renditions_attempts, enqueue)
 
     image = await _change_image(
-        db, storage, item_public_id, image_public_id, roles=roles, refusal="Only curators re-run renditions.",
+        db,
+        storage,
+        item_public_id,
+        image_public_id,
+        roles=roles,
+        refusal="Only curators re-run renditions.",
         change=change,
-    )  # fmt: skip
+    )
     assert image is not None
     return image
 
@@ -306,9 +319,14 @@ async def delete_image(
         return keys
 
     await _change_image(
-        db, storage, item_public_id, image_public_id, roles=roles, refusal="Only curators remove images.",
+        db,
+        storage,
+        item_public_id,
+        image_public_id,
+        roles=roles,
+        refusal="Only curators remove images.",
         change=change,
-    )  # fmt: skip
+    )
 
 
 async def _request_renditions(
@@ -423,7 +441,7 @@ async def set_brand_logo(
     try:  # bounds checked before the upload is read
         msgspec.convert(msgspec.to_builtins(placement), LibrarySettings)
     except msgspec.ValidationError as exc:
-        raise Invalid(f"Invalid logo placement: {exc}.") from None
+        raise Invalid(lazy_gettext("Invalid logo placement: %(exc)s.", exc=exc)) from None
     _, key = await receive_image(
         storage, chunks, max_bytes=max_bytes, max_pixels=max_pixels, prefix="brand", max_side=LOGO_MAX_SIDE
     )

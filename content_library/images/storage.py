@@ -19,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 import msgspec
 
 from advocacy.core.errors import Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 
 CHUNK_SIZE = 256 * 1024
 _KEY = re.compile(r"[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*")
@@ -51,14 +52,14 @@ def validate_key(key: str) -> str:
     letter or digit; no '..', no leading '/', at most MAX_KEY_LENGTH characters.
     """
     if not key or len(key) > MAX_KEY_LENGTH or ".." in key or not _KEY.fullmatch(key):
-        raise Invalid(f"{key[:80]!r} is not a valid storage key.")
+        raise Invalid(lazy_gettext("%(value)s is not a valid storage key.", value=repr(key[:80])))
     return key
 
 
 def new_key(prefix: str, ext: str) -> str:
     """A fresh random key under prefix: `{prefix}/{2 hex}/{32 hex}.{ext}` (the fan-out keeps folders small)."""
     if not _EXTENSION.fullmatch(ext):
-        raise Invalid(f"{ext[:20]!r} is not a valid file extension.")
+        raise Invalid(lazy_gettext("%(value)s is not a valid file extension.", value=repr(ext[:20])))
     token = secrets.token_hex(16)
     return validate_key(f"{prefix.strip('/')}/{token[:2]}/{token}.{ext}")
 
@@ -106,7 +107,7 @@ class LocalStorage:
     def _path(self, key: str) -> Path:
         path = (self.root / validate_key(key)).resolve()
         if not path.is_relative_to(self.root):  # a symlink planted inside root must not lead outside
-            raise Invalid(f"{key[:80]!r} is not a valid storage key.")
+            raise Invalid(lazy_gettext("%(value)s is not a valid storage key.", value=repr(key[:80])))
         return path
 
     def url_path(self, key: str) -> str:
@@ -133,7 +134,10 @@ class LocalStorage:
                 size += len(chunk)
                 if size > max_bytes:
                     raise Invalid(
-                        f"The file is larger than the {max_bytes:,}-byte limit.",
+                        lazy_gettext(
+                            "The file is larger than the %(max_bytes)s-byte limit.",
+                            max_bytes=format(max_bytes, ","),
+                        ),
                         extra={"max_bytes": max_bytes},
                     )
                 digest.update(chunk)
@@ -154,14 +158,14 @@ class LocalStorage:
         try:
             return await asyncio.to_thread(path.read_bytes)
         except (FileNotFoundError, IsADirectoryError) as exc:
-            raise NotFound(f"No stored file {key!r}.") from exc
+            raise NotFound(lazy_gettext("No stored file %(key)s.", key=repr(key))) from exc
 
     async def open(self, key: str, *, chunk_size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
         path = self._path(key)
         try:
             handle = await asyncio.to_thread(path.open, "rb")
         except (FileNotFoundError, IsADirectoryError) as exc:
-            raise NotFound(f"No stored file {key!r}.") from exc
+            raise NotFound(lazy_gettext("No stored file %(key)s.", key=repr(key))) from exc
 
         async def chunks() -> AsyncIterator[bytes]:
             try:
@@ -264,7 +268,11 @@ class S3Storage:
         async for chunk in chunks:
             if len(body) + len(chunk) > max_bytes:
                 raise Invalid(
-                    f"The file is larger than the {max_bytes:,}-byte limit.", extra={"max_bytes": max_bytes}
+                    lazy_gettext(
+                        "The file is larger than the %(max_bytes)s-byte limit.",
+                        max_bytes=format(max_bytes, ","),
+                    ),
+                    extra={"max_bytes": max_bytes},
                 )
             body += chunk
         return await self.put(key, bytes(body), content_type)
@@ -284,7 +292,7 @@ class S3Storage:
             )
         except self._client_error as exc:
             if self._missing(exc):
-                raise NotFound(f"No stored file {key!r}.") from exc
+                raise NotFound(lazy_gettext("No stored file %(key)s.", key=repr(key))) from exc
             raise
         return response["Body"]
 

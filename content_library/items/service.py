@@ -12,6 +12,7 @@ import msgspec
 from msgspec import UNSET
 
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import effective_roles
 from content_library.campaigns import service as campaigns
 from content_library.images.storage import Storage, media_prefix
@@ -155,14 +156,14 @@ async def create_draft(
 async def existing_row(conn: asyncpg.Connection, public_id: UUID) -> ItemRow:
     row = await queries.item_row(conn, public_id)
     if row is None:
-        raise NotFound("No such content item.")
+        raise NotFound(lazy_gettext("No such content item."))
     return row
 
 
 async def editable_row(conn: asyncpg.Connection, public_id: UUID) -> ItemRow:
     row = await queries.item_row(conn, public_id, for_update=True)
     if row is None:
-        raise NotFound("No such content item.")
+        raise NotFound(lazy_gettext("No such content item."))
     return row
 
 
@@ -195,12 +196,13 @@ async def update_item(
 ) -> ItemRead:
     """Change an item: a new version; an approved item goes back to review unless a reviewer keeps it."""
     if not can_edit(roles):
-        raise Forbidden("Only curators edit content items.")
+        raise Forbidden(lazy_gettext("Only curators edit content items."))
     async with db.transaction() as conn:
         row = await editable_row(conn, public_id)
         if row.status == "archived":
             raise Conflict(
-                "This item is archived: restore it to draft before editing.", extra={"reason": "archived"}
+                lazy_gettext("This item is archived: restore it to draft before editing."),
+                extra={"reason": "archived"},
             )
         fields = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not UNSET}
         fields.pop("send_back_to_review", None)
@@ -234,7 +236,7 @@ async def update_item(
             changes.update(await _audience_values(conn, body.audience, teams))
         check_window(changes.get("starts_at", row.starts_at), changes.get("expires_at", row.expires_at))
         if not changes and body.captions is UNSET:
-            raise Invalid("Nothing to change.")
+            raise Invalid(lazy_gettext("Nothing to change."))
         changes["version"] = row.version + 1
         changes["updated_by"] = actor_id
         status = row.status
@@ -245,8 +247,9 @@ async def update_item(
                 settings = await library_settings.current(conn)
                 if "reviewer" not in effective_roles(roles) or not settings.allow_self_approval:
                     raise Forbidden(
-                        "Only a reviewer may keep an edited item approved, and only where the organisation "
-                        "allows self-approval.",
+                        lazy_gettext(
+                            "Only a reviewer may keep an edited item approved, and only where the organisation allows self-approval."
+                        ),
                         extra={"reason": "self-approval"},
                     )
         if status != row.status:
@@ -346,7 +349,9 @@ async def diff_versions(db: Transactional, public_id: UUID, a: int, b: int) -> V
         first = await queries.version_of_item(conn, row.id, a)
         second = await queries.version_of_item(conn, row.id, b)
     if first is None or second is None:
-        raise NotFound(f"Version {a if first is None else b} of this item does not exist.")
+        raise NotFound(
+            lazy_gettext("Version %(value)s of this item does not exist.", value=a if first is None else b)
+        )
     return VersionDiff(from_version=a, to_version=b, changes=diff_snapshots(first.snapshot, second.snapshot))
 
 

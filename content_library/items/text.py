@@ -8,6 +8,7 @@ from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 from content_library.items.schemas import Caption, CaptionIn
 
 
@@ -15,15 +16,17 @@ def normalise_link(url: str) -> str:
     """An http(s) URL with scheme and host lower-cased, default port and fragment dropped; Invalid otherwise."""
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise Invalid("The link must be an http or https address.", extra={"field": "link"})
+        raise Invalid(lazy_gettext("The link must be an http or https address."), extra={"field": "link"})
     if parts.username or parts.password:
-        raise Invalid("The link must not carry a user name or password.", extra={"field": "link"})
+        raise Invalid(
+            lazy_gettext("The link must not carry a user name or password."), extra={"field": "link"}
+        )
     scheme = parts.scheme.lower()
     try:
         host = parts.hostname.encode("idna").decode("ascii").lower()
         port = parts.port
     except (UnicodeError, ValueError):
-        raise Invalid("The link's host is not valid.", extra={"field": "link"}) from None
+        raise Invalid(lazy_gettext("The link's host is not valid."), extra={"field": "link"}) from None
     if ":" in host:
         host = f"[{host}]"
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
@@ -49,7 +52,11 @@ def check_captions(captions: Sequence[CaptionIn]) -> list[Caption]:
         key = (caption.network, caption.language)
         if key in seen:
             raise Invalid(
-                f"Two captions for {caption.network or 'default'} in {caption.language}.",
+                lazy_gettext(
+                    "Two captions for %(value)s in %(language)s.",
+                    value=caption.network or "default",
+                    language=caption.language,
+                ),
                 extra={"field": "captions"},
             )
         seen.add(key)
@@ -59,9 +66,9 @@ def check_captions(captions: Sequence[CaptionIn]) -> list[Caption]:
 def check_window(starts_at: datetime | None, expires_at: datetime | None) -> None:
     for value in (starts_at, expires_at):
         if value is not None and value.tzinfo is None:
-            raise Invalid("Dates need a time zone (e.g. 2026-05-01T09:00:00Z).")
+            raise Invalid(lazy_gettext("Dates need a time zone (e.g. 2026-05-01T09:00:00Z)."))
     if starts_at and expires_at and expires_at <= starts_at:
-        raise Invalid("The item must expire after it starts.", extra={"field": "expires_at"})
+        raise Invalid(lazy_gettext("The item must expire after it starts."), extra={"field": "expires_at"})
 
 
 def clean_tags(values: Iterable[str]) -> list[str]:

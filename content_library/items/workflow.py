@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from advocacy.core.errors import Conflict, Forbidden, Invalid
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import Role, effective_roles
 from content_library.schemas import Status
 
@@ -33,24 +34,32 @@ def check_transition(
 ) -> None:
     """Raise why this move is refused; return if it may happen."""
     if current == target:
-        raise Conflict(f"The item is already {current}.", extra={"reason": "same-status"})
+        raise Conflict(
+            lazy_gettext("The item is already %(current)s.", current=current), extra={"reason": "same-status"}
+        )
     allowed = TRANSITIONS.get((current, target))
     if allowed is None:
         raise Conflict(
-            f"An item cannot go from {current} to {target}.",
+            lazy_gettext("An item cannot go from %(current)s to %(target)s.", current=current, target=target),
             extra={"reason": "forbidden-transition", "from": current, "to": target},
         )
     held = effective_roles(roles)
     if not allowed & held:
         raise Forbidden(
-            f"Moving an item from {current} to {target} needs the {' or '.join(sorted(allowed))} role.",
+            lazy_gettext(
+                "Moving an item from %(current)s to %(target)s needs the %(roles)s role.",
+                current=current,
+                target=target,
+                roles=" or ".join(sorted(allowed)),
+            ),
             extra={"reason": "role"},
         )
     if target == "approved":
         if is_own and not allow_self_approval:
             raise Forbidden(
-                "You cannot approve an item you wrote: another reviewer must approve it "
-                "(the organisation does not allow self-approval).",
+                lazy_gettext(
+                    "You cannot approve an item you wrote: another reviewer must approve it (the organisation does not allow self-approval)."
+                ),
                 extra={"reason": "self-approval"},
             )
         if languages_missing_alt:

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 from advocacy.core.errors import Invalid
+from advocacy.core.i18n import lazy_gettext
 from content_library.sources.safe_fetch import FetchPolicy, safe_get
 from content_library.sources.schemas import OpenGraph
 
@@ -62,10 +63,16 @@ async def fetch_open_graph(url: str, *, policy: FetchPolicy) -> OpenGraph:
     result = await safe_get(url, policy=policy, headers={"Accept": "text/html,application/xhtml+xml"})
     if result.status >= 400:
         raise Invalid(
-            f"The page answered {result.status}.", extra={"reason": "http-error", "status": result.status}
+            lazy_gettext("The page answered %(status)s.", status=result.status),
+            extra={"reason": "http-error", "status": result.status},
         )
     if result.content_type and result.content_type not in HTML_TYPES:
-        raise Invalid(f"The address is not a web page ({result.content_type}).", extra={"reason": "not-html"})
+        raise Invalid(
+            lazy_gettext(
+                "The address is not a web page (%(content_type)s).", content_type=result.content_type
+            ),
+            extra={"reason": "not-html"},
+        )
     charset = "utf-8"
     raw_type = result.headers.get("content-type", "")
     if "charset=" in raw_type:

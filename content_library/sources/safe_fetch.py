@@ -12,7 +12,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 import msgspec
 
-from advocacy.core.errors import Invalid
+from advocacy.core.errors import Invalid, Text
+from advocacy.core.i18n import lazy_gettext
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
@@ -21,9 +22,9 @@ class FetchRefused(Invalid):
     """An outbound fetch we would not make (or could not finish), with a stable `reason` code."""
 
     kind = "fetch-refused"
-    title = "The address could not be fetched"
+    title = lazy_gettext("The address could not be fetched")
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: str, detail: Text) -> None:
         super().__init__(detail, extra={"reason": reason})
         self.reason = reason
 
@@ -72,10 +73,14 @@ async def resolve(host: str, port: int) -> list[str]:
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
-        raise FetchRefused("unresolvable", f"The host {host} could not be found (DNS).") from None
+        raise FetchRefused(
+            "unresolvable", lazy_gettext("The host %(host)s could not be found (DNS).", host=host)
+        ) from None
     addresses = [str(info[4][0]) for info in infos]
     if not addresses:
-        raise FetchRefused("unresolvable", f"The host {host} could not be found (DNS).")
+        raise FetchRefused(
+            "unresolvable", lazy_gettext("The host %(host)s could not be found (DNS).", host=host)
+        )
     return list(dict.fromkeys(addresses))
 
 
@@ -83,16 +88,23 @@ async def checked_address(url: str, policy: FetchPolicy) -> tuple[str, str, int]
     """(host, address to connect to, port) for a URL we may fetch; FetchRefused otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise FetchRefused("scheme", f"Only http and https addresses can be fetched, not {parts.scheme!r}.")
+        raise FetchRefused(
+            "scheme",
+            lazy_gettext(
+                "Only http and https addresses can be fetched, not %(scheme)s.", scheme=repr(parts.scheme)
+            ),
+        )
     host = parts.hostname
     if not host:
-        raise FetchRefused("no-host", "The address has no host name.")
+        raise FetchRefused("no-host", lazy_gettext("The address has no host name."))
     if parts.username or parts.password:
-        raise FetchRefused("credentials", "Addresses with a user name or password are not fetched.")
+        raise FetchRefused(
+            "credentials", lazy_gettext("Addresses with a user name or password are not fetched.")
+        )
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise FetchRefused("bad-port", "The address has an invalid port.") from None
+        raise FetchRefused("bad-port", lazy_gettext("The address has an invalid port.")) from None
     addresses = await resolve(host, port)
     if not policy.allow_private:
         for address in addresses:
@@ -100,8 +112,12 @@ async def checked_address(url: str, policy: FetchPolicy) -> tuple[str, str, int]
             if why is not None:
                 raise FetchRefused(
                     f"{why}-address",
-                    f"{host} resolves to {address}, a {why.replace('-', ' ')} address: "
-                    "only public addresses are fetched.",
+                    lazy_gettext(
+                        "%(host)s resolves to %(address)s, a %(value)s address: only public addresses are fetched.",
+                        host=host,
+                        address=address,
+                        value=why.replace("-", " "),
+                    ),
                 )
     return host, addresses[0], port
 
@@ -124,7 +140,12 @@ async def safe_get(
         async with asyncio.timeout(policy.timeout):
             return await _get(url, policy=policy, headers=headers or {}, client=client)
     except TimeoutError:
-        raise FetchRefused("timeout", f"The page did not answer within {policy.timeout:g} s.") from None
+        raise FetchRefused(
+            "timeout",
+            lazy_gettext(
+                "The page did not answer within %(timeout)s s.", timeout=format(policy.timeout, "g")
+            ),
+        ) from None
 
 
 async def _get(
@@ -154,24 +175,39 @@ async def _get(
                 response = await http.send(request, stream=True)
             except httpx.HTTPError as exc:
                 raise FetchRefused(
-                    "unreachable", f"{host} could not be reached: {type(exc).__name__}."
+                    "unreachable",
+                    lazy_gettext(
+                        "%(host)s could not be reached: %(error)s.", host=host, error=type(exc).__name__
+                    ),
                 ) from None
             try:
                 if response.status_code in REDIRECTS:
                     location = response.headers.get("location")
                     if not location:
-                        raise FetchRefused("bad-redirect", "The page redirected without saying where.")
+                        raise FetchRefused(
+                            "bad-redirect", lazy_gettext("The page redirected without saying where.")
+                        )
                     current = urljoin(current, location)
                     continue
                 declared = response.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > policy.max_bytes:
-                    raise FetchRefused("too-large", f"The page is larger than {policy.max_bytes:,} bytes.")
+                    raise FetchRefused(
+                        "too-large",
+                        lazy_gettext(
+                            "The page is larger than %(max_bytes)s bytes.",
+                            max_bytes=format(policy.max_bytes, ","),
+                        ),
+                    )
                 body = bytearray()
                 async for chunk in response.aiter_raw():
                     body.extend(chunk)
                     if len(body) > policy.max_bytes:
                         raise FetchRefused(
-                            "too-large", f"The page is larger than {policy.max_bytes:,} bytes."
+                            "too-large",
+                            lazy_gettext(
+                                "The page is larger than %(max_bytes)s bytes.",
+                                max_bytes=format(policy.max_bytes, ","),
+                            ),
                         )
                 return FetchResult(
                     url=current,
@@ -181,7 +217,10 @@ async def _get(
                 )
             finally:
                 await response.aclose()
-        raise FetchRefused("too-many-redirects", f"More than {policy.max_redirects} redirects.")
+        raise FetchRefused(
+            "too-many-redirects",
+            lazy_gettext("More than %(max_redirects)s redirects.", max_redirects=policy.max_redirects),
+        )
     finally:
         if own:
             await http.aclose()

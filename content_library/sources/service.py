@@ -12,6 +12,7 @@ import feedparser
 import msgspec
 
 from advocacy.core.errors import Conflict, DomainError, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from content_library.campaigns.service import campaign_id_of
 from content_library.items.schemas import CaptionIn, ItemCreate
 from content_library.items.service import create_draft, existing_row
@@ -48,7 +49,7 @@ async def add_source(db: Transactional, body: SourceCreate, *, actor_id: int) ->
             created_by=actor_id,
         )
     if found is None:
-        raise Conflict("This feed is already a source.")
+        raise Conflict(lazy_gettext("This feed is already a source."))
     return found
 
 
@@ -65,7 +66,7 @@ async def update_source(db: Transactional, public_id: UUID, body: SourceUpdate) 
     async with db.transaction() as conn:
         current = await queries.source_row_for_update(conn, public_id)
         if current is None:
-            raise NotFound("No such source.")
+            raise NotFound(lazy_gettext("No such source."))
         if body.campaign is not msgspec.UNSET:
             changes["campaign_id"] = await campaign_id_of(conn, body.campaign)
         if url is not None and url != current.url:
@@ -80,7 +81,7 @@ async def update_source(db: Transactional, public_id: UUID, body: SourceUpdate) 
         try:
             await queries.update_source(conn, current.id, changes)
         except asyncpg.UniqueViolationError:
-            raise Conflict("This feed is already a source.", extra={"field": "url"}) from None
+            raise Conflict(lazy_gettext("This feed is already a source."), extra={"field": "url"}) from None
         found = await queries.source(conn, public_id)
     assert found is not None
     return found
@@ -92,7 +93,7 @@ async def remove_source(db: Transactional, public_id: UUID) -> None:
     across all sources past and present, so adding the feed again does not repeat its drafts."""
     async with db.transaction() as conn:
         if not await queries.delete_source(conn, public_id):
-            raise NotFound("No such source.")
+            raise NotFound(lazy_gettext("No such source."))
 
 
 async def list_sources(db: Transactional) -> list[SourceRead]:
@@ -126,10 +127,14 @@ async def poll_source(db: Transactional, source: SourceRow, *, policy: FetchPoli
                 )
             return PollResult(source=source.public_id, status="not-modified", created=0)
         if result.status >= 400:
-            raise Invalid(f"The feed answered {result.status}.")
+            raise Invalid(lazy_gettext("The feed answered %(status)s.", status=result.status))
         parsed = feedparser.parse(result.body)
         if parsed.bozo and not parsed.entries:
-            raise Invalid(f"The feed could not be read: {type(parsed.bozo_exception).__name__}.")
+            raise Invalid(
+                lazy_gettext(
+                    "The feed could not be read: %(error)s.", error=type(parsed.bozo_exception).__name__
+                )
+            )
     except DomainError as exc:
         async with db.transaction() as conn:
             await queries.record_poll(
@@ -200,7 +205,7 @@ async def poll_one(db: Transactional, public_id: UUID, *, policy: FetchPolicy) -
     """Poll one active source now."""
     results = await poll_sources(db, policy=policy, only=public_id)
     if not results:
-        raise NotFound("No such active source.")
+        raise NotFound(lazy_gettext("No such active source."))
     return results[0]
 
 

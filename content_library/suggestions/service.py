@@ -8,6 +8,7 @@ from uuid import UUID
 import msgspec
 
 from advocacy.core.errors import Conflict, NotFound
+from advocacy.core.i18n import lazy_gettext
 from content_library.images import service as images
 from content_library.images.ingest import IngestedImage
 from content_library.images.storage import Storage
@@ -62,9 +63,9 @@ async def accept_suggestion(
     async with db.transaction() as conn:
         found = await queries.suggestion_for_update(conn, public_id)
         if found is None:
-            raise NotFound("No such suggestion.")
+            raise NotFound(lazy_gettext("No such suggestion."))
         if found.status != "pending":
-            raise Conflict(f"This suggestion was already {found.status}.")
+            raise Conflict(lazy_gettext("This suggestion was already %(status)s.", status=found.status))
         draft = body or ItemCreate(
             title=(found.note or found.link)[:200],
             link=found.link,
@@ -89,9 +90,9 @@ async def decline_suggestion(
     async with db.transaction() as conn:
         found = await queries.suggestion_for_update(conn, public_id)
         if found is None:
-            raise NotFound("No such suggestion.")
+            raise NotFound(lazy_gettext("No such suggestion."))
         if found.status != "pending":
-            raise Conflict(f"This suggestion was already {found.status}.")
+            raise Conflict(lazy_gettext("This suggestion was already %(status)s.", status=found.status))
         await queries.decide_suggestion(
             conn, found.id, status="declined", reason=reason, item_id=None, by=actor_id
         )

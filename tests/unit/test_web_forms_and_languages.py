@@ -9,9 +9,9 @@ import msgspec
 import pytest
 
 from advocacy.ambassadors.schemas import OptIn
+from advocacy.core.errors import Conflict, Invalid
 from advocacy.web.forms import FormData, form_problem, parse_form
 from advocacy.web.i18n import Formats, negotiate, translator
-from content_library.errors import Conflict, Invalid
 
 FORM = FormData(values={"charter_version": "x", "visibility": "public"}, lists={})
 

@@ -8,8 +8,9 @@ from uuid import UUID
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody
 
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, page_by_id, published_page
 from content_library.campaigns import service as campaigns
 from content_library.campaigns.schemas import CampaignCreate, CampaignRead, CampaignUpdate

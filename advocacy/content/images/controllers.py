@@ -12,8 +12,9 @@ from litestar.response import Stream
 
 from advocacy.content.uploads import upload_stream
 from advocacy.content.wiring import STORAGE, UPLOAD_CEILING, StorageDep
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
-from advocacy.http.guards import PUBLIC, Allow, Role
+from advocacy.http.guards import PUBLIC, Allow
 from advocacy.outbox.service import enqueue
 from content_library.images import service as images
 from content_library.images.schemas import AssetRead, ImageUpdate

@@ -10,8 +10,9 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from advocacy.content.wiring import STORAGE, CampaignSlug, StorageDep, Text
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep
-from advocacy.http.guards import Allow, Role
+from advocacy.http.guards import Allow
 from advocacy.http.pagination import Cursor, Limit, Page, page_by_id, published_page
 from advocacy.people import service as people
 from content_library.items import service as items

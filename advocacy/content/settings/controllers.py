@@ -11,8 +11,9 @@ from litestar.params import JSONBody, QueryParameter
 
 from advocacy.content.uploads import upload_stream
 from advocacy.content.wiring import STORAGE, UPLOAD_CEILING, StorageDep
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, SettingsDep
-from advocacy.http.guards import Allow, Role
+from advocacy.http.guards import Allow
 from content_library.images import service as images
 from content_library.images.renditions import LOGO_MAX_MARGIN, LOGO_MAX_SIZE, Corner
 from content_library.settings import service as library

@@ -9,8 +9,9 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 
 from advocacy.content.wiring import fetch_policy
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
-from advocacy.http.guards import Allow, Role
+from advocacy.http.guards import Allow
 from content_library.sources import service as sources
 from content_library.sources.schemas import (
     OpenGraph,

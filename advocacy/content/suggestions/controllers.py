@@ -12,8 +12,9 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from advocacy.ambassadors.service import require_ambassador
 from advocacy.content.uploads import check_declared_length, upload_stream
 from advocacy.content.wiring import STORAGE, UPLOAD_CEILING, StorageDep
+from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
-from advocacy.http.guards import ANY_PERSON, Allow, Role
+from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, page_by_id, published_page
 from advocacy.outbox.service import enqueue
 from advocacy.people import service as people

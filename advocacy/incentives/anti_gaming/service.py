@@ -12,7 +12,7 @@ import msgspec
 
 from advocacy.audit.queries import write_audit
 from advocacy.core.errors import Forbidden, Invalid, NotFound
-from advocacy.core.i18n import translate
+from advocacy.core.i18n import lazy_gettext, translate
 from advocacy.core.organisation import read_organisation
 from advocacy.db.pool import Database
 from advocacy.incentives.anti_gaming import queries
@@ -125,10 +125,10 @@ async def decide_flag(
         )
         if decided is None:
             if await queries.flag_by_public_id(conn, flag_id) is None:
-                raise NotFound("No such flag")
-            raise Invalid("This flag was already decided")
+                raise NotFound(lazy_gettext("No such flag"))
+            raise Invalid(lazy_gettext("This flag was already decided"))
         if decided.person_id == actor_id:  # clearing one's own flag would pay oneself the held points
-            raise Forbidden("Nobody decides a flag on their own share: ask someone else in HR")
+            raise Forbidden(lazy_gettext("Nobody decides a flag on their own share: ask someone else in HR"))
         await write_audit(
             conn, actor_id=actor_id, action="points.flag_cleared" if clear else "points.flag_confirmed",
             subject_type="share_flag", subject_id=str(flag_id), detail={"note": note},

@@ -12,6 +12,7 @@ import asyncpg
 import msgspec
 
 from advocacy.core.errors import NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.core.organisation import read_organisation
 from advocacy.db.pool import Database
 from advocacy.incentives.badges import queries
@@ -85,7 +86,7 @@ async def badge_card(db: Database, person_id: int, award_id: UUID, language: str
         row = await queries.badge_award(conn, person_id, award_id)
         org = await read_organisation(conn)
     if row is None:
-        raise NotFound("No such badge of yours")
+        raise NotFound(lazy_gettext("No such badge of yours"))
     colours = colours_from_settings(org.settings)
     period = row.period or row.awarded_at.strftime("%Y-%m-%d")
     return await asyncio.to_thread(

@@ -10,6 +10,7 @@ from uuid import UUID
 import asyncpg
 
 from advocacy.core.errors import Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.incentives.boards.service import names_shown_to
 from advocacy.incentives.challenges import queries
@@ -27,17 +28,17 @@ from advocacy.incentives.schemas import CampaignRef
 
 async def create(db: Database, body: ChallengeCreate, actor_id: int) -> UUID:
     if body.ends_at <= body.starts_at:
-        raise Invalid("A challenge must end after it starts")
+        raise Invalid(lazy_gettext("A challenge must end after it starts"))
     if body.goal == "threshold" and body.threshold is None:
-        raise Invalid("A threshold challenge needs `threshold`")
+        raise Invalid(lazy_gettext("A threshold challenge needs `threshold`"))
     if body.goal == "top_n" and body.top_n is None:
-        raise Invalid("A top-N challenge needs `top_n`")
+        raise Invalid(lazy_gettext("A top-N challenge needs `top_n`"))
     if not body.teams and body.campaign is None:
-        raise Invalid("Name the teams or the campaign the challenge is for")
+        raise Invalid(lazy_gettext("Name the teams or the campaign the challenge is for"))
     async with db.transaction() as conn:
         team_ids = await lookups.team_ids_by_public_ids(conn, body.teams)
         if len(team_ids) != len(set(body.teams)):
-            raise Invalid("One of the teams does not exist")
+            raise Invalid(lazy_gettext("One of the teams does not exist"))
         campaign_id = None
         if body.campaign is not None:
             try:
@@ -108,7 +109,7 @@ async def progress(db: Database, challenge_id: UUID, person_id: int, language: s
     async with db.connection() as conn:
         row = await queries.challenge_by_public_id(conn, challenge_id)
         if row is None:
-            raise NotFound("No such challenge")
+            raise NotFound(lazy_gettext("No such challenge"))
         ranked: list[tuple[int, int, int, bool | None]]
         if row.closed_at is not None:
             ranked = [

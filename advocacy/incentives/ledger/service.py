@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from advocacy.ambassadors.service import require_ambassador
 from advocacy.audit.queries import write_audit
 from advocacy.core.errors import Forbidden, Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.incentives.badges import service as badges
 from advocacy.incentives.boards import service as boards
@@ -67,7 +68,7 @@ def events_from_args(args: dict[str, Any]) -> list[PointEvent]:
     try:
         return msgspec.convert(args.get("events", []), list[PointEvent], strict=False)
     except msgspec.ValidationError as exc:
-        raise Invalid(f"Bad point events in job arguments: {exc}") from None
+        raise Invalid(lazy_gettext("Bad point events in job arguments: %(exc)s", exc=exc)) from None
 
 
 def events_to_args(events: list[PointEvent]) -> dict[str, Any]:
@@ -124,10 +125,11 @@ async def kudos(db: Database, redis: Redis, namespace: str, body: KudosCreate, a
     async with db.transaction() as conn:
         person_id = await lookups.person_id_by_public_id(conn, body.person_id)
         if person_id is None:
-            raise NotFound("No such person")
+            raise NotFound(lazy_gettext("No such person"))
         if person_id == actor_id:
             raise Forbidden(
-                "Nobody gives kudos to themself: ask someone else in HR", extra={"reason": "self"}
+                lazy_gettext("Nobody gives kudos to themself: ask someone else in HR"),
+                extra={"reason": "self"},
             )
         await require_ambassador(conn, person_id)
         event = PointEvent(
@@ -146,7 +148,10 @@ async def kudos(db: Database, redis: Redis, namespace: str, body: KudosCreate, a
         [entry] = result.entries
         if entry.points < body.points:
             raise Invalid(
-                f"These kudos would pass the daily cap: {entry.points} point(s) are left today for this person",
+                lazy_gettext(
+                    "These kudos would pass the daily cap: %(points)s point(s) are left today for this person",
+                    points=entry.points,
+                ),
                 extra={"reason": "daily-cap", "left_today": entry.points},
             )
         await badges.check_after_award(conn, result.entries)

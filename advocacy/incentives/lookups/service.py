@@ -8,6 +8,7 @@ from uuid import UUID
 import asyncpg
 
 from advocacy.core.errors import Invalid, NotFound
+from advocacy.core.i18n import lazy_gettext
 from advocacy.incentives.lookups import queries
 from advocacy.incentives.schemas import CampaignRef
 
@@ -21,11 +22,13 @@ async def campaign_of(conn: asyncpg.Connection, ref: str) -> tuple[int, Campaign
     except ValueError:
         if not SLUG.match(ref):
             raise Invalid(
-                "A campaign is named by its id (a UUID) or its slug (lower-case letters, digits and dashes)"
+                lazy_gettext(
+                    "A campaign is named by its id (a UUID) or its slug (lower-case letters, digits and dashes)"
+                )
             ) from None
         found = await queries.campaign_by_slug(conn, ref)
     else:
         found = await queries.campaign_by_public_id(conn, public_id)
     if found is None:
-        raise NotFound(f"No such campaign: {ref}")
+        raise NotFound(lazy_gettext("No such campaign: %(ref)s", ref=ref))
     return found

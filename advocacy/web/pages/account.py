@@ -12,6 +12,7 @@ from litestar.response import Redirect, Response, Template
 from advocacy.auth import service as auth
 from advocacy.auth.controllers import session_cookie
 from advocacy.auth.schemas import LoginBody, Principal
+from advocacy.auth.throttle import login_throttle
 from advocacy.core.errors import DomainError, Invalid, Unauthenticated
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
@@ -56,11 +57,10 @@ async def login_submit(request: Request[Any, Any, Any]) -> Response[Any]:
         body = parse_form({"email": form.get("email").strip(), "password": form.get("password")}, LoginBody)
         token, _principal, _expiry = await auth.login(
             state.db,
-            state.limiter,
+            login_throttle(state),
             email=body.email,
             password=body.password,
             client=client_address(request.scope),
-            attempts_per_15min=settings.login_attempts_per_15min,
             session_hours=settings.session_ttl_hours,
         )
     except SecondFactorRequired as exc:

@@ -9,7 +9,8 @@ import msgspec
 from litestar import Request, get
 from litestar.response import Template
 
-from advocacy.http.guards import Allow, Role
+from advocacy.core.roles import Role
+from advocacy.http.guards import Allow
 from advocacy.web.i18n import N_, translator
 from advocacy.web.render import page, viewer_of
 
