@@ -142,14 +142,14 @@ def parse_charter_document(data: bytes | str, fmt: CharterFormat) -> CharterDraf
         else:
             document = msgspec.json.decode(data, type=CharterDraftCreate)
     except RecursionError:
-        raise too_deep(f"The charter document ({fmt})") from None
+        raise too_deep(document=True) from None
     except msgspec.DecodeError as error:
         raise Invalid(lazy_gettext("charter document (%(fmt)s): %(error)s", fmt=fmt, error=error)) from error
     except UnicodeDecodeError:
         raise Invalid(
             lazy_gettext("charter document (%(fmt)s): the file is not UTF-8 encoded", fmt=fmt)
         ) from None
-    check_decoded(msgspec.to_builtins(document), "body", f"The charter document ({fmt})")
+    check_decoded(msgspec.to_builtins(document), "body", document=True)
     return document
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from uuid import UUID
 
 import asyncpg
 from redis.asyncio import Redis
@@ -41,10 +40,6 @@ async def names_shown_to(conn: asyncpg.Connection, viewer_id: int, person_ids: l
         if name is not None:
             shown[person] = name
     return shown
-
-
-async def person_ids_by_public_ids(conn: asyncpg.Connection, public_ids: list[UUID]) -> dict[UUID, int]:
-    return await queries.person_ids_by_public_ids(conn, public_ids)
 
 
 async def _board_location(

@@ -52,3 +52,7 @@ async def team_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[
 
 async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
     return await queries.person_id_by_public_id(conn, public_id)
+
+
+async def person_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
+    return await queries.person_ids_by_public_ids(conn, public_ids)
