@@ -8,7 +8,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.auth.schemas import TokenRead
+from advocacy.auth.schemas import LoginRecord, TokenRead
 
 _PRINCIPAL_COLUMNS = """
 p.id AS person_id, p.public_id, p.email, p.display_name, p.language,
@@ -99,10 +99,10 @@ async def revoke_all_credentials(conn: asyncpg.Connection, person_id: int) -> No
     )
 
 
-async def login_record_by_email(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
+async def login_record_by_email(conn: asyncpg.Connection, email: str) -> LoginRecord | None:
     """id, password_hash and active of the person with this e-mail (for the password check only)."""
-    record: asyncpg.Record | None = await conn.fetchrow(
+    record = await conn.fetchrow(
         "SELECT id, password_hash, active FROM people WHERE canonical_email(email) = canonical_email($1)",
         email,
     )
-    return record
+    return None if record is None else LoginRecord(id=record[0], password_hash=record[1], active=record[2])

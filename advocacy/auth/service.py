@@ -158,15 +158,15 @@ async def login(
     await throttle.check(email, client)
     async with db.connection() as conn:
         record = await queries.login_record_by_email(conn, email)
-    password_hash = record["password_hash"] if record is not None else None
-    if not verify_password(password_hash, password) or record is None or not record["active"]:
+    password_hash = record.password_hash if record is not None else None
+    if not verify_password(password_hash, password) or record is None or not record.active:
         await throttle.failed(email, client)
         raise Unauthenticated(lazy_gettext("The e-mail or the password is wrong"))
     await throttle.succeeded(email, client)
     # The password is right; a person with a second factor (or who must set one up) gets a challenge instead.
-    await challenge_if_needed(db, record["id"])
+    await challenge_if_needed(db, record.id)
     async with db.transaction() as conn:
-        started = await start_session(conn, record["id"], hours=session_hours)
+        started = await start_session(conn, record.id, hours=session_hours)
         row = await queries.principal_row_for_session(conn, hash_secret(started.token))
     assert row is not None
     return started.token, _principal(row, "session"), started.expires_at

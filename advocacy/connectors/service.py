@@ -411,11 +411,11 @@ async def rotate_token_keys(db: Database, cipher: TokenCipher, *, batch: int = 5
                 if not rows:
                     break
                 rotated = [
-                    (r["k"], cipher.rotate(r["a"]), None if r["b"] is None else cipher.rotate(r["b"]))
+                    (r.key, cipher.rotate(r.first), None if r.second is None else cipher.rotate(r.second))
                     for r in rows
                 ]
                 await queries.store_rotated(conn, table, rotated)
-            after = rows[-1]["k"]
+            after = rows[-1].key
             count += len(rows)
         done[table] = count
     return done
