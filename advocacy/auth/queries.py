@@ -97,3 +97,12 @@ async def revoke_all_credentials(conn: asyncpg.Connection, person_id: int) -> No
     await conn.execute(
         "UPDATE api_tokens SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL", person_id
     )
+
+
+async def login_record_by_email(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
+    """id, password_hash and active of the person with this e-mail (for the password check only)."""
+    record: asyncpg.Record | None = await conn.fetchrow(
+        "SELECT id, password_hash, active FROM people WHERE canonical_email(email) = canonical_email($1)",
+        email,
+    )
+    return record

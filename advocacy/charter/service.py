@@ -11,7 +11,7 @@ from typing import TypeVar
 import asyncpg
 import msgspec
 
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.charter import queries
 from advocacy.charter.cache import CharterCache, CompiledVersion
 from advocacy.charter.engine import CheckContent, CompiledCharter, Verdict
@@ -142,14 +142,14 @@ def parse_charter_document(data: bytes | str, fmt: CharterFormat) -> CharterDraf
         else:
             document = msgspec.json.decode(data, type=CharterDraftCreate)
     except RecursionError:
-        raise too_deep(f"The charter document ({fmt})") from None
+        raise too_deep(document=True) from None
     except msgspec.DecodeError as error:
         raise Invalid(lazy_gettext("charter document (%(fmt)s): %(error)s", fmt=fmt, error=error)) from error
     except UnicodeDecodeError:
         raise Invalid(
             lazy_gettext("charter document (%(fmt)s): the file is not UTF-8 encoded", fmt=fmt)
         ) from None
-    check_decoded(msgspec.to_builtins(document), "body", f"The charter document ({fmt})")
+    check_decoded(msgspec.to_builtins(document), "body", document=True)
     return document
 
 
@@ -363,3 +363,8 @@ async def activation_history(
 ) -> list[tuple[int, ActivationRead]]:
     async with db.connection() as conn:
         return await queries.activations_page(conn, before_id=before_id, limit=limit)
+
+
+async def active_charter_id_and_version(conn: asyncpg.Connection) -> tuple[int, int] | None:
+    """(id, version) of the charter in force, read in the caller's transaction; None before any is active."""
+    return await queries.active_charter_id_and_version(conn)

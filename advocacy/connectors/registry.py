@@ -17,6 +17,7 @@ from advocacy.connectors.mastodon import MastodonConnector
 from advocacy.connectors.x import XConnector
 from advocacy.core.networks import ConnectedNetwork
 from advocacy.settings import Settings
+from content_library.sources.safe_fetch import FetchPolicy, pinned_transport
 
 USER_AGENT = "Advocacy/1.0 (employee advocacy; direct publishing)"
 
@@ -66,7 +67,10 @@ class Registry:
 
 
 def new_client(settings: Settings) -> httpx.AsyncClient:
+    """One client for every network: a Mastodon server or a PDS is an address someone typed, so each
+    connection is pinned to an address checked public (content_library's pinned_transport)."""
     return httpx.AsyncClient(
+        transport=pinned_transport(FetchPolicy(allow_private=settings.fetch_allow_private)),
         timeout=httpx.Timeout(
             settings.connector_timeout_seconds, connect=min(10.0, settings.connector_timeout_seconds)
         ),

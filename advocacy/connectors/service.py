@@ -11,7 +11,7 @@ from uuid import UUID
 import asyncpg
 
 from advocacy.ambassadors.service import require_ambassador
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.connectors import pkce, queries
 from advocacy.connectors.base import (
     AccountAuth,
@@ -437,3 +437,13 @@ async def publication(db: Database, person_id: int, share_id: UUID) -> Publicati
     if found is None or found[0] != person_id:
         raise NotFound(lazy_gettext("There is no direct share of yours with this id"))
     return found[1]
+
+
+async def account_for(conn: asyncpg.Connection, person_id: int, network: str) -> AccountRow | None:
+    """The person's connected account on `network`, if any (read in the caller's transaction)."""
+    return await queries.account_for(conn, person_id, network)
+
+
+async def save_followers(conn: asyncpg.Connection, account_id: int, followers: int) -> None:
+    """Remember an account's follower count as the network reported it now."""
+    await queries.save_followers(conn, account_id, followers)

@@ -17,8 +17,13 @@ class Malformed(DomainError):
     status = 400
 
 
-def too_deep(what: str = "The JSON body") -> Malformed:
-    return Malformed(f"{what} is nested more than {MAX_DEPTH} levels deep")
+def too_deep(document: bool = False) -> Malformed:
+    """A JSON body (or, with `document`, an imported charter document) nested deeper than MAX_DEPTH."""
+    if document:
+        return Malformed(
+            lazy_gettext("The charter document is nested more than %(depth)s levels deep", depth=MAX_DEPTH)
+        )
+    return Malformed(lazy_gettext("The JSON body is nested more than %(depth)s levels deep", depth=MAX_DEPTH))
 
 
 def nul_in(field: str, source: str) -> Invalid:
@@ -30,7 +35,7 @@ def nul_in(field: str, source: str) -> Invalid:
     )
 
 
-def check_decoded(value: Any, source: str = "body", what: str = "The JSON body") -> None:
+def check_decoded(value: Any, source: str = "body", document: bool = False) -> None:
     """Refuse a decoded value nested deeper than MAX_DEPTH or holding a NUL in any string or key."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
     while stack:
@@ -42,7 +47,7 @@ def check_decoded(value: Any, source: str = "body", what: str = "The JSON body")
         if not isinstance(node, dict | list | tuple):
             continue
         if len(path) >= MAX_DEPTH:
-            raise too_deep(what)
+            raise too_deep(document)
         if isinstance(node, dict):
             for key, child in node.items():
                 if isinstance(key, str) and "\x00" in key:

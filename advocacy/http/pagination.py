@@ -19,7 +19,12 @@ MAX_LIMIT = 200
 
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="How many items at most")]
 Cursor = Annotated[
-    str | None, QueryParameter(max_length=512, description="`next_cursor` of the previous page")
+    str | None,
+    QueryParameter(
+        max_length=512,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="`next_cursor` of the previous page (opaque: one this API gave out)",
+    ),
 ]
 
 NOT_OUR_CURSOR = lazy_gettext("The cursor is not one this API gave out; start again without it")

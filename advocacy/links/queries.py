@@ -58,6 +58,32 @@ async def preview_source(conn: asyncpg.Connection, code: str) -> PreviewSource |
     return msgspec.convert(row, PreviewSource) if row else None
 
 
+class ApprovedContent(msgspec.Struct, frozen=True, kw_only=True):
+    """What a reviewer last approved of an item, beside where the item stands now."""
+
+    status: str
+    approved: dict[str, Any] | None  # the snapshot of the last approved version (None: never approved)
+    latest_images: list[Any] | None  # the images of the latest version
+
+
+async def approved_content(conn: asyncpg.Connection, item_public_id: UUID) -> ApprovedContent | None:
+    """The last approved snapshot of an item (content_transitions_item_idx), for the crawlers' preview: an edit
+    waiting for review must not reach the networks."""
+    row = await conn.fetchrow(
+        """
+        SELECT ci.status,
+               (SELECT v.snapshot FROM content_transitions t
+                JOIN content_item_versions v ON v.item_id = t.item_id AND v.version = t.version
+                WHERE t.item_id = ci.id AND t.to_status = 'approved' ORDER BY t.id DESC LIMIT 1) AS approved,
+               (SELECT v.snapshot -> 'images' FROM content_item_versions v
+                WHERE v.item_id = ci.id ORDER BY v.version DESC LIMIT 1) AS latest_images
+        FROM content_items ci WHERE ci.public_id = $1
+        """,
+        item_public_id,
+    )
+    return msgspec.convert(row, ApprovedContent) if row else None
+
+
 class CardSource(msgspec.Struct, frozen=True, kw_only=True):
     """What a card share's public page and PNG are drawn from, and whether they may still be shown."""
 

@@ -177,12 +177,21 @@ async def preview(
             at=datetime.now(UTC),
             storage=storage,
         )
-    if item is None:
+        approved = await queries.approved_content(conn, source.item_public_id)
+    if item is None or approved is None:
         return LinkPreview(target=source.target, title=source.target, description=None, image_url=None)
-    image = item.link_image_path
+    title, summary, image = item.title, item.summary, item.link_image_path
+    if approved.status != "approved":
+        # an edit sent back to review (or a withdrawn item): the networks get what a reviewer approved
+        if approved.approved is None:
+            return LinkPreview(target=source.target, title=source.target, description=None, image_url=None)
+        title = str(approved.approved.get("title") or source.target)
+        summary = approved.approved.get("summary")
+        if approved.approved.get("images") != approved.latest_images:
+            image = None  # the image changed since: the approved one is not the one rendered now
     if image is not None and not image.startswith(("http://", "https://")):
         image = public_base_url.rstrip("/") + image
-    return LinkPreview(target=source.target, title=item.title, description=item.summary, image_url=image)
+    return LinkPreview(target=source.target, title=title, description=summary, image_url=image)
 
 
 # --- badge cards ------------------------------------------------------------------------------------------

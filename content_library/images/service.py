@@ -269,9 +269,14 @@ async def update_image(
             await _request_renditions(conn, asset.id, asset.renditions_attempts, enqueue)
 
     image = await _change_image(
-        db, storage, item_public_id, image_public_id, roles=roles, refusal="Only curators change images.",
+        db,
+        storage,
+        item_public_id,
+        image_public_id,
+        roles=roles,
+        refusal="Only curators change images.",
         change=change,
-    )  # fmt: skip
+    )
     assert image is not None
     return image
 
@@ -291,9 +296,14 @@ async def rerun_renditions(
         await _request_renditions(conn, asset.id, asset.renditions_attempts, enqueue)
 
     image = await _change_image(
-        db, storage, item_public_id, image_public_id, roles=roles, refusal="Only curators re-run renditions.",
+        db,
+        storage,
+        item_public_id,
+        image_public_id,
+        roles=roles,
+        refusal="Only curators re-run renditions.",
         change=change,
-    )  # fmt: skip
+    )
     assert image is not None
     return image
 
@@ -309,9 +319,14 @@ async def delete_image(
         return keys
 
     await _change_image(
-        db, storage, item_public_id, image_public_id, roles=roles, refusal="Only curators remove images.",
+        db,
+        storage,
+        item_public_id,
+        image_public_id,
+        roles=roles,
+        refusal="Only curators remove images.",
         change=change,
-    )  # fmt: skip
+    )
 
 
 async def _request_renditions(

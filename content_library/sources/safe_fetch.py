@@ -7,8 +7,11 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import httpcore
 import httpx
 import msgspec
 
@@ -16,6 +19,8 @@ from advocacy.core.errors import Invalid, Text
 from advocacy.core.i18n import lazy_gettext
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# (host, port) -> the host's addresses; `resolve` (the system's DNS) unless a test gives another
+Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 
 class FetchRefused(Invalid):
@@ -50,11 +55,45 @@ class FetchResult(msgspec.Struct, frozen=True, kw_only=True):
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+# IPv6 forms that carry an IPv4 address, judged by that address: NAT64 (RFC 6052, well-known prefix),
+# IPv4-compatible (::a.b.c.d, deprecated) and SIIT's IPv4-translated (::ffff:0:a.b.c.d); 6to4, Teredo and
+# IPv4-mapped are read by the ipaddress module itself.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: local-use, never a public destination
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    if ip.teredo is not None:
+        return list(ip.teredo)  # (server, client): a Teredo address reaches the client through the server
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in _NAT64 or ip in _IPV4_TRANSLATED:
+        return [low32]
+    if ip in _IPV4_COMPATIBLE and int(ip) > 0xFFFF:  # not :: and ::1, which are judged as themselves
+        return [low32]
+    return []
+
+
 def forbidden_address(address: str) -> str | None:
-    """Why this IP address may not be fetched, or None if it is a public address."""
+    """Why this IP address may not be fetched, or None if it is a public address. An IPv6 address that
+    carries an IPv4 one (IPv4-mapped, 6to4, Teredo, NAT64, IPv4-compatible) is judged by what it carries."""
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64_LOCAL:
+            return "private"
+        embedded = _embedded_ipv4(ip)
+        if embedded:
+            reasons = [why for why in map(_judge, embedded) if why is not None]
+            return reasons[0] if reasons else None
+    return _judge(ip)
+
+
+def _judge(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     if ip.is_loopback:
         return "loopback"
     if ip.is_link_local:
@@ -105,7 +144,16 @@ async def checked_address(url: str, policy: FetchPolicy) -> tuple[str, str, int]
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise FetchRefused("bad-port", lazy_gettext("The address has an invalid port.")) from None
-    addresses = await resolve(host, port)
+    addresses = await checked_addresses(host, port, policy)
+    return host, addresses[0], port
+
+
+async def checked_addresses(
+    host: str, port: int, policy: FetchPolicy, resolver: Resolver | None = None
+) -> list[str]:
+    """The addresses of a host name, every one of them public (unless the policy allows private ones);
+    FetchRefused otherwise. The refusal names the kind of address, never the address itself."""
+    addresses = await (resolver or resolve)(host, port)
     if not policy.allow_private:
         for address in addresses:
             why = forbidden_address(address)
@@ -113,13 +161,65 @@ async def checked_address(url: str, policy: FetchPolicy) -> tuple[str, str, int]
                 raise FetchRefused(
                     f"{why}-address",
                     lazy_gettext(
-                        "%(host)s resolves to %(address)s, a %(value)s address: only public addresses are fetched.",
+                        "%(host)s resolves to a %(value)s address: only public addresses are fetched.",
                         host=host,
-                        address=address,
                         value=why.replace("-", " "),
                     ),
                 )
-    return host, addresses[0], port
+    return addresses
+
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, but each connection resolves its host once, checks every address, and
+    connects to the checked one: no second DNS lookup can send it elsewhere (DNS rebinding). TLS still
+    verifies the certificate against, and sends SNI for, the host name (httpcore starts TLS with the URL's
+    host, not with the address connected to)."""
+
+    def __init__(self, policy: FetchPolicy, resolver: Resolver | None = None) -> None:
+        self._policy = policy
+        self._resolver = resolver
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await checked_addresses(host, port, self._policy, self._resolver)
+        except FetchRefused as exc:
+            # an httpcore error, so that httpx callers see an ordinary ConnectError (no address in it)
+            raise httpcore.ConnectError(f"{host}: refused ({exc.reason})") from None
+        return await self._inner.connect_tcp(
+            addresses[0], port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("Unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def pinned_transport(policy: FetchPolicy, resolver: Resolver | None = None) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose every connection goes through PinnedBackend (give it to an AsyncClient that
+    talks to hosts people typed: a Mastodon server, a PDS)."""
+    transport = httpx.AsyncHTTPTransport(trust_env=False)
+    # httpx 0.28 takes no network backend: its pool is rebuilt around ours, with the same TLS context.
+    default: httpcore.AsyncConnectionPool = transport._pool
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=default._ssl_context,
+        max_connections=default._max_connections,
+        max_keepalive_connections=default._max_keepalive_connections,
+        keepalive_expiry=default._keepalive_expiry,
+        network_backend=PinnedBackend(policy, resolver),
+    )
+    return transport
 
 
 def _pinned_url(url: str, address: str, port: int) -> str:

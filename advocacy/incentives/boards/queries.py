@@ -4,15 +4,13 @@ fold back after a new opt-in."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from uuid import UUID
 
 import asyncpg
 import msgspec
 
 from advocacy.incentives.boards.schemas import BoardProfile, DayTotal
 from advocacy.incentives.boards.scores import BOARD_KINDS
-from advocacy.incentives.ledger.queries import ENTRY_COLUMNS
-from advocacy.incentives.schemas import LedgerEntry
+from advocacy.incentives.schemas import ENTRY_COLUMNS, LedgerEntry
 
 
 async def lock_boards(conn: asyncpg.Connection, *, exclusive: bool) -> None:
@@ -93,13 +91,6 @@ async def board_profiles(conn: asyncpg.Connection, person_ids: Sequence[int]) ->
         )
         for r in rows
     }
-
-
-async def person_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
-    rows = await conn.fetch(
-        "SELECT public_id, id FROM people WHERE public_id = ANY($1::uuid[])", list(public_ids)
-    )
-    return {r["public_id"]: r["id"] for r in rows}
 
 
 async def board_entries_of_person(conn: asyncpg.Connection, person_id: int, upto: int) -> list[LedgerEntry]:

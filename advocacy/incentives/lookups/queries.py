@@ -30,6 +30,13 @@ async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> i
     return value
 
 
+async def person_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
+    rows = await conn.fetch(
+        "SELECT public_id, id FROM people WHERE public_id = ANY($1::uuid[])", list(public_ids)
+    )
+    return {r["public_id"]: r["id"] for r in rows}
+
+
 async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> tuple[int, CampaignRef] | None:
     row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE public_id = $1", public_id)
     return None if row is None else (row["id"], CampaignRef(id=row["public_id"], slug=row["slug"]))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get, post
-from litestar.params import FromPath
+from litestar.params import Parameter
 
 from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep
@@ -23,6 +25,11 @@ class RecognitionController(Controller):
         return await service.recognition_periods(db, principal.person_id)
 
     @post("/periods/{period:str}/close", operation_id="closeRecognitionPeriod", status_code=200)
-    async def close(self, period: FromPath[str], db: DbDep, principal: PrincipalDep) -> RecognitionRead:
+    async def close(
+        self,
+        period: Annotated[str, Parameter(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a month: 2026-11")],
+        db: DbDep,
+        principal: PrincipalDep,
+    ) -> RecognitionRead:
         """Close a month: winners from its board get their badge and a notification (once)."""
         return await service.close_period(db, period, principal.person_id)

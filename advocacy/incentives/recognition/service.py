@@ -16,6 +16,7 @@ from advocacy.db.pool import Database
 from advocacy.incentives.badges import service as badges
 from advocacy.incentives.boards import service as boards
 from advocacy.incentives.boards.scores import encode_score, seconds_since_epoch
+from advocacy.incentives.lookups import service as lookups
 from advocacy.incentives.recognition import queries
 from advocacy.incentives.recognition.schemas import RecognitionRead, RecognitionWinner, StoredPeriod
 
@@ -92,7 +93,7 @@ async def _recognition(
     boards' rule: names_shown_to; a winner hidden from the reader is left out, ranks keep their numbers)."""
     winners = msgspec.convert(row.winners, list[RecognitionWinner])
     if viewer_id is not None:
-        ids = await boards.person_ids_by_public_ids(conn, [w.person_id for w in winners])
+        ids = await lookups.person_ids_by_public_ids(conn, [w.person_id for w in winners])
         names = await boards.names_shown_to(conn, viewer_id, list(ids.values()))
         winners = [
             msgspec.structs.replace(w, display_name=names[ids[w.person_id]])

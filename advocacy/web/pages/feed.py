@@ -4,18 +4,24 @@ GET /api/v1/feed."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Hashable
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import msgspec
+from cachetools import LRUCache
 from litestar import Request, get
+from litestar.datastructures import State
 from litestar.response import Redirect, Response
+from markupsafe import Markup
 from msgspec import Meta
 
 from advocacy.ambassadors.service import NotAnAmbassador
 from advocacy.content.feed.reader import feed_reader, page_entries
 from advocacy.core.errors import DomainError
+from advocacy.db.pool import Database
 from advocacy.http.deps import signed_in
 from advocacy.http.guards import ANY_PERSON
 from advocacy.http.pagination import decode_cursor
@@ -24,6 +30,7 @@ from advocacy.web.forms import FormData, FormState, form_problem, parse_form
 from advocacy.web.i18n import LANGUAGE_NAMES, translator
 from advocacy.web.render import page, viewer_of
 from content_library.campaigns import service as campaigns_service
+from content_library.feed.cache import EncodedLine, FeedCache
 from content_library.feed.schemas import FeedEntry, FeedFilter
 from content_library.feed.service import cached_feed
 from content_library.schemas import NETWORKS, Language, Network
@@ -77,6 +84,33 @@ class FeedPage(msgspec.Struct, frozen=True, kw_only=True):
     languages: list[tuple[str, str]]
 
 
+class CampaignChoices:
+    """The campaigns the filter offers, kept as long as the feed cache keeps its pages: dropped with them when
+    the library changes (campaigns included: NOTIFY content_changed) or after the same TTL."""
+
+    def __init__(self) -> None:
+        self.generation = -1
+        self.expires = 0.0
+        self.choices: list[tuple[str, str]] = []
+
+    async def get(self, db: Database, cache: FeedCache) -> list[tuple[str, str]]:
+        if cache.enabled and self.generation == cache.generation and time.monotonic() < self.expires:
+            return self.choices
+        generation = cache.generation
+        rows = await campaigns_service.campaigns_page(db, after_id=None, limit=CAMPAIGN_CHOICES)
+        self.choices = [(campaign.slug, campaign.name) for _, campaign in rows]
+        self.generation, self.expires = generation, time.monotonic() + cache.ttl
+        return self.choices
+
+
+def campaign_choices(state: State) -> CampaignChoices:
+    """This process's campaign choices (one per app, on its state)."""
+    choices: CampaignChoices | None = getattr(state, "campaign_choices", None)
+    if choices is None:
+        choices = state.campaign_choices = CampaignChoices()
+    return choices
+
+
 def card_of(entry: FeedEntry) -> Card:
     image = None
     for candidate in entry.images:
@@ -106,10 +140,34 @@ def _href(query: FeedQuery, cursor: str | None) -> str:
     return "/feed" + (f"?{urlencode(values)}" if values else "")
 
 
+class RenderedResults:
+    """The feed page's results (filters, cards, paging) as HTML, per feed-cache generation, language, query
+    and which of the page's posts the reader shared: readers of one audience share them, so most requests
+    render only the layout around them. Dropped with the feed cache's pages (same generation)."""
+
+    def __init__(self, size: int = 5_000) -> None:
+        self.html: LRUCache[Hashable, Markup] = LRUCache(maxsize=size)
+
+    def get(self, key: Hashable) -> Markup | None:
+        return self.html.get(key)
+
+    def put(self, key: Hashable, html: Markup) -> None:
+        self.html[key] = html
+
+
+def rendered_results(state: State) -> RenderedResults:
+    """This process's rendered results (one per app, on its state)."""
+    found: RenderedResults | None = getattr(state, "feed_results", None)
+    if found is None:
+        found = state.feed_results = RenderedResults()
+    return found
+
+
 @get("/feed", guards=[ANY_PERSON], include_in_schema=False)
 async def feed_page(request: Request[Any, Any, Any]) -> Response[Any]:
     principal = signed_in(request)
     state = request.app.state
+    cache: FeedCache = state.feed_cache
     viewer = await viewer_of(request)
     _ = translator(viewer.language)
     given = FormData(
@@ -117,17 +175,20 @@ async def feed_page(request: Request[Any, Any, Any]) -> Response[Any]:
         lists={k: request.query_params.getall(k) for k in request.query_params},
     )
     form = FormState(values=given.values)
-    cards: list[Card] = []
-    next_cursor = None
     query = FeedQuery()
+    lines: list[EncodedLine] = []
+    shared: frozenset[int] = frozenset()
+    audience: tuple[Any, ...] = ()
+    generation = cache.generation
     try:
         who = await feed_reader(state.db, state.principal_cache, principal.person_id)
+        audience = (who.team_id, who.location, who.language)
         query = parse_form(given.values, FeedQuery)
         flt = FeedFilter(q=query.q, campaign=query.campaign, network=query.network, language=query.language)
         after = decode_cursor(query.cursor, tuple[bool, int, datetime, int])
         lines, shared = await cached_feed(
             state.db,
-            state.feed_cache,
+            cache,
             who,
             flt=flt,
             after=after,
@@ -136,9 +197,6 @@ async def feed_page(request: Request[Any, Any, Any]) -> Response[Any]:
             storage=state.storage,
             shared_items=shared_item_ids,
         )
-        found = page_entries(lines, shared, PAGE_SIZE)
-        cards = [card_of(entry) for entry in found.items]
-        next_cursor = found.next_cursor
     except NotAnAmbassador:
         return Redirect("/", status_code=303)
     except (DomainError, msgspec.ValidationError) as exc:
@@ -152,24 +210,34 @@ async def feed_page(request: Request[Any, Any, Any]) -> Response[Any]:
                 "campaign": _("Choose a campaign from the list"),
             },
         )
-    campaigns = [
-        c for _, c in await campaigns_service.campaigns_page(state.db, after_id=None, limit=CAMPAIGN_CHOICES)
-    ]
-    data = FeedPage(
-        cards=cards,
-        filtered=any((query.q, query.campaign, query.network, query.language)),
-        next_href=_href(query, next_cursor) if next_cursor else None,
-        first_href=_href(query, None) if query.cursor else None,
-        campaigns=[("", _("All campaigns")), *((c.slug, c.name) for c in campaigns)],
-        networks=[("", _("All networks")), *((n, NETWORK_NAMES[n]) for n in NETWORKS)],
-        languages=[("", _("All languages")), *LANGUAGE_NAMES.items()],
-    )
+    mine = frozenset(line.item_id for line in lines[:PAGE_SIZE] if line.item_id in shared)
+    key = (generation, audience, viewer.language, tuple(sorted(given.values.items())), mine)
+    renders = rendered_results(state)
+    results = renders.get(key) if cache.enabled and not form.has_problem else None
+    if results is None:
+        found = page_entries(lines, shared, PAGE_SIZE)
+        campaigns = await campaign_choices(state).get(state.db, cache)
+        data = FeedPage(
+            cards=[card_of(entry) for entry in found.items],
+            filtered=any((query.q, query.campaign, query.network, query.language)),
+            next_href=_href(query, found.next_cursor) if found.next_cursor else None,
+            first_href=_href(query, None) if query.cursor else None,
+            campaigns=[("", _("All campaigns")), *campaigns],
+            networks=[("", _("All networks")), *((n, NETWORK_NAMES[n]) for n in NETWORKS)],
+            languages=[("", _("All languages")), *LANGUAGE_NAMES.items()],
+        )
+        engine = request.app.template_engine
+        assert engine is not None  # create_app configures the pages' Jinja engine
+        template = engine.get_template("employee/feed_results.html")
+        results = Markup(template.render(page=data, form=form, language=viewer.language))  # noqa: S704
+        if cache.enabled and not form.has_problem and cache.generation == generation:
+            renders.put(key, results)
     return page(
         request,
         viewer,
         "employee/feed.html",
         title=_("Posts to share"),
-        data=data,
+        data=results,
         form=form,
         status_code=form.status,
     )

@@ -174,3 +174,15 @@ async def test_a_csv_field_over_128_kib_is_reported_with_its_line_and_imports_no
     [error] = response.json()["errors"]
     assert error["line"] == 3 and "field limit" in error["reason"]
     assert await _count(db, "people") == before
+
+
+async def test_the_refusal_of_deep_json_speaks_french_when_asked(
+    client: AsyncTestClient[Litestar], admin: Someone
+) -> None:
+    response = await client.post(
+        TOKENS,
+        content=b'{"name": ' + b"[" * 1000 + b"]" * 1000 + b"}",
+        headers={**admin.headers, "Content-Type": "application/json", "Accept-Language": "fr"},
+    )
+    assert response.status_code == 400, response.text
+    assert "imbriqué" in problem(response)["detail"]
