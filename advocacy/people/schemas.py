@@ -22,7 +22,8 @@ Email = Annotated[
 ]
 DisplayName = Annotated[str, Meta(min_length=1, max_length=120)]
 ShortText = Annotated[str, Meta(min_length=1, max_length=120)]
-Password = Annotated[str, Meta(min_length=10, max_length=256)]
+# The length bounds of advocacy/identity/policy.py (which the service applies in full: common passwords, own name)
+Password = Annotated[str, Meta(min_length=12, max_length=256)]
 TimeZone = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)*$")]
 
 

@@ -15,10 +15,11 @@ from advocacy.audit.service import write_audit
 from advocacy.auth.passwords import hash_password
 from advocacy.auth.service import PrincipalCache, revoke_all_credentials
 from advocacy.core.emails import canonical_email
-from advocacy.core.errors import Conflict, Forbidden, NotFound
-from advocacy.core.i18n import lazy_gettext
+from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
+from advocacy.core.i18n import LazyText, lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.db.pool import Database
+from advocacy.identity.policy import password_problem
 from advocacy.people import queries
 from advocacy.people.schemas import (
     ImportReport,
@@ -60,7 +61,17 @@ async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict
     return await queries.team_ids_by_public_ids(conn, public_ids)
 
 
+def _password_problem(person: PersonCreate) -> LazyText | None:
+    """A password an admin sets follows the policy a person's own choice does."""
+    if person.password is None:
+        return None
+    return password_problem(person.password, email=person.email, display_name=person.display_name)
+
+
 async def create_person(db: Database, body: PersonCreate, *, actor_id: int | None) -> PersonRead:
+    weak = _password_problem(body)
+    if weak is not None:
+        raise Invalid(weak, extra={"errors": [{"field": "password", "message": str(weak), "source": "body"}]})
     async with db.transaction() as conn:
         if await queries.existing_people_by_email(conn, [body.email]):
             raise Conflict(
@@ -232,6 +243,10 @@ def _parse_rows(reader: csv.DictReader[str]) -> tuple[list[ImportRow], list[Impo
             person = msgspec.convert(values, PersonCreate)
         except msgspec.ValidationError as exc:
             errors.append(ImportRowError(line=line, reason=_row_reason(exc, values)))
+            continue
+        weak = _password_problem(person)
+        if weak is not None:
+            errors.append(ImportRowError(line=line, reason=f"password: {weak}"))
             continue
         key = canonical_email(person.email)
         if key in seen:

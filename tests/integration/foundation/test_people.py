@@ -60,6 +60,36 @@ async def test_an_admin_adds_a_person_with_roles(client: Any, factory: Factory) 
     assert fetched.json()["email"] == "new@example.com"
 
 
+async def test_a_password_set_by_an_admin_follows_the_password_policy(
+    client: Any, factory: Factory, db: Database
+) -> None:
+    admin = await factory.person("admin")
+    before = await people_count(db)
+    for weak in ("ten chars!", "password1234", "new.person@example.com"):
+        response = await client.post(
+            "/api/v1/people",
+            json={"email": "new.person@example.com", "display_name": "New Person", "password": weak},
+            headers={**admin.headers, "Accept-Language": "en"},
+        )
+        assert response.status_code == 422, (weak, response.text)
+        assert [e["field"] for e in problem(response)["errors"]] == ["password"], response.text
+    assert "ten chars!" not in response.text and await people_count(db) == before
+    guessable = "email,display_name,password\nweak@example.com,Weak,password1234\n"
+    refused = await client.post(f"{IMPORT}?dry_run=true", content=guessable, headers={**CSV, **admin.headers})
+    assert refused.status_code == 422 and "password" in refused.json()["errors"][0]["reason"], refused.text
+    assert "password1234" not in refused.text
+    accepted = await client.post(
+        "/api/v1/people",
+        json={
+            "email": "new.person@example.com",
+            "display_name": "New Person",
+            "password": "plum orchard at dusk",
+        },
+        headers=admin.headers,
+    )
+    assert accepted.status_code == 201, accepted.text
+
+
 async def test_a_second_person_with_the_same_email_in_other_case_is_a_conflict(
     client: Any, factory: Factory
 ) -> None:
