@@ -140,10 +140,15 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
     password = os.environ.get("ADVOCACY_ADMIN_PASSWORD") or (
         sys.stdin.readline().rstrip("\n")
         if args.password_stdin
-        else getpass.getpass("Password (10+ characters): ")
+        else getpass.getpass("Password (12+ characters, not a common one): ")
     )
-    if len(password) < 10:
-        fail("the password must have at least 10 characters")
+    from advocacy.core.i18n import translate
+    from advocacy.identity.policy import password_problem
+
+    # The same rules as every password a person chooses (advocacy/identity/policy.py).
+    problem = password_problem(password, email=args.email, display_name=args.name)
+    if problem is not None:
+        fail(f"this password cannot be used: {translate(problem, 'en')}")
 
     async def run() -> None:
         db = await Database.connect(settings.database_url, min_size=1, max_size=2)

@@ -80,6 +80,11 @@ class OrganisationCache:
             self._entries[1] = organisation
         return organisation
 
+    @property
+    def changes_seen(self) -> int:
+        """How many changes (notifications, clears) this cache has seen: a reader that wrote can wait on it."""
+        return self._generation
+
     def clear(self) -> None:
         self._generation += 1
         self._entries.clear()

@@ -50,7 +50,7 @@ def bench_stores() -> Iterator[BenchStores]:
                 asyncio.run(_drop(servers.database_url, name))
 
 
-def _with_database(dsn: str, name: str) -> str:
+def with_database(dsn: str, name: str) -> str:
     from urllib.parse import urlsplit, urlunsplit
 
     return urlunsplit(urlsplit(dsn)._replace(path="/" + name))
@@ -60,7 +60,7 @@ async def _create(admin: str, name: str) -> str:
     conn = await asyncpg.connect(admin)
     await conn.execute(f'CREATE DATABASE "{name}"')
     await conn.close()
-    url = _with_database(admin, name)
+    url = with_database(admin, name)
     conn = await asyncpg.connect(url)
     await migrate(conn)
     await conn.close()

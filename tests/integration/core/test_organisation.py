@@ -11,6 +11,7 @@ from advocacy.core.organisation import CHANGE_CHANNEL, Organisation, organisatio
 from advocacy.db.notifications import follow_notifications
 from advocacy.db.pool import Database
 from advocacy.settings import Settings
+from tests.eventually import eventually
 
 
 @pytest.fixture
@@ -62,8 +63,15 @@ async def test_a_cache_that_is_not_followed_reads_every_time(db: Database, clean
 
 
 async def test_a_followed_cache_serves_the_row_without_reading_it_again(followed: Database) -> None:
+    seen = followed.organisation.changes_seen
     async with followed.transaction() as conn:
         await conn.execute("INSERT INTO organisation (id, name) VALUES (1, 'Acme')")
+    # the insert's own notification must have arrived, or it could drop the copy read below (a loaded machine
+    # delivers it after the first read)
+    await eventually(
+        lambda: asyncio.sleep(0, result=followed.organisation.changes_seen > seen),
+        "the insert's notification",
+    )
     assert await _settled(followed, "Acme") == "Acme"
     await _write_unannounced(followed, "UPDATE organisation SET name = 'Unseen'")
     assert (await organisation(followed)).name == "Acme"

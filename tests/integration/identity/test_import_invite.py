@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from advocacy.db.pool import Database
@@ -45,3 +48,35 @@ async def test_a_dry_run_invites_nobody(
     assert done.returncode == 0 and "invited" not in done.stdout
     async with db.connection() as conn:
         assert await conn.fetchval("SELECT count(*) FROM invitations") == 0
+
+
+def create_admin(
+    settings: Settings, cwd: Path, email: str, password: str
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "SECRET_KEY": settings.secret_key,
+        "DATA_DIR": str(cwd / "data"),
+    }
+    advocacy = str(Path(sys.executable).parent / "advocacy")
+    return subprocess.run(
+        [advocacy, "create-admin", "--email", email, "--password-stdin"],
+        input=password + "\n",
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def test_create_admin_refuses_a_password_the_policy_refuses(
+    settings: Settings, clean: None, db: Database, tmp_path: Path
+) -> None:
+    weak = create_admin(settings, tmp_path, "root@example.com", "password1234")
+    assert weak.returncode != 0 and "too easy to guess" in weak.stderr
+    good = create_admin(settings, tmp_path, "root@example.com", "plum orchard at dusk")
+    assert good.returncode == 0, good.stderr
