@@ -9,9 +9,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from advocacy.core.language import LANGUAGES as LANGUAGES
 from advocacy.core.language import LanguageCode
-from advocacy.core.networks import NETWORKS as NETWORKS
 from advocacy.core.networks import NetworkCode
 
 # The content modules' names for advocacy.core's language and network codes.

@@ -11,7 +11,7 @@ import asyncpg
 from advocacy.ambassadors import queries
 from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, Visibility, VisibilityChange
 from advocacy.auth.schemas import Principal
-from advocacy.charter.queries import active_charter_id_and_version
+from advocacy.charter.service import active_charter_id_and_version
 from advocacy.charter.training import require_passed
 from advocacy.core.errors import Conflict, DomainError
 from advocacy.core.i18n import lazy_gettext
@@ -170,12 +170,17 @@ async def opt_in(db: Database, principal: Principal, body: OptIn, *, validity_da
 async def opt_out(db: Database, principal: Principal) -> AmbassadorStatus:
     """Takes effect at once; what other domains must undo (boards, connected accounts) follows via the outbox."""
     async with db.transaction() as conn:
-        if await queries.mark_opted_out(conn, principal.person_id):
-            await queries.insert_event(
-                conn, person_id=principal.person_id, kind="opted_out", charter_id=None, visibility=None
-            )
+        if await withdraw_consent(conn, principal.person_id):
             await enqueue(conn, OPTED_OUT_JOB, {"person_id": principal.person_id})
         return await status_of(conn, principal.person_id)
+
+
+async def withdraw_consent(conn: asyncpg.Connection, person_id: int) -> bool:
+    """Opt the person out and record the event, in the caller's transaction; False if they were not opted in."""
+    if not await queries.mark_opted_out(conn, person_id):
+        return False
+    await queries.insert_event(conn, person_id=person_id, kind="opted_out", charter_id=None, visibility=None)
+    return True
 
 
 async def change_visibility(db: Database, principal: Principal, body: VisibilityChange) -> AmbassadorStatus:

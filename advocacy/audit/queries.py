@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 
 
-async def write_audit(
+async def insert_entry(
     conn: asyncpg.Connection,
     *,
     actor_id: int | None,

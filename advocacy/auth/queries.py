@@ -8,7 +8,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.auth.schemas import TokenRead
+from advocacy.auth.schemas import LoginRecord, TokenRead
 
 _PRINCIPAL_COLUMNS = """
 p.id AS person_id, p.public_id, p.email, p.display_name, p.language,
@@ -97,3 +97,12 @@ async def revoke_all_credentials(conn: asyncpg.Connection, person_id: int) -> No
     await conn.execute(
         "UPDATE api_tokens SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL", person_id
     )
+
+
+async def login_record_by_email(conn: asyncpg.Connection, email: str) -> LoginRecord | None:
+    """id, password_hash and active of the person with this e-mail (for the password check only)."""
+    record = await conn.fetchrow(
+        "SELECT id, password_hash, active FROM people WHERE canonical_email(email) = canonical_email($1)",
+        email,
+    )
+    return None if record is None else LoginRecord(id=record[0], password_hash=record[1], active=record[2])

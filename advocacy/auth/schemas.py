@@ -60,3 +60,11 @@ class TokenCreated(msgspec.Struct, frozen=True, kw_only=True):
     token: str
     prefix: str
     expires_at: datetime
+
+
+class LoginRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """What the password check reads of a person: never leaves the auth service."""
+
+    id: int
+    password_hash: str | None
+    active: bool

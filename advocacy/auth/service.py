@@ -13,7 +13,7 @@ import asyncpg
 import msgspec
 from cachetools import TTLCache
 
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.auth import queries
 from advocacy.auth.passwords import verify_password
 from advocacy.auth.schemas import Principal, TokenCreate, TokenCreated, TokenRead
@@ -23,7 +23,6 @@ from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.identity.second_factor import challenge_if_needed
 from advocacy.identity.sessions import start_session
-from advocacy.people.queries import login_record_by_email
 
 TOKEN_PREFIX = "adv_"  # noqa: S105 - a prefix, not a secret
 SESSION_COOKIE = "advocacy_session"
@@ -158,16 +157,16 @@ async def login(
     client by failures only (advocacy/auth/throttle.py): a slow-down that someone elsewhere cannot cause."""
     await throttle.check(email, client)
     async with db.connection() as conn:
-        record = await login_record_by_email(conn, email)
-    password_hash = record["password_hash"] if record is not None else None
-    if not verify_password(password_hash, password) or record is None or not record["active"]:
+        record = await queries.login_record_by_email(conn, email)
+    password_hash = record.password_hash if record is not None else None
+    if not verify_password(password_hash, password) or record is None or not record.active:
         await throttle.failed(email, client)
         raise Unauthenticated(lazy_gettext("The e-mail or the password is wrong"))
     await throttle.succeeded(email, client)
     # The password is right; a person with a second factor (or who must set one up) gets a challenge instead.
-    await challenge_if_needed(db, record["id"])
+    await challenge_if_needed(db, record.id)
     async with db.transaction() as conn:
-        started = await start_session(conn, record["id"], hours=session_hours)
+        started = await start_session(conn, record.id, hours=session_hours)
         row = await queries.principal_row_for_session(conn, hash_secret(started.token))
     assert row is not None
     return started.token, _principal(row, "session"), started.expires_at
@@ -241,3 +240,8 @@ def forget_changed_identity(cache: PrincipalCache, payload: str) -> None:
         cache.clear()
     elif payload.isdigit():
         cache.forget_person(int(payload))
+
+
+async def revoke_all_credentials(conn: asyncpg.Connection, person_id: int) -> None:
+    """End every web session and API token of the person, in the caller's transaction."""
+    await queries.revoke_all_credentials(conn, person_id)

@@ -11,7 +11,7 @@ from typing import TypeVar
 import asyncpg
 import msgspec
 
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.charter import queries
 from advocacy.charter.cache import CharterCache, CompiledVersion
 from advocacy.charter.engine import CheckContent, CompiledCharter, Verdict
@@ -363,3 +363,8 @@ async def activation_history(
 ) -> list[tuple[int, ActivationRead]]:
     async with db.connection() as conn:
         return await queries.activations_page(conn, before_id=before_id, limit=limit)
+
+
+async def active_charter_id_and_version(conn: asyncpg.Connection) -> tuple[int, int] | None:
+    """(id, version) of the charter in force, read in the caller's transaction; None before any is active."""
+    return await queries.active_charter_id_and_version(conn)

@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.charter import queries
 from advocacy.charter.schemas import (
     CharterTraining,

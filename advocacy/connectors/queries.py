@@ -13,6 +13,7 @@ from advocacy.connectors.schemas import (
     AccountRow,
     AudienceRead,
     ConnectedAccountRead,
+    EncryptedRow,
     ImageSource,
     PublicationRead,
     PublicationRow,
@@ -254,7 +255,7 @@ async def audiences_of_person(conn: asyncpg.Connection, person_id: int) -> list[
 
 async def encrypted_values(
     conn: asyncpg.Connection, table: str, after: Any, limit: int
-) -> list[asyncpg.Record]:
+) -> list[EncryptedRow]:
     """A batch of (key, ciphertext columns) of one of the tables holding ciphertexts, in key order."""
     sql = {
         "connected_accounts": "SELECT id AS k, access_token AS a, refresh_token AS b FROM connected_accounts"
@@ -264,7 +265,7 @@ async def encrypted_values(
         "mastodon_apps": "SELECT instance || ' ' || redirect_uri AS k, client_secret AS a, NULL::bytea AS b"
         " FROM mastodon_apps WHERE instance || ' ' || redirect_uri > $1 ORDER BY 1 LIMIT $2",
     }[table]
-    return list(await conn.fetch(sql, after, limit))
+    return [EncryptedRow(key=r[0], first=r[1], second=r[2]) for r in await conn.fetch(sql, after, limit)]
 
 
 async def store_rotated(

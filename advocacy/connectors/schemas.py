@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -90,6 +90,15 @@ class AudienceRead(msgspec.Struct, frozen=True, kw_only=True):
 
 
 # --- rows ------------------------------------------------------------------------------------------------
+
+
+class EncryptedRow(msgspec.Struct, frozen=True, kw_only=True):
+    """One row of a table holding ciphertexts, for key rotation: its key (an id, a hash or a name) and up to
+    two ciphertext columns."""
+
+    key: Any
+    first: bytes
+    second: bytes | None
 
 
 class AccountRow(msgspec.Struct, frozen=True, kw_only=True):

@@ -11,7 +11,7 @@ from uuid import UUID
 import asyncpg
 
 from advocacy.ambassadors.service import require_ambassador
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.connectors import pkce, queries
 from advocacy.connectors.base import (
     AccountAuth,
@@ -411,11 +411,11 @@ async def rotate_token_keys(db: Database, cipher: TokenCipher, *, batch: int = 5
                 if not rows:
                     break
                 rotated = [
-                    (r["k"], cipher.rotate(r["a"]), None if r["b"] is None else cipher.rotate(r["b"]))
+                    (r.key, cipher.rotate(r.first), None if r.second is None else cipher.rotate(r.second))
                     for r in rows
                 ]
                 await queries.store_rotated(conn, table, rotated)
-            after = rows[-1]["k"]
+            after = rows[-1].key
             count += len(rows)
         done[table] = count
     return done
@@ -437,3 +437,13 @@ async def publication(db: Database, person_id: int, share_id: UUID) -> Publicati
     if found is None or found[0] != person_id:
         raise NotFound(lazy_gettext("There is no direct share of yours with this id"))
     return found[1]
+
+
+async def account_for(conn: asyncpg.Connection, person_id: int, network: str) -> AccountRow | None:
+    """The person's connected account on `network`, if any (read in the caller's transaction)."""
+    return await queries.account_for(conn, person_id, network)
+
+
+async def save_followers(conn: asyncpg.Connection, account_id: int, followers: int) -> None:
+    """Remember an account's follower count as the network reported it now."""
+    await queries.save_followers(conn, account_id, followers)

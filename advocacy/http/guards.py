@@ -13,13 +13,11 @@ from litestar.handlers.base import BaseRouteHandler
 from advocacy.core.i18n import N_, LazyText, lazy_gettext
 from advocacy.core.roles import Role, has_any_role
 
-# Role is re-exported for imports written before advocacy.core existed; remove once none uses it.
 __all__ = [
     "ACCESS_OPT",
     "ANY_PERSON",
     "PUBLIC",
     "Allow",
-    "Role",
     "RoleRequired",
     "declare_access_in_opt",
     "declared_access",

@@ -21,7 +21,7 @@ from uuid import UUID
 import asyncpg
 import pyotp
 
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.auth.passwords import verify_password
 from advocacy.auth.schemas import Principal
 from advocacy.connectors.crypto import TokenCipher

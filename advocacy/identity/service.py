@@ -15,7 +15,7 @@ from uuid import UUID
 
 import asyncpg
 
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.auth.passwords import hash_password, verify_password
 from advocacy.auth.schemas import Principal
 from advocacy.auth.service import PrincipalCache

@@ -52,6 +52,13 @@ class PointEvent(msgspec.Struct, frozen=True, kw_only=True):
     points: int | None = None  # kudos and challenge prizes name their points; rules decide the others
 
 
+# The select list that fills a LedgerEntry from points_ledger: the ledger and the boards (its projection) read it
+ENTRY_COLUMNS = (
+    "id, person_id, team_id, kind, points, held_points, quantity, network, campaign_id, source_type,"
+    " source_id, rule_version, reason_code, note, idempotency_key, occurred_at, multiplier::float8 AS multiplier"
+)
+
+
 class LedgerEntry(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     person_id: int

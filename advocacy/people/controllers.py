@@ -12,13 +12,13 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from advocacy.ambassadors import service as ambassadors
 from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, VisibilityChange
-from advocacy.core.errors import Conflict, Invalid, NotFound
+from advocacy.core.errors import Invalid
 from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep, SettingsDep, signed_in
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
-from advocacy.people import queries, service
+from advocacy.people import service
 from advocacy.people.schemas import (
     ImportReport,
     PersonCreate,
@@ -131,10 +131,9 @@ class PeopleController(Controller):
     ) -> Page[PersonRead]:
         """The people directory, oldest first."""
         after = decode_cursor(cursor, tuple[int])
-        async with db.connection() as conn:
-            rows = await queries.people_page(
-                conn, after_id=after[0] if after else None, limit=limit + 1, team=team, active=active
-            )
+        rows = await service.people_page(
+            db, after_id=after[0] if after else None, limit=limit + 1, team=team, active=active
+        )
         page = page_of(rows, limit, key=lambda row: (row[0],))
         return Page(items=[person for _, person in page.items], next_cursor=page.next_cursor)
 
@@ -148,11 +147,7 @@ class PeopleController(Controller):
     @get("/{person_id:uuid}", operation_id="getPerson")
     async def get_person(self, person_id: FromPath[UUID], db: DbDep) -> PersonRead:
         """One person."""
-        async with db.connection() as conn:
-            person = await queries.person_by_public_id(conn, person_id)
-        if person is None:
-            raise NotFound(lazy_gettext("No such person"))
-        return person
+        return await service.get_person(db, person_id)
 
     @patch("/{person_id:uuid}", operation_id="updatePerson", guards=[Allow(Role.ADMIN)])
     async def update_person(
@@ -165,8 +160,7 @@ class PeopleController(Controller):
     ) -> PersonRead:
         """Change a person's details, roles or active flag."""
         person = await service.update_person(db, person_id, data, actor_id=principal.person_id)
-        async with db.connection() as conn:
-            internal_id = await queries.person_id_by_public_id(conn, person_id)
+        internal_id = await service.internal_id(db, person_id)
         if internal_id is not None:
             principal_cache.forget_person(internal_id)
         return person
@@ -204,14 +198,9 @@ class TeamController(Controller):
     @get("/", operation_id="listTeams")
     async def list_teams(self, db: DbDep) -> list[TeamRead]:
         """Every team, by name."""
-        async with db.connection() as conn:
-            return await queries.teams(conn)
+        return await service.teams(db)
 
     @post("/", operation_id="createTeam", guards=[Allow(Role.ADMIN, Role.HR)])
     async def create_team(self, data: JSONBody[TeamCreate], db: DbDep) -> TeamRead:
         """Add a team."""
-        async with db.transaction() as conn:
-            team = await queries.insert_team(conn, data.name)
-        if team is None:
-            raise Conflict(lazy_gettext("A team named %(name)s already exists", name=data.name))
-        return team
+        return await service.create_team(db, data.name)

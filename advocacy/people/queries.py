@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.ambassadors.queries import CONSENT_COLUMNS
+from advocacy.ambassadors.sql import CONSENT_COLUMNS
 from advocacy.core.emails import canonical_email
 from advocacy.people.schemas import PersonAudience, PersonRead, TeamRead
 
@@ -45,15 +45,6 @@ async def person_by_id(conn: asyncpg.Connection, person_id: int) -> PersonRead |
 async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
     value: int | None = await conn.fetchval("SELECT id FROM people WHERE public_id = $1", public_id)
     return value
-
-
-async def login_record_by_email(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
-    """id, password_hash and active of the person with this e-mail (for the password check only)."""
-    record: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT id, password_hash, active FROM people WHERE canonical_email(email) = canonical_email($1)",
-        email,
-    )
-    return record
 
 
 async def people_page(

@@ -11,10 +11,9 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.auth.passwords import hash_password
-from advocacy.auth.queries import revoke_all_credentials
-from advocacy.auth.service import PrincipalCache
+from advocacy.auth.service import PrincipalCache, revoke_all_credentials
 from advocacy.core.emails import canonical_email
 from advocacy.core.errors import Conflict, Forbidden, NotFound
 from advocacy.core.i18n import lazy_gettext
@@ -29,6 +28,7 @@ from advocacy.people.schemas import (
     PersonRead,
     PersonUpdate,
     ProfileUpdate,
+    TeamRead,
 )
 
 
@@ -348,3 +348,48 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
         unchanged=unchanged,
         errors=errors,
     )
+
+
+async def person_by_id(conn: asyncpg.Connection, person_id: int) -> PersonRead | None:
+    """The person as the API shows them, read in the caller's transaction."""
+    return await queries.person_by_id(conn, person_id)
+
+
+async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
+    """The internal id of the person with this public id (None if there is none)."""
+    return await queries.person_id_by_public_id(conn, public_id)
+
+
+async def people_page(
+    db: Database, *, after_id: int | None, limit: int, team: str | None, active: bool | None
+) -> list[tuple[int, PersonRead]]:
+    """(internal id, person) of up to `limit` people after `after_id`, oldest first, optionally filtered."""
+    async with db.connection() as conn:
+        return await queries.people_page(conn, after_id=after_id, limit=limit, team=team, active=active)
+
+
+async def get_person(db: Database, public_id: UUID) -> PersonRead:
+    async with db.connection() as conn:
+        person = await queries.person_by_public_id(conn, public_id)
+    if person is None:
+        raise NotFound(lazy_gettext("No such person"))
+    return person
+
+
+async def internal_id(db: Database, public_id: UUID) -> int | None:
+    """The internal id behind a public one (None if there is no such person)."""
+    async with db.connection() as conn:
+        return await queries.person_id_by_public_id(conn, public_id)
+
+
+async def teams(db: Database) -> list[TeamRead]:
+    async with db.connection() as conn:
+        return await queries.teams(conn)
+
+
+async def create_team(db: Database, name: str) -> TeamRead:
+    async with db.transaction() as conn:
+        team = await queries.insert_team(conn, name)
+    if team is None:
+        raise Conflict(lazy_gettext("A team named %(name)s already exists", name=name))
+    return team

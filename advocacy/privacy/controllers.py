@@ -14,7 +14,7 @@ from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow
-from advocacy.people.queries import person_id_by_public_id
+from advocacy.people.service import person_id_by_public_id
 from advocacy.privacy import service
 from advocacy.privacy.service import DataExport
 

@@ -11,15 +11,14 @@ from typing import Any
 
 import msgspec
 
-from advocacy.ambassadors import queries as consent
-from advocacy.ambassadors.service import OPTED_OUT_JOB
-from advocacy.audit.queries import write_audit
-from advocacy.auth.queries import revoke_all_credentials
+from advocacy.ambassadors.service import OPTED_OUT_JOB, withdraw_consent
+from advocacy.audit.service import write_audit
+from advocacy.auth.service import revoke_all_credentials
 from advocacy.core.errors import NotFound
 from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.outbox.service import enqueue
-from advocacy.people.queries import person_by_id
+from advocacy.people.service import person_by_id
 from advocacy.privacy import queries
 
 
@@ -52,10 +51,7 @@ async def erase_person(db: Database, person_id: int, *, actor_id: int | None) ->
     async with db.transaction() as conn:
         if await person_by_id(conn, person_id) is None:
             raise NotFound(lazy_gettext("No such person"))
-        if await consent.mark_opted_out(conn, person_id):
-            await consent.insert_event(
-                conn, person_id=person_id, kind="opted_out", charter_id=None, visibility=None
-            )
+        await withdraw_consent(conn, person_id)
         await enqueue(conn, OPTED_OUT_JOB, {"person_id": person_id})
         await revoke_all_credentials(conn, person_id)
         await queries.pseudonymise_person(conn, person_id)

@@ -10,9 +10,9 @@ from uuid import UUID
 
 import msgspec
 
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.auth.schemas import Principal
-from advocacy.connectors import queries as connector_queries
+from advocacy.connectors import service as connectors
 from advocacy.connectors.base import ConnectorError, RateLimited
 from advocacy.connectors.crypto import TokenCipher
 from advocacy.connectors.registry import Registry
@@ -120,7 +120,7 @@ async def poll_metrics(
             continue
         if profile.followers is not None:
             async with db.transaction() as conn:
-                await connector_queries.save_followers(conn, account_id, profile.followers)
+                await connectors.save_followers(conn, account_id, profile.followers)
     return taken
 
 

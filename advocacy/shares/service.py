@@ -12,13 +12,13 @@ import asyncpg
 import msgspec
 
 from advocacy.ambassadors.service import require_ambassador
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.auth.schemas import Principal
 from advocacy.charter.cache import CharterCache
 from advocacy.charter.engine import CheckContent, Verdict
 from advocacy.charter.rules import Severity
 from advocacy.charter.service import check_share_text
-from advocacy.connectors.queries import account_for
+from advocacy.connectors.service import account_for
 from advocacy.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from advocacy.core.i18n import lazy_gettext
 from advocacy.core.networks import CONNECTED_NETWORKS as DIRECT_NETWORKS

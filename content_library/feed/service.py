@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.core.networks import NETWORKS
 from content_library.feed import queries
 from content_library.feed.cache import EncodedLine, FeedCache, encode_lines, page_key
 from content_library.feed.schemas import (
@@ -29,7 +30,7 @@ from content_library.images.storage import Storage, media_prefix
 from content_library.items.schemas import Caption
 from content_library.items.text import pick_caption
 from content_library.ports import Member, Transactional, now
-from content_library.schemas import NETWORKS, CampaignRef, Language
+from content_library.schemas import CampaignRef, Language
 from content_library.settings import service as library_settings
 
 SharedItems = Callable[[asyncpg.Connection, int], Awaitable[frozenset[int]]]

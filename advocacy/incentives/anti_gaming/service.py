@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.core.errors import Forbidden, Invalid, NotFound
 from advocacy.core.i18n import lazy_gettext, translate
 from advocacy.core.organisation import read_organisation

@@ -10,8 +10,7 @@ import msgspec
 
 from advocacy.incentives.boards.schemas import BoardProfile, DayTotal
 from advocacy.incentives.boards.scores import BOARD_KINDS
-from advocacy.incentives.ledger.queries import ENTRY_COLUMNS
-from advocacy.incentives.schemas import LedgerEntry
+from advocacy.incentives.schemas import ENTRY_COLUMNS, LedgerEntry
 
 
 async def lock_boards(conn: asyncpg.Connection, *, exclusive: bool) -> None:

@@ -18,8 +18,7 @@ from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.boards.schemas import Board, BoardEntry, BoardProfile, BoardSelector, MyRank, Period
 from advocacy.incentives.boards.scores import board_key, current_period_key
 from advocacy.incentives.boards.visibility import shown_name, visible_entries
-from advocacy.incentives.lookups import queries as lookups
-from advocacy.incentives.lookups.service import campaign_of
+from advocacy.incentives.lookups import service as lookups
 from advocacy.incentives.schemas import CampaignRef, LedgerEntry
 
 REBUILD_JOB = "incentives.rebuild_boards"
@@ -67,7 +66,7 @@ async def _board_location(
         if selector.campaign is None:
             raise Invalid("A campaign board needs ?campaign=<the campaign's id or slug>")
         async with db.connection() as conn:
-            campaign_id, named = await campaign_of(conn, selector.campaign)
+            campaign_id, named = await lookups.campaign_of(conn, selector.campaign)
         # boards are kept under the internal id (the ledger's campaign_id); only the API speaks public ids
         scope_key = f"campaign:{campaign_id}"
     return board_key(namespace, period_key, scope_key), period_key, named

@@ -21,8 +21,7 @@ from advocacy.incentives.challenges.schemas import (
     ChallengeStanding,
     Standing,
 )
-from advocacy.incentives.lookups import queries as lookups
-from advocacy.incentives.lookups.service import campaign_of
+from advocacy.incentives.lookups import service as lookups
 from advocacy.incentives.schemas import CampaignRef
 
 
@@ -42,7 +41,7 @@ async def create(db: Database, body: ChallengeCreate, actor_id: int) -> UUID:
         campaign_id = None
         if body.campaign is not None:
             try:
-                campaign_id, _ = await campaign_of(conn, body.campaign)
+                campaign_id, _ = await lookups.campaign_of(conn, body.campaign)
             except NotFound as exc:
                 raise Invalid(str(exc)) from None
         return await queries.insert_challenge(

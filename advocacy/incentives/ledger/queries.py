@@ -11,12 +11,7 @@ import asyncpg
 import msgspec
 
 from advocacy.incentives.ledger.schemas import Account, ShareTotals
-from advocacy.incentives.schemas import LedgerEntry
-
-ENTRY_COLUMNS = (
-    "id, person_id, team_id, kind, points, held_points, quantity, network, campaign_id, source_type,"
-    " source_id, rule_version, reason_code, note, idempotency_key, occurred_at, multiplier::float8 AS multiplier"
-)
+from advocacy.incentives.schemas import ENTRY_COLUMNS, LedgerEntry
 
 
 async def people_for_award(

@@ -13,7 +13,7 @@ import msgspec
 from redis.asyncio import Redis
 
 from advocacy.ambassadors.service import require_ambassador
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.core.errors import Forbidden, Invalid, NotFound
 from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
@@ -27,7 +27,7 @@ from advocacy.incentives.ledger.schemas import (
     NetworkExplanation,
     PointsSummary,
 )
-from advocacy.incentives.lookups import queries as lookups
+from advocacy.incentives.lookups import service as lookups
 from advocacy.incentives.rules.policy import reason_text
 from advocacy.incentives.rules.service import rules_in_force
 from advocacy.incentives.schemas import LedgerEntry, PointEvent

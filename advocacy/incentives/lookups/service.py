@@ -1,8 +1,10 @@
-"""Naming a campaign by its public id or its slug (boards and challenges take either)."""
+"""Names incentives takes from other domains: a campaign by its public id or slug (boards and challenges take
+either), people and teams by public id."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
@@ -32,3 +34,25 @@ async def campaign_of(conn: asyncpg.Connection, ref: str) -> tuple[int, Campaign
     if found is None:
         raise NotFound(lazy_gettext("No such campaign: %(ref)s", ref=ref))
     return found
+
+
+async def team_id_of(conn: asyncpg.Connection, person_id: int) -> int | None:
+    """The person's team (None when they have none)."""
+    return await queries.team_id_of(conn, person_id)
+
+
+async def team_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
+    return await queries.team_id_by_public_id(conn, public_id)
+
+
+async def team_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> list[int]:
+    """The internal ids of the teams named (unknown ones are left out)."""
+    return await queries.team_ids_by_public_ids(conn, public_ids)
+
+
+async def person_id_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> int | None:
+    return await queries.person_id_by_public_id(conn, public_id)
+
+
+async def person_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
+    return await queries.person_ids_by_public_ids(conn, public_ids)

@@ -16,7 +16,7 @@ from advocacy.db.pool import Database
 from advocacy.incentives.badges import service as badges
 from advocacy.incentives.boards import service as boards
 from advocacy.incentives.boards.scores import encode_score, seconds_since_epoch
-from advocacy.incentives.lookups import queries as lookups
+from advocacy.incentives.lookups import service as lookups
 from advocacy.incentives.recognition import queries
 from advocacy.incentives.recognition.schemas import RecognitionRead, RecognitionWinner, StoredPeriod
 

@@ -15,13 +15,13 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET
 
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
 from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.http.csv_cells import csv_document
 from advocacy.incentives.ledger import service as ledger
-from advocacy.incentives.lookups import queries as lookups
+from advocacy.incentives.lookups import service as lookups
 from advocacy.incentives.rewards import queries
 from advocacy.incentives.rewards.schemas import (
     FulfilBody,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from advocacy.audit.queries import write_audit
+from advocacy.audit.service import write_audit
 from advocacy.db.pool import Database
 from advocacy.incentives.rules import queries
 from advocacy.incentives.rules.policy import DEFAULT_RULES

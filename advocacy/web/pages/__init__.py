@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from advocacy.web.pages.account import ACCOUNT_PAGES
 from advocacy.web.pages.areas import AREA_PAGES
+from advocacy.web.pages.boards import BOARDS_PAGES
 from advocacy.web.pages.feed import FEED_PAGES
+from advocacy.web.pages.points import POINTS_PAGES
 from advocacy.web.pages.shares import SHARES_PAGES
 from advocacy.web.pages.start import START_PAGES
 
-WEB_HANDLERS = [*ACCOUNT_PAGES, *START_PAGES, *FEED_PAGES, *SHARES_PAGES, *AREA_PAGES]
+WEB_HANDLERS = [
+    *ACCOUNT_PAGES,
+    *START_PAGES,
+    *FEED_PAGES,
+    *SHARES_PAGES,
+    *POINTS_PAGES,
+    *BOARDS_PAGES,
+    *AREA_PAGES,
+]

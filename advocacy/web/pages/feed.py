@@ -21,6 +21,7 @@ from msgspec import Meta
 from advocacy.ambassadors.service import NotAnAmbassador
 from advocacy.content.feed.reader import feed_reader, page_entries
 from advocacy.core.errors import DomainError
+from advocacy.core.networks import NETWORKS
 from advocacy.db.pool import Database
 from advocacy.http.deps import signed_in
 from advocacy.http.guards import ANY_PERSON
@@ -33,7 +34,7 @@ from content_library.campaigns import service as campaigns_service
 from content_library.feed.cache import EncodedLine, FeedCache
 from content_library.feed.schemas import FeedEntry, FeedFilter
 from content_library.feed.service import cached_feed
-from content_library.schemas import NETWORKS, Language, Network
+from content_library.schemas import Language, Network
 
 PAGE_SIZE = 12
 CAMPAIGN_CHOICES = 100

@@ -1,0 +1,1 @@
+"""Connected social accounts: OAuth linking, token storage and publishing to each network."""
