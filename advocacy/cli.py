@@ -278,15 +278,15 @@ def cmd_charter_export(args: argparse.Namespace) -> None:
 
 def cmd_rotate_token_keys(args: argparse.Namespace) -> None:
     from advocacy.connectors.crypto import TokenCipher, TokenKeyMissing
-    from advocacy.connectors.service import rotate_token_keys
     from advocacy.db.pool import Database
+    from advocacy.key_rotation import rotate_all
 
     settings = _settings()
 
     async def run() -> dict[str, int]:
         db = await Database.connect(settings.database_url, min_size=1, max_size=2)
         try:
-            return await rotate_token_keys(db, TokenCipher.from_settings(settings))
+            return await rotate_all(db, TokenCipher.from_settings(settings))
         finally:
             await db.close()
 
@@ -367,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     ).set_defaults(func=cmd_rebuild_leaderboards)
     sub.add_parser(
         "rotate-token-keys",
-        help="re-encrypt connected-account tokens under the first TOKEN_ENCRYPTION_KEYS key (then drop old keys)",
+        help="re-encrypt every stored token and secret under the first TOKEN_ENCRYPTION_KEYS key (then drop old keys)",
     ).set_defaults(func=cmd_rotate_token_keys)
     return parser
 

@@ -20,13 +20,7 @@ class TokenCipher:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenCipher:
-        if settings.token_encryption_keys:
-            keys = [k.strip().encode() for k in settings.token_encryption_keys.split(",") if k.strip()]
-        else:
-            # Local runs: a key derived from SECRET_KEY (documented; production sets TOKEN_ENCRYPTION_KEYS).
-            digest = hashlib.sha256(b"advocacy-token-key:" + settings.secret_key.encode()).digest()
-            keys = [base64.urlsafe_b64encode(digest)]
-        return cls(keys)
+        return cls(keys_of(settings))
 
     def encrypt(self, value: str) -> bytes:
         return self._fernet.encrypt(value.encode())
@@ -52,6 +46,15 @@ class TokenCipher:
             raise TokenKeyMissing(
                 "A stored token was encrypted with a key that is no longer in TOKEN_ENCRYPTION_KEYS"
             ) from None
+
+
+def keys_of(settings: Settings) -> list[bytes]:
+    """The configured keys, first one encrypting."""
+    if settings.token_encryption_keys:
+        return [k.strip().encode() for k in settings.token_encryption_keys.split(",") if k.strip()]
+    # Local runs: a key derived from SECRET_KEY (documented; production sets TOKEN_ENCRYPTION_KEYS).
+    digest = hashlib.sha256(b"advocacy-token-key:" + settings.secret_key.encode()).digest()
+    return [base64.urlsafe_b64encode(digest)]
 
 
 class TokenKeyMissing(Exception):

@@ -328,6 +328,30 @@ async def set_challenge_secret(conn: asyncpg.Connection, challenge_id: int, secr
     )
 
 
+# Re-encryption under the first TOKEN_ENCRYPTION_KEYS key: (key, ciphertext) batches in key order.
+_ENCRYPTED = {
+    "second_factors": "SELECT person_id AS k, totp_secret AS v FROM second_factors"
+    " WHERE person_id > $1 ORDER BY person_id LIMIT $2",
+    "login_challenges": "SELECT id AS k, enrolment_secret AS v FROM login_challenges"
+    " WHERE id > $1 AND enrolment_secret IS NOT NULL ORDER BY id LIMIT $2",
+}
+_STORE_ROTATED = {
+    "second_factors": "UPDATE second_factors SET totp_secret = $2 WHERE person_id = $1",
+    "login_challenges": "UPDATE login_challenges SET enrolment_secret = $2 WHERE id = $1",
+}
+ENCRYPTED_TABLES = tuple(_ENCRYPTED)
+
+
+async def encrypted_secrets(
+    conn: asyncpg.Connection, table: str, after: int, limit: int
+) -> list[asyncpg.Record]:
+    return list(await conn.fetch(_ENCRYPTED[table], after, limit))
+
+
+async def store_rotated_secrets(conn: asyncpg.Connection, table: str, rows: list[tuple[int, bytes]]) -> None:
+    await conn.executemany(_STORE_ROTATED[table], rows)
+
+
 async def count_challenge_attempt(conn: asyncpg.Connection, challenge_id: int) -> None:
     await conn.execute("UPDATE login_challenges SET attempts = attempts + 1 WHERE id = $1", challenge_id)
 

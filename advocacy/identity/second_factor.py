@@ -388,3 +388,22 @@ async def purge_challenges(db: Database) -> int:
     """Forget sign-in challenges that ended more than a day ago (the hourly housekeeping job)."""
     async with db.transaction() as conn:
         return await queries.purge_challenges(conn)
+
+
+async def rotate_secret_keys(db: Database, cipher: TokenCipher, *, batch: int = 500) -> dict[str, int]:
+    """Re-encrypt every TOTP secret (enrolled, or offered during a sign-in enrolment) under the first key."""
+    done: dict[str, int] = {}
+    for table in queries.ENCRYPTED_TABLES:
+        after, count = 0, 0
+        while True:
+            async with db.transaction() as conn:
+                rows = await queries.encrypted_secrets(conn, table, after, batch)
+                if not rows:
+                    break
+                await queries.store_rotated_secrets(
+                    conn, table, [(r["k"], cipher.rotate(r["v"])) for r in rows]
+                )
+            after = rows[-1]["k"]
+            count += len(rows)
+        done[table] = count
+    return done

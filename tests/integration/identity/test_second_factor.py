@@ -1,5 +1,6 @@
 """TOTP second factor: turning it on and off, signing in with a code or a recovery code, refusals (wrong
-code, replayed code, too many tries), and the organisation setting that requires it for privileged roles."""
+code, replayed code, too many tries), the organisation setting that requires it for privileged roles, and
+the re-encryption of TOTP secrets when TOKEN_ENCRYPTION_KEYS rotate."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import time
 from typing import Any
 
 import pyotp
+from cryptography.fernet import Fernet
 
+from advocacy.connectors.crypto import TokenCipher, keys_of
 from advocacy.db.pool import Database
+from advocacy.key_rotation import rotate_all
 from tests.conftest import problem
 from tests.factories import Factory
 
@@ -278,3 +282,38 @@ async def test_a_signed_in_person_turns_it_on_and_off_from_the_account_page(
     assert off.status_code == 200
     status = await client.get("/api/v1/me/second-factor")
     assert status.json()["enabled"] is False
+
+
+async def test_rotating_token_keys_re_encrypts_totp_secrets_so_the_old_key_can_go(
+    client: Any, factory: Factory, db: Database, settings: Any
+) -> None:
+    old = TokenCipher.from_settings(settings)
+    ana = await factory.person("admin", password=PASSWORD)
+    await turn_on(client, ana)
+    bob = await factory.person("hr", password=PASSWORD)
+    async with db.transaction() as conn:
+        # a sign-in enrolment in progress holds an offered secret too
+        await conn.execute(
+            "INSERT INTO login_challenges (person_id, token_hash, enrolment_secret, expires_at)"
+            " VALUES ($1, $2, $3, now() + interval '5 minutes')",
+            bob.person_id,
+            b"rotation-test-challenge",
+            old.encrypt("JBSWY3DPEHPK3PXP"),
+        )
+        before = await conn.fetchval(
+            "SELECT totp_secret FROM second_factors WHERE person_id = $1", ana.person_id
+        )
+    new_key = Fernet.generate_key()
+    rotated = TokenCipher([new_key, *keys_of(settings)])
+    counts = await rotate_all(db, rotated)
+    assert counts["second_factors"] >= 1 and counts["login_challenges"] >= 1
+    only_new = TokenCipher([new_key])
+    async with db.connection() as conn:
+        after = await conn.fetchval(
+            "SELECT totp_secret FROM second_factors WHERE person_id = $1", ana.person_id
+        )
+        offered = await conn.fetchval(
+            "SELECT enrolment_secret FROM login_challenges WHERE token_hash = $1", b"rotation-test-challenge"
+        )
+    assert only_new.decrypt(after) == old.decrypt(before)
+    assert only_new.decrypt(offered) == "JBSWY3DPEHPK3PXP"
