@@ -20,7 +20,6 @@ from advocacy.people import service as people
 from advocacy.settings import Settings
 from content_library.items.schemas import ItemCreate, TransitionIn
 from content_library.items.service import create_item, transition
-from content_library.settings.service import set_library_settings
 from tests.factories import Factory, Someone
 from tests.unit.images._fixtures import encode, photo
 
@@ -66,9 +65,6 @@ class Library:
         return await transition(
             self.db, item.id, TransitionIn(to="approved"), actor_id=reviewer.person_id, roles={"reviewer"}
         )
-
-    async def allow_self_approval(self, allowed: bool = True) -> None:
-        await set_library_settings(self.db, allow_self_approval=allowed)
 
 
 @pytest.fixture
