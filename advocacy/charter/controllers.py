@@ -32,7 +32,7 @@ from advocacy.core.roles import Role
 from advocacy.http.deps import CharterCacheDep, DbDep, LimiterDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.openapi import MEDIA_TYPES_OPT
-from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.http.pagination import Cursor, Limit, Page, page_by_id
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.http.untrusted import Int32Key, zoned
 
@@ -206,7 +206,8 @@ class CharterVersionController(Controller):
     @get("/activations", operation_id="listCharterActivations")
     async def activations(self, db: DbDep, limit: Limit = 50, cursor: Cursor = None) -> Page[ActivationRead]:
         """Every activation of a charter version, newest first."""
-        after = decode_cursor(cursor, tuple[int])
-        rows = await service.activation_history(db, before_id=after[0] if after else None, limit=limit + 1)
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[activation for _, activation in page.items], next_cursor=page.next_cursor)
+        return await page_by_id(
+            cursor,
+            limit,
+            lambda before_id, count: service.activation_history(db, before_id=before_id, limit=count),
+        )

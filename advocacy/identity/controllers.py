@@ -13,7 +13,7 @@ from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, LimiterDep, PrincipalCacheDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, PUBLIC, Allow
 from advocacy.http.middleware import client_address
-from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.http.pagination import Cursor, Limit, Page, page_by_id
 from advocacy.identity import second_factor, service
 from advocacy.identity.schemas import (
     Accepted,
@@ -67,12 +67,13 @@ class InvitationController(Controller):
         cursor: Cursor = None,
     ) -> Page[InvitationRead]:
         """Invitations, newest first."""
-        after = decode_cursor(cursor, tuple[int])
-        rows = await service.list_invitations(
-            db, status=status, after_id=after[0] if after else None, limit=limit + 1
+        return await page_by_id(
+            cursor,
+            limit,
+            lambda after_id, count: service.list_invitations(
+                db, status=status, after_id=after_id, limit=count
+            ),
         )
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[read for _, read in page.items], next_cursor=page.next_cursor)
 
     @post("/{invitation_id:uuid}/resend", operation_id="resendInvitation", status_code=200)
     async def resend(

@@ -17,7 +17,7 @@ from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep, SettingsDep, signed_in
 from advocacy.http.guards import ANY_PERSON, Allow
-from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.http.pagination import Cursor, Limit, Page, page_by_id
 from advocacy.people import service
 from advocacy.people.schemas import (
     ImportReport,
@@ -130,12 +130,13 @@ class PeopleController(Controller):
         active: FromQuery[bool | None] = None,
     ) -> Page[PersonRead]:
         """The people directory, oldest first."""
-        after = decode_cursor(cursor, tuple[int])
-        rows = await service.people_page(
-            db, after_id=after[0] if after else None, limit=limit + 1, team=team, active=active
+        return await page_by_id(
+            cursor,
+            limit,
+            lambda after_id, count: service.people_page(
+                db, after_id=after_id, limit=count, team=team, active=active
+            ),
         )
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[person for _, person in page.items], next_cursor=page.next_cursor)
 
     @post("/", operation_id="createPerson", guards=[Allow(Role.ADMIN)])
     async def create_person(

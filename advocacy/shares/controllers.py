@@ -15,7 +15,7 @@ from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.middleware import client_address
 from advocacy.http.openapi import MEDIA_TYPES_OPT
-from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from advocacy.http.pagination import Cursor, Limit, Page, decode_cursor, page_by_id, page_of
 from advocacy.http.streams import TypedStream
 from advocacy.http.untrusted import zoned
 from advocacy.links.controllers import user_agent
@@ -79,13 +79,18 @@ class SharesController(Controller):
         limit: Limit = 50, cursor: Cursor = None,
     ) -> Page[ShareRead]:  # fmt: skip
         """My shares, newest first."""
-        after = decode_cursor(cursor, tuple[int])
-        rows = await service.my_shares(
-            db, principal, status=status, after_id=after[0] if after else None, limit=limit + 1,
-            public_base_url=settings.public_base_url,
-        )  # fmt: skip
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[share for _, share in page.items], next_cursor=page.next_cursor)
+        return await page_by_id(
+            cursor,
+            limit,
+            lambda after_id, count: service.my_shares(
+                db,
+                principal,
+                status=status,
+                after_id=after_id,
+                limit=count,
+                public_base_url=settings.public_base_url,
+            ),
+        )
 
     @get("/{share_id:uuid}", operation_id="getMyShare")
     async def get_one(
@@ -169,13 +174,13 @@ class ComplianceController(Controller):
         limit: Limit = 50, cursor: Cursor = None,
     ) -> Page[HeldShareRead]:  # fmt: skip
         """Shares held by the charter for review, oldest first, with their findings."""
-        after = decode_cursor(cursor, tuple[int])
-        rows = await service.queue(
-            db, status=status, after_id=after[0] if after else None, limit=limit + 1,
-            public_base_url=settings.public_base_url,
-        )  # fmt: skip
-        page = page_of(rows, limit, key=lambda row: (row[0],))
-        return Page(items=[share for _, share in page.items], next_cursor=page.next_cursor)
+        return await page_by_id(
+            cursor,
+            limit,
+            lambda after_id, count: service.queue(
+                db, status=status, after_id=after_id, limit=count, public_base_url=settings.public_base_url
+            ),
+        )
 
     @post("/shares/{share_id:uuid}/approve", operation_id="approveShare", status_code=200)
     async def approve(

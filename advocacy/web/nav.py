@@ -28,6 +28,7 @@ ENTRIES: tuple[_Entry, ...] = (
     _Entry(href="/shares", label=N_("My shares"), roles=None),
     _Entry(href="/points", label=N_("My points"), roles=None),
     _Entry(href="/leaderboards", label=N_("Leaderboards"), roles=None),
+    _Entry(href="/rewards", label=N_("Rewards"), roles=None),
     _Entry(href="/studio", label=N_("Library"), roles=frozenset({Role.CURATOR, Role.REVIEWER})),
     _Entry(href="/compliance", label=N_("Compliance"), roles=frozenset({Role.COMPLIANCE})),
     _Entry(href="/hr", label=N_("Recognition"), roles=frozenset({Role.HR})),

@@ -3,6 +3,7 @@ and `page()`, which hands a template the page's Struct together with the Viewer 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import quote
 
@@ -22,11 +23,36 @@ from advocacy.web.i18n import (
     Formats,
     Language,
     negotiate,
+    translator,
 )
 from advocacy.web.nav import NavEntry, navigation
 from content_library.ports import now
 
 APP_NAME = "Advocacy"
+
+
+class Chrome(msgspec.Struct, frozen=True, kw_only=True):
+    """The layout's own words in one language, translated once per process rather than on every page."""
+
+    error: str
+    skip: str
+    sign_out: str
+    main: str
+    signed_in_as: str  # with a %(name)s placeholder
+    api_docs: str
+
+
+@functools.cache
+def chrome(language: Language) -> Chrome:
+    _ = translator(language)
+    return Chrome(
+        error=_("Error"),
+        skip=_("Skip to main content"),
+        sign_out=_("Sign out"),
+        main=_("Main"),
+        signed_in_as=_("Signed in as %(name)s"),
+        api_docs=_("API documentation"),
+    )
 
 
 class Viewer(msgspec.Struct, frozen=True, kw_only=True):
@@ -93,11 +119,16 @@ def page(
 ) -> Template:
     """Render `template` with the page's data Struct; `title` (already translated) names the page in
     <title> and is the <h1> unless the template writes its own."""
-    nav: list[NavEntry] = navigation(viewer.roles, request.url.path) if viewer.signed_in else []
+    _ = translator(viewer.language)
+    nav: list[NavEntry] = [
+        msgspec.structs.replace(entry, label=_(entry.label))
+        for entry in (navigation(viewer.roles, request.url.path) if viewer.signed_in else [])
+    ]
     return Template(
         template,
         context={
             "language": viewer.language,
+            "chrome": chrome(viewer.language),
             "viewer": viewer,
             "fmt": Formats(viewer.language, viewer.timezone),
             "nav": nav,

@@ -76,7 +76,7 @@ class ItemCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 
 class ItemUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A change; `captions` replaces every caption. Editing an approved item sends it back to review
-    unless a reviewer says `send_back_to_review: false`."""
+    (`send_back_to_review: false` is refused: keeping one's own edit approved would be self-approval)."""
 
     title: Title | UnsetType = UNSET
     summary: Summary | UnsetType | None = UNSET

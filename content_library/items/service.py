@@ -13,7 +13,6 @@ from msgspec import UNSET
 
 from advocacy.core.errors import Conflict, Forbidden, Invalid, NotFound
 from advocacy.core.i18n import lazy_gettext
-from advocacy.core.roles import effective_roles
 from content_library.campaigns import service as campaigns
 from content_library.images.storage import Storage, media_prefix
 from content_library.items import queries
@@ -40,7 +39,6 @@ from content_library.items.text import (
 )
 from content_library.items.workflow import can_edit, check_transition
 from content_library.ports import TeamIds, Transactional, now
-from content_library.settings import service as library_settings
 
 
 async def _audience_values(conn: asyncpg.Connection, audience: Any, teams: TeamIds | None) -> dict[str, Any]:
@@ -243,15 +241,13 @@ async def update_item(
         if row.status == "approved":
             if body.send_back_to_review:
                 status = "in_review"
-            else:
-                settings = await library_settings.current(conn)
-                if "reviewer" not in effective_roles(roles) or not settings.allow_self_approval:
-                    raise Forbidden(
-                        lazy_gettext(
-                            "Only a reviewer may keep an edited item approved, and only where the organisation allows self-approval."
-                        ),
-                        extra={"reason": "self-approval"},
-                    )
+            else:  # keeping one's own edit approved would be approving it oneself (invariant 10)
+                raise Forbidden(
+                    lazy_gettext(
+                        "An edited item goes back to review: another reviewer approves it again (nobody approves their own edit)."
+                    ),
+                    extra={"reason": "self-approval"},
+                )
         if status != row.status:
             changes["status"] = status
             changes["approved_at"] = None
@@ -283,7 +279,6 @@ async def transition(
 ) -> ItemRead:
     async with db.transaction() as conn:
         row = await editable_row(conn, public_id)
-        settings = await library_settings.current(conn)
         missing = await queries.languages_missing_alt_text(conn, row.id) if body.to == "approved" else []
         own = actor_id in (row.created_by, await queries.last_editor(conn, row.id))
         check_transition(
@@ -291,7 +286,6 @@ async def transition(
             body.to,
             roles,
             is_own=own,
-            allow_self_approval=settings.allow_self_approval,
             languages_missing_alt=missing,
         )
         changes: dict[str, Any] = {"status": body.to}

@@ -29,7 +29,6 @@ def check_transition(
     roles: Iterable[str],
     *,
     is_own: bool,
-    allow_self_approval: bool,
     languages_missing_alt: list[str],
 ) -> None:
     """Raise why this move is refused; return if it may happen."""
@@ -55,10 +54,10 @@ def check_transition(
             extra={"reason": "role"},
         )
     if target == "approved":
-        if is_own and not allow_self_approval:
+        if is_own:  # nobody approves their own work (invariant 10)
             raise Forbidden(
                 lazy_gettext(
-                    "You cannot approve an item you wrote: another reviewer must approve it (the organisation does not allow self-approval)."
+                    "You cannot approve an item you wrote or last edited: another reviewer must approve it."
                 ),
                 extra={"reason": "self-approval"},
             )

@@ -1,1 +1,1 @@
-"""The content library's settings: self-approval, the default language and the brand overlay."""
+"""The content library's settings: the default language and the brand overlay."""

@@ -17,7 +17,6 @@ LogoMargin = Annotated[float, Meta(ge=0, le=LOGO_MAX_MARGIN)]
 class LibrarySettings(msgspec.Struct, frozen=True, kw_only=True):
     """The content library's part of `organisation.settings` (unknown keys belong to other areas)."""
 
-    allow_self_approval: bool = False
     default_language: Language | None = None
     # brand overlay on renditions: a logo in a corner when one is stored (it wins), else a frame when a
     # colour is set; the logo's storage key is set only by uploading it (never from a request body)
@@ -30,7 +29,6 @@ class LibrarySettings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class LibrarySettingsUpdate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    allow_self_approval: bool | msgspec.UnsetType = msgspec.UNSET
     default_language: Language | msgspec.UnsetType | None = msgspec.UNSET
     brand_frame_color: (
         Annotated[str, msgspec.Meta(pattern=r"^#[0-9a-fA-F]{6}$")] | msgspec.UnsetType | None

@@ -1,4 +1,4 @@
-"""The library settings' HTTP face: self-approval, the default language and the brand overlay (a frame, or
+"""The library settings' HTTP face: the default language and the brand overlay (a frame, or
 an uploaded logo)."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class LibrarySettingsController(Controller):
 
     @get("/", operation_id="getLibrarySettings", guards=[Allow(Role.CURATOR, Role.REVIEWER)])
     async def read(self, db: DbDep) -> LibrarySettings:
-        """The organisation's content library settings (self-approval, default language, brand overlay)."""
+        """The organisation's content library settings (default language, brand overlay)."""
         return await library.library_settings(db)
 
     @patch("/", operation_id="updateLibrarySettings")

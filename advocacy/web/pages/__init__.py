@@ -8,6 +8,7 @@ from advocacy.web.pages.areas import AREA_PAGES
 from advocacy.web.pages.boards import BOARDS_PAGES
 from advocacy.web.pages.feed import FEED_PAGES
 from advocacy.web.pages.points import POINTS_PAGES
+from advocacy.web.pages.rewards import REWARDS_PAGES
 from advocacy.web.pages.shares import SHARES_PAGES
 from advocacy.web.pages.start import START_PAGES
 
@@ -18,5 +19,6 @@ WEB_HANDLERS = [
     *SHARES_PAGES,
     *POINTS_PAGES,
     *BOARDS_PAGES,
+    *REWARDS_PAGES,
     *AREA_PAGES,
 ]

@@ -57,6 +57,7 @@ class BoardsPage(msgspec.Struct, frozen=True, kw_only=True):
     visibilities: list[tuple[str, str, str]]
     visibility: str
     saved: bool
+    caption: str  # which board this is, in words
 
 
 async def _page(
@@ -89,6 +90,12 @@ async def _page(
         c for _, c in await campaigns_service.campaigns_page(state.db, after_id=None, limit=CAMPAIGN_CHOICES)
     ]
     status = viewer.ambassador
+    period_label = dict(PERIODS).get(board.period if board else "month", "")
+    scope_label = dict(SCOPES).get(board.scope if board else "org", "")
+    caption = f"{_(scope_label)} — {_(period_label)}"
+    if board is not None and board.campaign is not None:
+        name = {c.slug: c.name for c in campaigns}.get(board.campaign.slug, board.campaign.slug)
+        caption = f"{name} — {_(period_label)}"
     data = BoardsPage(
         board=board,
         rank=rank,
@@ -98,6 +105,7 @@ async def _page(
         visibilities=[(value, _(label), _(hint)) for value, label, hint in VISIBILITIES],
         visibility=status.visibility if status is not None and status.visibility else "",
         saved=saved,
+        caption=caption,
     )
     return page(
         request, viewer, "employee/boards.html", title=_("Leaderboards"), data=data, form=form,

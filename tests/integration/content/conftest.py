@@ -1,7 +1,12 @@
-"""Helpers for content library tests: people in each role, items moved through the workflow, images."""
+"""Helpers for content library tests: people in each role, items moved through the workflow, images, a local
+HTTP server for the fetching tests and a client whose app may fetch from it."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import msgspec
@@ -9,11 +14,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from advocacy.app import create_app
 from advocacy.db.pool import Database
 from advocacy.people import service as people
+from advocacy.settings import Settings
 from content_library.items.schemas import ItemCreate, TransitionIn
 from content_library.items.service import create_item, transition
-from content_library.settings.service import set_library_settings
 from tests.factories import Factory, Someone
 from tests.unit.images._fixtures import encode, photo
 
@@ -60,9 +66,6 @@ class Library:
             self.db, item.id, TransitionIn(to="approved"), actor_id=reviewer.person_id, roles={"reviewer"}
         )
 
-    async def allow_self_approval(self, allowed: bool = True) -> None:
-        await set_library_settings(self.db, allow_self_approval=allowed)
-
 
 @pytest.fixture
 async def library(db: Database, factory: Factory) -> Library:
@@ -83,3 +86,22 @@ async def upload(
         files={"file": (filename, data, content_type)},
         headers=who.headers,
     )
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A local HTTP server on a free loopback port, in a thread, for the life of the block; yields its URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+
+
+@pytest.fixture
+async def relaxed(settings: Settings, clean: None) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """A client of an app allowed to fetch private addresses: the local servers of these tests are on loopback."""
+    async with AsyncTestClient(app=create_app(settings.replace(fetch_allow_private=True))) as client:
+        yield client

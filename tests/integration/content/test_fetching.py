@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from advocacy.app import create_app
 from advocacy.db.pool import Database
-from advocacy.settings import Settings
 from content_library.sources.safe_fetch import FetchPolicy, FetchRefused, forbidden_address, safe_get
 from tests.conftest import problem
 from tests.factories import Factory
-from tests.integration.content.conftest import Library
+from tests.integration.content.conftest import Library, serving
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>
 <item><title>Premier article</title><link>https://blog.example.com/1</link><description>Un</description></item>
@@ -68,17 +65,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture
-async def relaxed(settings: Settings, clean: None) -> Iterator[AsyncTestClient[Litestar]]:
-    async with AsyncTestClient(app=create_app(settings.replace(fetch_allow_private=True))) as client:
-        yield client  # type: ignore[misc]
+    with serving(Handler) as url:
+        yield url
 
 
 @pytest.mark.parametrize(

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import AsyncIterator, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from advocacy.app import create_app
 from advocacy.db.pool import Database
-from advocacy.settings import Settings
 from content_library.items.text import normalise_link
 from tests.conftest import problem
 from tests.factories import Factory, Someone
-from tests.integration.content.conftest import Library
+from tests.integration.content.conftest import Library, serving
 
 SOURCES = "/api/v1/content/sources"
 
@@ -58,17 +55,8 @@ class FeedHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def feeds() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), FeedHandler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture
-async def relaxed(settings: Settings, clean: None) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    async with AsyncTestClient(app=create_app(settings.replace(fetch_allow_private=True))) as client:
-        yield client
+    with serving(FeedHandler) as url:
+        yield url
 
 
 async def add(client: AsyncTestClient[Litestar], who: Someone, url: str, **fields: Any) -> dict[str, Any]:

@@ -80,8 +80,13 @@ async def test_a_curator_reviewer_cannot_approve_their_own_item_unless_the_organ
     refused = await move(client, both, item_id, "approved")
     assert refused.status_code == 403  # type: ignore[attr-defined]
     assert problem(refused)["extra"]["reason"] == "self-approval"
-    await library.allow_self_approval()
-    assert (await move(client, both, item_id, "approved")).status_code == 200  # type: ignore[attr-defined]
+    # no setting lets anyone approve their own work (invariant 10): the old one is refused as unknown
+    admin = await library.factory.person("admin")
+    setting = await client.patch(
+        "/api/v1/content/settings", json={"allow_self_approval": True}, headers=admin.headers
+    )
+    assert setting.status_code in (400, 422)
+    assert (await move(client, both, item_id, "approved")).status_code == 403  # type: ignore[attr-defined]
 
 
 async def test_an_item_with_images_needs_alt_text_in_each_language_before_approval(
