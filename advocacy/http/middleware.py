@@ -17,7 +17,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Send
 
 from advocacy.auth.service import CSRF_HEADER, SESSION_COOKIE, principal_for_session, principal_for_token
-from advocacy.core.i18n import N_
+from advocacy.core.i18n import N_, set_language
 from advocacy.http.guards import ACCESS_OPT
 from advocacy.logs import request_id_var
 
@@ -191,6 +191,10 @@ class AuthenticationMiddleware(ASGIMiddleware):
                     principal = None
                 scope["user"] = principal
                 scope["auth"] = session_token if principal else None
+        if scope["user"] is not None and not scope["path"].startswith("/api/"):
+            # a page speaks its reader's language from the start, so a service's problem caught before the
+            # page looks up its viewer is already in that language (API answers follow Accept-Language)
+            set_language(scope["user"].language)
         handler = scope.get("route_handler")
         access = handler.opt.get(ACCESS_OPT) if handler is not None else None
         if access is not None:
