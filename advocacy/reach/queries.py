@@ -171,10 +171,21 @@ async def figures(
               AND ($5::bigint IS NULL OR ci.campaign_id = $5) AND ($6::bigint IS NULL OR p.team_id = $6)
               AND ($7::bigint IS NULL OR s.person_id = $7)
         ),
+        -- counted clicks before $2 from the rollup (0270): the share's total, less the days after $2's UTC
+        -- day, less that day's clicks from $2 on (both empty for a range ending now)
         c AS (
-            SELECT k.share_id, count(*) AS clicks FROM clicks k
-            WHERE k.share_id IN (SELECT id FROM s) AND k.at < $2 AND k.counted AND NOT k.bot AND NOT k.self
-            GROUP BY k.share_id
+            SELECT t.share_id, t.clicks - COALESCE(later.clicks, 0) - COALESCE(tail.clicks, 0) AS clicks
+            FROM share_click_totals t
+            LEFT JOIN (SELECT r.share_id, sum(r.clicks) AS clicks FROM share_click_days r
+                       WHERE r.day > ($2::timestamptz AT TIME ZONE 'UTC')::date GROUP BY r.share_id) later
+                   ON later.share_id = t.share_id
+            LEFT JOIN (SELECT k.share_id, count(*) AS clicks FROM clicks k
+                       WHERE k.counted AND NOT k.bot AND NOT k.self AND k.at >= $2
+                         AND k.at < (date_trunc('day', $2::timestamptz AT TIME ZONE 'UTC') + interval '1 day')
+                                    AT TIME ZONE 'UTC'
+                       GROUP BY k.share_id) tail
+                   ON tail.share_id = t.share_id
+            WHERE t.share_id IN (SELECT id FROM s)
         ),
         m AS (
             SELECT DISTINCT ON (x.share_id) x.share_id, x.likes, x.comments, x.reposts, x.impressions
