@@ -118,27 +118,27 @@ async def card_source(conn: asyncpg.Connection, code: str) -> CardSource | None:
     return msgspec.convert(dict(row), CardSource) if row else None
 
 
-_COLUMNS_IN = """
-SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::bytea[], $4::bytea[], $5::boolean[],
-                     $6::boolean[], $7::boolean[], $8::boolean[], $9::bytea[])
+# A batch travels as one JSON parameter (msgspec writes it in C, each click an array in Click's field order,
+# bytes in base64): asyncpg's codecs for nine parallel arrays cost the redirect's process several times more.
+_FROM_JSON = """
+SELECT (c->>0)::bigint, (c->>1)::timestamptz, decode(c->>2, 'base64'), decode(c->>3, 'base64'),
+       (c->>4)::boolean, (c->>5)::boolean, (c->>6)::boolean, (c->>7)::boolean, decode(c->>8, 'base64')
+FROM json_array_elements($1::text::json) AS c
 """
 _INSERT = "INSERT INTO clicks (share_id, at, visitor_hash, visitor_hash_prev, counted, self, bot, preview, address_hash)"
 # The batch's id goes in with its clicks, in the same statement: a spooled copy of it then writes nothing.
-_INSERT_CLICKS = "WITH batch AS (INSERT INTO click_batches (id) VALUES ($10))\n" + _INSERT + _COLUMNS_IN
-_INSERT_CLICK_ROWS = _INSERT + _COLUMNS_IN
+_INSERT_CLICKS = "WITH batch AS (INSERT INTO click_batches (id) VALUES ($2))\n" + _INSERT + _FROM_JSON
+_INSERT_CLICK_ROWS = _INSERT + _FROM_JSON
+_json = msgspec.json.Encoder()
 
 
-def _columns(clicks: list[Click]) -> list[list[Any]]:
-    columns: list[list[Any]] = [[] for _ in Click.__struct_fields__]
-    for click in clicks:
-        for column, value in zip(columns, msgspec.structs.astuple(click), strict=True):
-            column.append(value)
-    return columns
+def _batch(clicks: list[Click]) -> str:
+    return _json.encode(clicks).decode()
 
 
 async def insert_clicks(conn: asyncpg.Connection, batch_id: UUID, clicks: list[Click]) -> None:
     """One statement (one commit) for a whole batch of clicks, recording the batch's id."""
-    await conn.execute(_INSERT_CLICKS, *_columns(clicks), batch_id)
+    await conn.execute(_INSERT_CLICKS, _batch(clicks), batch_id)
 
 
 async def claim_click_batch(conn: asyncpg.Connection, batch_id: UUID) -> bool:
@@ -151,7 +151,7 @@ async def claim_click_batch(conn: asyncpg.Connection, batch_id: UUID) -> bool:
 
 
 async def insert_click_rows(conn: asyncpg.Connection, clicks: list[Click]) -> None:
-    await conn.execute(_INSERT_CLICK_ROWS, *_columns(clicks))
+    await conn.execute(_INSERT_CLICK_ROWS, _batch(clicks))
 
 
 async def purge_click_batches(conn: asyncpg.Connection, keep_days: int) -> int:

@@ -25,7 +25,8 @@ class LinkPreview(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Click(msgspec.Struct, frozen=True, kw_only=True, array_like=True):
-    """One answered /l/{code} request, as it waits in the recorder's batch."""
+    """One answered /l/{code} request, as it waits in the recorder's batch (its fields' order is the batch's
+    JSON layout that links/queries.py inserts from, and the spool's)."""
 
     share_id: int
     at: datetime
