@@ -4,12 +4,17 @@ and `page()`, which hands a template the page's Struct together with the Viewer 
 from __future__ import annotations
 
 import functools
+from collections.abc import Hashable
 from typing import Any
 from urllib.parse import quote
 
 import msgspec
+from cachetools import LRUCache
 from litestar import Request
-from litestar.response import Redirect, Template
+from litestar.datastructures import State
+from litestar.enums import MediaType
+from litestar.response import Redirect, Response, Template
+from markupsafe import escape
 
 from advocacy.ambassadors.schemas import AmbassadorStatus
 from advocacy.ambassadors.service import status_from_row
@@ -107,6 +112,36 @@ async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _navigation(language: Language, roles: frozenset[str], path: str) -> tuple[NavEntry, ...]:
+    """The navigation translated, once per language, roles and path (every page draws it)."""
+    _ = translator(language)
+    return tuple(msgspec.structs.replace(entry, label=_(entry.label)) for entry in navigation(roles, path))
+
+
+def _here(request: Request[Any, Any, Any]) -> tuple[str, str]:
+    """(path, path with its query string), from the scope (no URL object built)."""
+    scope = request.scope
+    path: str = scope["path"]
+    query: bytes = scope.get("query_string", b"")
+    return path, path + "?" + query.decode("latin-1") if query else path
+
+
+def _context(viewer: Viewer, *, path: str, here: str, title: str, data: Any, form: Any) -> dict[str, Any]:
+    return {
+        "language": viewer.language,
+        "chrome": chrome(viewer.language),
+        "viewer": viewer,
+        "fmt": Formats(viewer.language, viewer.timezone),
+        "nav": list(_navigation(viewer.language, viewer.roles, path)) if viewer.signed_in else [],
+        "title": title,
+        "app_name": APP_NAME,
+        "page": data,
+        "form": form,
+        "here": here,
+    }
+
+
 def page(
     request: Request[Any, Any, Any],
     viewer: Viewer,
@@ -119,27 +154,61 @@ def page(
 ) -> Template:
     """Render `template` with the page's data Struct; `title` (already translated) names the page in
     <title> and is the <h1> unless the template writes its own."""
-    _ = translator(viewer.language)
-    nav: list[NavEntry] = [
-        msgspec.structs.replace(entry, label=_(entry.label))
-        for entry in (navigation(viewer.roles, request.url.path) if viewer.signed_in else [])
-    ]
+    path, here = _here(request)
     return Template(
         template,
-        context={
-            "language": viewer.language,
-            "chrome": chrome(viewer.language),
-            "viewer": viewer,
-            "fmt": Formats(viewer.language, viewer.timezone),
-            "nav": nav,
-            "title": title,
-            "app_name": APP_NAME,
-            "page": data,
-            "form": form,
-            "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        },
+        context=_context(viewer, path=path, here=here, title=title, data=data, form=form),
         status_code=status_code,
+        media_type=MediaType.HTML,  # not guessed from the template's name on every page
     )
+
+
+# The two things of a page that belong to its reader alone, drawn as markers in a shell shared by readers
+# who see the same page otherwise (private-use characters: autoescaping leaves them as they are).
+_CSRF_MARK = "\ue000csrf\ue000"
+_NAME_MARK = "\ue000name\ue000"
+
+
+class PageShells:
+    """Whole pages rendered once for everyone who sees the same page, with the reader's CSRF token and name
+    left as markers filled per request: the layout's Jinja (most of a cached page's cost) runs once per
+    language, roles, address and content instead of once per request."""
+
+    def __init__(self, size: int = 2_000) -> None:
+        self.html: LRUCache[Hashable, str] = LRUCache(maxsize=size)
+
+
+def page_shells(state: State) -> PageShells:
+    found: PageShells | None = getattr(state, "page_shells", None)
+    if found is None:
+        found = state.page_shells = PageShells()
+    return found
+
+
+def shared_page(
+    request: Request[Any, Any, Any],
+    viewer: Viewer,
+    template: str,
+    *,
+    key: Hashable,
+    title: str,
+    data: Any = None,
+    form: Any = None,
+) -> Response[bytes]:
+    """`page()` for a page whose `data` and `form` are fully named by `key` (e.g. a cached feed page): the
+    same HTML as `page()` would render, from a shell shared across readers (see PageShells)."""
+    path, here = _here(request)
+    shells = page_shells(request.app.state).html
+    anonymous = msgspec.structs.replace(viewer, csrf=_CSRF_MARK, display_name=_NAME_MARK)
+    shell_key = (template, key, title, here, anonymous)
+    shell = shells.get(shell_key)
+    if shell is None:
+        engine = request.app.template_engine
+        assert engine is not None  # create_app configures the pages' Jinja engine
+        context = _context(anonymous, path=path, here=here, title=title, data=data, form=form)
+        shell = shells[shell_key] = engine.get_template(template).render(**context)
+    html = shell.replace(_CSRF_MARK, escape(viewer.csrf)).replace(_NAME_MARK, escape(viewer.display_name))
+    return Response(html.encode(), media_type=MediaType.HTML)
 
 
 def to_login(request: Request[Any, Any, Any]) -> Redirect:

@@ -29,7 +29,7 @@ from advocacy.http.pagination import decode_cursor
 from advocacy.shares.service import shared_item_ids
 from advocacy.web.forms import FormData, FormState, form_problem, parse_form
 from advocacy.web.i18n import LANGUAGE_NAMES, translator
-from advocacy.web.render import page, viewer_of
+from advocacy.web.render import page, shared_page, viewer_of
 from content_library.campaigns import service as campaigns_service
 from content_library.feed.cache import EncodedLine, FeedCache
 from content_library.feed.schemas import FeedEntry, FeedFilter
@@ -233,14 +233,14 @@ async def feed_page(request: Request[Any, Any, Any]) -> Response[Any]:
         results = Markup(template.render(page=data, form=form, language=viewer.language))  # noqa: S704
         if cache.enabled and not form.has_problem and cache.generation == generation:
             renders.put(key, results)
+    title = _("Posts to share")
+    if cache.enabled and not form.has_problem:
+        # the key names the results and the (blank) form: the page is the same for every reader of it
+        return shared_page(
+            request, viewer, "employee/feed.html", key=key, title=title, data=results, form=form
+        )
     return page(
-        request,
-        viewer,
-        "employee/feed.html",
-        title=_("Posts to share"),
-        data=results,
-        form=form,
-        status_code=form.status,
+        request, viewer, "employee/feed.html", title=title, data=results, form=form, status_code=form.status
     )
 
 

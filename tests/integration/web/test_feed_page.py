@@ -11,7 +11,7 @@ from content_library.campaigns.schemas import CampaignCreate
 from content_library.campaigns.service import create_campaign
 from tests.factories import Factory
 from tests.integration.content.conftest import Library
-from tests.integration.web.pages import PASSWORD, sign_in
+from tests.integration.web.pages import PASSWORD, csrf_of, sign_in
 
 
 def card_titles(html: str) -> list[str]:
@@ -119,3 +119,28 @@ async def test_a_post_i_shared_is_marked(client: Any, factory: Factory, library:
     cards = html.split('<article class="card">')[1:]
     marked = {card_titles(card)[0]: "You shared this" in card for card in cards}
     assert marked == {"shared one": True, "not shared": False}
+
+
+async def test_readers_of_one_cached_page_each_get_their_own_name_and_csrf_token(
+    client: Any, factory: Factory, library: Library
+) -> None:
+    await library.approved(title="Shared by all")
+    await factory.person(
+        password=PASSWORD, email="ana@example.com", ambassador=True, display_name='Ana <b>"&'
+    )
+    await factory.person(password=PASSWORD, email="bob@example.com", ambassador=True, display_name="Bob")
+    pages = {}
+    for email in ("ana@example.com", "bob@example.com", "ana@example.com"):
+        client.cookies.clear()
+        await sign_in(client, email)
+        first = (await client.get("/feed")).text
+        pages.setdefault(email, []).append(first)
+    ana, bob = pages["ana@example.com"][0], pages["bob@example.com"][0]
+    assert card_titles(ana) == card_titles(bob) == ["Shared by all"]
+    assert "Ana &lt;b&gt;&#34;&amp;" in ana and "Bob" not in ana and "Ana" not in bob
+    tokens = {email: csrf_of(html[0]) for email, html in pages.items()}
+    assert tokens["ana@example.com"] != tokens["bob@example.com"]
+    assert "\ue000" not in ana + bob
+    # a page that is not the cached one (a problem in the form) still names its reader
+    problem = (await client.get("/feed", params={"network": "nowhere"})).text
+    assert "Ana &lt;b&gt;&#34;&amp;" in problem and csrf_of(problem) != tokens["bob@example.com"]
