@@ -39,13 +39,11 @@ from advocacy.http.metrics import HttpMetrics
 from advocacy.http.middleware import (
     AuthenticationMiddleware,
     RequestContextMiddleware,
-    correct_allow,
-    ensure_request_id,
+    answer_headers,
 )
 from advocacy.http.openapi import MEDIA_TYPES_OPT, ApiDocumentConfig, OperationFacts, StrictStructSchemaPlugin
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
-from advocacy.http.security_headers import add_security_headers
 from advocacy.http.untrusted import UntrustedRequest, UrlCheckMiddleware
 from advocacy.identity.controllers import IDENTITY_HANDLERS
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
@@ -165,7 +163,7 @@ def create_app(
         ],
         request_class=UntrustedRequest,
         plugins=[StrictStructSchemaPlugin()],
-        before_send=[ensure_request_id, correct_allow, forget_after_writes, add_security_headers(settings)],
+        before_send=[forget_after_writes, answer_headers(settings)],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves
         openapi_config=ApiDocumentConfig(

@@ -19,7 +19,9 @@ from litestar.types import ASGIApp, Receive, Send
 from advocacy.auth.service import CSRF_HEADER, SESSION_COOKIE, principal_for_session, principal_for_token
 from advocacy.core.i18n import N_, set_language
 from advocacy.http.guards import ACCESS_OPT
+from advocacy.http.security_headers import security_headers
 from advocacy.logs import request_id_var
+from advocacy.settings import Settings
 
 # Litestar's ASGI TypedDicts make every key access a union puzzle; these middlewares treat them as mappings.
 Scope = Any
@@ -43,33 +45,35 @@ def request_id_for(scope: Scope) -> str:
     return incoming if incoming and _REQUEST_ID.match(incoming) else next_request_id()
 
 
-async def ensure_request_id(message: Message, scope: Scope) -> None:
-    """`before_send` hook: answers Litestar gives before any route matched (404, 405) get an id too."""
-    if message["type"] != "http.response.start" or scope.get("type") != "http":
-        return
-    headers = list(message.get("headers") or ())
-    if not any(name.lower() == b"x-request-id" for name, _ in headers):
-        request_id = request_id_var.get() or request_id_for(scope)
-        message["headers"] = [*headers, (b"x-request-id", request_id.encode())]
+def answer_headers(settings: Settings) -> Any:
+    """The app's one `before_send` hook, completing every answer's headers in one pass over them:
 
-
-async def correct_allow(message: Message, scope: Scope) -> None:
-    """`before_send` hook: an `Allow` header (OPTIONS, 405) lists every method of the route.
-
-    Litestar's automatic OPTIONS answer reads the methods of the route object that existed when the path's
-    first handler was registered, so it can miss the methods registered after it.
+    - an `X-Request-ID` on answers Litestar gives before any route matched (404, 405);
+    - an `Allow` header (OPTIONS, 405) listing every method of the route: Litestar's automatic OPTIONS
+      answer reads the methods of the route object that existed when the path's first handler was
+      registered, so it can miss the methods registered after it;
+    - the security headers (advocacy/http/security_headers.py), a header a handler set itself kept.
     """
-    if message["type"] != "http.response.start" or scope.get("type") != "http":
-        return
-    headers = message.get("headers") or ()
-    if not any(name.lower() == b"allow" for name, _ in headers):
-        return
-    allowed = scope["litestar_app"].state.allowed_methods.get(scope.get("path_template"))
-    if allowed:
-        message["headers"] = [
-            *((name, value) for name, value in headers if name.lower() != b"allow"),
-            (b"allow", allowed.encode()),
-        ]
+    extra = security_headers(settings)
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        headers = list(message.get("headers") or ())
+        present = {name.lower() for name, _ in headers}
+        if scope.get("type") == "http":
+            if b"x-request-id" not in present:
+                request_id = request_id_var.get() or request_id_for(scope)
+                headers.append((b"x-request-id", request_id.encode()))
+            if b"allow" in present:
+                allowed = scope["litestar_app"].state.allowed_methods.get(scope.get("path_template"))
+                if allowed:
+                    headers = [(name, value) for name, value in headers if name.lower() != b"allow"]
+                    headers.append((b"allow", allowed.encode()))
+        headers.extend((name, value) for name, value in extra if name not in present)
+        message["headers"] = headers
+
+    return before_send
 
 
 # Unique per process start (random prefix) and per request (counter); uuid4 would read the OS entropy
@@ -136,10 +140,18 @@ def route_label(scope: Scope) -> str:
     return str(named) if named else "unmatched"
 
 
+_SESSION_PAIR = re.compile(rf"(?:^|;)\s*{re.escape(SESSION_COOKIE)}=([^;\s]*)")
+
+
 def _session_cookie(scope: Scope) -> str | None:
     raw = header(scope, b"cookie")
     if not raw or SESSION_COOKIE not in raw:
         return None
+    if '"' not in raw and "\\" not in raw:
+        # plain name=value pairs (what browsers send for our cookies): read without SimpleCookie's parser,
+        # the last pair winning as with it
+        found = _SESSION_PAIR.findall(raw)
+        return found[-1] if found and found[-1] else None
     cookie: SimpleCookie = SimpleCookie()
     try:
         cookie.load(raw)

@@ -1,9 +1,8 @@
 """Security headers on every answer, HTML and API alike: CSP, no framing, no sniffing, referrer and
-permissions policies, and HSTS when the service is reached over https."""
+permissions policies, and HSTS when the service is reached over https (added to every answer by
+advocacy/http/middleware.py's answer_headers)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from advocacy.settings import Settings
 
@@ -32,19 +31,3 @@ def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
     if settings.public_base_url.startswith("https://"):
         headers.append((b"strict-transport-security", HSTS.encode()))
     return headers
-
-
-def add_security_headers(settings: Settings) -> Any:
-    """A `before_send` hook that adds the headers to every response start (answers the app itself gives,
-    such as a 404 before any route matched, included); a header a handler set itself is kept."""
-    extra = security_headers(settings)
-    names = {name for name, _ in extra}
-
-    async def before_send(message: Any, scope: Any) -> None:
-        if message["type"] != "http.response.start":
-            return
-        headers = list(message.get("headers") or ())
-        present = {name.lower() for name, _ in headers} & names
-        message["headers"] = headers + [(n, v) for n, v in extra if n not in present]
-
-    return before_send

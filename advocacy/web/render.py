@@ -20,6 +20,7 @@ from advocacy.ambassadors.schemas import AmbassadorStatus
 from advocacy.ambassadors.service import status_from_row
 from advocacy.auth.schemas import Principal
 from advocacy.core.i18n import set_language
+from advocacy.http.middleware import header
 from advocacy.people import service as people
 from advocacy.web.i18n import (
     LANGUAGE_COOKIE,
@@ -98,7 +99,7 @@ async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
         return Viewer(language=language, timezone="Europe/Paris", signed_in=False)
     row = await people.my_row(state.db, state.principal_cache, principal.person_id)
     language = negotiate(
-        preference=row["language"], cookie=None, accept_language=request.headers.get("accept-language"),
+        preference=row["language"], cookie=None, accept_language=header(request.scope, b"accept-language"),
         default=default,
     )  # fmt: skip
     return Viewer(
