@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.ambassadors.service import OPTED_OUT_JOB, withdraw_consent
 from advocacy.audit.service import write_audit
 from advocacy.auth.passwords import hash_password
 from advocacy.auth.service import PrincipalCache, revoke_all_credentials
@@ -20,6 +21,7 @@ from advocacy.core.i18n import LazyText, lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.db.pool import Database
 from advocacy.identity.policy import password_problem
+from advocacy.outbox.service import enqueue
 from advocacy.people import queries
 from advocacy.people.schemas import (
     ImportReport,
@@ -144,11 +146,15 @@ async def update_person(
 
 
 async def deactivate(conn: asyncpg.Connection, person_id: int, *, actor_id: int | None) -> bool:
-    """The one way a person is switched off (PATCH /people/{id}; SCIM and the people CSV call it too):
-    inactive, and at once every web session ended and every API token revoked, so nothing of theirs comes
-    back to life if they are switched on again. Audited. False when they were already inactive."""
+    """The one way a person is switched off (PATCH /people/{id}, the people CSV's `active` column and SCIM
+    all call it): inactive, and at once every web session ended and every API token revoked, so nothing of
+    theirs comes back to life if they are switched on again; opted out (off every board, no more tracking,
+    connected accounts revoked by the opt-out job). Nothing is erased: their history stays as the privacy
+    rules keep it (advocacy/privacy erases on request). Audited. False when they were already inactive."""
     was_active = await queries.set_inactive(conn, person_id)
     await revoke_all_credentials(conn, person_id)
+    if await withdraw_consent(conn, person_id):
+        await enqueue(conn, OPTED_OUT_JOB, {"person_id": person_id})
     if was_active:
         await write_audit(
             conn,
@@ -158,6 +164,56 @@ async def deactivate(conn: asyncpg.Connection, person_id: int, *, actor_id: int 
             subject_id=str(person_id),
         )
     return was_active
+
+
+async def insert_person(conn: asyncpg.Connection, body: PersonCreate) -> int:
+    """Create the person in the caller's transaction (provisioning: advocacy/scim); returns the internal id."""
+    return await _insert(conn, body)
+
+
+async def person_ids_by_email(conn: asyncpg.Connection, emails: list[str]) -> dict[str, int]:
+    """Internal ids of the people with these addresses, by canonical address (advocacy.core.emails)."""
+    return {key: row["id"] for key, row in (await queries.existing_people_by_email(conn, emails)).items()}
+
+
+async def change_person(
+    conn: asyncpg.Connection,
+    person_id: int,
+    values: dict[str, Any],
+    *,
+    email: str | None = None,
+    active: bool | None = None,
+    actor_id: int | None,
+) -> None:
+    """Change a person's columns in the caller's transaction (provisioning): another person's address is a
+    Conflict; switching off goes through deactivate()."""
+    if email is not None:
+        taken = await queries.existing_people_by_email(conn, [email])
+        holder = taken.get(canonical_email(email))
+        if holder is not None and holder["id"] != person_id:
+            raise Conflict(lazy_gettext("A person with the e-mail %(email)s already exists", email=email))
+        await queries.set_email(conn, person_id, email)
+    await queries.update_person(conn, person_id, values)
+    if active is False:
+        await deactivate(conn, person_id, actor_id=actor_id)
+    elif active is True:
+        await queries.update_person(conn, person_id, {"active": True})
+
+
+async def set_team_by_name(conn: asyncpg.Connection, person_id: int, team: str | None) -> None:
+    """Put the person in the team of this name (made if missing), or in none."""
+    team_id = await queries.team_id_for_name(conn, team) if team else None
+    await queries.update_person(conn, person_id, {"team_id": team_id})
+
+
+async def team_id_for_name(conn: asyncpg.Connection, name: str) -> int:
+    """The team of this name (compared without case), made if there is none yet."""
+    return await queries.team_id_for_name(conn, name)
+
+
+async def set_roles(conn: asyncpg.Connection, person_id: int, roles: Sequence[str]) -> bool:
+    """Make the person's roles exactly these (the caller audits); whether anything changed."""
+    return await queries.set_roles(conn, person_id, roles)
 
 
 async def create_admin(db: Database, *, email: str, display_name: str, password: str) -> PersonRead:
