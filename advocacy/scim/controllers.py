@@ -16,6 +16,7 @@ from scim2_models import (
     Group,
     InvalidSyntaxException,
     NotFoundException,
+    NotImplementedException,
     Resource,
     SCIMException,
     SearchRequest,
@@ -253,6 +254,11 @@ class ScimDiscovery(Controller):
     async def config(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         """What this SCIM service supports."""
         return scim_response(config_data(base_url(request)))
+
+    @post("/.search", operation_id="scimSearchEverything", status_code=200)
+    async def search_everything(self) -> None:
+        """Searching Users and Groups at once is not offered (RFC 7644 section 3.4.3 lets it answer 501)."""
+        raise NotImplementedException(detail="Search /Users/.search or /Groups/.search")
 
     @get("/{kind:str}", operation_id="scimDiscoveryList")
     async def listed(self, request: Request[Any, Any, Any], kind: FromPath[str]) -> Response[bytes]:

@@ -173,7 +173,8 @@ def user_data(row: ScimUserRow, base_url: str) -> dict[str, Any]:
         data["title"] = row.job_title
     if row.active != sent.active:
         data["active"] = row.active
-    if row.email != sent.email and not row.email.endswith(PLACEHOLDER_DOMAIN):
+    # a User the provider sent without any address keeps none in SCIM (the person keeps their last one)
+    if sent.email and row.email != sent.email and not row.email.endswith(PLACEHOLDER_DOMAIN):
         emails = [dict(e) for e in data.get("emails") or []]
         index = next((i for i, e in enumerate(emails) if e.get("primary")), 0)
         if emails:
