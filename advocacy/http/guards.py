@@ -42,7 +42,9 @@ class Allow:
     route) declare one, the closest to the route replaces the others.
     """
 
-    def __init__(self, *roles: Role, public: bool = False, any_person: bool = False, scim: bool = False) -> None:
+    def __init__(
+        self, *roles: Role, public: bool = False, any_person: bool = False, scim: bool = False
+    ) -> None:
         self.roles = frozenset(roles)
         self.public = public
         self.any_person = any_person

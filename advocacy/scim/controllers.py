@@ -8,7 +8,12 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, Router, delete, get, patch, post, put
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    SerializationException,
+    ValidationException,
+)
 from litestar.params import FromPath, JSONBody
 from pydantic import ValidationError
 from scim2_models import (
@@ -56,7 +61,9 @@ def scim_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-def _error(status: int, detail: str, scim_type: str | None = None, headers: dict[str, str] | None = None) -> Response[bytes]:
+def _error(
+    status: int, detail: str, scim_type: str | None = None, headers: dict[str, str] | None = None
+) -> Response[bytes]:
     body = ScimError(status=status, scim_type=scim_type, detail=detail).model_dump(scim_ctx=Context.DEFAULT)
     return scim_response(body, status, headers)
 
@@ -67,7 +74,7 @@ def _scim_exception(_: Request[Any, Any, Any], exc: SCIMException) -> Response[b
 
 
 def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[bytes]:
-    return _error(exc.status, str(exc.message.in_language("en")), _SCIM_TYPES.get(exc.status))
+    return _error(exc.status, exc.detail_in("en"), _SCIM_TYPES.get(exc.status))
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
@@ -88,7 +95,8 @@ def _internal_error(_: Request[Any, Any, Any], exc: Exception) -> Response[bytes
 
 
 def base_url(request: Request[Any, Any, Any]) -> str:
-    return request.app.state.settings.public_base_url.rstrip("/") + SCIM_PATH
+    public: str = request.app.state.settings.public_base_url
+    return public.rstrip("/") + SCIM_PATH
 
 
 def _client(request: Request[Any, Any, Any]) -> ScimClient:
@@ -100,7 +108,7 @@ def _client(request: Request[Any, Any, Any]) -> ScimClient:
 async def _payload(request: Request[Any, Any, Any]) -> Any:
     try:
         return await request.json()
-    except (HTTPException, ValueError, msgspec.DecodeError) as exc:
+    except (SerializationException, ValueError, msgspec.DecodeError) as exc:
         raise InvalidSyntaxException(detail=f"The body is not JSON: {exc}") from None
 
 
@@ -122,7 +130,9 @@ def _page(search: SearchRequest[Any]) -> tuple[int, int]:
     return start, count
 
 
-def _one(request: Request[Any, Any, Any], model: type[Resource[Any]], data: dict[str, Any], status: int = 200) -> Response[bytes]:
+def _one(
+    request: Request[Any, Any, Any], model: type[Resource[Any]], data: dict[str, Any], status: int = 200
+) -> Response[bytes]:
     parameters = _query_search(model, request) if request.method == "GET" else None
     headers = {"ETag": data["meta"]["version"]}
     if status == 201:
@@ -137,7 +147,9 @@ async def _list(request: Request[Any, Any, Any], kind: str, search: SearchReques
     if kind == "User":
         total, users = await service.users(db, found, offset=start - 1, limit=count)
         items = [user_data(row, base_url(request)) for row in users]
-        return scim_response(list_answer(USER_MODEL, items, total=total, start_index=start, parameters=search))
+        return scim_response(
+            list_answer(USER_MODEL, items, total=total, start_index=start, parameters=search)
+        )
     total, groups = await service.groups(db, found, offset=start - 1, limit=count)
     items = [group_data(row, base_url(request)) for row in groups]
     return scim_response(list_answer(Group, items, total=total, start_index=start, parameters=search))
@@ -221,7 +233,9 @@ class ScimGroups(Controller):
         return _one(request, Group, group_data(row, base_url(request)))
 
     @put("/{group_id:uuid}", operation_id="scimReplaceGroup")
-    async def replace_group(self, request: Request[Any, Any, Any], group_id: FromPath[UUID]) -> Response[bytes]:
+    async def replace_group(
+        self, request: Request[Any, Any, Any], group_id: FromPath[UUID]
+    ) -> Response[bytes]:
         """Replace a Group (If-Match honoured)."""
         row = await service.replace_group(
             request.app.state.db, _client(request), group_id, await _payload(request),
@@ -274,7 +288,9 @@ class ScimDiscovery(Controller):
         return scim_response(body)
 
     @get("/{kind:str}/{item_id:path}", operation_id="scimDiscoveryItem")
-    async def item(self, request: Request[Any, Any, Any], kind: FromPath[str], item_id: FromPath[str]) -> Response[bytes]:
+    async def item(
+        self, request: Request[Any, Any, Any], kind: FromPath[str], item_id: FromPath[str]
+    ) -> Response[bytes]:
         """One ResourceType or Schema (anything else: a SCIM 404)."""
         wanted = item_id.strip("/")
         found = [data for data in _discovered(request, kind) if data["id"] == wanted]
@@ -310,7 +326,9 @@ class ScimTokenController(Controller):
     guards = [Allow(Role.ADMIN)]
 
     @post("/", operation_id="createScimToken")
-    async def create(self, data: JSONBody[ScimTokenCreate], db: DbDep, principal: PrincipalDep) -> ScimTokenCreated:
+    async def create(
+        self, data: JSONBody[ScimTokenCreate], db: DbDep, principal: PrincipalDep
+    ) -> ScimTokenCreated:
         """Create a SCIM token for an identity provider (shown once; it grants SCIM and nothing else)."""
         return await service.create_token(db, principal, data)
 
@@ -325,4 +343,4 @@ class ScimTokenController(Controller):
         await service.revoke_token(db, principal, token_id)
 
 
-SCIM_HANDLERS = [SCIM_ROUTER, ScimTokenController]
+SCIM_HANDLERS: list[Router | type[Controller]] = [SCIM_ROUTER, ScimTokenController]

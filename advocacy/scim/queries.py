@@ -129,7 +129,9 @@ async def users_page(
         "SELECT count(*) FROM scim_users u JOIN people p ON p.id = u.person_id" + where, *values
     )
     records = await conn.fetch(
-        _USER_SELECT + where + f" ORDER BY u.created_at, p.id OFFSET ${len(values) + 1} LIMIT ${len(values) + 2}",
+        _USER_SELECT
+        + where
+        + f" ORDER BY u.created_at, p.id OFFSET ${len(values) + 1} LIMIT ${len(values) + 2}",
         *values,
         offset,
         limit,
@@ -234,7 +236,12 @@ async def insert_group(
 
 
 async def update_group(
-    conn: asyncpg.Connection, group_id: int, *, display_name: str, external_id: str | None, team_id: int | None
+    conn: asyncpg.Connection,
+    group_id: int,
+    *,
+    display_name: str,
+    external_id: str | None,
+    team_id: int | None,
 ) -> None:
     await conn.execute(
         "UPDATE scim_groups SET display_name = $2, external_id = $3, team_id = $4, updated_at = now()"
@@ -254,7 +261,10 @@ async def delete_group(conn: asyncpg.Connection, group_id: int) -> list[int]:
 
 
 async def member_ids(conn: asyncpg.Connection, group_id: int) -> list[int]:
-    return [r["person_id"] for r in await conn.fetch("SELECT person_id FROM scim_group_members WHERE group_id = $1", group_id)]
+    return [
+        r["person_id"]
+        for r in await conn.fetch("SELECT person_id FROM scim_group_members WHERE group_id = $1", group_id)
+    ]
 
 
 async def set_members(

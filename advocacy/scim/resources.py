@@ -13,6 +13,7 @@ import msgspec
 from pydantic import ValidationError
 from scim2_models import (
     AuthenticationScheme,
+    BaseModel,
     Bulk,
     ChangePassword,
     Context,
@@ -64,7 +65,7 @@ CONFIG = ServiceProviderConfig(
     etag=ETag(supported=True),
     authentication_schemes=[
         AuthenticationScheme(
-            type="oauthbearertoken",
+            type=AuthenticationScheme.Type.oauthbearertoken,
             name="SCIM token",
             description="A SCIM token an administrator created (POST /api/v1/admin/scim-tokens)",
             primary=True,
@@ -86,7 +87,7 @@ def invalid_payload(error: ValidationError) -> SCIMException:
     return SCIMException.from_error(first)
 
 
-def read(model: type[Resource[Any]], payload: Any, context: Context) -> Any:
+def read(model: type[BaseModel], payload: Any, context: Context) -> Any:
     """A request payload as the model reads it in this context; a SCIM error (400) when it does not fit."""
     try:
         return model.model_validate(payload, scim_ctx=context, scim_policy=POLICY)
@@ -184,7 +185,12 @@ def user_data(row: ScimUserRow, base_url: str) -> dict[str, Any]:
         data["emails"] = emails
     if row.groups:
         data["groups"] = [
-            {"value": str(g["id"]), "$ref": f"{base_url}/Groups/{g['id']}", "display": g["display"], "type": "direct"}
+            {
+                "value": str(g["id"]),
+                "$ref": f"{base_url}/Groups/{g['id']}",
+                "display": g["display"],
+                "type": "direct",
+            }
             for g in row.groups
         ]
     location = f"{base_url}/Users/{row.public_id}"
@@ -202,14 +208,21 @@ def group_data(row: ScimGroupRow, base_url: str) -> dict[str, Any]:
         data["externalId"] = row.external_id
     if row.members:
         data["members"] = [
-            {"value": str(m["id"]), "$ref": f"{base_url}/Users/{m['id']}", "type": "User", "display": m["display"]}
+            {
+                "value": str(m["id"]),
+                "$ref": f"{base_url}/Users/{m['id']}",
+                "type": "User",
+                "display": m["display"],
+            }
             for m in row.members
         ]
     data["meta"] = _meta(data, "Group", f"{base_url}/Groups/{row.public_id}", row.created_at, row.updated_at)
     return data
 
 
-def answer(model: type[Resource[Any]], data: dict[str, Any], parameters: ResponseParameters[Any] | None) -> dict[str, Any]:
+def answer(
+    model: type[Resource[Any]], data: dict[str, Any], parameters: ResponseParameters[Any] | None
+) -> dict[str, Any]:
     """A resource's body as sent: through the model, keeping only the `attributes` asked for (or leaving out
     the `excludedAttributes`)."""
     resource = model.model_validate(data, scim_policy=POLICY)

@@ -41,7 +41,14 @@ from advocacy.scim.resources import (
     stored_attributes,
     user_data,
 )
-from advocacy.scim.schemas import Condition, ScimGroupRow, ScimTokenCreate, ScimTokenCreated, ScimTokenRead, ScimUserRow
+from advocacy.scim.schemas import (
+    Condition,
+    ScimGroupRow,
+    ScimTokenCreate,
+    ScimTokenCreated,
+    ScimTokenRead,
+    ScimUserRow,
+)
 
 SCIM_TOKEN_PREFIX = "scim_"  # noqa: S105 - a prefix, not a secret
 
@@ -164,7 +171,9 @@ async def _apply_user(conn: asyncpg.Connection, user: Any, person_id: int | None
         if person_id is not None and await queries.is_provisioned(conn, person_id):
             raise UniquenessException(detail=f"A User with the e-mail {email} exists")
         if person_id is None:  # else someone imported or created before SCIM was on: they are taken over
-            body = PersonCreate(email=email, display_name=fields.display_name, language="fr", roles=[Role.EMPLOYEE])
+            body = PersonCreate(
+                email=email, display_name=fields.display_name, language="fr", roles=[Role.EMPLOYEE]
+            )
             person_id = await people.insert_person(conn, body)
         await people.change_person(conn, person_id, values, email=email, active=fields.active, actor_id=None)
     else:
@@ -208,7 +217,13 @@ async def patch_user(
 
 
 async def _write_user(
-    conn: asyncpg.Connection, client: ScimClient, public_id: UUID, user: Any, *, base_url: str, if_match: str | None
+    conn: asyncpg.Connection,
+    client: ScimClient,
+    public_id: UUID,
+    user: Any,
+    *,
+    base_url: str,
+    if_match: str | None,
 ) -> ScimUserRow:
     current = await _user(conn, public_id)
     check_version(user_data(current, base_url), if_match)
@@ -271,9 +286,13 @@ async def _apply_group(conn: asyncpg.Connection, group: Any, group_id: int | Non
     table = await group_roles(conn)
     team_id = None if name in table else await people.team_id_for_name(conn, name)
     if group_id is None:
-        group_id = await queries.insert_group(conn, display_name=name, external_id=group.external_id, team_id=team_id)
+        group_id = await queries.insert_group(
+            conn, display_name=name, external_id=group.external_id, team_id=team_id
+        )
     else:
-        await queries.update_group(conn, group_id, display_name=name, external_id=group.external_id, team_id=team_id)
+        await queries.update_group(
+            conn, group_id, display_name=name, external_id=group.external_id, team_id=team_id
+        )
     members = group.members or []
     wanted = {}
     for member in members:
@@ -284,7 +303,9 @@ async def _apply_group(conn: asyncpg.Connection, group: Any, group_id: int | Non
     found = await queries.provisioned_people(conn, list(wanted))
     if missing := [str(u) for u in wanted if u not in found]:
         raise InvalidValueException(detail="members: no User " + ", ".join(missing))
-    changed = await queries.set_members(conn, group_id, [(found[u], display) for u, display in wanted.items()])
+    changed = await queries.set_members(
+        conn, group_id, [(found[u], display) for u, display in wanted.items()]
+    )
     for person_id in sorted(set(changed) | set(found.values())):
         left = person_id not in found.values()
         await _follow_groups(conn, person_id, table, left_team=left and team_id is not None)
@@ -337,7 +358,13 @@ async def patch_group(
 
 
 async def _write_group(
-    conn: asyncpg.Connection, client: ScimClient, public_id: UUID, group: Any, *, base_url: str, if_match: str | None
+    conn: asyncpg.Connection,
+    client: ScimClient,
+    public_id: UUID,
+    group: Any,
+    *,
+    base_url: str,
+    if_match: str | None,
 ) -> ScimGroupRow:
     current = await _group(conn, public_id)
     check_version(group_data(current, base_url), if_match)
