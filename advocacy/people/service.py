@@ -49,7 +49,10 @@ async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> dict[st
     return row
 
 
-CSV_COLUMNS = ("email", "display_name", "team", "location", "language", "job_title", "timezone", "roles")
+CSV_COLUMNS = (
+    "email", "display_name", "team", "location", "language", "job_title", "timezone", "roles", "active",
+)  # fmt: skip
+_ACTIVE_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 MAX_IMPORT_ROWS = 50_000
 
 
@@ -243,6 +246,8 @@ class ImportRow(msgspec.Struct, frozen=True, kw_only=True):
     line: int
     person: PersonCreate
     roles_given: bool
+    # the `active` column: false switches the person off (deactivate()); absent or empty means active
+    active: bool = True
 
 
 def parse_people_csv(text: str) -> tuple[list[ImportRow], list[ImportRowError]]:
@@ -291,6 +296,10 @@ def _parse_rows(reader: csv.DictReader[str]) -> tuple[list[ImportRow], list[Impo
             continue
         values: dict[str, Any] = {k: (v or "").strip() for k, v in raw.items()}
         values = {k: v for k, v in values.items() if v != ""}
+        active = _ACTIVE_WORDS.get(str(values.pop("active", "true")).lower())
+        if active is None:
+            errors.append(ImportRowError(line=line, reason=f"active: {raw['active']!r} is not true or false"))
+            continue
         if "roles" in values:
             values["roles"] = [
                 r.strip().lower() for r in values["roles"].replace(",", ";").split(";") if r.strip()
@@ -311,7 +320,7 @@ def _parse_rows(reader: csv.DictReader[str]) -> tuple[list[ImportRow], list[Impo
             )
             continue
         seen[key] = line
-        rows.append(ImportRow(line=line, person=person, roles_given="roles" in values))
+        rows.append(ImportRow(line=line, person=person, roles_given="roles" in values, active=active))
     return rows, errors
 
 
@@ -339,7 +348,7 @@ def _row_reason(exc: msgspec.ValidationError, values: dict[str, Any]) -> str:
     return text
 
 
-def _differs(existing: asyncpg.Record, person: PersonCreate) -> bool:
+def _differs(existing: asyncpg.Record, person: PersonCreate, active: bool) -> bool:
     wanted = {
         "display_name": person.display_name,
         "team": person.team.lower() if person.team else None,
@@ -348,7 +357,7 @@ def _differs(existing: asyncpg.Record, person: PersonCreate) -> bool:
         "job_title": person.job_title,
         "timezone": person.timezone,
     }
-    return any(existing[k] != v for k, v in wanted.items()) or not existing["active"]
+    return any(existing[k] != v for k, v in wanted.items()) or existing["active"] != active
 
 
 async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int | None) -> ImportReport:
@@ -375,7 +384,9 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
             if found is None:
                 created += 1
                 if not dry_run:
-                    await _insert(conn, person)
+                    person_id = await _insert(conn, person)
+                    if not row.active:
+                        await deactivate(conn, person_id, actor_id=actor_id)
                 continue
             roles_changed = False
             if not dry_run and roles_given:
@@ -384,7 +395,7 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
                 roles_changed = set(await queries.roles_of(conn, found["id"])) != {
                     str(r) for r in person.roles
                 }
-            if _differs(found, person):
+            if _differs(found, person, row.active):
                 if not dry_run:
                     values: dict[str, Any] = {
                         "display_name": person.display_name,
@@ -393,9 +404,12 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
                         "language": person.language,
                         "job_title": person.job_title,
                         "timezone": person.timezone,
-                        "active": True,
                     }
+                    if row.active:
+                        values["active"] = True
                     await queries.update_person(conn, found["id"], values)
+                    if not row.active and found["active"]:
+                        await deactivate(conn, found["id"], actor_id=actor_id)
                 updated += 1
             elif roles_changed:
                 updated += 1
