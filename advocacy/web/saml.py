@@ -13,15 +13,14 @@ from litestar.params import Body
 from litestar.response import Redirect
 
 from advocacy.auth.controllers import session_cookie
-from advocacy.core.i18n import _, use_language
+from advocacy.core.i18n import _
 from advocacy.http.deps import DbDep, SettingsDep
 from advocacy.http.guards import PUBLIC
 from advocacy.identity.saml.provider import ACS_PATH, LOGIN_PATH, METADATA_PATH
 from advocacy.identity.saml.service import Providers, finish_sign_in, start_sign_in
 from advocacy.identity.sso.errors import SsoRefused
 from advocacy.settings import Settings
-from advocacy.web.identity import Page, render, sign_in_link
-from advocacy.web.identity import language_of as page_language
+from advocacy.web.identity.page import Page, render, sign_in_link, speaking
 from advocacy.web.render import safe_next
 
 
@@ -70,7 +69,7 @@ async def saml_acs(
     settings: SettingsDep,
 ) -> Response[Any]:
     providers = _providers(request, settings)
-    with use_language(page_language(request, settings)):
+    with speaking(request):
         try:
             signed_in, next_path = await finish_sign_in(
                 providers, request.app.state.redis, db, settings, data.SAMLResponse
