@@ -36,6 +36,7 @@ METADATA_MAX_AGE_SECONDS = 3600
 MIN_REPLAY_WINDOW_SECONDS = 300
 
 PROTOCOL = "saml"
+ANSWERED = "\x00answered"  # never a path (safe_next makes every other value start with "/")
 
 
 class Providers:
@@ -113,9 +114,11 @@ async def finish_sign_in(
         raise refused(exc.reason) from None
     remaining = (assertion.not_on_or_after - datetime.now(UTC)).total_seconds()
     window = max(MIN_REPLAY_WINDOW_SECONDS, int(remaining) + settings.saml_clock_skew_seconds)
-    first_time = await redis.set(_assertion_key(settings, assertion), "1", nx=True, ex=window)
-    # The request is answered once: a second answer (or the same one again) finds it gone.
-    if not first_time or await redis.delete(request_key) != 1:
+    if not await redis.set(_assertion_key(settings, assertion), "1", nx=True, ex=window):
+        raise refused("replayed")
+    # The request is answered once: it stays known (until it expires) as answered, so that another answer
+    # to it is told apart from an answer to a request we never sent.
+    if await redis.set(request_key, ANSWERED, xx=True, get=True, keepttl=True) in (None, ANSWERED.encode()):
         raise refused("replayed")
     identity = IdpIdentity(
         protocol=PROTOCOL,

@@ -37,7 +37,7 @@ def _time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class TestIdp:
+class LoopbackIdp:
     def __init__(self, folder: Path, base_url: str) -> None:
         self.base_url = base_url
         self.entity_id = f"{base_url}/idp"
@@ -143,7 +143,7 @@ class TestIdp:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    idp: TestIdp
+    idp: LoopbackIdp
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
@@ -162,9 +162,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def running_idp(folder: Path) -> Iterator[TestIdp]:
+def running_idp(folder: Path) -> Iterator[LoopbackIdp]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    idp = TestIdp(folder, f"http://127.0.0.1:{server.server_address[1]}")
+    idp = LoopbackIdp(folder, f"http://127.0.0.1:{server.server_address[1]}")
     _Handler.idp = idp
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -23,7 +23,7 @@ from advocacy.identity.saml.provider import ServiceProvider, xmlsec_binary
 from advocacy.people.service import deactivate
 from advocacy.settings import Settings
 from tests.factories import Factory
-from tests.integration.identity.saml_idp import TestIdp, posted_form, running_idp
+from tests.integration.identity.saml_idp import LoopbackIdp, posted_form, running_idp
 
 pytestmark = pytest.mark.skipif(
     xmlsec_binary() is None, reason="SAML tests need Debian's xmlsec1 (apt-get install xmlsec1)"
@@ -34,7 +34,7 @@ ENTRA = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
 
 
 class Saml:
-    def __init__(self, idp: TestIdp, app: Litestar, settings: Settings) -> None:
+    def __init__(self, idp: LoopbackIdp, app: Litestar, settings: Settings) -> None:
         self.idp, self.app, self.settings = idp, app, settings
 
 
@@ -131,7 +131,7 @@ async def test_a_known_person_signs_in_and_lands_where_they_were_going(
     assert response.headers["location"] == "/me-page"
     me = await web.get("/api/v1/me")
     assert me.status_code == 200
-    body = me.json()
+    body = me.json()["person"]
     assert body["id"] == str(ana.person.id)
     assert (body["team"], body["location"], body["language"]) == ("Marketing", "Lyon", "en")
 
@@ -156,7 +156,7 @@ async def test_entra_id_attribute_names_and_groups_map_to_a_new_person_and_roles
         },
     )
     assert response.status_code == 303, response.text
-    me = (await web.get("/api/v1/me")).json()
+    me = (await web.get("/api/v1/me")).json()["person"]
     assert (me["email"], me["display_name"]) == ("noe@example.com", "Noé Martin")
     assert "curator" in me["roles"]
 
