@@ -13,9 +13,10 @@ from litestar.params import Body
 from litestar.response import Redirect
 
 from advocacy.auth.controllers import session_cookie
-from advocacy.core.i18n import _
-from advocacy.http.deps import DbDep, SettingsDep
+from advocacy.core.i18n import _, lazy_gettext
+from advocacy.http.deps import DbDep, LimiterDep, SettingsDep
 from advocacy.http.guards import PUBLIC
+from advocacy.http.middleware import client_address
 from advocacy.identity.saml.provider import ACS_PATH, LOGIN_PATH, METADATA_PATH
 from advocacy.identity.saml.service import Providers, finish_sign_in, start_sign_in
 from advocacy.identity.sso.errors import SsoRefused
@@ -52,9 +53,20 @@ async def saml_metadata(request: Request[Any, Any, Any], settings: SettingsDep) 
     return Response(provider.metadata(), media_type="application/samlmetadata+xml")
 
 
+# Each request sent is remembered in Redis for ten minutes: a generous bound per client address (a whole office
+# may sign in from one address at nine) keeps a flood from filling Redis.
+LOGIN_RULE = "300/minute"
+
+
 @get(LOGIN_PATH, guards=[PUBLIC], include_in_schema=False)
-async def saml_login(request: Request[Any, Any, Any], settings: SettingsDep) -> Redirect:
+async def saml_login(request: Request[Any, Any, Any], settings: SettingsDep, limiter: LimiterDep) -> Redirect:
     providers = _providers(request, settings)
+    await limiter.hit(
+        LOGIN_RULE,
+        "saml-login",
+        client_address(request.scope),
+        message=str(lazy_gettext("Too many sign-in attempts from your address: wait a minute")),
+    )
     url = await start_sign_in(
         providers, request.app.state.redis, settings, safe_next(request.query_params.get("next"))
     )

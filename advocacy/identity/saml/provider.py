@@ -10,8 +10,8 @@ a subprocess): callers run it in a thread.
 from __future__ import annotations
 
 import base64
-import calendar
 import binascii
+import calendar
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -124,12 +124,13 @@ class ServiceProvider:
         # One client for the process (loading its RSA key costs a good part of a second): it keeps no
         # state of its own here, since requests in flight live in Redis and its identity cache is a no-op.
         self.client = Saml2Client(config=self.config, identity_cache=_NoCache())
+        self.metadata_xml = str(entity_descriptor(self.config))
 
     def _client(self) -> Saml2Client:
         return self.client
 
     def metadata(self) -> str:
-        return str(entity_descriptor(self.config))
+        return self.metadata_xml
 
     def authn_request(self, relay_state: str) -> tuple[str, str]:
         """(request id, URL of the provider's sign-in with the signed AuthnRequest in its query string)."""
