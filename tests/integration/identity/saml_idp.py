@@ -30,7 +30,18 @@ from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 from advocacy.identity.saml.keys import self_signed_pair
 from advocacy.identity.saml.provider import xmlsec_binary
 
-Spoil = Literal["unsigned", "wrong-audience", "expired", "tampered", "unknown-request", "wrong-recipient"]
+# How the provider answers: None is a good answer with a signed assertion, "response-signed" a good one signed
+# at the Response level only; the others spoil it in one way each.
+Answer = Literal[
+    "response-signed",
+    "unsigned",
+    "wrong-audience",
+    "expired",
+    "tampered",
+    "forged",
+    "unknown-request",
+    "wrong-recipient",
+]
 
 
 def _time(moment: datetime) -> str:
@@ -46,9 +57,12 @@ class LoopbackIdp:
         self.key_file.write_bytes(key)
         self.cert_file.write_bytes(cert)
         self.metadata = str(entity_descriptor(self._config([])))
+        # a key the service provider has never seen, for a forged signature
+        self.forger_key_file = folder / "forger.key"
+        self.forger_key_file.write_bytes(self_signed_pair("forger")[0])
         self.server: Server | None = None
         self.user: tuple[str, dict[str, list[str]]] = ("nobody", {})
-        self.answer: Spoil | None = None
+        self.answer: Answer | None = None
         self.requests_seen = 0
 
     def _config(self, metadata: list[str]) -> IdPConfig:
@@ -114,8 +128,10 @@ class LoopbackIdp:
             name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=name_id),
             authn={"class_ref": saml.AUTHN_PASSWORD_PROTECTED},
             sign_assertion=False,
-            sign_response=False,
+            sign_response=answer == "response-signed",
         )
+        if answer == "response-signed":
+            return str(response)
         parsed = response_from_string(str(response))
         assertion = parsed.assertion[0]
         if answer == "wrong-audience":
@@ -135,7 +151,12 @@ class LoopbackIdp:
         assertion.signature = pre_signature_part(
             assertion.id, self.server.sec.my_cert, 1, digest_alg=DIGEST_SHA256, sign_alg=SIG_RSA_SHA256
         )
-        signed: str = self.server.sec.sign_statement(str(parsed), class_name(assertion), node_id=assertion.id)
+        signed: str = self.server.sec.sign_statement(
+            str(parsed),
+            class_name(assertion),
+            key_file=str(self.forger_key_file) if answer == "forged" else None,
+            node_id=assertion.id,
+        )
         if answer == "tampered":
             email = attributes["email"][0]
             signed = signed.replace(f">{email}<", ">eve@elsewhere.example<")

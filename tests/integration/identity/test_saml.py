@@ -136,6 +136,15 @@ async def test_a_known_person_signs_in_and_lands_where_they_were_going(
     assert (body["team"], body["location"], body["language"]) == ("Marketing", "Lyon", "en")
 
 
+async def test_an_answer_signed_at_the_response_level_only_is_accepted(
+    saml: Saml, web: AsyncTestClient[Litestar], factory: Factory
+) -> None:
+    await factory.person(email="ana@example.com")
+    saml.idp.answer = "response-signed"
+    response = await sign_in(saml, web, "okta-ana", email="ana@example.com")
+    assert response.status_code == 303, response.text
+
+
 async def test_entra_id_attribute_names_and_groups_map_to_a_new_person_and_roles(
     saml: Saml, web: AsyncTestClient[Litestar], db: Database, factory: Factory
 ) -> None:
@@ -175,6 +184,7 @@ async def test_an_unsigned_assertion_is_refused(
     ("answer", "reason"),
     [
         ("tampered", "bad-signature"),
+        ("forged", "bad-signature"),
         ("wrong-audience", "audience"),
         ("wrong-recipient", "recipient"),
         ("expired", "expired"),
