@@ -10,8 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from advocacy.identity.sso.schemas import GroupRole, SsoSettingsUpdate
-from advocacy.identity.sso.service import update_sso_settings
 from defusedxml import ElementTree
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -20,6 +18,8 @@ from advocacy.app import create_app
 from advocacy.db.pool import Database
 from advocacy.identity.saml.keys import write_pair
 from advocacy.identity.saml.provider import ServiceProvider, xmlsec_binary
+from advocacy.identity.sso.schemas import GroupRole, SsoSettingsUpdate
+from advocacy.identity.sso.service import update_sso_settings
 from advocacy.people.service import deactivate
 from advocacy.settings import Settings
 from tests.factories import Factory
