@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -24,8 +22,6 @@ from advocacy.identity.policy import password_problem
 from advocacy.outbox.service import enqueue
 from advocacy.people import queries
 from advocacy.people.schemas import (
-    ImportReport,
-    ImportRowError,
     PersonAudience,
     PersonCreate,
     PersonRead,
@@ -49,13 +45,6 @@ async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> dict[st
     return row
 
 
-CSV_COLUMNS = (
-    "email", "display_name", "team", "location", "language", "job_title", "timezone", "roles", "active",
-)  # fmt: skip
-_ACTIVE_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
-MAX_IMPORT_ROWS = 50_000
-
-
 async def audience_of(conn: asyncpg.Connection, person_id: int) -> PersonAudience | None:
     """The person's team, location and language, as content audiences match them (None: no such person)."""
     return await queries.audience_of(conn, person_id)
@@ -66,7 +55,7 @@ async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict
     return await queries.team_ids_by_public_ids(conn, public_ids)
 
 
-def _password_problem(person: PersonCreate) -> LazyText | None:
+def admin_password_problem(person: PersonCreate) -> LazyText | None:
     """A password an admin sets follows the policy a person's own choice does."""
     if person.password is None:
         return None
@@ -74,7 +63,7 @@ def _password_problem(person: PersonCreate) -> LazyText | None:
 
 
 async def create_person(db: Database, body: PersonCreate, *, actor_id: int | None) -> PersonRead:
-    weak = _password_problem(body)
+    weak = admin_password_problem(body)
     if weak is not None:
         raise Invalid(weak, extra={"errors": [{"field": "password", "message": str(weak), "source": "body"}]})
     async with db.transaction() as conn:
@@ -169,11 +158,6 @@ async def deactivate(conn: asyncpg.Connection, person_id: int, *, actor_id: int 
     return was_active
 
 
-async def insert_person(conn: asyncpg.Connection, body: PersonCreate) -> int:
-    """Create the person in the caller's transaction (provisioning: advocacy/scim); returns the internal id."""
-    return await _insert(conn, body)
-
-
 async def person_ids_by_email(conn: asyncpg.Connection, emails: list[str]) -> dict[str, int]:
     """Internal ids of the people with these addresses, by canonical address (advocacy.core.emails)."""
     return {key: row["id"] for key, row in (await queries.existing_people_by_email(conn, emails)).items()}
@@ -242,199 +226,6 @@ async def create_admin(db: Database, *, email: str, display_name: str, password:
     return person
 
 
-class ImportRow(msgspec.Struct, frozen=True, kw_only=True):
-    line: int
-    person: PersonCreate
-    roles_given: bool
-    # the `active` column: false switches the person off (deactivate()); absent or empty means active
-    active: bool = True
-
-
-def parse_people_csv(text: str) -> tuple[list[ImportRow], list[ImportRowError]]:
-    """Parse and validate every row; each bad row is reported with its line number and reason."""
-    if not text.strip():
-        return [], [ImportRowError(line=1, reason="the file is empty: expected a header line")]
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        return [], [ImportRowError(line=line, reason="the file holds a NUL character (U+0000)")]
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        return _parse_rows(reader)
-    except csv.Error as error:  # e.g. a field over csv.field_size_limit() (128 KiB), an unclosed quote
-        # line_num counts the lines read before the one that failed
-        return [], [ImportRowError(line=reader.line_num + 1, reason=f"the file is not readable CSV: {error}")]
-
-
-def _parse_rows(reader: csv.DictReader[str]) -> tuple[list[ImportRow], list[ImportRowError]]:
-    if reader.fieldnames is None:
-        return [], [ImportRowError(line=1, reason="the file is empty: expected a header line")]
-    header = [h.strip().lower() for h in reader.fieldnames]
-    missing = {"email", "display_name"} - set(header)
-    unknown = set(header) - set(CSV_COLUMNS)
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append("missing column(s) " + ", ".join(sorted(missing)))
-        if unknown:
-            parts.append("unknown column(s) " + ", ".join(sorted(unknown)))
-        return [], [
-            ImportRowError(line=1, reason="; ".join(parts) + f" (the columns are: {', '.join(CSV_COLUMNS)})")
-        ]
-    reader.fieldnames = header
-    rows: list[ImportRow] = []
-    errors: list[ImportRowError] = []
-    seen: dict[str, int] = {}
-    for index, raw in enumerate(reader):
-        line = reader.line_num
-        if index >= MAX_IMPORT_ROWS:
-            errors.append(
-                ImportRowError(line=line, reason=f"more than {MAX_IMPORT_ROWS} rows: split the file")
-            )
-            break
-        if None in raw:
-            errors.append(ImportRowError(line=line, reason="more values than columns"))
-            continue
-        values: dict[str, Any] = {k: (v or "").strip() for k, v in raw.items()}
-        values = {k: v for k, v in values.items() if v != ""}
-        active = _ACTIVE_WORDS.get(str(values.pop("active", "true")).lower())
-        if active is None:
-            errors.append(ImportRowError(line=line, reason=f"active: {raw['active']!r} is not true or false"))
-            continue
-        if "roles" in values:
-            values["roles"] = [
-                r.strip().lower() for r in values["roles"].replace(",", ";").split(";") if r.strip()
-            ]
-        try:
-            person = msgspec.convert(values, PersonCreate)
-        except msgspec.ValidationError as exc:
-            errors.append(ImportRowError(line=line, reason=_row_reason(exc, values)))
-            continue
-        weak = _password_problem(person)
-        if weak is not None:
-            errors.append(ImportRowError(line=line, reason=f"password: {weak}"))
-            continue
-        key = canonical_email(person.email)
-        if key in seen:
-            errors.append(
-                ImportRowError(line=line, reason=f"e-mail {person.email} already on line {seen[key]}")
-            )
-            continue
-        seen[key] = line
-        rows.append(ImportRow(line=line, person=person, roles_given="roles" in values, active=active))
-    return rows, errors
-
-
-_ACCEPTS = {
-    "email": "is not an e-mail address",
-    "language": "is not a language: use fr or en",
-    "roles": "is not a role: use " + ", ".join(r.value for r in Role) + " (separated by ;)",
-}
-
-
-def _row_reason(exc: msgspec.ValidationError, values: dict[str, Any]) -> str:
-    """Say what is wrong in the words of the file (the column and the value), not the validator's."""
-    text = str(exc)
-    if text.startswith("Object missing required field `"):
-        return f"{text.split('`')[1]}: missing (this column is required)"
-    if " - at `$." in text:
-        message, where = text.rsplit(" - at `$.", 1)
-        field = where.rstrip("`").split("[")[0]
-        if field in _ACCEPTS:
-            given = values.get(field)
-            if field == "roles" and isinstance(given, list) and "'" in message:
-                given = message.split("'")[1]
-            return f"{field}: {given!r} {_ACCEPTS[field]}"
-        return f"{field}: {message}"
-    return text
-
-
-def _differs(existing: asyncpg.Record, person: PersonCreate, active: bool) -> bool:
-    wanted = {
-        "display_name": person.display_name,
-        "team": person.team.lower() if person.team else None,
-        "location": person.location,
-        "language": person.language,
-        "job_title": person.job_title,
-        "timezone": person.timezone,
-    }
-    return any(existing[k] != v for k, v in wanted.items()) or existing["active"] != active
-
-
-async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int | None) -> ImportReport:
-    """Upsert people by e-mail. A dry run writes nothing; a re-import of the same file changes nothing.
-
-    A file with any bad row is not imported at all (the report lists every bad row): no half imports.
-    """
-    rows, errors = parse_people_csv(text)
-    requested_dry_run, dry_run = dry_run, dry_run or bool(errors)
-    created = updated = unchanged = 0
-    async with db.transaction() as conn:
-        existing = await queries.existing_people_by_email(conn, [r.person.email for r in rows])
-        for row in rows:
-            mine = existing.get(canonical_email(row.person.email))
-            if mine is None or mine["id"] != actor_id or not row.roles_given:
-                continue
-            if set(await queries.roles_of(conn, mine["id"])) != {str(r) for r in row.person.roles}:
-                reason = "roles: nobody changes their own roles (ask another administrator)"
-                errors.append(ImportRowError(line=row.line, reason=reason))
-                dry_run = True
-        for row in rows:
-            person, roles_given = row.person, row.roles_given
-            found = existing.get(canonical_email(person.email))
-            if found is None:
-                created += 1
-                if not dry_run:
-                    person_id = await _insert(conn, person)
-                    if not row.active:
-                        await deactivate(conn, person_id, actor_id=actor_id)
-                continue
-            roles_changed = False
-            if not dry_run and roles_given:
-                roles_changed = await queries.set_roles(conn, found["id"], [str(r) for r in person.roles])
-            elif roles_given:
-                roles_changed = set(await queries.roles_of(conn, found["id"])) != {
-                    str(r) for r in person.roles
-                }
-            if _differs(found, person, row.active):
-                if not dry_run:
-                    values: dict[str, Any] = {
-                        "display_name": person.display_name,
-                        "team_id": await queries.team_id_for_name(conn, person.team) if person.team else None,
-                        "location": person.location,
-                        "language": person.language,
-                        "job_title": person.job_title,
-                        "timezone": person.timezone,
-                    }
-                    if row.active:
-                        values["active"] = True
-                    await queries.update_person(conn, found["id"], values)
-                    if not row.active and found["active"]:
-                        await deactivate(conn, found["id"], actor_id=actor_id)
-                updated += 1
-            elif roles_changed:
-                updated += 1
-            else:
-                unchanged += 1
-        if not dry_run:
-            await write_audit(
-                conn,
-                actor_id=actor_id,
-                action="people.imported",
-                subject_type="people",
-                subject_id=None,
-                detail={"created": created, "updated": updated, "errors": len(errors)},
-            )
-    return ImportReport(
-        dry_run=requested_dry_run,
-        applied=not dry_run,
-        rows=len(rows) + len(errors),
-        created=created,
-        updated=updated,
-        unchanged=unchanged,
-        errors=errors,
-    )
-
-
 async def person_by_id(conn: asyncpg.Connection, person_id: int) -> PersonRead | None:
     """The person as the API shows them, read in the caller's transaction."""
     return await queries.person_by_id(conn, person_id)
@@ -478,3 +269,45 @@ async def create_team(db: Database, name: str) -> TeamRead:
     if team is None:
         raise Conflict(lazy_gettext("A team named %(name)s already exists", name=name))
     return team
+
+
+# ---- single sign-on and provisioning: in the caller's transaction ----
+
+
+async def sign_in_ref_by_email(conn: asyncpg.Connection, email: str) -> tuple[int, bool] | None:
+    """(internal id, active) of the person with this e-mail (canonical form), None if nobody has it."""
+    found = await queries.existing_people_by_email(conn, [email])
+    record = found.get(canonical_email(email))
+    return None if record is None else (record["id"], record["active"])
+
+
+async def insert_person(conn: asyncpg.Connection, body: PersonCreate) -> int:
+    """Create a person (and their team by name) in the caller's transaction; the caller audits it."""
+    return await _insert(conn, body)
+
+
+async def sync_person(
+    conn: asyncpg.Connection,
+    person_id: int,
+    before: PersonRead,
+    values: dict[str, Any],
+    roles: Sequence[str] | None,
+) -> list[str]:
+    """Set the given fields (display_name, team, location, language) and, when `roles` is given, make the
+    person's roles exactly these; `before` is the person as read in this transaction. Returns the names of
+    what changed (the caller audits it)."""
+
+    def differs(key: str) -> bool:
+        old, new = getattr(before, key), values[key]
+        # teams are named case-insensitively (find_or_create_team)
+        return (old or "").lower() != (new or "").lower() if key == "team" else bool(old != new)
+
+    changed = [k for k in sorted(values) if differs(k)]
+    changes = {k: values[k] for k in changed}
+    if "team" in changes:
+        team = changes.pop("team")
+        changes["team_id"] = await queries.team_id_for_name(conn, team) if team else None
+    await queries.update_person(conn, person_id, changes)
+    if roles is not None and await queries.set_roles(conn, person_id, sorted(set(roles))):
+        changed.append("roles")
+    return changed

@@ -301,11 +301,14 @@ async def provisioned_people(conn: asyncpg.Connection, public_ids: Sequence[UUID
     return {r["public_id"]: r["id"] for r in rows}
 
 
-async def groups_of_person(conn: asyncpg.Connection, person_id: int) -> list[tuple[str, int | None]]:
-    """(display name, team id) of the person's groups, the most recently joined first."""
+async def groups_of_person(
+    conn: asyncpg.Connection, person_id: int
+) -> list[tuple[tuple[str, str | None], int | None]]:
+    """((display name, external id), team id) of the person's groups, the most recently joined first."""
     rows = await conn.fetch(
-        "SELECT g.display_name, g.team_id FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id"
+        "SELECT g.display_name, g.external_id, g.team_id"
+        " FROM scim_group_members m JOIN scim_groups g ON g.id = m.group_id"
         " WHERE m.person_id = $1 ORDER BY m.added_at DESC, g.id DESC",
         person_id,
     )
-    return [(r["display_name"], r["team_id"]) for r in rows]
+    return [((r["display_name"], r["external_id"]), r["team_id"]) for r in rows]

@@ -28,6 +28,7 @@ from advocacy.core.errors import NotFound
 from advocacy.core.i18n import lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.db.pool import Database
+from advocacy.identity.sso.service import sso_settings
 from advocacy.people import service as people
 from advocacy.people.schemas import PersonCreate
 from advocacy.scim import queries
@@ -250,9 +251,18 @@ async def delete_user(
 # --- groups
 
 
-async def group_roles(conn: asyncpg.Connection) -> dict[str, set[str]]:
-    """The SSO group -> role table, by group name (advocacy/identity/sso, shared with single sign-on)."""
-    return {}
+async def group_roles(db: Database, conn: asyncpg.Connection) -> dict[str, set[str]]:
+    """The group -> role table single sign-on uses too (advocacy/identity/sso, organisation settings), as
+    roles by group: a SCIM group matches a row by its displayName or its externalId (Entra ID's object id,
+    which is what its groups claim carries)."""
+    table: dict[str, set[str]] = {}
+    for row in (await sso_settings(db, conn)).group_roles:
+        table.setdefault(row.group, set()).add(row.role.value)
+    return table
+
+
+def _roles_named(table: dict[str, set[str]], names: tuple[str, str | None]) -> set[str]:
+    return set().union(*(table.get(name, set()) for name in names if name))
 
 
 async def get_group(db: Database, public_id: UUID) -> ScimGroupRow:
@@ -274,7 +284,7 @@ async def groups(
         return await queries.groups_page(conn, conditions, offset=offset, limit=limit)
 
 
-async def _apply_group(conn: asyncpg.Connection, group: Any, group_id: int | None) -> int:
+async def _apply_group(db: Database, conn: asyncpg.Connection, group: Any, group_id: int | None) -> int:
     """Make the group (a new one when `group_id` is None) what the Group says, and its members' team and
     roles follow; returns its id. A group the group -> role table names gives roles, any other is a team."""
     name = (group.display_name or "").strip()
@@ -283,8 +293,9 @@ async def _apply_group(conn: asyncpg.Connection, group: Any, group_id: int | Non
     holder = await queries.group_with_name(conn, name)
     if holder is not None and holder != group_id:
         raise UniquenessException(detail=f"A Group named {name!r} exists")
-    table = await group_roles(conn)
-    team_id = None if name in table else await people.team_id_for_name(conn, name)
+    table = await group_roles(db, conn)
+    role_group = bool(_roles_named(table, (name, group.external_id)))
+    team_id = None if role_group else await people.team_id_for_name(conn, name)
     if group_id is None:
         group_id = await queries.insert_group(
             conn, display_name=name, external_id=group.external_id, team_id=team_id
@@ -320,18 +331,18 @@ async def _follow_groups(
     table's for their groups, when the table names any group: the provider is then the source of the roles
     of the people it provisions."""
     memberships = await queries.groups_of_person(conn, person_id)
-    team = next((name for name, team_id in memberships if team_id is not None), None)
+    team = next((names[0] for names, team_id in memberships if team_id is not None), None)
     if team is not None or left_team:
         await people.set_team_by_name(conn, person_id, team)
     if table:
-        roles = {Role.EMPLOYEE.value}.union(*(table.get(name, set()) for name, _ in memberships))
+        roles = {Role.EMPLOYEE.value}.union(*(_roles_named(table, names) for names, _ in memberships))
         await people.set_roles(conn, person_id, sorted(roles))
 
 
 async def create_group(db: Database, client: ScimClient, payload: Any) -> ScimGroupRow:
     group = read(Group, payload, Context.RESOURCE_CREATION_REQUEST)
     async with db.transaction() as conn:
-        group_id = await _apply_group(conn, group, None)
+        group_id = await _apply_group(db, conn, group, None)
         row = await queries.group_by_id(conn, group_id)
         await _audit(conn, client, "scim.group.created", "scim_group", row.public_id)
     return row
@@ -342,7 +353,7 @@ async def replace_group(
 ) -> ScimGroupRow:
     group = read(Group, payload, Context.RESOURCE_REPLACEMENT_REQUEST)
     async with db.transaction() as conn:
-        return await _write_group(conn, client, public_id, group, base_url=base_url, if_match=if_match)
+        return await _write_group(db, conn, client, public_id, group, base_url=base_url, if_match=if_match)
 
 
 async def patch_group(
@@ -354,10 +365,11 @@ async def patch_group(
         check_version(data, if_match)
         group: Resource[Any] = read(Group, data, Context.DEFAULT)
         patch.patch(group, scim_policy=POLICY)
-        return await _write_group(conn, client, public_id, group, base_url=base_url, if_match=None)
+        return await _write_group(db, conn, client, public_id, group, base_url=base_url, if_match=None)
 
 
 async def _write_group(
+    db: Database,
     conn: asyncpg.Connection,
     client: ScimClient,
     public_id: UUID,
@@ -368,7 +380,7 @@ async def _write_group(
 ) -> ScimGroupRow:
     current = await _group(conn, public_id)
     check_version(group_data(current, base_url), if_match)
-    await _apply_group(conn, group, current.id)
+    await _apply_group(db, conn, group, current.id)
     await _audit(conn, client, "scim.group.changed", "scim_group", public_id)
     return await queries.group_by_id(conn, current.id)
 
@@ -380,7 +392,7 @@ async def delete_group(
     async with db.transaction() as conn:
         current = await _group(conn, public_id)
         check_version(group_data(current, base_url), if_match)
-        table = await group_roles(conn)
+        table = await group_roles(db, conn)
         for person_id in await queries.delete_group(conn, current.id):
             await _follow_groups(conn, person_id, table, left_team=current.team_id is not None)
         await _audit(conn, client, "scim.group.deleted", "scim_group", public_id)

@@ -13,12 +13,16 @@ from tests.conftest import problem
 from tests.factories import Factory, Someone
 from tests.integration.scim.conftest import SCIM, user_payload
 
-PASSWORD = "a long enough password"  # noqa: S105
+PASSWORD = "a long enough password"
 
 
-async def _switch_off(entry: str, client: AsyncTestClient[Litestar], admin: Someone, scim: dict[str, str], ann: Someone) -> None:
+async def _switch_off(
+    entry: str, client: AsyncTestClient[Litestar], admin: Someone, scim: dict[str, str], ann: Someone
+) -> None:
     if entry == "api":
-        response = await client.patch(f"/api/v1/people/{ann.person.id}", json={"active": False}, headers=admin.headers)
+        response = await client.patch(
+            f"/api/v1/people/{ann.person.id}", json={"active": False}, headers=admin.headers
+        )
         assert response.status_code == 200, response.text
     elif entry == "csv":
         body = f"email,display_name,active\n{ann.person.email},Ann,false\n"
@@ -42,7 +46,9 @@ async def test_deactivation_refuses_the_old_session_and_token_at_once_and_opts_o
     entry: str, client: AsyncTestClient[Litestar], factory: Factory, admin: Someone, scim: dict[str, str]
 ) -> None:
     ann = await factory.person(email="ann@example.com", password=PASSWORD, ambassador=True)
-    signed_in = await client.post("/api/v1/auth/login", json={"email": "ann@example.com", "password": PASSWORD})
+    signed_in = await client.post(
+        "/api/v1/auth/login", json={"email": "ann@example.com", "password": PASSWORD}
+    )
     assert signed_in.status_code == 200
     assert (await client.get("/api/v1/me")).status_code == 200  # the session cookie works
     assert (await client.get("/api/v1/me", headers=ann.headers)).status_code == 200

@@ -166,3 +166,27 @@ async def test_discovery_endpoints_answer(client: AsyncTestClient[Litestar], sci
     assert "urn:ietf:params:scim:schemas:core:2.0:User" in {s["id"] for s in schemas["Resources"]}
     one = await client.get(f"{SCIM}/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group", headers=scim)
     assert one.json()["id"] == "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+
+async def test_a_group_the_sso_group_role_table_names_gives_its_role_and_is_no_team(
+    client: AsyncTestClient[Litestar], scim: dict[str, str], admin: Any
+) -> None:
+    table = {"group_roles": [{"group": "Advocacy Curators", "role": "curator"}]}
+    changed = await client.patch("/api/v1/organisation/sso", json=table, headers=admin.headers)
+    assert changed.status_code == 200, changed.text
+    user = await _create(client, scim, "curator@example.com")
+    group = await client.post(
+        f"{SCIM}/Groups",
+        json={
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "Advocacy Curators",
+            "members": [{"value": user["id"]}],
+        },
+        headers=scim,
+    )
+    assert group.status_code == 201, group.text
+    person = (await client.get(f"/api/v1/people/{user['id']}", headers=admin.headers)).json()
+    assert (sorted(person["roles"]), person["team"]) == (["curator", "employee"], None)
+    assert (await client.delete(f"{SCIM}/Groups/{group.json()['id']}", headers=scim)).status_code == 204
+    person = (await client.get(f"/api/v1/people/{user['id']}", headers=admin.headers)).json()
+    assert person["roles"] == ["employee"]
