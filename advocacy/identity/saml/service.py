@@ -10,9 +10,6 @@ import time
 from datetime import UTC, datetime
 
 import httpx
-from advocacy.identity.sso.errors import SsoRefused
-from advocacy.identity.sso.schemas import IdpIdentity, SsoSignIn
-from advocacy.identity.sso.signin import sign_in_from_idp
 from redis.asyncio import Redis
 
 from advocacy.core.i18n import lazy_gettext
@@ -24,6 +21,9 @@ from advocacy.identity.saml.provider import (
     in_response_to,
     read_metadata_file,
 )
+from advocacy.identity.sso.errors import SsoRefused
+from advocacy.identity.sso.schemas import IdpIdentity, SsoSignIn
+from advocacy.identity.sso.signin import sign_in_from_idp
 from advocacy.settings import Settings
 
 log = logging.getLogger(__name__)
