@@ -48,6 +48,7 @@ from advocacy.http.ratelimit import RateLimiter
 from advocacy.http.security_headers import add_security_headers
 from advocacy.http.untrusted import UntrustedRequest, UrlCheckMiddleware
 from advocacy.identity.controllers import IDENTITY_HANDLERS
+from advocacy.identity.sso.controllers import OrganisationSsoController
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
 from advocacy.links.controllers import CardPageController, follow_tracked_link
@@ -72,6 +73,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     SessionController,
     TokenController,
     *IDENTITY_HANDLERS,
+    OrganisationSsoController,
     MeController,
     PeopleController,
     TeamController,
