@@ -44,6 +44,7 @@ WHAT_EACH_TABLE_HOLDS: dict[str, str] = {
     "share_flags": N_("Checks on unusual click patterns of your shares."),
     "share_preferences": N_("Your sharing preferences (your Mastodon server)."),
     "shares": N_("Your shares: the post, network, caption, status, the post's address and dates."),
+    "sso_links": N_("Your account at your organisation's single sign-on provider (its identifier there), and when you last signed in through it."),
     "web_sessions": N_("Your sign-in sessions: when they started and were last used, and the browser (never the session key)."),
 }  # fmt: skip
 OTHER_RECORDS = N_("Other records that name you (%(table)s).")

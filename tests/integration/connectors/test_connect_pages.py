@@ -37,7 +37,10 @@ async def test_a_mastodon_server_that_is_not_an_address_is_refused_next_to_its_f
     await factory.person(ambassador=True, password=PASSWORD, email="ann@example.com", language="en")
     await sign_in(api, "ann@example.com")
     refused = await post_form(
-        api, "/me/accounts/mastodon/connect", {"instance": "https://mastodon.example/@me"}, page="/me/accounts"
+        api,
+        "/me/accounts/mastodon/connect",
+        {"instance": "https://mastodon.example/@me"},
+        page="/me/accounts",
     )
     assert refused.status_code == 422 and 'id="instance-error"' in refused.text
     assert 'value="https://mastodon.example/@me"' in refused.text
