@@ -17,8 +17,8 @@ from advocacy.core.i18n import _, lazy_gettext
 from advocacy.http.deps import DbDep, LimiterDep, SettingsDep
 from advocacy.http.guards import PUBLIC
 from advocacy.http.middleware import client_address
-from advocacy.identity.saml.provider import ACS_PATH, LOGIN_PATH, METADATA_PATH
-from advocacy.identity.saml.service import Providers, finish_sign_in, start_sign_in
+from advocacy.identity.saml.provider import ACS_PATH, LOGIN_PATH, METADATA_PATH, SLO_PATH
+from advocacy.identity.saml.service import Providers, finish_sign_in, provider_logout, start_sign_in
 from advocacy.identity.sso.errors import SsoRefused
 from advocacy.settings import Settings
 from advocacy.web.identity.page import Page, render, sign_in_link, speaking
@@ -96,4 +96,31 @@ async def saml_acs(
     return redirect
 
 
-SAML_PAGES = [saml_metadata, saml_login, saml_acs]
+@get(SLO_PATH, guards=[PUBLIC], include_in_schema=False)
+async def saml_slo(request: Request[Any, Any, Any], db: DbDep, settings: SettingsDep) -> Response[Any]:
+    """The provider's single logout (HTTP-Redirect): its signed LogoutRequest ends the sessions its session
+    opened here; the browser goes back to the provider with our signed LogoutResponse."""
+    providers = _providers(request, settings)
+    query = request.query_params
+    with speaking(request):
+        try:
+            answer_url = await provider_logout(
+                providers,
+                db,
+                settings,
+                query.get("SAMLRequest", ""),
+                query.get("RelayState"),
+                query.get("SigAlg"),
+                query.get("Signature"),
+            )
+        except SsoRefused as exc:
+            page = Page(heading=_("Single sign-on refused"), lead=exc.detail, links=[sign_in_link()])
+            return await render(request, page, status=403)
+        if answer_url is None:
+            return await render(request, Page(heading=_("You are signed out"), links=[sign_in_link()]))
+    redirect = Redirect(answer_url, status_code=303, headers={"Cache-Control": "no-store"})
+    redirect.cookies.append(session_cookie(settings, "", max_age=0))
+    return redirect
+
+
+SAML_PAGES = [saml_metadata, saml_login, saml_acs, saml_slo]

@@ -25,7 +25,8 @@ from saml2.config import SPConfig
 from saml2.metadata import entity_descriptor
 from saml2.response import AuthnResponse, StatusError, UnsolicitedResponse, VerificationError
 from saml2.saml import NAMEID_FORMAT_UNSPECIFIED, SCM_BEARER
-from saml2.sigver import SignatureError, SigverError, get_xmlsec_binary
+from saml2.samlp import logout_response_from_string
+from saml2.sigver import SignatureError, SigverError, get_xmlsec_binary, verify_redirect_signature
 from saml2.time_util import str_to_time
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 METADATA_PATH = "/saml/metadata"
 LOGIN_PATH = "/saml/login"
 ACS_PATH = "/saml/acs"
+SLO_PATH = "/saml/slo"
+# A LogoutRequest older than this (or this far ahead of our clock) is refused.
+LOGOUT_REQUEST_MAX_AGE_SECONDS = 600
 # A provider's answer is a few kilobytes; anything much larger is refused before it is parsed.
 MAX_RESPONSE_CHARS = 200_000
 
@@ -62,6 +66,15 @@ class SamlAssertion(msgspec.Struct, frozen=True, kw_only=True):
     not_on_or_after: datetime
 
 
+class SamlLogout(msgspec.Struct, frozen=True, kw_only=True):
+    """The provider's verified order to end a person's sessions, and where to send our answer (None: nowhere)."""
+
+    issuer: str
+    subject: str
+    session_indexes: list[str]
+    answer_url: str | None
+
+
 def xmlsec_binary() -> str | None:
     """The path of xmlsec1, None when it is not installed (apt-get install xmlsec1)."""
     try:
@@ -85,7 +98,10 @@ def sp_config(settings: Settings, idp_metadata: str) -> SPConfig:
             "allow_unknown_attributes": True,
             "service": {
                 "sp": {
-                    "endpoints": {"assertion_consumer_service": [(acs, BINDING_HTTP_POST)]},
+                    "endpoints": {
+                        "assertion_consumer_service": [(acs, BINDING_HTTP_POST)],
+                        "single_logout_service": [(f"{settings.base_url}{SLO_PATH}", BINDING_HTTP_REDIRECT)],
+                    },
                     "allow_unsolicited": False,
                     "authn_requests_signed": True,
                     "want_response_signed": False,
@@ -210,6 +226,71 @@ class ServiceProvider:
             in_response_to=request_id,
             session_index=_session_index(assertion),
             not_on_or_after=until,
+        )
+
+    def logout_request(
+        self, saml_request: str, relay_state: str | None, sigalg: str | None, signature: str | None
+    ) -> SamlLogout:
+        """The provider's LogoutRequest (HTTP-Redirect), its query-string signature checked against the
+        provider's certificates; SamlRefusal when it is unsigned, forged, stale or not for us."""
+        if not sigalg or not signature:
+            raise SamlRefusal("unsigned")
+        try:
+            request = self.client.parse_logout_request(
+                saml_request,
+                BINDING_HTTP_REDIRECT,
+                relay_state=relay_state,
+                sigalg=sigalg,
+                signature=signature,
+            )
+        except Exception as exc:  # pysaml2 raises bare Exceptions for malformed messages
+            raise _refusal(exc) from None
+        message = request.message if request is not None else None
+        if message is None:
+            raise SamlRefusal("invalid", "no LogoutRequest")
+        signed = {"SAMLRequest": saml_request, "SigAlg": sigalg, "Signature": signature}
+        if relay_state is not None:
+            signed["RelayState"] = relay_state
+        certificates = self.client.metadata.certs(self.idp_entity_id, "any", "signing")
+        try:
+            verified = any(
+                verify_redirect_signature(signed, self.client.sec.sec_backend, cert)
+                for _name, cert in certificates
+            )
+        except Exception as exc:  # an unsupported algorithm, a malformed signature
+            raise SamlRefusal("bad-signature", str(exc)) from None
+        if not verified:
+            raise SamlRefusal("bad-signature")
+        issuer = (message.issuer.text or "").strip() if message.issuer is not None else ""
+        if issuer != self.idp_entity_id:
+            raise SamlRefusal("invalid", f"issuer {issuer!r}")
+        if message.destination and message.destination != f"{self.settings.base_url}{SLO_PATH}":
+            raise SamlRefusal("recipient", f"destination {message.destination!r}")
+        age = (datetime.now(UTC) - _instant(message.issue_instant)).total_seconds()
+        if abs(age) > LOGOUT_REQUEST_MAX_AGE_SECONDS + self.settings.saml_clock_skew_seconds:
+            raise SamlRefusal("expired")
+        if message.name_id is None or not (message.name_id.text or "").strip():
+            raise SamlRefusal("invalid", "no NameID")
+        answer_url = None
+        try:
+            response = str(self.client.create_logout_response(message, [BINDING_HTTP_REDIRECT]))
+            answer = self.client.apply_binding(
+                BINDING_HTTP_REDIRECT,
+                response,
+                logout_response_from_string(response).destination,
+                relay_state or "",
+                response=True,
+                sign=True,
+                sigalg=SIG_RSA_SHA256,
+            )
+            answer_url = str(dict(answer["headers"])["Location"])
+        except SAMLError:
+            pass  # the provider's metadata names no logout endpoint: nothing to answer to
+        return SamlLogout(
+            issuer=issuer,
+            subject=message.name_id.text.strip(),
+            session_indexes=[(i.text or "").strip() for i in message.session_index or [] if i.text],
+            answer_url=answer_url,
         )
 
 

@@ -23,7 +23,7 @@ from advocacy.identity.saml.provider import (
 )
 from advocacy.identity.sso.errors import SsoRefused
 from advocacy.identity.sso.schemas import IdpIdentity, SsoSignIn
-from advocacy.identity.sso.signin import sign_in_from_idp
+from advocacy.identity.sso.signin import end_provider_sessions, sign_in_from_idp
 from advocacy.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,9 +86,9 @@ async def start_sign_in(providers: Providers, redis: Redis, settings: Settings, 
     return url
 
 
-def refused(reason: str) -> SsoRefused:
-    """A refusal of the provider's answer: the person is told to try again, the reason goes to the log."""
-    log.warning("SAML sign-in refused: %s", reason)
+def refused(reason: str, *, what: str = "sign-in") -> SsoRefused:
+    """A refusal of the provider's message: the person is told to try again, the reason goes to the log."""
+    log.warning("SAML %s refused: %s", what, reason)
     return SsoRefused(
         lazy_gettext("Your organisation's sign-in could not be accepted: sign in again"),
         extra={"reason": reason},
@@ -129,3 +129,30 @@ async def finish_sign_in(
     )
     signed_in = await sign_in_from_idp(db, identity, session_hours=settings.session_ttl_hours)
     return signed_in, next_path.decode() if isinstance(next_path, bytes) else str(next_path)
+
+
+async def provider_logout(
+    providers: Providers,
+    db: Database,
+    settings: Settings,
+    saml_request: str,
+    relay_state: str | None,
+    sigalg: str | None,
+    signature: str | None,
+) -> str | None:
+    """The provider's single logout: end the sessions its session opened here (by SessionIndex, else every
+    one of the subject's); the signed answer's URL, None when the provider takes none. SsoRefused otherwise."""
+    provider = await providers.get(settings)
+    try:
+        order = await asyncio.to_thread(provider.logout_request, saml_request, relay_state, sigalg, signature)
+    except SamlRefusal as exc:
+        log.info("SAML logout request refused: %s", exc)
+        raise refused(exc.reason, what="logout") from None
+    ended = 0
+    indexes: list[str | None] = list(order.session_indexes) or [None]
+    for session_index in indexes:
+        ended += await end_provider_sessions(
+            db, order.issuer, subject=order.subject, provider_session=session_index
+        )
+    log.info("SAML logout from the provider ended %d session(s)", ended)
+    return order.answer_url

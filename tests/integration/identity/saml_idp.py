@@ -24,7 +24,7 @@ from saml2.metadata import entity_descriptor
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.samlp import response_from_string
 from saml2.server import Server
-from saml2.sigver import pre_signature_part
+from saml2.sigver import pre_signature_part, verify_redirect_signature
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from advocacy.identity.saml.keys import self_signed_pair
@@ -64,6 +64,7 @@ class LoopbackIdp:
         self.user: tuple[str, dict[str, list[str]]] = ("nobody", {})
         self.answer: Answer | None = None
         self.requests_seen = 0
+        self.session_index = ""
 
     def _config(self, metadata: list[str]) -> IdPConfig:
         config = IdPConfig()
@@ -77,7 +78,8 @@ class LoopbackIdp:
                 "service": {
                     "idp": {
                         "endpoints": {
-                            "single_sign_on_service": [(f"{self.base_url}/sso", BINDING_HTTP_REDIRECT)]
+                            "single_sign_on_service": [(f"{self.base_url}/sso", BINDING_HTTP_REDIRECT)],
+                            "single_logout_service": [(f"{self.base_url}/slo", BINDING_HTTP_REDIRECT)],
                         },
                         "want_authn_requests_signed": True,
                         "policy": {"default": {"lifetime": {"minutes": 5}, "attribute_restrictions": None}},
@@ -134,6 +136,7 @@ class LoopbackIdp:
             return str(response)
         parsed = response_from_string(str(response))
         assertion = parsed.assertion[0]
+        self.session_index = str(assertion.authn_statement[0].session_index)
         if answer == "wrong-audience":
             assertion.conditions.audience_restriction[0].audience[0].text = "https://elsewhere.example/sp"
         if answer == "wrong-recipient":
@@ -161,6 +164,31 @@ class LoopbackIdp:
             email = attributes["email"][0]
             signed = signed.replace(f">{email}<", ">eve@elsewhere.example<")
         return signed
+
+    def logout_url(self, sp_entity_id: str, slo_url: str, *, signed: bool = True) -> str:
+        """The provider's signed LogoutRequest for the person it signed in last, as a redirect to our SLO."""
+        assert self.server is not None
+        _id, request = self.server.create_logout_request(
+            slo_url,
+            sp_entity_id,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=self.user[0]),
+            session_indexes=[self.session_index],
+        )
+        info = self.server.apply_binding(
+            BINDING_HTTP_REDIRECT, str(request), slo_url, "", sign=signed, sigalg=SIG_RSA_SHA256
+        )
+        return str(dict(info["headers"])["Location"])
+
+    def logout_answer_ok(self, query: str) -> bool:
+        """Whether our LogoutResponse (HTTP-Redirect) is signed by us and says Success."""
+        assert self.server is not None
+        q = {k: v[0] for k, v in parse_qs(query).items()}
+        response = self.server.parse_logout_request_response(q["SAMLResponse"], BINDING_HTTP_REDIRECT)
+        signed = {k: q[k] for k in ("SAMLResponse", "SigAlg", "Signature") if k in q}
+        certificates = self.server.metadata.certs(response.response.issuer.text, "any", "signing")
+        return response.status_ok() and any(
+            verify_redirect_signature(signed, self.server.sec.sec_backend, cert) for _n, cert in certificates
+        )
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -22,6 +22,7 @@ from advocacy.identity.sso.schemas import GroupRole, SsoSettingsUpdate
 from advocacy.identity.sso.service import update_sso_settings
 from advocacy.people.service import deactivate
 from advocacy.settings import Settings
+from tests.eventually import eventually
 from tests.factories import Factory
 from tests.integration.identity.saml_idp import LoopbackIdp, posted_form, running_idp
 
@@ -106,6 +107,8 @@ async def test_metadata_gives_the_provider_our_entity_id_acs_url_and_certificate
     assert acs is not None and acs.get("Location") == f"{BASE}/saml/acs"
     assert acs.get("Binding") == "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
     assert sp.find(f"{md}KeyDescriptor") is not None
+    slo = sp.find(f"{md}SingleLogoutService")
+    assert slo is not None and slo.get("Location") == f"{BASE}/saml/slo"
 
 
 async def test_our_authn_request_is_signed_and_the_provider_refuses_it_altered(
@@ -226,6 +229,33 @@ async def test_a_deactivated_person_is_refused(
     response = await sign_in(saml, web, "okta-ana", email="ana@example.com")
     assert response.status_code == 403
     assert "advocacy_session" not in response.cookies
+
+
+async def test_the_providers_signed_logout_ends_the_session_it_opened(
+    saml: Saml, web: AsyncTestClient[Litestar], factory: Factory, caplog: pytest.LogCaptureFixture
+) -> None:
+    await factory.person(email="ana@example.com")
+    assert (await sign_in(saml, web, "okta-ana", email="ana@example.com")).status_code == 303
+    session = web.cookies["advocacy_session"]
+    slo = f"{BASE}/saml/slo"
+    with caplog.at_level(logging.INFO):
+        unsigned = await web.get(saml.idp.logout_url(saml.settings.saml_sp_entity_id, slo, signed=False))
+    assert unsigned.status_code == 403
+    assert any(r.getMessage() == "SAML logout refused: unsigned" for r in caplog.records)
+    assert (await web.get("/api/v1/me")).status_code == 200
+
+    logout = await web.get(saml.idp.logout_url(saml.settings.saml_sp_entity_id, slo), follow_redirects=False)
+    assert logout.status_code == 303
+    answer = urlsplit(logout.headers["location"])
+    assert f"{answer.scheme}://{answer.netloc}{answer.path}" == f"{saml.idp.base_url}/slo"
+    assert saml.idp.logout_answer_ok(answer.query)
+
+    web.cookies["advocacy_session"] = session  # as a browser the logout did not pass through would keep it
+
+    async def ended() -> bool:
+        return (await web.get("/api/v1/me")).status_code == 401
+
+    await eventually(ended, "the session ended by the provider's logout")
 
 
 async def test_the_sign_in_page_offers_the_provider(web: AsyncTestClient[Litestar]) -> None:
