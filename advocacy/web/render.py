@@ -31,7 +31,7 @@ from advocacy.web.i18n import (
     negotiate,
     translator,
 )
-from advocacy.web.nav import NavEntry, navigation
+from advocacy.web.nav import Navigation, grouped
 from content_library.ports import now
 
 APP_NAME = "Advocacy"
@@ -46,6 +46,7 @@ class Chrome(msgspec.Struct, frozen=True, kw_only=True):
     main: str
     signed_in_as: str  # with a %(name)s placeholder
     api_docs: str
+    more: str  # the navigation's disclosure of the entries beyond the primary row
 
 
 @functools.cache
@@ -58,6 +59,7 @@ def chrome(language: Language) -> Chrome:
         main=_("Main"),
         signed_in_as=_("Signed in as %(name)s"),
         api_docs=_("API documentation"),
+        more=_("More"),
     )
 
 
@@ -114,10 +116,14 @@ async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
 
 
 @functools.lru_cache(maxsize=1024)
-def _navigation(language: Language, roles: frozenset[str], path: str) -> tuple[NavEntry, ...]:
+def _navigation(language: Language, roles: frozenset[str], path: str) -> Navigation:
     """The navigation translated, once per language, roles and path (every page draws it)."""
     _ = translator(language)
-    return tuple(msgspec.structs.replace(entry, label=_(entry.label)) for entry in navigation(roles, path))
+    found = grouped(roles, path)
+    return Navigation(
+        primary=[msgspec.structs.replace(e, label=_(e.label)) for e in found.primary],
+        more=[msgspec.structs.replace(e, label=_(e.label)) for e in found.more],
+    )
 
 
 def _here(request: Request[Any, Any, Any]) -> tuple[str, str]:
@@ -134,7 +140,7 @@ def _context(viewer: Viewer, *, path: str, here: str, title: str, data: Any, for
         "chrome": chrome(viewer.language),
         "viewer": viewer,
         "fmt": Formats(viewer.language, viewer.timezone),
-        "nav": list(_navigation(viewer.language, viewer.roles, path)) if viewer.signed_in else [],
+        "nav": _navigation(viewer.language, viewer.roles, path) if viewer.signed_in else Navigation(),
         "title": title,
         "app_name": APP_NAME,
         "page": data,
