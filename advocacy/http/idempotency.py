@@ -72,7 +72,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        key = header(scope, b"idempotency-key")
+        key = header(scope, b"idempotency-key") if scope["method"] == "POST" else None
         # SCIM (RFC 7644) has no Idempotency-Key, and its callers are no person to file keys under.
         if scope["method"] != "POST" or key is None or scope["path"].startswith("/scim/"):
             await next_app(scope, receive, send)
