@@ -6,9 +6,11 @@ from __future__ import annotations
 from advocacy.web.pages.account import ACCOUNT_PAGES
 from advocacy.web.pages.areas import AREA_PAGES
 from advocacy.web.pages.boards import BOARDS_PAGES
+from advocacy.web.pages.compose import COMPOSE_PAGES
 from advocacy.web.pages.feed import FEED_PAGES
 from advocacy.web.pages.points import POINTS_PAGES
 from advocacy.web.pages.rewards import REWARDS_PAGES
+from advocacy.web.pages.share_out import SHARE_OUT_PAGES
 from advocacy.web.pages.shares import SHARES_PAGES
 from advocacy.web.pages.start import START_PAGES
 
@@ -16,6 +18,8 @@ WEB_HANDLERS = [
     *ACCOUNT_PAGES,
     *START_PAGES,
     *FEED_PAGES,
+    *COMPOSE_PAGES,
+    *SHARE_OUT_PAGES,
     *SHARES_PAGES,
     *POINTS_PAGES,
     *BOARDS_PAGES,
