@@ -17,19 +17,18 @@ import regex
 
 from advocacy.charter import networks
 from advocacy.charter.detectors import (
-    MESSAGES,
     DisclosureDetector,
-    Facts,
-    Hit,
     InternalDomainDetector,
     LinkDetector,
-    PersonalDataDetector,
     SecretDetector,
     ToneDetector,
     locked_caption_span,
     network_hits,
 )
+from advocacy.charter.hits import Facts, Hit
+from advocacy.charter.messages import MESSAGES
 from advocacy.charter.normalize import Normalized, normalize, normalize_term
+from advocacy.charter.personal_data import PersonalDataDetector
 from advocacy.charter.rules import (
     Category,
     CharterRules,

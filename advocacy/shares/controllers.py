@@ -20,7 +20,7 @@ from advocacy.http.streams import TypedStream
 from advocacy.http.untrusted import zoned
 from advocacy.links.controllers import user_agent
 from advocacy.links.service import LinkRuntime
-from advocacy.shares import service
+from advocacy.shares import preferences, reading, review, service
 from advocacy.shares.export import audit_export
 from advocacy.shares.limits import SharingSettings
 from advocacy.shares.schemas import (
@@ -82,7 +82,7 @@ class SharesController(Controller):
         return await page_by_id(
             cursor,
             limit,
-            lambda after_id, count: service.my_shares(
+            lambda after_id, count: reading.my_shares(
                 db,
                 principal,
                 status=status,
@@ -97,7 +97,7 @@ class SharesController(Controller):
         self, share_id: FromPath[UUID], db: DbDep, settings: SettingsDep, principal: PrincipalDep
     ) -> ShareRead:
         """One of my shares, with its verdict, tracked link and share page."""
-        return await service.own_share(db, principal, share_id, public_base_url=settings.public_base_url)
+        return await reading.own_share(db, principal, share_id, public_base_url=settings.public_base_url)
 
     @post("/{share_id:uuid}/withdraw", operation_id="withdrawShare", status_code=200)
     async def withdraw(
@@ -133,14 +133,14 @@ class SharePreferencesController(Controller):
     @get("/", operation_id="getMySharePreferences")
     async def read(self, db: DbDep, principal: PrincipalDep) -> SharePreferences:
         """My sharing preferences (my Mastodon server)."""
-        return await service.preferences(db, principal)
+        return await preferences.preferences(db, principal)
 
     @put("/", operation_id="setMySharePreferences")
     async def write(
         self, data: JSONBody[SharePreferences], db: DbDep, principal: PrincipalDep
     ) -> SharePreferences:
         """Remember my Mastodon server, for its share page."""
-        return await service.set_preferences(db, principal, data)
+        return await preferences.set_preferences(db, principal, data)
 
 
 class SharingSettingsController(Controller):
@@ -151,14 +151,14 @@ class SharingSettingsController(Controller):
     @get("/", operation_id="getSharingSettings", guards=[ANY_PERSON])
     async def read(self, db: DbDep) -> SharingSettings:
         """The organisation's fatigue limits and sharing hours."""
-        return await service.sharing_settings(db)
+        return await preferences.sharing_settings(db)
 
     @put("/", operation_id="setSharingSettings")
     async def write(
         self, data: JSONBody[SharingSettings], db: DbDep, principal: PrincipalDep
     ) -> SharingSettings:
         """Set the fatigue limits (per person per day, per network per day) and sharing hours."""
-        return await service.set_sharing_settings(db, data, actor_id=principal.person_id)
+        return await preferences.set_sharing_settings(db, data, actor_id=principal.person_id)
 
 
 class ComplianceController(Controller):
@@ -177,7 +177,7 @@ class ComplianceController(Controller):
         return await page_by_id(
             cursor,
             limit,
-            lambda after_id, count: service.queue(
+            lambda after_id, count: review.queue(
                 db, status=status, after_id=after_id, limit=count, public_base_url=settings.public_base_url
             ),
         )
@@ -187,7 +187,7 @@ class ComplianceController(Controller):
         self, share_id: FromPath[UUID], db: DbDep, settings: SettingsDep, principal: PrincipalDep
     ) -> ShareRead:
         """Approve a held share: it becomes ready, with its tracked link."""
-        return await service.approve(db, principal, share_id, public_base_url=settings.public_base_url)
+        return await review.approve(db, principal, share_id, public_base_url=settings.public_base_url)
 
     @post("/shares/{share_id:uuid}/reject", operation_id="rejectShare", status_code=200)
     async def reject(
@@ -199,7 +199,7 @@ class ComplianceController(Controller):
         principal: PrincipalDep,
     ) -> ShareRead:
         """Reject a share (held, or already out) with a reason its author sees."""
-        return await service.reject(db, principal, share_id, data, public_base_url=settings.public_base_url)
+        return await review.reject(db, principal, share_id, data, public_base_url=settings.public_base_url)
 
     @get("/audit", operation_id="listAudit")
     async def audit(
@@ -222,7 +222,7 @@ class ComplianceController(Controller):
             since=since,
             until=until,
         )
-        rows = await service.audit_entries(db, flt, after_id=after[0] if after else None, limit=limit + 1)
+        rows = await review.audit_entries(db, flt, after_id=after[0] if after else None, limit=limit + 1)
         return page_of(rows, limit, key=lambda entry: (entry.id,))
 
     @get(

@@ -8,7 +8,7 @@ import msgspec
 
 from advocacy.db.pool import Database
 from advocacy.http.csv_cells import Cell, csv_line
-from advocacy.shares import service
+from advocacy.shares import review
 from advocacy.shares.schemas import AuditEntry, AuditFilter
 
 CSV_COLUMNS = ("id", "at", "actor", "actor_name", "action", "subject_type", "subject_id", "detail")
@@ -40,7 +40,7 @@ async def audit_export(db: Database, flt: AuditFilter, fmt: str) -> AsyncIterato
         yield _csv_line(list[Cell](CSV_COLUMNS))
     after: int | None = None
     while True:
-        entries = await service.audit_entries(db, flt, after_id=after, limit=_PAGE)
+        entries = await review.audit_entries(db, flt, after_id=after, limit=_PAGE)
         if not entries:
             return
         if fmt == "csv":

@@ -1,11 +1,11 @@
 """The share decisions: check a share against the charter in force and store it with its verdict; hold it
 for compliance, refuse it, or make it ready with its tracked link; fatigue limits and sharing hours;
-withdrawal; confirmation that it went out; the compliance queue and its audit trail."""
+withdrawal; confirmation that it went out. Reading a share: reading.py; compliance review: review.py;
+preferences and the organisation's sharing settings: preferences.py."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -15,16 +15,16 @@ from advocacy.ambassadors.service import require_ambassador
 from advocacy.audit.service import write_audit
 from advocacy.auth.schemas import Principal
 from advocacy.charter.cache import CharterCache
-from advocacy.charter.engine import CheckContent, Verdict
+from advocacy.charter.engine import CheckContent
 from advocacy.charter.rules import Severity
 from advocacy.charter.service import check_share_text
 from advocacy.connectors.service import account_for
-from advocacy.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from advocacy.core.errors import Conflict, DomainError, Invalid, NotFound
 from advocacy.core.i18n import lazy_gettext
 from advocacy.core.networks import CONNECTED_NETWORKS as DIRECT_NETWORKS
 from advocacy.core.organisation import organisation
 from advocacy.db.pool import Database
-from advocacy.incentives.badges.service import badge_name, own_badge_award
+from advocacy.incentives.badges.service import own_badge_award
 from advocacy.incentives.ledger.service import AWARD_JOB, REVERSE_SHARE_JOB, events_to_args
 from advocacy.incentives.schemas import PointEvent
 from advocacy.links import service as links
@@ -33,19 +33,15 @@ from advocacy.outbox.service import enqueue
 from advocacy.people import service as people
 from advocacy.shares import queries
 from advocacy.shares.limits import SharingSettings, local_day, next_opening, sharing_settings_from, zone
+from advocacy.shares.reading import read_share
 from advocacy.shares.schemas import (
-    AuditEntry,
-    AuditFilter,
-    HeldShareRead,
-    Rejection,
     ShareConfirm,
     ShareCreate,
-    SharePreferences,
     ShareRead,
     ShareRow,
     Withdrawal,
 )
-from advocacy.shares.sharepage import check_post_url, share_page, text_as_posted
+from advocacy.shares.sharepage import check_post_url, text_as_posted
 from content_library.feed.service import shareable_item
 from content_library.images.storage import Storage
 
@@ -102,89 +98,6 @@ class Context(msgspec.Struct, frozen=True, kw_only=True):
     address: str
     user_agent: str
     storage: Storage | None = None
-
-
-# --- reading ---------------------------------------------------------------------------------------------
-
-
-def to_read(row: ShareRow, *, public_base_url: str, mastodon_instance: str | None) -> ShareRead:
-    link = links.link_url(public_base_url, row.link_code) if row.link_code else None
-    page_url: str | None = None
-    caption_for_copy: str | None = None
-    if row.mode == "share_page" and row.status in ("ready", "published"):
-        page = share_page(row.network, caption=row.caption, link=link, mastodon_instance=mastodon_instance)
-        page_url, caption_for_copy = page.url, page.caption_for_copy
-    return ShareRead(
-        id=row.public_id,
-        item=row.item_public_id,
-        item_title=row.item_title,
-        badge=row.badge_public_id,
-        badge_name=badge_name(row.badge_code, row.language) if row.badge_code else None,
-        network=row.network,
-        mode=row.mode,
-        status=row.status,
-        language=row.language,
-        caption=row.caption,
-        images=row.images,
-        verdict=row.verdict,
-        charter_version=row.charter_version,
-        warning_acknowledged=row.warning_acknowledged,
-        created_at=row.created_at,
-        scheduled_for=row.scheduled_for,
-        ready_at=row.ready_at,
-        published_at=row.published_at,
-        withdrawn_at=row.withdrawn_at,
-        status_reason=row.status_reason,
-        post_url=row.external_post_url,
-        link=link,
-        share_url=page_url,
-        caption_for_copy=caption_for_copy,
-        card_image=(
-            links.card_image_url(public_base_url, row.link_code)
-            if row.badge_award_id is not None and row.link_code
-            else None
-        ),
-    )
-
-
-async def _read(conn: asyncpg.Connection, share_id: int, public_base_url: str) -> ShareRead:
-    row = await queries.share_by_id(conn, share_id)
-    assert row is not None
-    return to_read(
-        row,
-        public_base_url=public_base_url,
-        mastodon_instance=await queries.mastodon_instance(conn, row.person_id),
-    )
-
-
-async def own_share(db: Database, principal: Principal, share: UUID, *, public_base_url: str) -> ShareRead:
-    """One of my shares; another person's is "not found" (its existence is not theirs to learn)."""
-    async with db.connection() as conn:
-        row = await queries.share_by_public_id(conn, share)
-        if row is None or row.person_id != principal.person_id:
-            raise NotFound(lazy_gettext("There is no such share of yours"))
-        return to_read(
-            row,
-            public_base_url=public_base_url,
-            mastodon_instance=await queries.mastodon_instance(conn, row.person_id),
-        )
-
-
-async def my_shares(
-    db: Database,
-    principal: Principal,
-    *,
-    status: str | None,
-    after_id: int | None,
-    limit: int,
-    public_base_url: str,
-) -> list[tuple[int, ShareRead]]:
-    async with db.connection() as conn:
-        rows = await queries.shares_of_person(
-            conn, principal.person_id, status=status, after_id=after_id, limit=limit
-        )
-        instance = await queries.mastodon_instance(conn, principal.person_id)
-    return [(r.id, to_read(r, public_base_url=public_base_url, mastodon_instance=instance)) for r in rows]
 
 
 # --- when a share may go ---------------------------------------------------------------------------------
@@ -387,7 +300,7 @@ async def create_share(
             )
             if status == "ready":
                 await make_ready(conn, share_id)
-            result = await _read(conn, share_id, ctx.public_base_url)
+            result = await read_share(conn, share_id, ctx.public_base_url)
     if refused is not None:
         raise refused
     return result
@@ -435,7 +348,7 @@ async def withdraw(
             conn, actor_id=principal.person_id, action="share.withdrawn", subject_type="share", subject_id=str(row.public_id),
             detail={"from": row.status, "reason": body.reason},
         )  # fmt: skip
-        return await _read(conn, row.id, public_base_url)
+        return await read_share(conn, row.id, public_base_url)
 
 
 def published_event(row: ShareRow, at: datetime) -> PointEvent:
@@ -485,7 +398,7 @@ async def confirm(
         post_id = check_post_url(row.network, body.post_url)
         await mark_published(conn, row.id, post_url=body.post_url, post_id=post_id)
         await links.remember_sharer(conn, hasher, row.id, address=ctx.address, user_agent=ctx.user_agent)
-        return await _read(conn, row.id, ctx.public_base_url)
+        return await read_share(conn, row.id, ctx.public_base_url)
 
 
 async def release_scheduled(db: Database, *, at: datetime | None = None, batch: int = 200) -> int:
@@ -496,116 +409,3 @@ async def release_scheduled(db: Database, *, at: datetime | None = None, batch: 
             await make_ready(conn, share_id)
             released += 1
     return released
-
-
-# --- preferences -------------------------------------------------------------------------------------------
-
-
-async def preferences(db: Database, principal: Principal) -> SharePreferences:
-    async with db.connection() as conn:
-        return SharePreferences(mastodon_instance=await queries.mastodon_instance(conn, principal.person_id))
-
-
-async def set_preferences(db: Database, principal: Principal, body: SharePreferences) -> SharePreferences:
-    host = body.mastodon_instance.lower() if body.mastodon_instance else None
-    async with db.transaction() as conn:
-        await queries.upsert_preferences(conn, principal.person_id, host)
-    return SharePreferences(mastodon_instance=host)
-
-
-async def sharing_settings(db: Database) -> SharingSettings:
-    return sharing_settings_from((await organisation(db)).settings)
-
-
-async def set_sharing_settings(db: Database, body: SharingSettings, *, actor_id: int) -> SharingSettings:
-    async with db.transaction() as conn:
-        await queries.set_sharing_settings(conn, msgspec.to_builtins(body))
-        await write_audit(
-            conn, actor_id=actor_id, action="organisation.sharing_settings", subject_type="organisation", subject_id="1",
-            detail=msgspec.to_builtins(body),
-        )  # fmt: skip
-    return body
-
-
-# --- compliance --------------------------------------------------------------------------------------------
-
-
-async def queue(
-    db: Database, *, status: str, after_id: int | None, limit: int, public_base_url: str
-) -> list[tuple[int, HeldShareRead]]:
-    async with db.connection() as conn:
-        rows = await queries.shares_page(conn, status=status, after_id=after_id, limit=limit)
-    return [
-        (
-            r.id,
-            HeldShareRead(
-                share=to_read(r, public_base_url=public_base_url, mastodon_instance=None),
-                person=r.person_public_id,
-                person_name=r.person_name,
-            ),
-        )
-        for r in rows
-    ]
-
-
-async def _decidable(conn: asyncpg.Connection, reviewer: Principal, share: UUID) -> ShareRow:
-    row = await queries.share_by_public_id(conn, share, for_update=True)
-    if row is None:
-        raise NotFound(lazy_gettext("There is no such share"))
-    if row.person_id == reviewer.person_id:
-        raise Forbidden(lazy_gettext("You cannot review your own share"))
-    return row
-
-
-async def approve(db: Database, reviewer: Principal, share: UUID, *, public_base_url: str) -> ShareRead:
-    async with db.transaction() as conn:
-        row = await _decidable(conn, reviewer, share)
-        if row.status != "held":
-            raise Conflict(lazy_gettext("This share is %(status)s, not held", status=row.status))
-        later = row.scheduled_for is not None and row.scheduled_for > datetime.now(UTC)
-        if later:
-            await queries.set_status(conn, row.id, "scheduled", reviewed_by=reviewer.person_id)
-        else:
-            await queries.set_status(conn, row.id, "held", reviewed_by=reviewer.person_id)
-            await make_ready(conn, row.id)
-        await write_audit(
-            conn, actor_id=reviewer.person_id, action="share.approved", subject_type="share", subject_id=str(row.public_id),
-            detail={"verdict": row.verdict.decision.value, "findings": [f.rule_id for f in row.verdict.findings],
-                    "person": str(row.person_public_id), "network": row.network},
-        )  # fmt: skip
-        return await _read(conn, row.id, public_base_url)
-
-
-async def reject(
-    db: Database, reviewer: Principal, share: UUID, body: Rejection, *, public_base_url: str
-) -> ShareRead:
-    """Held → rejected with the reason the employee sees; a share already out can be rejected after the fact
-    (its points are taken back)."""
-    async with db.transaction() as conn:
-        row = await _decidable(conn, reviewer, share)
-        if row.status not in ("held", "ready", "scheduled", "published"):
-            raise Conflict(lazy_gettext("This share is already %(status)s", status=row.status))
-        await queries.set_status(conn, row.id, "rejected", reason=body.reason, reviewed_by=reviewer.person_id)
-        if row.status == "published":
-            await enqueue(
-                conn, REVERSE_SHARE_JOB, {"share_id": row.id, "reason": "rejected by compliance"},
-                dedupe_key=f"{REVERSE_SHARE_JOB}:{row.id}",
-            )  # fmt: skip
-        await write_audit(
-            conn, actor_id=reviewer.person_id, action="share.rejected", subject_type="share", subject_id=str(row.public_id),
-            detail={"from": row.status, "reason": body.reason, "verdict": row.verdict.decision.value,
-                    "findings": [f.rule_id for f in row.verdict.findings], "person": str(row.person_public_id),
-                    "network": row.network},
-        )  # fmt: skip
-        return await _read(conn, row.id, public_base_url)
-
-
-async def audit_entries(
-    db: Database, flt: AuditFilter, *, after_id: int | None, limit: int
-) -> list[AuditEntry]:
-    async with db.connection() as conn:
-        return await queries.audit_page(conn, flt, after_id=after_id, limit=limit)
-
-
-def verdict_of(data: dict[str, Any]) -> Verdict:
-    return msgspec.convert(data, Verdict)

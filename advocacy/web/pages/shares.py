@@ -18,6 +18,7 @@ from advocacy.http.deps import signed_in
 from advocacy.http.guards import ANY_PERSON
 from advocacy.http.pagination import decode_cursor, page_of
 from advocacy.reach import service as reach
+from advocacy.shares import reading
 from advocacy.shares import service as shares
 from advocacy.shares.schemas import ShareRead, Withdrawal
 from advocacy.web.forms import FormData, FormState, check_csrf, form_problem, parse_form, read_form
@@ -84,7 +85,7 @@ async def _page(
         after = decode_cursor(cursor, tuple[int])
     except DomainError as exc:
         problem, after = form_problem(exc, FormData(values={}, lists={})), None
-    rows = await shares.my_shares(
+    rows = await reading.my_shares(
         state.db, principal, status=None, after_id=after[0] if after else None, limit=PAGE_SIZE + 1,
         public_base_url=state.settings.public_base_url,
     )  # fmt: skip
