@@ -20,6 +20,7 @@ from advocacy.http.guards import ANY_PERSON
 from advocacy.http.middleware import client_address
 from advocacy.links.controllers import user_agent
 from advocacy.shares import service as shares
+from advocacy.shares.reading import own_share
 from advocacy.shares.schemas import ShareConfirm, ShareRead
 from advocacy.web.forms import FormState, check_csrf, form_problem, parse_form, read_form
 from advocacy.web.i18n import translator
@@ -62,9 +63,7 @@ async def _page(
     state = request.app.state
     viewer = await viewer_of(request)
     _ = translator(viewer.language)
-    share = await shares.own_share(
-        state.db, principal, share_id, public_base_url=state.settings.public_base_url
-    )
+    share = await own_share(state.db, principal, share_id, public_base_url=state.settings.public_base_url)
     reason = None
     if share.mode == "direct" and share.status == "failed":
         reason = (await publication(state.db, principal.person_id, share.id)).reason
