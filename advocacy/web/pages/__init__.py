@@ -7,6 +7,7 @@ from advocacy.web.pages.account import ACCOUNT_PAGES
 from advocacy.web.pages.accounts import ACCOUNTS_PAGES
 from advocacy.web.pages.areas import AREA_PAGES
 from advocacy.web.pages.boards import BOARDS_PAGES
+from advocacy.web.pages.cards import CARD_PAGES
 from advocacy.web.pages.challenges import CHALLENGES_PAGES
 from advocacy.web.pages.compose import COMPOSE_PAGES
 from advocacy.web.pages.feed import FEED_PAGES
@@ -26,6 +27,7 @@ WEB_HANDLERS = [
     *SHARE_OUT_PAGES,
     *SHARES_PAGES,
     *POINTS_PAGES,
+    *CARD_PAGES,
     *BOARDS_PAGES,
     *REWARDS_PAGES,
     *CHALLENGES_PAGES,
