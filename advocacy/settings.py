@@ -90,6 +90,12 @@ _ACCEPTS: dict[str, str] = {
     "oidc_client_secret": "the client secret the provider gave this application",
     "oidc_scopes": "space-separated scopes including openid, e.g. openid email profile groups",
     "oidc_display_name": "the provider's name on the sign-in button, e.g. Okta (1 to 60 characters)",
+    "saml_idp_metadata": "the identity provider's SAML metadata: a file path or an https:// URL (empty: SAML off)",
+    "saml_sp_key_file": "a PEM file of the private key that signs our SAML requests (advocacy saml-keygen makes one)",
+    "saml_sp_cert_file": "a PEM file of the certificate of that key, published in our SAML metadata",
+    "saml_entity_id": "our SAML entity id, a URL (default: PUBLIC_BASE_URL/saml/metadata)",
+    "saml_idp_name": "the provider's name on the sign-in button, e.g. Okta (default: your organisation's account)",
+    "saml_clock_skew_seconds": "a number of seconds between 0 and 600 allowed between the provider's clock and ours",
 }
 
 
@@ -169,6 +175,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     oidc_client_secret: str = ""
     oidc_scopes: str = "openid email profile"
     oidc_display_name: Annotated[str, Meta(min_length=1, max_length=60)] = "OpenID Connect"
+    # SAML 2.0 single sign-on (advocacy/identity/saml): on when the provider's metadata is given.
+    saml_idp_metadata: str = ""
+    saml_sp_key_file: str = ""
+    saml_sp_cert_file: str = ""
+    saml_entity_id: str = ""
+    saml_idp_name: str = ""
+    saml_clock_skew_seconds: Annotated[int, Meta(ge=0, le=600)] = 90
 
     def __post_init__(self) -> None:
         _check_url("database_url", self.database_url, ("postgresql", "postgres"))
@@ -199,6 +212,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         _check_proxies(self.trusted_proxies)
         if self.oidc_issuer:
             _check_oidc(self)
+        if self.saml_idp_metadata:
+            _check_saml(self)
 
     @property
     def secure_cookies(self) -> bool:
@@ -212,6 +227,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     def sender(self) -> str:
         """The From of outgoing mail."""
         return self.mail_from or f"Advocacy <no-reply@{urlsplit(self.public_base_url).hostname}>"
+
+    @property
+    def saml_on(self) -> bool:
+        return bool(self.saml_idp_metadata)
+
+    @property
+    def saml_sp_entity_id(self) -> str:
+        return self.saml_entity_id or f"{self.base_url}/saml/metadata"
 
     @property
     def data_path(self) -> Path:
@@ -275,6 +298,20 @@ def _check_oidc(settings: Settings) -> None:
         raise SettingsError("OIDC_ISSUER needs OIDC_CLIENT_ID to be set: " + _ACCEPTS["oidc_client_id"])
     if "openid" not in settings.oidc_scopes.split():
         raise SettingsError(_explain("oidc_scopes", settings.oidc_scopes))
+
+
+def _check_saml(settings: Settings) -> None:
+    metadata = settings.saml_idp_metadata
+    if urlsplit(metadata).scheme in ("http", "https"):
+        if not metadata.startswith("https://") and not settings.fetch_allow_private:
+            raise SettingsError(_explain("saml_idp_metadata", metadata))
+    elif not Path(metadata).is_file():
+        raise SettingsError(_explain("saml_idp_metadata", metadata))
+    for field in ("saml_sp_key_file", "saml_sp_cert_file"):
+        if not Path(getattr(settings, field)).is_file():
+            raise SettingsError(f"SAML_IDP_METADATA is set: {field.upper()} must name {_ACCEPTS[field]}")
+    if settings.saml_entity_id and urlsplit(settings.saml_entity_id).scheme not in ("http", "https", "urn"):
+        raise SettingsError(_explain("saml_entity_id", settings.saml_entity_id))
 
 
 def _redact(url: str) -> str:

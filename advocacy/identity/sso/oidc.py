@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from authlib.integrations.httpx_client import AsyncOAuth2Client
 from joserfc.jwk import KeySet
 from redis.asyncio import Redis
 
@@ -104,7 +103,10 @@ class OidcClient:
             self._keys, self._keys_at = KeySet.import_key_set(document), time.monotonic()  # type: ignore[arg-type]
         return self._keys
 
-    def _oauth(self) -> AsyncOAuth2Client:
+    def _oauth(self) -> Any:
+        # imported when first used: only a deployment with OIDC on loads authlib's client
+        from authlib.integrations.httpx_client import AsyncOAuth2Client
+
         return AsyncOAuth2Client(
             client_id=self.settings.oidc_client_id,
             client_secret=self.settings.oidc_client_secret or None,

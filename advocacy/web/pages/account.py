@@ -23,6 +23,7 @@ from advocacy.web.forms import FormState, blank_form, check_csrf, form_problem, 
 from advocacy.web.i18n import LANGUAGE_COOKIE, as_language, translator
 from advocacy.web.identity import second_factor_step
 from advocacy.web.render import page, safe_next, viewer_of
+from advocacy.web.saml import saml_sign_in_label
 from advocacy.web.sso import provider_logout_url, sign_in_links
 
 
@@ -36,7 +37,11 @@ def login_form_page(request: Request[Any, Any, Any], viewer: Any, form: FormStat
         "account/login.html",
         title=_("Sign in"),
         form=form,
-        data={"next": next_url, "sso": sign_in_links(request.app.state.settings, viewer.language, next_url)},
+        data={
+            "next": next_url,
+            "sso": sign_in_links(request.app.state.settings, viewer.language, next_url),
+            "saml_label": saml_sign_in_label(request.app.state.settings),
+        },
         status_code=form.status,
     )
 
