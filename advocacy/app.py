@@ -58,6 +58,7 @@ from advocacy.outbox.controllers import OutboxController
 from advocacy.people.controllers import MeController, PeopleController, TeamController
 from advocacy.privacy.controllers import MyDataController, PersonErasureController
 from advocacy.reach.controllers import REACH_HANDLERS
+from advocacy.scim.controllers import SCIM_HANDLERS
 from advocacy.settings import Settings
 from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
@@ -89,6 +90,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     *REACH_HANDLERS,
     MyDataController,
     PersonErasureController,
+    *SCIM_HANDLERS,
     *CONTENT_HANDLERS,
     *INCENTIVES_HANDLERS,
     *SHARES_HANDLERS,
