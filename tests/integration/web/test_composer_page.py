@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from advocacy.shares.limits import SharingSettings
+from advocacy.shares.preferences import set_sharing_settings
 from tests.factories import Factory
 from tests.integration.content.conftest import Library
 from tests.integration.web.pages import PASSWORD, csrf_of, sign_in
@@ -102,3 +104,18 @@ async def test_a_post_outside_my_feed_is_not_found(client: Any, factory: Factory
     await composer(client, factory, library)
     draft = await library.draft(title="Pas encore")
     assert (await client.get(f"/compose/{draft.id}")).status_code == 404
+
+
+async def test_a_share_the_daily_limit_holds_back_can_be_scheduled_for_when_it_may_go(
+    client: Any, factory: Factory, library: Library, db: Any
+) -> None:
+    path, csrf = await composer(client, factory, library)
+    other = await library.approved(title="Encore", link=LINK)
+    curator = await library.curator()
+    await set_sharing_settings(db, SharingSettings(max_shares_per_day=1), actor_id=curator.person_id)
+    form = {"csrf": csrf, "network": "linkedin", "caption": "Lisez #collaborateur", "action": "share"}
+    assert (await client.post(path, data=form, follow_redirects=False)).status_code == 303
+    held_back = await client.post(f"/compose/{other.id}", data=form)
+    assert held_back.status_code == 409 and 'id="schedule-error"' in held_back.text
+    scheduled = await client.post(f"/compose/{other.id}", data={**form, "schedule": "yes"})
+    assert scheduled.status_code == 200 and ">Programmé<" in scheduled.text
