@@ -19,7 +19,7 @@ from litestar.response import Redirect, Response
 
 from advocacy.ambassadors.service import NotAnAmbassador
 from advocacy.charter import service as charter
-from advocacy.charter.engine import CheckContent, Finding, Verdict
+from advocacy.charter.engine import MAX_TEXT_LENGTH, CheckContent, Finding, Verdict
 from advocacy.charter.networks import length
 from advocacy.charter.rules import Severity
 from advocacy.charter.schemas import CheckRequest
@@ -261,7 +261,12 @@ async def compose_page(request: Request[Any, Any, Any], item_id: FromPath[UUID])
         entry = await _entry(request, item_id)
     except NotAnAmbassador:
         return Redirect("/", status_code=303)
-    return await _render(request, viewer, entry, _network(entry, request.query_params.get("network")), None)
+    # composer.js carries what was typed to another network's tab (`caption`); the charter's bound applies
+    typed = request.query_params.get("caption")
+    caption = typed[:MAX_TEXT_LENGTH] if typed else None
+    return await _render(
+        request, viewer, entry, _network(entry, request.query_params.get("network")), caption
+    )
 
 
 def _applied(caption: str, fix: str, composer_findings: list[FindingView]) -> str:

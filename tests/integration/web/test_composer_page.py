@@ -38,6 +38,9 @@ async def test_the_feed_card_leads_to_the_composer_with_a_tab_per_network_the_po
     assert ">\nBonjour</textarea>" in page.text  # the item's caption, for X
     # X counts the link the share page adds as 23, and "Bonjour" as 7 (advocacy/charter/networks.py)
     assert re.search(r"<span data-count>31</span> / 280", page.text), page.text
+    # another tab keeps what was typed (composer.js sends it along)
+    carried = await client.get(path + "?network=linkedin&caption=Mon+texte")
+    assert ">\nMon texte</textarea>" in carried.text
 
 
 async def test_check_marks_what_the_charter_blocks_then_a_fix_and_the_disclosure_make_it_pass(
