@@ -63,6 +63,7 @@ from advocacy.system.controllers import SystemController
 from advocacy.web.identity import IDENTITY_PAGES
 from advocacy.web.pages import WEB_HANDLERS
 from advocacy.web.saml import SAML_PAGES
+from advocacy.web.sso import SSO_PAGES
 from advocacy.web.templating import template_config
 from content_library.feed.cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache
 
@@ -95,6 +96,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     CardPageController,
     *WEB_HANDLERS,
     *IDENTITY_PAGES,
+    *SSO_PAGES,
     *SAML_PAGES,
 ]
 
