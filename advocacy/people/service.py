@@ -22,29 +22,31 @@ from advocacy.db.pool import Database
 from advocacy.identity.policy import password_problem
 from advocacy.people import queries
 from advocacy.people.schemas import (
+    ExistingPerson,
     ImportReport,
     ImportRowError,
     PersonAudience,
     PersonCreate,
     PersonRead,
     PersonUpdate,
+    PersonWithConsent,
     ProfileUpdate,
     TeamRead,
 )
 
 
-async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> dict[str, Any]:
+async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> PersonWithConsent:
     """My profile, team id and consent (people.queries.person_with_consent), from this process's cache when
     it holds them (dropped on any change to the person, see PrincipalCache)."""
     row = cache.person_row(person_id)
-    if row is None:
-        async with db.connection() as conn:
-            record = await queries.person_with_consent(conn, person_id)
-        if record is None:
-            raise NotFound(lazy_gettext("Your account no longer exists"))
-        row = dict(record)
-        cache.put_person_row(person_id, row)
-    return row
+    if isinstance(row, PersonWithConsent):
+        return row
+    async with db.connection() as conn:
+        found = await queries.person_with_consent(conn, person_id)
+    if found is None:
+        raise NotFound(lazy_gettext("Your account no longer exists"))
+    cache.put_person_row(person_id, found)
+    return found
 
 
 CSV_COLUMNS = ("email", "display_name", "team", "location", "language", "job_title", "timezone", "roles")
@@ -169,7 +171,7 @@ async def create_admin(db: Database, *, email: str, display_name: str, password:
     async with db.transaction() as conn:
         existing = await queries.existing_people_by_email(conn, [body.email])
         if existing:
-            person_id = existing[canonical_email(body.email)]["id"]
+            person_id = existing[canonical_email(body.email)].id
             await queries.set_password_hash(conn, person_id, hash_password(password))
             roles = set(await queries.roles_of(conn, person_id)) | {Role.ADMIN.value}
             await queries.set_roles(conn, person_id, sorted(roles))
@@ -283,7 +285,7 @@ def _row_reason(exc: msgspec.ValidationError, values: dict[str, Any]) -> str:
     return text
 
 
-def _differs(existing: asyncpg.Record, person: PersonCreate) -> bool:
+def _differs(existing: ExistingPerson, person: PersonCreate) -> bool:
     wanted = {
         "display_name": person.display_name,
         "team": person.team.lower() if person.team else None,
@@ -292,7 +294,7 @@ def _differs(existing: asyncpg.Record, person: PersonCreate) -> bool:
         "job_title": person.job_title,
         "timezone": person.timezone,
     }
-    return any(existing[k] != v for k, v in wanted.items()) or not existing["active"]
+    return any(getattr(existing, k) != v for k, v in wanted.items()) or not existing.active
 
 
 async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int | None) -> ImportReport:
@@ -307,9 +309,9 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
         existing = await queries.existing_people_by_email(conn, [r.person.email for r in rows])
         for row in rows:
             mine = existing.get(canonical_email(row.person.email))
-            if mine is None or mine["id"] != actor_id or not row.roles_given:
+            if mine is None or mine.id != actor_id or not row.roles_given:
                 continue
-            if set(await queries.roles_of(conn, mine["id"])) != {str(r) for r in row.person.roles}:
+            if set(await queries.roles_of(conn, mine.id)) != {str(r) for r in row.person.roles}:
                 reason = "roles: nobody changes their own roles (ask another administrator)"
                 errors.append(ImportRowError(line=row.line, reason=reason))
                 dry_run = True
@@ -323,11 +325,9 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
                 continue
             roles_changed = False
             if not dry_run and roles_given:
-                roles_changed = await queries.set_roles(conn, found["id"], [str(r) for r in person.roles])
+                roles_changed = await queries.set_roles(conn, found.id, [str(r) for r in person.roles])
             elif roles_given:
-                roles_changed = set(await queries.roles_of(conn, found["id"])) != {
-                    str(r) for r in person.roles
-                }
+                roles_changed = set(await queries.roles_of(conn, found.id)) != {str(r) for r in person.roles}
             if _differs(found, person):
                 if not dry_run:
                     values: dict[str, Any] = {
@@ -339,7 +339,7 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
                         "timezone": person.timezone,
                         "active": True,
                     }
-                    await queries.update_person(conn, found["id"], values)
+                    await queries.update_person(conn, found.id, values)
                 updated += 1
             elif roles_changed:
                 updated += 1
