@@ -183,6 +183,18 @@ async def audience_of(conn: asyncpg.Connection, person_id: int) -> PersonAudienc
     return msgspec.convert(row, PersonAudience) if row else None
 
 
+async def team_id_of(conn: asyncpg.Connection, person_id: int) -> int | None:
+    value: int | None = await conn.fetchval("SELECT team_id FROM people WHERE id = $1", person_id)
+    return value
+
+
+async def person_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
+    rows = await conn.fetch(
+        "SELECT public_id, id FROM people WHERE public_id = ANY($1::uuid[])", list(public_ids)
+    )
+    return {r["public_id"]: r["id"] for r in rows}
+
+
 async def team_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
     rows = await conn.fetch(
         "SELECT public_id, id FROM teams WHERE public_id = ANY($1::uuid[])", list(public_ids)

@@ -1,4 +1,7 @@
-"""Decisions about people: creating, updating, roles, and the CSV import with its dry run."""
+"""Decisions about people: creating, updating, roles, and the CSV import with its dry run.
+
+Other domains read people through these functions; their SQL may join only the read views this domain
+offers (migration 0260): `person_refs` and `team_refs`, a person's or a team's internal and public id."""
 
 from __future__ import annotations
 
@@ -61,6 +64,21 @@ async def audience_of(conn: asyncpg.Connection, person_id: int) -> PersonAudienc
 async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
     """Internal ids of the teams with these public ids (unknown ones are absent)."""
     return await queries.team_ids_by_public_ids(conn, public_ids)
+
+
+async def team_id_of(conn: asyncpg.Connection, person_id: int) -> int | None:
+    """The person's team (None when they have none)."""
+    return await queries.team_id_of(conn, person_id)
+
+
+async def people_by_email(conn: asyncpg.Connection, emails: list[str]) -> dict[str, ExistingPerson]:
+    """The people with these e-mails, by canonical e-mail (unknown ones are absent)."""
+    return await queries.existing_people_by_email(conn, emails)
+
+
+async def person_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
+    """Internal ids of the people with these public ids (unknown ones are absent)."""
+    return await queries.person_ids_by_public_ids(conn, public_ids)
 
 
 def _password_problem(person: PersonCreate) -> LazyText | None:
