@@ -48,6 +48,8 @@ from advocacy.http.ratelimit import RateLimiter
 from advocacy.http.security_headers import add_security_headers
 from advocacy.http.untrusted import UntrustedRequest, UrlCheckMiddleware
 from advocacy.identity.controllers import IDENTITY_HANDLERS
+from advocacy.identity.saml.service import Providers as SamlProviders
+from advocacy.identity.sso.controllers import OrganisationSsoController
 from advocacy.incentives.boards.profile_cache import BoardProfileCache
 from advocacy.incentives.controllers import INCENTIVES_HANDLERS
 from advocacy.links.controllers import CardPageController, follow_tracked_link
@@ -61,6 +63,7 @@ from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
 from advocacy.web.identity import IDENTITY_PAGES
 from advocacy.web.pages import WEB_HANDLERS
+from advocacy.web.saml import SAML_PAGES
 from advocacy.web.templating import template_config
 from content_library.feed.cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache
 
@@ -72,6 +75,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     SessionController,
     TokenController,
     *IDENTITY_HANDLERS,
+    OrganisationSsoController,
     MeController,
     PeopleController,
     TeamController,
@@ -91,6 +95,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     CardPageController,
     *WEB_HANDLERS,
     *IDENTITY_PAGES,
+    *SAML_PAGES,
 ]
 
 
@@ -188,6 +193,8 @@ def create_app(
             {
                 "settings": settings,
                 "metrics": HttpMetrics(),
+                # built on first use and kept across lifespans: loading the SAML key costs a fraction of a second
+                "saml": SamlProviders(),
             }
         ),
     )

@@ -298,6 +298,16 @@ def cmd_rotate_token_keys(args: argparse.Namespace) -> None:
     print(f"re-encrypted under the first TOKEN_ENCRYPTION_KEYS key: {done}")
 
 
+def cmd_saml_keygen(args: argparse.Namespace) -> None:
+    from advocacy.identity.saml.keys import write_pair
+
+    try:
+        key_path, cert_path = write_pair(Path(args.dir), args.name)
+    except FileExistsError as exc:
+        fail(str(exc))
+    print(f"SAML_SP_KEY_FILE={key_path.resolve()}\nSAML_SP_CERT_FILE={cert_path.resolve()}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advocacy", description="Employee advocacy service")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -369,6 +379,12 @@ def build_parser() -> argparse.ArgumentParser:
         "rotate-token-keys",
         help="re-encrypt every stored token and secret under the first TOKEN_ENCRYPTION_KEYS key (then drop old keys)",
     ).set_defaults(func=cmd_rotate_token_keys)
+    keygen = sub.add_parser(
+        "saml-keygen", help="make the key pair that signs our SAML requests (prints the two settings to set)"
+    )
+    keygen.add_argument("--dir", default=".advocacy/saml", help="where to write sp.key and sp.crt")
+    keygen.add_argument("--name", default="advocacy-saml-sp", help="the certificate's common name")
+    keygen.set_defaults(func=cmd_saml_keygen)
     return parser
 
 

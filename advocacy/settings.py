@@ -84,6 +84,12 @@ _ACCEPTS: dict[str, str] = {
     "password_resets_per_hour": "an integer between 1 and 100",
     "metrics_token": "a random string of at least 32 characters, or empty (then /metrics answers loopback only)",
     "trusted_proxies": "comma-separated IP addresses or networks (CIDR) of the reverse proxies in front, or *",
+    "saml_idp_metadata": "the identity provider's SAML metadata: a file path or an https:// URL (empty: SAML off)",
+    "saml_sp_key_file": "a PEM file of the private key that signs our SAML requests (advocacy saml-keygen makes one)",
+    "saml_sp_cert_file": "a PEM file of the certificate of that key, published in our SAML metadata",
+    "saml_entity_id": "our SAML entity id, a URL (default: PUBLIC_BASE_URL/saml/metadata)",
+    "saml_idp_name": "the provider's name on the sign-in button, e.g. Okta (default: your organisation's account)",
+    "saml_clock_skew_seconds": "a number of seconds between 0 and 600 allowed between the provider's clock and ours",
 }
 
 
@@ -157,6 +163,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # Whose X-Forwarded-For / X-Forwarded-Proto `advocacy serve` believes: the client address that clicks,
     # anti-gaming and sign-in throttling see is the one these proxies report.
     trusted_proxies: str = "127.0.0.1,::1"
+    # SAML 2.0 single sign-on (advocacy/identity/saml): on when the provider's metadata is given.
+    saml_idp_metadata: str = ""
+    saml_sp_key_file: str = ""
+    saml_sp_cert_file: str = ""
+    saml_entity_id: str = ""
+    saml_idp_name: str = ""
+    saml_clock_skew_seconds: Annotated[int, Meta(ge=0, le=600)] = 90
 
     def __post_init__(self) -> None:
         _check_url("database_url", self.database_url, ("postgresql", "postgres"))
@@ -185,6 +198,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         if self.metrics_token and len(self.metrics_token) < 32:
             raise SettingsError(_explain("metrics_token", "<hidden>"))
         _check_proxies(self.trusted_proxies)
+        if self.saml_idp_metadata:
+            _check_saml(self)
 
     @property
     def secure_cookies(self) -> bool:
@@ -198,6 +213,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     def sender(self) -> str:
         """The From of outgoing mail."""
         return self.mail_from or f"Advocacy <no-reply@{urlsplit(self.public_base_url).hostname}>"
+
+    @property
+    def saml_on(self) -> bool:
+        return bool(self.saml_idp_metadata)
+
+    @property
+    def saml_sp_entity_id(self) -> str:
+        return self.saml_entity_id or f"{self.base_url}/saml/metadata"
 
     @property
     def data_path(self) -> Path:
@@ -244,6 +267,20 @@ def _check_proxies(value: str) -> None:
                 ipaddress.ip_address(entry)
         except ValueError:
             raise SettingsError(_explain("trusted_proxies", value)) from None
+
+
+def _check_saml(settings: Settings) -> None:
+    metadata = settings.saml_idp_metadata
+    if urlsplit(metadata).scheme in ("http", "https"):
+        if not metadata.startswith("https://") and not settings.fetch_allow_private:
+            raise SettingsError(_explain("saml_idp_metadata", metadata))
+    elif not Path(metadata).is_file():
+        raise SettingsError(_explain("saml_idp_metadata", metadata))
+    for field in ("saml_sp_key_file", "saml_sp_cert_file"):
+        if not Path(getattr(settings, field)).is_file():
+            raise SettingsError(f"SAML_IDP_METADATA is set: {field.upper()} must name {_ACCEPTS[field]}")
+    if settings.saml_entity_id and urlsplit(settings.saml_entity_id).scheme not in ("http", "https", "urn"):
+        raise SettingsError(_explain("saml_entity_id", settings.saml_entity_id))
 
 
 def _redact(url: str) -> str:

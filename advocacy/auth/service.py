@@ -22,6 +22,7 @@ from advocacy.core.i18n import lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.identity.second_factor import challenge_if_needed
 from advocacy.identity.sessions import start_session
+from advocacy.identity.sso.service import check_password_login
 
 TOKEN_PREFIX = "adv_"  # noqa: S105 - a prefix, not a secret
 SESSION_COOKIE = "advocacy_session"
@@ -154,6 +155,9 @@ async def login(
         await throttle.failed(email, client)
         raise Unauthenticated(lazy_gettext("The e-mail or the password is wrong"))
     await throttle.succeeded(email, client)
+    # Checked once the password is right, so that the refusal tells nobody who the break-glass admins are.
+    async with db.connection() as conn:
+        await check_password_login(db, conn, record.id)
     # The password is right; a person with a second factor (or who must set one up) gets a challenge instead.
     await challenge_if_needed(db, record.id)
     async with db.transaction() as conn:

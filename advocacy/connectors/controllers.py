@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, cast
 from uuid import UUID
 
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Redirect
 
 from advocacy.connectors import service
 from advocacy.connectors.crypto import TokenCipher
@@ -27,6 +28,7 @@ from advocacy.core.networks import NetworkCode
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON
 
+WEB_PAGE = "/me/accounts"  # the web app's page of connected accounts
 _AUDIENCE_NETWORKS = ("linkedin", "x", "facebook", "instagram", "mastodon", "bluesky")
 
 
@@ -58,6 +60,7 @@ class ConnectionsController(Controller):
     @get("/{network:str}/callback", operation_id="finishConnection")
     async def callback(
         self,
+        request: Request[Any, Any, Any],
         network: FromPath[str],
         db: DbDep,
         principal: PrincipalDep,
@@ -69,7 +72,7 @@ class ConnectionsController(Controller):
     ) -> ConnectedAccountRead:
         """Where the network sends the browser back: the single-use state is checked and the code exchanged."""
         async with open_registry(settings) as registry:
-            return await service.finish_connect(
+            account = await service.finish_connect(
                 db,
                 registry,
                 TokenCipher.from_settings(settings),
@@ -79,6 +82,10 @@ class ConnectionsController(Controller):
                 state=oauth_state,
                 error=error,
             )
+        if principal.via == "session" and "text/html" in request.headers.get("accept", ""):
+            # A person connecting from the web app is taken back to its page (API clients get the JSON).
+            return cast(ConnectedAccountRead, Redirect(WEB_PAGE + "?done=connected", status_code=303))
+        return account
 
     @post("/bluesky", operation_id="connectBluesky", status_code=201)
     async def bluesky(

@@ -426,3 +426,45 @@ async def create_team(db: Database, name: str) -> TeamRead:
     if team is None:
         raise Conflict(lazy_gettext("A team named %(name)s already exists", name=name))
     return team
+
+
+# ---- single sign-on and provisioning: in the caller's transaction ----
+
+
+async def sign_in_ref_by_email(conn: asyncpg.Connection, email: str) -> tuple[int, bool] | None:
+    """(internal id, active) of the person with this e-mail (canonical form), None if nobody has it."""
+    found = await queries.existing_people_by_email(conn, [email])
+    record = found.get(canonical_email(email))
+    return None if record is None else (record.id, record.active)
+
+
+async def insert_person(conn: asyncpg.Connection, body: PersonCreate) -> int:
+    """Create a person (and their team by name) in the caller's transaction; the caller audits it."""
+    return await _insert(conn, body)
+
+
+async def sync_person(
+    conn: asyncpg.Connection,
+    person_id: int,
+    before: PersonRead,
+    values: dict[str, Any],
+    roles: Sequence[str] | None,
+) -> list[str]:
+    """Set the given fields (display_name, team, location, language) and, when `roles` is given, make the
+    person's roles exactly these; `before` is the person as read in this transaction. Returns the names of
+    what changed (the caller audits it)."""
+
+    def differs(key: str) -> bool:
+        old, new = getattr(before, key), values[key]
+        # teams are named case-insensitively (find_or_create_team)
+        return (old or "").lower() != (new or "").lower() if key == "team" else bool(old != new)
+
+    changed = [k for k in sorted(values) if differs(k)]
+    changes = {k: values[k] for k in changed}
+    if "team" in changes:
+        team = changes.pop("team")
+        changes["team_id"] = await queries.team_id_for_name(conn, team) if team else None
+    await queries.update_person(conn, person_id, changes)
+    if roles is not None and await queries.set_roles(conn, person_id, sorted(set(roles))):
+        changed.append("roles")
+    return changed

@@ -16,7 +16,7 @@ from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.people.service import person_id_by_public_id
 from advocacy.privacy import service
-from advocacy.privacy.service import DataExport
+from advocacy.privacy.service import DataExport, DataInventory
 
 
 class ErasureConfirmation(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -34,6 +34,11 @@ class MyDataController(Controller):
     async def export(self, db: DbDep, principal: PrincipalDep) -> DataExport:
         """Everything this service holds about me, as JSON (secrets such as token hashes left out)."""
         return await service.export_person(db, principal.person_id)
+
+    @get("/data", operation_id="getMyDataInventory")
+    async def inventory(self, db: DbDep, principal: PrincipalDep) -> DataInventory:
+        """What this service holds and tracks about me, kind by kind in plain words, with the number of records."""
+        return await service.inventory(db, principal.person_id)
 
     @post("/erasure", operation_id="eraseMe", status_code=202)
     async def erase(

@@ -15,11 +15,12 @@ from advocacy.ambassadors.service import OPTED_OUT_JOB, withdraw_consent
 from advocacy.audit.service import write_audit
 from advocacy.auth.service import revoke_all_credentials
 from advocacy.core.errors import NotFound
-from advocacy.core.i18n import lazy_gettext
+from advocacy.core.i18n import gettext, lazy_gettext
 from advocacy.db.pool import Database
 from advocacy.outbox.service import enqueue
 from advocacy.people.service import person_by_id
 from advocacy.privacy import queries
+from advocacy.privacy.inventory import OTHER_RECORDS, WHAT_EACH_TABLE_HOLDS
 
 
 class DataExport(msgspec.Struct, frozen=True, kw_only=True):
@@ -44,6 +45,40 @@ async def export_person(db: Database, person_id: int) -> DataExport:
             if rows:
                 records[table] = rows
     return DataExport(generated_at=datetime.now(UTC), person=msgspec.to_builtins(person), records=records)
+
+
+class DataKind(msgspec.Struct, frozen=True, kw_only=True):
+    """One kind of record the service holds about a person: its table, what it holds, how many rows."""
+
+    table: str
+    about: str  # in the request's language
+    rows: int
+
+
+class DataInventory(msgspec.Struct, frozen=True, kw_only=True):
+    generated_at: datetime
+    kinds: list[DataKind]
+
+
+def inventory_of(export: DataExport) -> DataInventory:
+    """The export's records counted per table, each said in plain words (the export finds the tables in the
+    catalog, so a new domain appears here without anyone listing it)."""
+
+    def about(table: str) -> str:
+        if table in WHAT_EACH_TABLE_HOLDS:
+            return gettext(WHAT_EACH_TABLE_HOLDS[table])
+        return gettext(OTHER_RECORDS, table=table)
+
+    kinds = [
+        DataKind(table=table, about=about(table), rows=len(rows))
+        for table, rows in sorted(export.records.items())
+    ]
+    return DataInventory(generated_at=export.generated_at, kinds=kinds)
+
+
+async def inventory(db: Database, person_id: int) -> DataInventory:
+    """What the service holds and tracks about a person, kind by kind (the same rows as the export)."""
+    return inventory_of(await export_person(db, person_id))
 
 
 async def erase_person(db: Database, person_id: int, *, actor_id: int | None) -> None:

@@ -25,7 +25,7 @@ from advocacy.web.i18n import (
     negotiate,
     translator,
 )
-from advocacy.web.nav import NavEntry, navigation
+from advocacy.web.nav import Navigation, grouped
 from content_library.ports import now
 
 APP_NAME = "Advocacy"
@@ -40,6 +40,7 @@ class Chrome(msgspec.Struct, frozen=True, kw_only=True):
     main: str
     signed_in_as: str  # with a %(name)s placeholder
     api_docs: str
+    more: str  # the navigation's disclosure of the entries beyond the primary row
 
 
 @functools.cache
@@ -52,6 +53,7 @@ def chrome(language: Language) -> Chrome:
         main=_("Main"),
         signed_in_as=_("Signed in as %(name)s"),
         api_docs=_("API documentation"),
+        more=_("More"),
     )
 
 
@@ -120,10 +122,13 @@ def page(
     """Render `template` with the page's data Struct; `title` (already translated) names the page in
     <title> and is the <h1> unless the template writes its own."""
     _ = translator(viewer.language)
-    nav: list[NavEntry] = [
-        msgspec.structs.replace(entry, label=_(entry.label))
-        for entry in (navigation(viewer.roles, request.url.path) if viewer.signed_in else [])
-    ]
+    nav = Navigation()
+    if viewer.signed_in:
+        found = grouped(viewer.roles, request.url.path)
+        nav = Navigation(
+            primary=[msgspec.structs.replace(e, label=_(e.label)) for e in found.primary],
+            more=[msgspec.structs.replace(e, label=_(e.label)) for e in found.more],
+        )
     return Template(
         template,
         context={

@@ -173,6 +173,13 @@ class Visit:
     async def goto(self, path: str) -> None:
         await self.page.goto(self.base_url + path)
 
+    async def nav(self, label: str) -> None:
+        """Follow a navigation entry by its label, opening the "More" disclosure when it sits there."""
+        link = self.page.locator(".site-nav").get_by_role("link", name=label, exact=True)
+        if not await link.is_visible():
+            await self.page.locator(".site-nav summary").click()
+        await link.click()
+
     async def check(self, name: str) -> None:
         """axe finds no serious or critical violation, nothing scrolls sideways, and a screenshot is kept."""
         results = await self.axe.run(self.page)

@@ -50,7 +50,7 @@ async def test_an_ambassador_redeems_a_reward(
     visit = await browsing.open(screen, "rewards")
     page = visit.page
     await sign_in(visit, email, SIGN_IN[screen.language], "/feed")
-    await page.get_by_role("link", name=say["nav"]).click()
+    await visit.nav(say["nav"])
     await expect(page.locator(".figures dd").first).to_have_text("50")
     await visit.check("rewards")
 
@@ -64,6 +64,6 @@ async def test_an_ambassador_redeems_a_reward(
     await expect(page.get_by_role("row", name=cheap.name)).to_contain_text(say["requested"])
     await visit.check("reward redeemed")
 
-    await page.get_by_role("link", name=say["boards"]).click()
+    await visit.nav(say["boards"])
     await expect(page.get_by_role("rowheader", name=say["you"])).to_be_visible()
     await visit.check("on the leaderboard")

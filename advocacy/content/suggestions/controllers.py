@@ -9,18 +9,15 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from advocacy.ambassadors.service import require_ambassador
-from advocacy.content.uploads import check_declared_length, upload_stream
+from advocacy.content.suggestions.service import suggest_post
+from advocacy.content.uploads import upload_stream
 from advocacy.content.wiring import STORAGE, UPLOAD_CEILING, StorageDep
 from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep, SettingsDep
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, page_by_id, published_page
-from advocacy.outbox.service import enqueue
 from advocacy.people import service as people
-from content_library.images import service as images
 from content_library.items.schemas import ItemCreate, ItemRead
-from content_library.items.text import normalise_link
 from content_library.suggestions import service as suggestions
 from content_library.suggestions.schemas import SuggestionCreate, SuggestionDecline, SuggestionRead
 
@@ -35,12 +32,17 @@ class SuggestionController(Controller):
 
     @post("/", operation_id="suggestContent", guards=[ANY_PERSON])
     async def suggest(
-        self, data: JSONBody[SuggestionCreate], db: DbDep, principal: PrincipalDep
+        self,
+        data: JSONBody[SuggestionCreate],
+        db: DbDep,
+        principal: PrincipalDep,
+        settings: SettingsDep,
+        storage: StorageDep,
     ) -> SuggestionRead:
         """Suggest a post (opted-in employees): a link and a note, for the curators' queue."""
-        async with db.connection() as conn:
-            await require_ambassador(conn, principal.person_id)
-        return await suggestions.suggest(db, principal.person_id, data.link, data.note)
+        return await suggest_post(
+            db, principal.person_id, data.link, data.note, storage=storage, settings=settings
+        )
 
     @post(
         "/with-image",
@@ -60,19 +62,10 @@ class SuggestionController(Controller):
         note: Annotated[str | None, QueryParameter(max_length=2000)] = None,
     ) -> SuggestionRead:
         """Suggest a post with an image (the image is the body; link and note in the query)."""
-        async with db.connection() as conn:
-            await require_ambassador(conn, principal.person_id)
-        normalise_link(link)
-        check_declared_length(request, settings.max_upload_bytes)
-        image = await images.receive_image(
-            storage,
-            upload_stream(request, settings.max_upload_bytes),
-            max_bytes=settings.max_upload_bytes,
-            max_pixels=settings.max_image_pixels,
-        )
-        return await suggestions.suggest(
-            db, principal.person_id, link, note, image=image, storage=storage, enqueue=enqueue
-        )
+        return await suggest_post(
+            db, principal.person_id, link, note,
+            image=lambda: upload_stream(request, settings.max_upload_bytes), storage=storage, settings=settings,
+        )  # fmt: skip
 
     @get("/mine", operation_id="listMySuggestions", guards=[ANY_PERSON])
     async def mine(

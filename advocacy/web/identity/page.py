@@ -10,13 +10,16 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import msgspec
+import segno
 from litestar import Request, Response
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from advocacy.auth.schemas import Principal
 from advocacy.core.errors import DomainError
 from advocacy.core.i18n import _, use_language
 from advocacy.core.language import LanguageCode
+from advocacy.identity.schemas import TotpEnrolment
 from advocacy.web.forms import FormState
 from advocacy.web.i18n import LANGUAGE_COOKIE, negotiate
 from advocacy.web.render import page as render_page
@@ -53,6 +56,8 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
     form: Form | None = None
     links: list[Link] = msgspec.field(default_factory=list)
     errors: dict[str, str] = msgspec.field(default_factory=dict)
+    # an inline SVG (segno's, from our own otpauth URI): shown as is
+    qr_code: Markup | None = None
 
 
 def language_of(request: Request[Any, Any, Any]) -> str:
@@ -127,6 +132,28 @@ def code_field(*, hint: bool) -> Field:
         label=_("Code from your authenticator app"),
         autocomplete="one-time-code",
         hint=_("6 digits; or one of your recovery codes if you lost your device.") if hint else "",
+    )
+
+
+def enrolment_page(enrolment: TotpEnrolment, *, form: Form, required: bool = False) -> Page:
+    """Setting up an authenticator app: a QR code to scan, the key to type, the otpauth link on a phone."""
+    lead = _(
+        "Scan this code with an authenticator app (or type the key, or open the link below on your phone),"
+        " then enter the code it shows. Key: %(secret)s",
+        secret=enrolment.secret,
+    )
+    if required:
+        lead = _("Your organisation requires a second factor for your role.") + " " + lead
+    qr = segno.make(enrolment.otpauth_uri, error="m")
+    return Page(
+        heading=_("Set up your second factor"),
+        lead=lead,
+        form=form,
+        # segno writes the SVG itself and escapes the title: nothing of the page's input is left raw
+        qr_code=Markup(  # noqa: S704
+            qr.svg_inline(omitsize=True, dark="#000", light="#fff", title=_("QR code of your key"))
+        ),
+        links=[Link(href=enrolment.otpauth_uri, text=_("Open in an authenticator app"))],
     )
 
 

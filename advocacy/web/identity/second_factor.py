@@ -19,10 +19,10 @@ from advocacy.identity import second_factor
 from advocacy.identity.schemas import SecondFactorOff
 from advocacy.web.identity.page import (
     Form,
-    Link,
     Page,
     code_field,
     current_password_field,
+    enrolment_page,
     field_errors,
     form_sender,
     home_link,
@@ -112,19 +112,7 @@ async def second_factor_start(
             enrolment = await second_factor.begin_enrolment(db, settings, principal)
         except Conflict as exc:
             return await render(request, await home(db, principal, {"": exc.detail}), status=409)
-        return await render(
-            request,
-            Page(
-                heading=_("Set up your second factor"),
-                lead=_(
-                    "Add this key to an authenticator app (or open the otpauth link on your phone), then enter"
-                    " the code it shows. Key: %(secret)s",
-                    secret=enrolment.secret,
-                ),
-                form=confirm_form(principal.csrf_token or ""),
-                links=[Link(href=enrolment.otpauth_uri, text=_("Open in an authenticator app"))],
-            ),
-        )
+        return await render(request, enrolment_page(enrolment, form=confirm_form(principal.csrf_token or "")))
 
 
 @post(f"{SECOND_FACTOR_PATH}/confirm", guards=[PUBLIC], include_in_schema=False)

@@ -19,9 +19,9 @@ from advocacy.identity import second_factor
 from advocacy.identity.errors import SecondFactorRequired
 from advocacy.web.identity.page import (
     Form,
-    Link,
     Page,
     code_field,
+    enrolment_page,
     field_errors,
     recovery_codes_page,
     render,
@@ -48,16 +48,7 @@ async def second_factor_page(db: DbDep, settings: SettingsDep, challenge: str, *
     if not enrol:
         return Page(heading=_("Second factor"), form=code_form(challenge))
     enrolment = await second_factor.enrol_at_sign_in(db, settings, challenge)
-    return Page(
-        heading=_("Set up your second factor"),
-        lead=_(
-            "Your organisation requires a second factor for your role. Add this key to an authenticator app"
-            " (or open the otpauth link on your phone), then enter the code it shows. Key: %(secret)s",
-            secret=enrolment.secret,
-        ),
-        form=code_form(challenge),
-        links=[Link(href=enrolment.otpauth_uri, text=_("Open in an authenticator app"))],
-    )
+    return enrolment_page(enrolment, form=code_form(challenge), required=True)
 
 
 async def second_factor_step(

@@ -4,13 +4,17 @@ API and hands it to its template."""
 from __future__ import annotations
 
 from advocacy.web.pages.account import ACCOUNT_PAGES
+from advocacy.web.pages.accounts import ACCOUNTS_PAGES
 from advocacy.web.pages.areas import AREA_PAGES
 from advocacy.web.pages.boards import BOARDS_PAGES
+from advocacy.web.pages.challenges import CHALLENGES_PAGES
 from advocacy.web.pages.feed import FEED_PAGES
+from advocacy.web.pages.me import ME_PAGES
 from advocacy.web.pages.points import POINTS_PAGES
 from advocacy.web.pages.rewards import REWARDS_PAGES
 from advocacy.web.pages.shares import SHARES_PAGES
 from advocacy.web.pages.start import START_PAGES
+from advocacy.web.pages.suggestions import SUGGESTIONS_PAGES
 
 WEB_HANDLERS = [
     *ACCOUNT_PAGES,
@@ -20,5 +24,9 @@ WEB_HANDLERS = [
     *POINTS_PAGES,
     *BOARDS_PAGES,
     *REWARDS_PAGES,
+    *CHALLENGES_PAGES,
+    *SUGGESTIONS_PAGES,
+    *ME_PAGES,
+    *ACCOUNTS_PAGES,
     *AREA_PAGES,
 ]

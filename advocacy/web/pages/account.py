@@ -23,6 +23,7 @@ from advocacy.web.forms import FormState, blank_form, check_csrf, form_problem, 
 from advocacy.web.i18n import LANGUAGE_COOKIE, as_language, translator
 from advocacy.web.identity import second_factor_step
 from advocacy.web.render import page, safe_next, viewer_of
+from advocacy.web.saml import saml_sign_in_label
 
 
 def _login_page(request: Request[Any, Any, Any], viewer: Any, form: FormState) -> Template:
@@ -33,7 +34,10 @@ def _login_page(request: Request[Any, Any, Any], viewer: Any, form: FormState) -
         "account/login.html",
         title=_("Sign in"),
         form=form,
-        data={"next": safe_next(form.value("next") or request.query_params.get("next"))},
+        data={
+            "next": safe_next(form.value("next") or request.query_params.get("next")),
+            "saml_label": saml_sign_in_label(request.app.state.settings),
+        },
         status_code=form.status,
     )
 

@@ -263,6 +263,11 @@ async def test_a_signed_in_person_turns_it_on_and_off_from_the_account_page(
     assert started.status_code == 200 and "otpauth://totp/" in started.text
     secret = re.search(r"Key: ([A-Z2-7]+)", started.text)
     assert secret
+    # the key as a QR code to scan, drawn inline (nothing loaded from anywhere)
+    assert re.search(
+        r'<figure class="qr-code"><svg [^>]*viewBox="[^"]+"[^>]*><title>QR code of your key</title><path ',
+        started.text,
+    )
     totp = pyotp.TOTP(secret.group(1))
     wrong = await client.post(
         "/account/second-factor/confirm", data={"csrf": csrf.group(1), "code": "000000"}

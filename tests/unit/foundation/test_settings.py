@@ -125,3 +125,37 @@ def test_without_a_secret_key_one_is_generated_once_and_kept_in_the_data_folder(
     assert len(first.secret_key) >= 32
     assert first.secret_key == second.secret_key
     assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_saml_is_on_with_the_provider_metadata_and_our_key_pair(tmp_path: Path) -> None:
+    from advocacy.identity.saml.keys import write_pair
+
+    key_file, cert_file = write_pair(tmp_path / "saml", "sp")
+    assert key_file.stat().st_mode & 0o077 == 0
+    (tmp_path / "idp.xml").write_text("<EntityDescriptor/>")
+    settings = load(
+        tmp_path,
+        SAML_IDP_METADATA=str(tmp_path / "idp.xml"),
+        SAML_SP_KEY_FILE=str(key_file),
+        SAML_SP_CERT_FILE=str(cert_file),
+        PUBLIC_BASE_URL="https://advocacy.example.com",
+    )
+    assert settings.saml_on
+    assert settings.saml_sp_entity_id == "https://advocacy.example.com/saml/metadata"
+    with pytest.raises(FileExistsError):
+        write_pair(tmp_path / "saml", "sp")
+
+
+@pytest.mark.parametrize(
+    ("changes", "names"),
+    [
+        ({"SAML_IDP_METADATA": "/nowhere/idp.xml"}, "SAML_IDP_METADATA"),
+        ({"SAML_IDP_METADATA": "http://idp.example.com/metadata"}, "SAML_IDP_METADATA"),
+        ({"SAML_IDP_METADATA": "https://idp.example.com/metadata"}, "SAML_SP_KEY_FILE"),
+    ],
+)
+def test_saml_settings_that_cannot_work_are_refused(
+    tmp_path: Path, changes: dict[str, str], names: str
+) -> None:
+    with pytest.raises(SettingsError, match=names):
+        load(tmp_path, **changes)
