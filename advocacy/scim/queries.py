@@ -10,7 +10,8 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.scim.schemas import Condition, ScimGroupRow, ScimTokenRead, ScimUserRow
+from advocacy.auth.schemas import TokenRead
+from advocacy.scim.schemas import Condition, ScimGroupRow, ScimUserRow
 
 # --- tokens
 
@@ -36,12 +37,12 @@ async def insert_token(
     return public_id
 
 
-async def tokens(conn: asyncpg.Connection) -> list[ScimTokenRead]:
+async def tokens(conn: asyncpg.Connection) -> list[TokenRead]:
     rows = await conn.fetch(
         "SELECT public_id AS id, name, prefix, created_at, expires_at, last_used_at, revoked_at"
         " FROM scim_tokens ORDER BY id DESC"
     )
-    return [msgspec.convert(dict(r), ScimTokenRead) for r in rows]
+    return [msgspec.convert(dict(r), TokenRead) for r in rows]
 
 
 async def revoke_token(conn: asyncpg.Connection, public_id: UUID) -> bool:

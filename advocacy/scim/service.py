@@ -22,7 +22,7 @@ from scim2_models import (
 )
 
 from advocacy.audit.service import write_audit
-from advocacy.auth.schemas import Principal, ScimClient
+from advocacy.auth.schemas import Principal, ScimClient, TokenCreated, TokenRead
 from advocacy.core.emails import canonical_email
 from advocacy.core.errors import NotFound
 from advocacy.core.i18n import lazy_gettext
@@ -42,14 +42,7 @@ from advocacy.scim.resources import (
     stored_attributes,
     user_data,
 )
-from advocacy.scim.schemas import (
-    Condition,
-    ScimGroupRow,
-    ScimTokenCreate,
-    ScimTokenCreated,
-    ScimTokenRead,
-    ScimUserRow,
-)
+from advocacy.scim.schemas import Condition, ScimGroupRow, ScimTokenCreate, ScimUserRow
 
 SCIM_TOKEN_PREFIX = "scim_"  # noqa: S105 - a prefix, not a secret
 
@@ -62,7 +55,7 @@ def _hash(token: str) -> bytes:
 # --- tokens
 
 
-async def create_token(db: Database, principal: Principal, body: ScimTokenCreate) -> ScimTokenCreated:
+async def create_token(db: Database, principal: Principal, body: ScimTokenCreate) -> TokenCreated:
     token = SCIM_TOKEN_PREFIX + secrets.token_urlsafe(32)
     prefix = token[: len(SCIM_TOKEN_PREFIX) + 6]
     expires_at = datetime.now(UTC) + timedelta(days=body.expires_in_days)
@@ -83,10 +76,10 @@ async def create_token(db: Database, principal: Principal, body: ScimTokenCreate
             subject_id=str(public_id),
             detail={"name": body.name},
         )
-    return ScimTokenCreated(id=public_id, name=body.name, token=token, prefix=prefix, expires_at=expires_at)
+    return TokenCreated(id=public_id, name=body.name, token=token, prefix=prefix, expires_at=expires_at)
 
 
-async def tokens(db: Database) -> list[ScimTokenRead]:
+async def tokens(db: Database) -> list[TokenRead]:
     async with db.connection() as conn:
         return await queries.tokens(conn)
 

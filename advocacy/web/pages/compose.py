@@ -19,7 +19,7 @@ from litestar.response import Redirect, Response
 
 from advocacy.ambassadors.service import NotAnAmbassador
 from advocacy.charter import service as charter
-from advocacy.charter.engine import CheckContent, Finding, Verdict
+from advocacy.charter.engine import MAX_TEXT_LENGTH, CheckContent, Finding, Verdict
 from advocacy.charter.networks import length
 from advocacy.charter.rules import Severity
 from advocacy.charter.schemas import CheckRequest
@@ -261,7 +261,12 @@ async def compose_page(request: Request[Any, Any, Any], item_id: FromPath[UUID])
         entry = await _entry(request, item_id)
     except NotAnAmbassador:
         return Redirect("/", status_code=303)
-    return await _render(request, viewer, entry, _network(entry, request.query_params.get("network")), None)
+    # composer.js carries what was typed to another network's tab (`caption`); the charter's bound applies
+    typed = request.query_params.get("caption")
+    caption = typed[:MAX_TEXT_LENGTH] if typed else None
+    return await _render(
+        request, viewer, entry, _network(entry, request.query_params.get("network")), caption
+    )
 
 
 def _applied(caption: str, fix: str, composer_findings: list[FindingView]) -> str:
@@ -306,6 +311,7 @@ async def compose_submit(request: Request[Any, Any, Any], item_id: FromPath[UUID
             images=[entry.images[0].id] if entry.images and composer.preview.image else [],
             mode="direct" if form.get("mode") == "direct" else "share_page",
             acknowledge_warnings=form.get("acknowledge") == "yes",
+            schedule_if_not_now=form.get("schedule") == "yes",
         )  # fmt: skip
         share = await shares.create_share(
             state.db, state.charters, state.links.visitors, principal, body, share_context(request)
@@ -316,10 +322,15 @@ async def compose_submit(request: Request[Any, Any, Any], item_id: FromPath[UUID
     return Redirect(f"/compose/shares/{share.id}", status_code=303)
 
 
+# A share the sharing hours or daily limits hold back: the composer offers to schedule it for when it may go.
+NOT_NOW = ("outside-sharing-hours", "daily-limit", "network-daily-limit")
+
+
 def _problem(exc: BaseException, form: FormData, viewer: Viewer) -> FormState:
     _ = translator(viewer.language)
     reason = exc.extra.get("reason") if isinstance(exc, DomainError) else None
     field = "acknowledge" if reason == "warnings-not-acknowledged" else "caption"
+    field = "schedule" if reason in NOT_NOW else field
     messages = {"acknowledge": _("Tick the box to say you read the warnings")}
     return form_problem(exc, form, fields={"post_url": "caption"}, messages=messages, otherwise=field)
 

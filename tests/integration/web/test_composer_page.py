@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from advocacy.shares.limits import SharingSettings
+from advocacy.shares.preferences import set_sharing_settings
 from tests.factories import Factory
 from tests.integration.content.conftest import Library
 from tests.integration.web.pages import PASSWORD, csrf_of, sign_in
@@ -36,6 +38,9 @@ async def test_the_feed_card_leads_to_the_composer_with_a_tab_per_network_the_po
     assert ">\nBonjour</textarea>" in page.text  # the item's caption, for X
     # X counts the link the share page adds as 23, and "Bonjour" as 7 (advocacy/charter/networks.py)
     assert re.search(r"<span data-count>31</span> / 280", page.text), page.text
+    # another tab keeps what was typed (composer.js sends it along)
+    carried = await client.get(path + "?network=linkedin&caption=Mon+texte")
+    assert ">\nMon texte</textarea>" in carried.text
 
 
 async def test_check_marks_what_the_charter_blocks_then_a_fix_and_the_disclosure_make_it_pass(
@@ -102,3 +107,18 @@ async def test_a_post_outside_my_feed_is_not_found(client: Any, factory: Factory
     await composer(client, factory, library)
     draft = await library.draft(title="Pas encore")
     assert (await client.get(f"/compose/{draft.id}")).status_code == 404
+
+
+async def test_a_share_the_daily_limit_holds_back_can_be_scheduled_for_when_it_may_go(
+    client: Any, factory: Factory, library: Library, db: Any
+) -> None:
+    path, csrf = await composer(client, factory, library)
+    other = await library.approved(title="Encore", link=LINK)
+    curator = await library.curator()
+    await set_sharing_settings(db, SharingSettings(max_shares_per_day=1), actor_id=curator.person_id)
+    form = {"csrf": csrf, "network": "linkedin", "caption": "Lisez #collaborateur", "action": "share"}
+    assert (await client.post(path, data=form, follow_redirects=False)).status_code == 303
+    held_back = await client.post(f"/compose/{other.id}", data=form)
+    assert held_back.status_code == 409 and 'id="schedule-error"' in held_back.text
+    scheduled = await client.post(f"/compose/{other.id}", data={**form, "schedule": "yes"})
+    assert scheduled.status_code == 200 and ">Programmé<" in scheduled.text

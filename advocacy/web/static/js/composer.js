@@ -1,8 +1,8 @@
 // The composer as one types: the network's own count (the rules of advocacy/charter/networks.py, which the
 // server's count and the charter's length check use), the charter's findings from POST /api/v1/charter/check
 // (debounced) marked behind the text and listed with their fixes, one click to apply a fix or add the
-// disclosure hashtag, and the preview. The share page's "Copy the text" button. Without this script the
-// form's buttons post to the server, which does the same.
+// disclosure hashtag, the preview, and what was typed carried to another network's tab. The share page's
+// "Copy the text" button. Without this script the form's buttons post to the server, which does the same.
 "use strict";
 
 var Count = (function () {
@@ -227,6 +227,16 @@ var Count = (function () {
     }
 
     box.addEventListener("input", changed);
+    // Another network's tab keeps what was typed (the page reads it from `caption`).
+    document.querySelectorAll(".composer-tabs a").forEach(function (tab) {
+      tab.addEventListener("click", function (event) {
+        if (box.readOnly || box.value === box.defaultValue) return;
+        event.preventDefault();
+        var url = new URL(tab.href);
+        url.searchParams.set("caption", box.value);
+        window.location.assign(url.toString());
+      });
+    });
     form.addEventListener("click", function (event) {
       var button = event.target.closest("button");
       if (!button || !form.contains(button)) return;
