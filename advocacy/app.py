@@ -41,7 +41,7 @@ from advocacy.http.middleware import (
     RequestContextMiddleware,
     answer_headers,
 )
-from advocacy.http.openapi import MEDIA_TYPES_OPT, ApiDocumentConfig, OperationFacts, StrictStructSchemaPlugin
+from advocacy.http.openapi import MEDIA_TYPES_OPT, ApiDocumentConfig, OperationFacts
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.http.untrusted import UntrustedRequest, UrlCheckMiddleware
@@ -171,7 +171,6 @@ def create_app(
             IdempotencyMiddleware(),
         ],
         request_class=UntrustedRequest,
-        plugins=[StrictStructSchemaPlugin()],
         before_send=[forget_after_writes, answer_headers(settings)],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves
