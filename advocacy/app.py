@@ -58,12 +58,14 @@ from advocacy.outbox.controllers import OutboxController
 from advocacy.people.controllers import MeController, PeopleController, TeamController
 from advocacy.privacy.controllers import MyDataController, PersonErasureController
 from advocacy.reach.controllers import REACH_HANDLERS
+from advocacy.scim.controllers import SCIM_HANDLERS
 from advocacy.settings import Settings
 from advocacy.shares.controllers import SHARES_HANDLERS
 from advocacy.system.controllers import SystemController
 from advocacy.web.identity import IDENTITY_PAGES
 from advocacy.web.pages import WEB_HANDLERS
 from advocacy.web.saml import SAML_PAGES
+from advocacy.web.sso import SSO_PAGES
 from advocacy.web.templating import template_config
 from content_library.feed.cache import CONTENT_CHANNEL, SHARES_CHANNEL, FeedCache
 
@@ -88,6 +90,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     *REACH_HANDLERS,
     MyDataController,
     PersonErasureController,
+    *SCIM_HANDLERS,
     *CONTENT_HANDLERS,
     *INCENTIVES_HANDLERS,
     *SHARES_HANDLERS,
@@ -95,6 +98,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     CardPageController,
     *WEB_HANDLERS,
     *IDENTITY_PAGES,
+    *SSO_PAGES,
     *SAML_PAGES,
 ]
 

@@ -164,7 +164,7 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
 def cmd_import_people(args: argparse.Namespace) -> None:
     from advocacy.db.pool import Database
     from advocacy.identity.service import invite_people_without_credential
-    from advocacy.people.service import import_people, parse_people_csv
+    from advocacy.people.importing import import_people, parse_people_csv
 
     settings = _settings()
     text = Path(args.file).read_text(encoding="utf-8-sig")

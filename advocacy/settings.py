@@ -84,6 +84,12 @@ _ACCEPTS: dict[str, str] = {
     "password_resets_per_hour": "an integer between 1 and 100",
     "metrics_token": "a random string of at least 32 characters, or empty (then /metrics answers loopback only)",
     "trusted_proxies": "comma-separated IP addresses or networks (CIDR) of the reverse proxies in front, or *",
+    "oidc_issuer": "the OpenID provider's issuer URL (https://, or http:// on a loopback address), e.g. "
+    "https://example.okta.com or https://login.microsoftonline.com/<tenant id>/v2.0; empty: OIDC off",
+    "oidc_client_id": "the client id the provider gave this application (needed with OIDC_ISSUER)",
+    "oidc_client_secret": "the client secret the provider gave this application",
+    "oidc_scopes": "space-separated scopes including openid, e.g. openid email profile groups",
+    "oidc_display_name": "the provider's name on the sign-in button, e.g. Okta (1 to 60 characters)",
     "saml_idp_metadata": "the identity provider's SAML metadata: a file path or an https:// URL (empty: SAML off)",
     "saml_sp_key_file": "a PEM file of the private key that signs our SAML requests (advocacy saml-keygen makes one)",
     "saml_sp_cert_file": "a PEM file of the certificate of that key, published in our SAML metadata",
@@ -163,6 +169,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     # Whose X-Forwarded-For / X-Forwarded-Proto `advocacy serve` believes: the client address that clicks,
     # anti-gaming and sign-in throttling see is the one these proxies report.
     trusted_proxies: str = "127.0.0.1,::1"
+    # OpenID Connect single sign-on (advocacy/identity/sso/oidc.py); an empty issuer turns it off.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid email profile"
+    oidc_display_name: Annotated[str, Meta(min_length=1, max_length=60)] = "OpenID Connect"
     # SAML 2.0 single sign-on (advocacy/identity/saml): on when the provider's metadata is given.
     saml_idp_metadata: str = ""
     saml_sp_key_file: str = ""
@@ -198,6 +210,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         if self.metrics_token and len(self.metrics_token) < 32:
             raise SettingsError(_explain("metrics_token", "<hidden>"))
         _check_proxies(self.trusted_proxies)
+        if self.oidc_issuer:
+            _check_oidc(self)
         if self.saml_idp_metadata:
             _check_saml(self)
 
@@ -269,6 +283,23 @@ def _check_proxies(value: str) -> None:
             raise SettingsError(_explain("trusted_proxies", value)) from None
 
 
+def _check_oidc(settings: Settings) -> None:
+    import ipaddress
+
+    issuer = urlsplit(settings.oidc_issuer)
+    loopback = False
+    try:
+        loopback = ipaddress.ip_address(issuer.hostname or "").is_loopback
+    except ValueError:
+        loopback = issuer.hostname == "localhost"
+    if not issuer.netloc or not (issuer.scheme == "https" or (issuer.scheme == "http" and loopback)):
+        raise SettingsError(_explain("oidc_issuer", settings.oidc_issuer))
+    if not settings.oidc_client_id:
+        raise SettingsError("OIDC_ISSUER needs OIDC_CLIENT_ID to be set: " + _ACCEPTS["oidc_client_id"])
+    if "openid" not in settings.oidc_scopes.split():
+        raise SettingsError(_explain("oidc_scopes", settings.oidc_scopes))
+
+
 def _check_saml(settings: Settings) -> None:
     metadata = settings.saml_idp_metadata
     if urlsplit(metadata).scheme in ("http", "https"):
@@ -336,7 +367,7 @@ def _validation_message(exc: msgspec.ValidationError, values: Mapping[str, Any])
         field = text.rsplit(" - at `$.", 1)[1].rstrip("`").split("[")[0].split(".")[0]
         if field in _FIELDS:
             shown = _redact(str(values.get(field, ""))) if "url" in field else values.get(field, "")
-            if field in ("secret_key", "smtp_password"):
+            if field in ("secret_key", "smtp_password", "oidc_client_secret"):
                 shown = "<hidden>"
             return _explain(field, shown)
     if text.startswith("Object contains unknown field"):

@@ -26,6 +26,17 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     credential_id: int = 0
 
 
+class ScimClient(msgspec.Struct, frozen=True, kw_only=True):
+    """A caller holding one of the organisation's SCIM tokens: no person, and no way past the SCIM routes
+    (advocacy.http.guards refuses it on every other route, and refuses everyone else on those)."""
+
+    token_id: int
+    token_public_id: UUID
+    via: Literal["scim"] = "scim"
+    language: Literal["fr", "en"] = "en"
+    roles: frozenset[str] = frozenset()
+
+
 class LoginBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     email: Email
     password: Annotated[str, Meta(min_length=1, max_length=256)]

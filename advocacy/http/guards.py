@@ -17,6 +17,7 @@ __all__ = [
     "ACCESS_OPT",
     "ANY_PERSON",
     "PUBLIC",
+    "SCIM",
     "Allow",
     "RoleRequired",
     "declare_access_in_opt",
@@ -33,16 +34,21 @@ class RoleRequired(PermissionDeniedException):
 
 
 class Allow:
-    """A guard naming who may call: `PUBLIC`, `ANY_PERSON` (signed in, any role) or a set of roles.
+    """A guard naming who may call: `PUBLIC`, `ANY_PERSON` (signed in, any role), a set of roles, or `SCIM`
+    (a SCIM token, and nothing else).
 
-    Admin passes every role check (advocacy.core.roles). When several layers
-    (router, controller, route) declare one, the closest to the route replaces the others.
+    Admin passes every role check (advocacy.core.roles). A SCIM token (advocacy.scim) is refused everywhere
+    but on the routes that declare `SCIM`, public ones included. When several layers (router, controller,
+    route) declare one, the closest to the route replaces the others.
     """
 
-    def __init__(self, *roles: Role, public: bool = False, any_person: bool = False) -> None:
+    def __init__(
+        self, *roles: Role, public: bool = False, any_person: bool = False, scim: bool = False
+    ) -> None:
         self.roles = frozenset(roles)
         self.public = public
         self.any_person = any_person
+        self.scim = scim
 
     async def __call__(
         self, connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
@@ -53,6 +59,15 @@ class Allow:
 
     def check(self, user: Any) -> None:
         """Raise the 401 or 403 a caller who is `user` (None: anonymous) gets."""
+        scim_client = getattr(user, "via", None) == "scim"
+        if self.scim:
+            if user is None:
+                raise NotAuthorizedException(N_("Send a SCIM token as 'Authorization: Bearer <token>'"))
+            if not scim_client:
+                raise RoleRequired(lazy_gettext("Only a SCIM token may call the SCIM service"))
+            return
+        if scim_client:
+            raise RoleRequired(lazy_gettext("A SCIM token grants the SCIM service and nothing else"))
         if self.public:
             return
         if user is None:
@@ -66,6 +81,8 @@ class Allow:
 
     def admits(self, roles: Iterable[str] | None) -> bool:
         """Whether a caller with these roles (None: anonymous) passes; used by the route walk test."""
+        if self.scim:
+            return False  # no person passes: only a SCIM token does
         if self.public:
             return True
         if roles is None:
@@ -73,6 +90,8 @@ class Allow:
         return self.any_person or has_any_role(frozenset(roles), self.roles)
 
     def __repr__(self) -> str:
+        if self.scim:
+            return "Allow(scim)"
         if self.public:
             return "Allow(public)"
         if self.any_person:
@@ -82,6 +101,7 @@ class Allow:
 
 PUBLIC = Allow(public=True)
 ANY_PERSON = Allow(any_person=True)
+SCIM = Allow(scim=True)
 
 
 ACCESS_OPT = "allow"

@@ -20,6 +20,7 @@ from advocacy.auth.service import CSRF_HEADER, SESSION_COOKIE, principal_for_ses
 from advocacy.core.i18n import N_, set_language
 from advocacy.http.guards import ACCESS_OPT
 from advocacy.logs import request_id_var
+from advocacy.scim.service import SCIM_TOKEN_PREFIX, client_for_token
 
 # Litestar's ASGI TypedDicts make every key access a union puzzle; these middlewares treat them as mappings.
 Scope = Any
@@ -168,6 +169,13 @@ class AuthenticationMiddleware(ASGIMiddleware):
             scheme, _, credential = authorization.partition(" ")
             if scheme.lower() != "bearer" or not credential.strip():
                 scope["auth_error"] = N_("The Authorization header must be 'Bearer <token>'")
+            elif credential.strip().startswith(SCIM_TOKEN_PREFIX):
+                # an organisation's SCIM token: a caller of its own kind, which only SCIM routes admit
+                scim_client = await client_for_token(state.db, credential.strip())
+                if scim_client is None:
+                    scope["auth_error"] = N_("This SCIM token is unknown, expired or revoked")
+                scope["user"] = scim_client
+                scope["auth"] = "scim"
             else:
                 principal = await principal_for_token(state.db, state.principal_cache, credential.strip())
                 if principal is None:

@@ -120,8 +120,15 @@ def _validation_error(request: Request[Any, Any, Any], exc: ValidationException)
     return problem_response(request, status=422, kind="validation", detail=detail, errors=errors or None)
 
 
+SCIM_ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
+    if request.url.path.startswith("/scim/"):
+        # refused before a SCIM route was found (405, 404): a SCIM error, as the SCIM router answers its own
+        body = {"schemas": [SCIM_ERROR_URN], "status": str(status), "detail": str(exc.detail)}
+        return Response(msgspec.json.encode(body), status_code=status, media_type="application/scim+json")
     if not request.url.path.startswith(API_PATHS) and status in (401, 403, 404, 405):
         if status == 401 and request.method == "GET":  # a page asked for by someone signed out
             path = request.url.path

@@ -18,7 +18,7 @@ from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalCacheDep, PrincipalDep, SettingsDep, signed_in
 from advocacy.http.guards import ANY_PERSON, Allow
 from advocacy.http.pagination import Cursor, Limit, Page, page_by_id
-from advocacy.people import service
+from advocacy.people import importing, service
 from advocacy.people.schemas import (
     ImportReport,
     PersonCreate,
@@ -187,7 +187,7 @@ class PeopleController(Controller):
             text = (await request.body()).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise Invalid(lazy_gettext("The CSV file must be UTF-8 encoded")) from None
-        report = await service.import_people(db, text, dry_run=dry_run, actor_id=principal.person_id)
+        report = await importing.import_people(db, text, dry_run=dry_run, actor_id=principal.person_id)
         return Response(report, status_code=422 if report.errors else 200)
 
 

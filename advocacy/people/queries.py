@@ -117,6 +117,15 @@ async def set_inactive(conn: asyncpg.Connection, person_id: int) -> bool:
     return bool(status.endswith(" 1"))
 
 
+async def set_email(conn: asyncpg.Connection, person_id: int, email: str) -> bool:
+    status = await conn.execute(
+        "UPDATE people SET email = $2, updated_at = now() WHERE id = $1 AND email IS DISTINCT FROM $2",
+        person_id,
+        email,
+    )
+    return bool(status.endswith(" 1"))
+
+
 async def set_password_hash(conn: asyncpg.Connection, person_id: int, password_hash: str) -> None:
     await conn.execute(
         "UPDATE people SET password_hash = $2, updated_at = now() WHERE id = $1", person_id, password_hash

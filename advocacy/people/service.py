@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -11,6 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.ambassadors.service import OPTED_OUT_JOB, withdraw_consent
 from advocacy.audit.service import write_audit
 from advocacy.auth.passwords import hash_password
 from advocacy.auth.service import PrincipalCache, revoke_all_credentials
@@ -20,10 +19,9 @@ from advocacy.core.i18n import LazyText, lazy_gettext
 from advocacy.core.roles import Role
 from advocacy.db.pool import Database
 from advocacy.identity.policy import password_problem
+from advocacy.outbox.service import enqueue
 from advocacy.people import queries
 from advocacy.people.schemas import (
-    ImportReport,
-    ImportRowError,
     PersonAudience,
     PersonCreate,
     PersonRead,
@@ -47,10 +45,6 @@ async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> dict[st
     return row
 
 
-CSV_COLUMNS = ("email", "display_name", "team", "location", "language", "job_title", "timezone", "roles")
-MAX_IMPORT_ROWS = 50_000
-
-
 async def audience_of(conn: asyncpg.Connection, person_id: int) -> PersonAudience | None:
     """The person's team, location and language, as content audiences match them (None: no such person)."""
     return await queries.audience_of(conn, person_id)
@@ -61,7 +55,7 @@ async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict
     return await queries.team_ids_by_public_ids(conn, public_ids)
 
 
-def _password_problem(person: PersonCreate) -> LazyText | None:
+def admin_password_problem(person: PersonCreate) -> LazyText | None:
     """A password an admin sets follows the policy a person's own choice does."""
     if person.password is None:
         return None
@@ -69,7 +63,7 @@ def _password_problem(person: PersonCreate) -> LazyText | None:
 
 
 async def create_person(db: Database, body: PersonCreate, *, actor_id: int | None) -> PersonRead:
-    weak = _password_problem(body)
+    weak = admin_password_problem(body)
     if weak is not None:
         raise Invalid(weak, extra={"errors": [{"field": "password", "message": str(weak), "source": "body"}]})
     async with db.transaction() as conn:
@@ -144,11 +138,15 @@ async def update_person(
 
 
 async def deactivate(conn: asyncpg.Connection, person_id: int, *, actor_id: int | None) -> bool:
-    """The one way a person is switched off (PATCH /people/{id}; SCIM and the people CSV call it too):
-    inactive, and at once every web session ended and every API token revoked, so nothing of theirs comes
-    back to life if they are switched on again. Audited. False when they were already inactive."""
+    """The one way a person is switched off (PATCH /people/{id}, the people CSV's `active` column and SCIM
+    all call it): inactive, and at once every web session ended and every API token revoked, so nothing of
+    theirs comes back to life if they are switched on again; opted out (off every board, no more tracking,
+    connected accounts revoked by the opt-out job). Nothing is erased: their history stays as the privacy
+    rules keep it (advocacy/privacy erases on request). Audited. False when they were already inactive."""
     was_active = await queries.set_inactive(conn, person_id)
     await revoke_all_credentials(conn, person_id)
+    if await withdraw_consent(conn, person_id):
+        await enqueue(conn, OPTED_OUT_JOB, {"person_id": person_id})
     if was_active:
         await write_audit(
             conn,
@@ -158,6 +156,51 @@ async def deactivate(conn: asyncpg.Connection, person_id: int, *, actor_id: int 
             subject_id=str(person_id),
         )
     return was_active
+
+
+async def person_ids_by_email(conn: asyncpg.Connection, emails: list[str]) -> dict[str, int]:
+    """Internal ids of the people with these addresses, by canonical address (advocacy.core.emails)."""
+    return {key: row["id"] for key, row in (await queries.existing_people_by_email(conn, emails)).items()}
+
+
+async def change_person(
+    conn: asyncpg.Connection,
+    person_id: int,
+    values: dict[str, Any],
+    *,
+    email: str | None = None,
+    active: bool | None = None,
+    actor_id: int | None,
+) -> None:
+    """Change a person's columns in the caller's transaction (provisioning): another person's address is a
+    Conflict; switching off goes through deactivate()."""
+    if email is not None:
+        taken = await queries.existing_people_by_email(conn, [email])
+        holder = taken.get(canonical_email(email))
+        if holder is not None and holder["id"] != person_id:
+            raise Conflict(lazy_gettext("A person with the e-mail %(email)s already exists", email=email))
+        await queries.set_email(conn, person_id, email)
+    await queries.update_person(conn, person_id, values)
+    if active is False:
+        await deactivate(conn, person_id, actor_id=actor_id)
+    elif active is True:
+        await queries.update_person(conn, person_id, {"active": True})
+
+
+async def set_team_by_name(conn: asyncpg.Connection, person_id: int, team: str | None) -> None:
+    """Put the person in the team of this name (made if missing), or in none."""
+    team_id = await queries.team_id_for_name(conn, team) if team else None
+    await queries.update_person(conn, person_id, {"team_id": team_id})
+
+
+async def team_id_for_name(conn: asyncpg.Connection, name: str) -> int:
+    """The team of this name (compared without case), made if there is none yet."""
+    return await queries.team_id_for_name(conn, name)
+
+
+async def set_roles(conn: asyncpg.Connection, person_id: int, roles: Sequence[str]) -> bool:
+    """Make the person's roles exactly these (the caller audits); whether anything changed."""
+    return await queries.set_roles(conn, person_id, roles)
 
 
 async def create_admin(db: Database, *, email: str, display_name: str, password: str) -> PersonRead:
@@ -181,188 +224,6 @@ async def create_admin(db: Database, *, email: str, display_name: str, password:
         person = await queries.person_by_id(conn, person_id)
     assert person is not None
     return person
-
-
-class ImportRow(msgspec.Struct, frozen=True, kw_only=True):
-    line: int
-    person: PersonCreate
-    roles_given: bool
-
-
-def parse_people_csv(text: str) -> tuple[list[ImportRow], list[ImportRowError]]:
-    """Parse and validate every row; each bad row is reported with its line number and reason."""
-    if not text.strip():
-        return [], [ImportRowError(line=1, reason="the file is empty: expected a header line")]
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        return [], [ImportRowError(line=line, reason="the file holds a NUL character (U+0000)")]
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        return _parse_rows(reader)
-    except csv.Error as error:  # e.g. a field over csv.field_size_limit() (128 KiB), an unclosed quote
-        # line_num counts the lines read before the one that failed
-        return [], [ImportRowError(line=reader.line_num + 1, reason=f"the file is not readable CSV: {error}")]
-
-
-def _parse_rows(reader: csv.DictReader[str]) -> tuple[list[ImportRow], list[ImportRowError]]:
-    if reader.fieldnames is None:
-        return [], [ImportRowError(line=1, reason="the file is empty: expected a header line")]
-    header = [h.strip().lower() for h in reader.fieldnames]
-    missing = {"email", "display_name"} - set(header)
-    unknown = set(header) - set(CSV_COLUMNS)
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append("missing column(s) " + ", ".join(sorted(missing)))
-        if unknown:
-            parts.append("unknown column(s) " + ", ".join(sorted(unknown)))
-        return [], [
-            ImportRowError(line=1, reason="; ".join(parts) + f" (the columns are: {', '.join(CSV_COLUMNS)})")
-        ]
-    reader.fieldnames = header
-    rows: list[ImportRow] = []
-    errors: list[ImportRowError] = []
-    seen: dict[str, int] = {}
-    for index, raw in enumerate(reader):
-        line = reader.line_num
-        if index >= MAX_IMPORT_ROWS:
-            errors.append(
-                ImportRowError(line=line, reason=f"more than {MAX_IMPORT_ROWS} rows: split the file")
-            )
-            break
-        if None in raw:
-            errors.append(ImportRowError(line=line, reason="more values than columns"))
-            continue
-        values: dict[str, Any] = {k: (v or "").strip() for k, v in raw.items()}
-        values = {k: v for k, v in values.items() if v != ""}
-        if "roles" in values:
-            values["roles"] = [
-                r.strip().lower() for r in values["roles"].replace(",", ";").split(";") if r.strip()
-            ]
-        try:
-            person = msgspec.convert(values, PersonCreate)
-        except msgspec.ValidationError as exc:
-            errors.append(ImportRowError(line=line, reason=_row_reason(exc, values)))
-            continue
-        weak = _password_problem(person)
-        if weak is not None:
-            errors.append(ImportRowError(line=line, reason=f"password: {weak}"))
-            continue
-        key = canonical_email(person.email)
-        if key in seen:
-            errors.append(
-                ImportRowError(line=line, reason=f"e-mail {person.email} already on line {seen[key]}")
-            )
-            continue
-        seen[key] = line
-        rows.append(ImportRow(line=line, person=person, roles_given="roles" in values))
-    return rows, errors
-
-
-_ACCEPTS = {
-    "email": "is not an e-mail address",
-    "language": "is not a language: use fr or en",
-    "roles": "is not a role: use " + ", ".join(r.value for r in Role) + " (separated by ;)",
-}
-
-
-def _row_reason(exc: msgspec.ValidationError, values: dict[str, Any]) -> str:
-    """Say what is wrong in the words of the file (the column and the value), not the validator's."""
-    text = str(exc)
-    if text.startswith("Object missing required field `"):
-        return f"{text.split('`')[1]}: missing (this column is required)"
-    if " - at `$." in text:
-        message, where = text.rsplit(" - at `$.", 1)
-        field = where.rstrip("`").split("[")[0]
-        if field in _ACCEPTS:
-            given = values.get(field)
-            if field == "roles" and isinstance(given, list) and "'" in message:
-                given = message.split("'")[1]
-            return f"{field}: {given!r} {_ACCEPTS[field]}"
-        return f"{field}: {message}"
-    return text
-
-
-def _differs(existing: asyncpg.Record, person: PersonCreate) -> bool:
-    wanted = {
-        "display_name": person.display_name,
-        "team": person.team.lower() if person.team else None,
-        "location": person.location,
-        "language": person.language,
-        "job_title": person.job_title,
-        "timezone": person.timezone,
-    }
-    return any(existing[k] != v for k, v in wanted.items()) or not existing["active"]
-
-
-async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int | None) -> ImportReport:
-    """Upsert people by e-mail. A dry run writes nothing; a re-import of the same file changes nothing.
-
-    A file with any bad row is not imported at all (the report lists every bad row): no half imports.
-    """
-    rows, errors = parse_people_csv(text)
-    requested_dry_run, dry_run = dry_run, dry_run or bool(errors)
-    created = updated = unchanged = 0
-    async with db.transaction() as conn:
-        existing = await queries.existing_people_by_email(conn, [r.person.email for r in rows])
-        for row in rows:
-            mine = existing.get(canonical_email(row.person.email))
-            if mine is None or mine["id"] != actor_id or not row.roles_given:
-                continue
-            if set(await queries.roles_of(conn, mine["id"])) != {str(r) for r in row.person.roles}:
-                reason = "roles: nobody changes their own roles (ask another administrator)"
-                errors.append(ImportRowError(line=row.line, reason=reason))
-                dry_run = True
-        for row in rows:
-            person, roles_given = row.person, row.roles_given
-            found = existing.get(canonical_email(person.email))
-            if found is None:
-                created += 1
-                if not dry_run:
-                    await _insert(conn, person)
-                continue
-            roles_changed = False
-            if not dry_run and roles_given:
-                roles_changed = await queries.set_roles(conn, found["id"], [str(r) for r in person.roles])
-            elif roles_given:
-                roles_changed = set(await queries.roles_of(conn, found["id"])) != {
-                    str(r) for r in person.roles
-                }
-            if _differs(found, person):
-                if not dry_run:
-                    values: dict[str, Any] = {
-                        "display_name": person.display_name,
-                        "team_id": await queries.team_id_for_name(conn, person.team) if person.team else None,
-                        "location": person.location,
-                        "language": person.language,
-                        "job_title": person.job_title,
-                        "timezone": person.timezone,
-                        "active": True,
-                    }
-                    await queries.update_person(conn, found["id"], values)
-                updated += 1
-            elif roles_changed:
-                updated += 1
-            else:
-                unchanged += 1
-        if not dry_run:
-            await write_audit(
-                conn,
-                actor_id=actor_id,
-                action="people.imported",
-                subject_type="people",
-                subject_id=None,
-                detail={"created": created, "updated": updated, "errors": len(errors)},
-            )
-    return ImportReport(
-        dry_run=requested_dry_run,
-        applied=not dry_run,
-        rows=len(rows) + len(errors),
-        created=created,
-        updated=updated,
-        unchanged=unchanged,
-        errors=errors,
-    )
 
 
 async def person_by_id(conn: asyncpg.Connection, person_id: int) -> PersonRead | None:

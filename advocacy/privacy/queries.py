@@ -77,4 +77,7 @@ async def pseudonymise_person(conn: asyncpg.Connection, person_id: int) -> bool:
         person_id,
     )
     await conn.execute("DELETE FROM person_roles WHERE person_id = $1", person_id)
+    # what an identity provider sent about them (SCIM) named them too; the provider no longer manages them
+    await conn.execute("DELETE FROM scim_group_members WHERE person_id = $1", person_id)
+    await conn.execute("DELETE FROM scim_users WHERE person_id = $1", person_id)
     return bool(status.endswith(" 1"))

@@ -24,10 +24,13 @@ from advocacy.web.i18n import LANGUAGE_COOKIE, as_language, translator
 from advocacy.web.identity import second_factor_step
 from advocacy.web.render import page, safe_next, viewer_of
 from advocacy.web.saml import saml_sign_in_label
+from advocacy.web.sso import provider_logout_url, sign_in_links
 
 
-def _login_page(request: Request[Any, Any, Any], viewer: Any, form: FormState) -> Template:
+def login_form_page(request: Request[Any, Any, Any], viewer: Any, form: FormState) -> Template:
+    """The sign-in page: the password form and a "Sign in with …" link per single sign-on configured."""
     _ = translator(viewer.language)
+    next_url = safe_next(form.value("next") or request.query_params.get("next"))
     return page(
         request,
         viewer,
@@ -35,7 +38,8 @@ def _login_page(request: Request[Any, Any, Any], viewer: Any, form: FormState) -
         title=_("Sign in"),
         form=form,
         data={
-            "next": safe_next(form.value("next") or request.query_params.get("next")),
+            "next": next_url,
+            "sso": sign_in_links(request.app.state.settings, viewer.language, next_url),
             "saml_label": saml_sign_in_label(request.app.state.settings),
         },
         status_code=form.status,
@@ -47,7 +51,7 @@ async def login_page(request: Request[Any, Any, Any]) -> Response[Any]:
     viewer = await viewer_of(request)
     if viewer.signed_in:
         return Redirect(safe_next(request.query_params.get("next")), status_code=303)
-    return _login_page(request, viewer, blank_form())
+    return login_form_page(request, viewer, blank_form())
 
 
 @post("/login", guards=[PUBLIC], include_in_schema=False, status_code=303)
@@ -84,7 +88,7 @@ async def login_submit(request: Request[Any, Any, Any]) -> Response[Any]:
         # Not 401: that status promises a WWW-Authenticate challenge (RFC 9110).
         if problem.status == 401:
             problem = msgspec.structs.replace(problem, status=422)
-        return _login_page(request, viewer, problem)
+        return login_form_page(request, viewer, problem)
     redirect = Redirect(safe_next(form.get("next")), status_code=303)
     redirect.cookies.append(session_cookie(settings, token, max_age=settings.session_ttl_hours * 3600))
     return redirect
@@ -93,12 +97,14 @@ async def login_submit(request: Request[Any, Any, Any]) -> Response[Any]:
 @post("/logout", guards=[PUBLIC], include_in_schema=False, status_code=303)
 async def logout_submit(request: Request[Any, Any, Any]) -> Response[Any]:
     principal: Principal | None = request.scope.get("user")
+    provider_logout: str | None = None  # the OpenID provider's own sign-out, when it opened this session
     if principal is not None:
         check_csrf(principal, await read_form(request))
         session_token = request.scope.get("auth")
         if principal.via == "session" and isinstance(session_token, str):
+            provider_logout = await provider_logout_url(request.app.state, session_token)
             await auth.logout(request.app.state.db, request.app.state.principal_cache, session_token)
-    redirect = Redirect("/login", status_code=303)
+    redirect = Redirect(provider_logout or "/login", status_code=303)
     redirect.cookies.append(session_cookie(request.app.state.settings, "", max_age=0))
     return redirect
 

@@ -22,7 +22,6 @@ function account(login) {
     accountId: login,
     async claims() {
       return {
-        sub: `sub-${login}`,
         email: login,
         email_verified: true,
         name: login.split('@')[0],
@@ -65,10 +64,14 @@ const provider = new Provider(issuer, {
     rpInitiatedLogout: { enabled: true },
   },
   pkce: { required: () => true },
+  // Its server-to-server calls (back-channel logout) refuse loopback addresses, where the app under test
+  // listens: this provider only ever runs on loopback, in the tests.
+  fetch: (url, options) => globalThis.fetch(url, { ...options, dispatcher: undefined }),
   cookies: { keys: ['provider-cookie-key-0123456789'] },
   ttl: { IdToken: 300, AccessToken: 300, AuthorizationCode: 60, Session: 3600, Interaction: 300, Grant: 3600 },
 });
 // Development interactions print a warning once: fine here, quiet otherwise.
 provider.on('server_error', (ctx, err) => { console.error('server_error', err); });
+provider.on('backchannel.error', (ctx, err) => { console.error('backchannel.error', err); });
 
 provider.listen(port, '127.0.0.1', () => { console.log(`listening ${issuer}`); });
