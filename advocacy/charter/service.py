@@ -15,6 +15,7 @@ from advocacy.audit.service import write_audit
 from advocacy.charter import queries
 from advocacy.charter.cache import CharterCache, CompiledVersion
 from advocacy.charter.engine import CheckContent, CompiledCharter, Verdict
+from advocacy.charter.networks import limit_for
 from advocacy.charter.rules import Category, CharterRules
 from advocacy.charter.schemas import (
     ActivationRead,
@@ -268,6 +269,24 @@ async def check_text(
         language=body.language,
         content=body.content,
         message_language=Language(reader_language),
+    )
+
+
+class ComposerRules(msgspec.Struct, frozen=True, kw_only=True):
+    """What a composer shows of the charter in force for one network and language: the network's length
+    limit (in its own unit, `networks.length`) and the hashtag that discloses an employee's post (None: the
+    charter asks for none)."""
+
+    max_length: int
+    disclosure_tag: str | None
+
+
+async def composer_rules(db: Database, charters: CharterCache, network: str, language: str) -> ComposerRules:
+    rules = (await charters.active_from(db)).charter.rules
+    tags = rules.disclosure.tags(Language(language))
+    return ComposerRules(
+        max_length=limit_for(Network(network), rules.networks.limits).max_length,
+        disclosure_tag=tags[0] if rules.disclosure.rewards_sharing and tags else None,
     )
 
 

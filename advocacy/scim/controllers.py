@@ -3,6 +3,7 @@ application/scim+json, kept out of the API document) and the admins' SCIM token 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
@@ -28,7 +29,7 @@ from scim2_models import (
 )
 from scim2_models import Error as ScimError
 
-from advocacy.auth.schemas import ScimClient
+from advocacy.auth.schemas import ScimClient, TokenCreated, TokenRead
 from advocacy.core.errors import DomainError
 from advocacy.core.roles import Role
 from advocacy.http.deps import DbDep, PrincipalDep
@@ -47,7 +48,7 @@ from advocacy.scim.resources import (
     list_answer,
     user_data,
 )
-from advocacy.scim.schemas import ScimTokenCreate, ScimTokenCreated, ScimTokenRead
+from advocacy.scim.schemas import ScimTokenCreate
 
 SCIM_PATH = "/scim/v2"
 DEFAULT_COUNT = 100
@@ -140,125 +141,94 @@ def _one(
     return scim_response(answer(model, data, parameters), status, headers)
 
 
-async def _list(request: Request[Any, Any, Any], kind: str, search: SearchRequest[Any]) -> Response[bytes]:
-    db = request.app.state.db
+async def _list(request: Request[Any, Any, Any], kind: Kind, search: SearchRequest[Any]) -> Response[bytes]:
     start, count = _page(search)
-    found = conditions(kind, search.filter.ast if search.filter else None)
-    if kind == "User":
-        total, users = await service.users(db, found, offset=start - 1, limit=count)
-        items = [user_data(row, base_url(request)) for row in users]
-        return scim_response(
-            list_answer(USER_MODEL, items, total=total, start_index=start, parameters=search)
-        )
-    total, groups = await service.groups(db, found, offset=start - 1, limit=count)
-    items = [group_data(row, base_url(request)) for row in groups]
-    return scim_response(list_answer(Group, items, total=total, start_index=start, parameters=search))
+    found = conditions(kind.name, search.filter.ast if search.filter else None)
+    total, rows = await kind.listing(request.app.state.db, found, offset=start - 1, limit=count)
+    items = [kind.render(row, base_url(request)) for row in rows]
+    return scim_response(list_answer(kind.model, items, total=total, start_index=start, parameters=search))
 
 
-class ScimUsers(Controller):
-    path = "/Users"
+class Kind(msgspec.Struct, frozen=True, kw_only=True):
+    """One SCIM resource type as the routes serve it: its model, how a row reads, and its service calls."""
 
-    @get("/", operation_id="scimListUsers")
-    async def list_users(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        """Users, filtered and paged (startIndex, count)."""
-        return await _list(request, "User", _query_search(USER_MODEL, request))
-
-    @post("/.search", operation_id="scimSearchUsers", status_code=200)
-    async def search_users(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        """Users, as a SearchRequest body asks."""
-        return await _list(request, "User", _search(USER_MODEL, await _payload(request)))
-
-    @post("/", operation_id="scimCreateUser")
-    async def create_user(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        """Provision a person."""
-        row = await service.create_user(request.app.state.db, _client(request), await _payload(request))
-        return _one(request, USER_MODEL, user_data(row, base_url(request)), 201)
-
-    @get("/{user_id:uuid}", operation_id="scimGetUser")
-    async def get_user(self, request: Request[Any, Any, Any], user_id: FromPath[UUID]) -> Response[bytes]:
-        """One User."""
-        row = await service.get_user(request.app.state.db, user_id)
-        return _one(request, USER_MODEL, user_data(row, base_url(request)))
-
-    @put("/{user_id:uuid}", operation_id="scimReplaceUser")
-    async def replace_user(self, request: Request[Any, Any, Any], user_id: FromPath[UUID]) -> Response[bytes]:
-        """Replace a User (If-Match honoured)."""
-        row = await service.replace_user(
-            request.app.state.db, _client(request), user_id, await _payload(request),
-            base_url=base_url(request), if_match=request.headers.get("if-match"),
-        )  # fmt: skip
-        return _one(request, USER_MODEL, user_data(row, base_url(request)))
-
-    @patch("/{user_id:uuid}", operation_id="scimPatchUser")
-    async def patch_user(self, request: Request[Any, Any, Any], user_id: FromPath[UUID]) -> Response[bytes]:
-        """Change a User with PATCH operations (If-Match honoured)."""
-        row = await service.patch_user(
-            request.app.state.db, _client(request), user_id, await _payload(request),
-            base_url=base_url(request), if_match=request.headers.get("if-match"),
-        )  # fmt: skip
-        return _one(request, USER_MODEL, user_data(row, base_url(request)))
-
-    @delete("/{user_id:uuid}", operation_id="scimDeleteUser", status_code=204)
-    async def delete_user(self, request: Request[Any, Any, Any], user_id: FromPath[UUID]) -> None:
-        """Deprovision: the person is deactivated and leaves SCIM."""
-        await service.delete_user(
-            request.app.state.db, _client(request), user_id,
-            base_url=base_url(request), if_match=request.headers.get("if-match"),
-        )  # fmt: skip
+    name: str  # User, Group
+    model: type[Resource[Any]]
+    render: Callable[[Any, str], dict[str, Any]]
+    listing: Callable[..., Awaitable[tuple[int, list[Any]]]]
+    get: Callable[..., Awaitable[Any]]
+    create: Callable[..., Awaitable[Any]]
+    replace: Callable[..., Awaitable[Any]]
+    patch: Callable[..., Awaitable[Any]]
+    delete: Callable[..., Awaitable[None]]
 
 
-class ScimGroups(Controller):
-    path = "/Groups"
+def _resources(kind: Kind) -> type[Controller]:
+    """The routes of one resource type (RFC 7644 section 3): list, search, create, get, replace, patch, delete."""
 
-    @get("/", operation_id="scimListGroups")
-    async def list_groups(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        """Groups, filtered and paged (startIndex, count)."""
-        return await _list(request, "Group", _query_search(Group, request))
+    def written(request: Request[Any, Any, Any]) -> dict[str, Any]:
+        return {"base_url": base_url(request), "if_match": request.headers.get("if-match")}
 
-    @post("/.search", operation_id="scimSearchGroups", status_code=200)
-    async def search_groups(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        """Groups, as a SearchRequest body asks."""
-        return await _list(request, "Group", _search(Group, await _payload(request)))
+    class Resources(Controller):
+        path = f"/{kind.name}s"
 
-    @post("/", operation_id="scimCreateGroup")
-    async def create_group(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        """Create a group: a team of that name, or a role group."""
-        row = await service.create_group(request.app.state.db, _client(request), await _payload(request))
-        return _one(request, Group, group_data(row, base_url(request)), 201)
+        @get("/", operation_id=f"scimList{kind.name}s")
+        async def listed(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+            """Resources, filtered and paged (startIndex, count)."""
+            return await _list(request, kind, _query_search(kind.model, request))
 
-    @get("/{group_id:uuid}", operation_id="scimGetGroup")
-    async def get_group(self, request: Request[Any, Any, Any], group_id: FromPath[UUID]) -> Response[bytes]:
-        """One Group."""
-        row = await service.get_group(request.app.state.db, group_id)
-        return _one(request, Group, group_data(row, base_url(request)))
+        @post("/.search", operation_id=f"scimSearch{kind.name}s", status_code=200)
+        async def search(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+            """Resources, as a SearchRequest body asks."""
+            return await _list(request, kind, _search(kind.model, await _payload(request)))
 
-    @put("/{group_id:uuid}", operation_id="scimReplaceGroup")
-    async def replace_group(
-        self, request: Request[Any, Any, Any], group_id: FromPath[UUID]
-    ) -> Response[bytes]:
-        """Replace a Group (If-Match honoured)."""
-        row = await service.replace_group(
-            request.app.state.db, _client(request), group_id, await _payload(request),
-            base_url=base_url(request), if_match=request.headers.get("if-match"),
-        )  # fmt: skip
-        return _one(request, Group, group_data(row, base_url(request)))
+        @post("/", operation_id=f"scimCreate{kind.name}")
+        async def create(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+            """Create one (a User provisions a person; a Group is a team or a role group)."""
+            row = await kind.create(request.app.state.db, _client(request), await _payload(request))
+            return _one(request, kind.model, kind.render(row, base_url(request)), 201)
 
-    @patch("/{group_id:uuid}", operation_id="scimPatchGroup")
-    async def patch_group(self, request: Request[Any, Any, Any], group_id: FromPath[UUID]) -> Response[bytes]:
-        """Change a Group with PATCH operations: members added and removed (If-Match honoured)."""
-        row = await service.patch_group(
-            request.app.state.db, _client(request), group_id, await _payload(request),
-            base_url=base_url(request), if_match=request.headers.get("if-match"),
-        )  # fmt: skip
-        return _one(request, Group, group_data(row, base_url(request)))
+        @get("/{resource_id:uuid}", operation_id=f"scimGet{kind.name}")
+        async def one(self, request: Request[Any, Any, Any], resource_id: FromPath[UUID]) -> Response[bytes]:
+            """One resource."""
+            row = await kind.get(request.app.state.db, resource_id)
+            return _one(request, kind.model, kind.render(row, base_url(request)))
 
-    @delete("/{group_id:uuid}", operation_id="scimDeleteGroup", status_code=204)
-    async def delete_group(self, request: Request[Any, Any, Any], group_id: FromPath[UUID]) -> None:
-        """Delete a Group (its team stays)."""
-        await service.delete_group(
-            request.app.state.db, _client(request), group_id,
-            base_url=base_url(request), if_match=request.headers.get("if-match"),
-        )  # fmt: skip
+        @put("/{resource_id:uuid}", operation_id=f"scimReplace{kind.name}")
+        async def replace(
+            self, request: Request[Any, Any, Any], resource_id: FromPath[UUID]
+        ) -> Response[bytes]:
+            """Replace one (If-Match honoured)."""
+            db, client, payload = request.app.state.db, _client(request), await _payload(request)
+            row = await kind.replace(db, client, resource_id, payload, **written(request))
+            return _one(request, kind.model, kind.render(row, base_url(request)))
+
+        @patch("/{resource_id:uuid}", operation_id=f"scimPatch{kind.name}")
+        async def change(
+            self, request: Request[Any, Any, Any], resource_id: FromPath[UUID]
+        ) -> Response[bytes]:
+            """Change one with PATCH operations (If-Match honoured)."""
+            db, client, payload = request.app.state.db, _client(request), await _payload(request)
+            row = await kind.patch(db, client, resource_id, payload, **written(request))
+            return _one(request, kind.model, kind.render(row, base_url(request)))
+
+        @delete("/{resource_id:uuid}", operation_id=f"scimDelete{kind.name}", status_code=204)
+        async def remove(self, request: Request[Any, Any, Any], resource_id: FromPath[UUID]) -> None:
+            """Delete one: a User's person is switched off and leaves SCIM; a Group's team stays."""
+            await kind.delete(request.app.state.db, _client(request), resource_id, **written(request))
+
+    Resources.__name__ = Resources.__qualname__ = f"Scim{kind.name}s"
+    return Resources
+
+
+USERS = Kind(
+    name="User", model=USER_MODEL, render=user_data, listing=service.users, get=service.get_user, create=service.create_user,
+    replace=service.replace_user, patch=service.patch_user, delete=service.delete_user,
+)  # fmt: skip
+GROUPS = Kind(
+    name="Group", model=Group, render=group_data, listing=service.groups, get=service.get_group, create=service.create_group,
+    replace=service.replace_group, patch=service.patch_group, delete=service.delete_group,
+)  # fmt: skip
 
 
 class ScimDiscovery(Controller):
@@ -307,7 +277,7 @@ def _discovered(request: Request[Any, Any, Any], kind: str) -> list[dict[str, An
 
 SCIM_ROUTER = Router(
     path=SCIM_PATH,
-    route_handlers=[ScimUsers, ScimGroups, ScimDiscovery],
+    route_handlers=[_resources(USERS), _resources(GROUPS), ScimDiscovery],
     guards=[SCIM],
     include_in_schema=False,
     exception_handlers={
@@ -328,12 +298,12 @@ class ScimTokenController(Controller):
     @post("/", operation_id="createScimToken")
     async def create(
         self, data: JSONBody[ScimTokenCreate], db: DbDep, principal: PrincipalDep
-    ) -> ScimTokenCreated:
+    ) -> TokenCreated:
         """Create a SCIM token for an identity provider (shown once; it grants SCIM and nothing else)."""
         return await service.create_token(db, principal, data)
 
     @get("/", operation_id="listScimTokens")
-    async def list_tokens(self, db: DbDep) -> list[ScimTokenRead]:
+    async def list_tokens(self, db: DbDep) -> list[TokenRead]:
         """The SCIM tokens, newest first (never the tokens themselves)."""
         return await service.tokens(db)
 

@@ -10,7 +10,8 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.scim.schemas import Condition, ScimGroupRow, ScimTokenRead, ScimUserRow
+from advocacy.auth.schemas import TokenRead
+from advocacy.scim.schemas import Condition, ScimGroupRow, ScimUserRow
 
 # --- tokens
 
@@ -36,12 +37,12 @@ async def insert_token(
     return public_id
 
 
-async def tokens(conn: asyncpg.Connection) -> list[ScimTokenRead]:
+async def tokens(conn: asyncpg.Connection) -> list[TokenRead]:
     rows = await conn.fetch(
         "SELECT public_id AS id, name, prefix, created_at, expires_at, last_used_at, revoked_at"
         " FROM scim_tokens ORDER BY id DESC"
     )
-    return [msgspec.convert(dict(r), ScimTokenRead) for r in rows]
+    return [msgspec.convert(dict(r), TokenRead) for r in rows]
 
 
 async def revoke_token(conn: asyncpg.Connection, public_id: UUID) -> bool:
@@ -51,13 +52,14 @@ async def revoke_token(conn: asyncpg.Connection, public_id: UUID) -> bool:
     return bool(status.endswith(" 1"))
 
 
-async def live_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
-    """The live token with this hash (not revoked, not expired), marked as used."""
-    return await conn.fetchrow(
+async def live_token(conn: asyncpg.Connection, token_hash: bytes) -> tuple[int, UUID] | None:
+    """(id, public id) of the live token with this hash (not revoked, not expired), marked as used."""
+    row = await conn.fetchrow(
         "UPDATE scim_tokens SET last_used_at = now()"
         " WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING id, public_id",
         token_hash,
     )
+    return None if row is None else (row["id"], row["public_id"])
 
 
 # --- users

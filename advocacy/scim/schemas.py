@@ -15,26 +15,6 @@ class ScimTokenCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     expires_in_days: Annotated[int, Meta(ge=1, le=3650)] = 365
 
 
-class ScimTokenRead(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    name: str
-    prefix: str
-    created_at: datetime
-    expires_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-class ScimTokenCreated(msgspec.Struct, frozen=True, kw_only=True):
-    """The token itself is in `token`, shown this once: only its hash is stored."""
-
-    id: UUID
-    name: str
-    token: str
-    prefix: str
-    expires_at: datetime
-
-
 class ScimUserRow(msgspec.Struct, frozen=True, kw_only=True):
     """A provisioned person: the people columns SCIM shows, and what the provider sent besides."""
 

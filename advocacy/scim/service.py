@@ -22,7 +22,7 @@ from scim2_models import (
 )
 
 from advocacy.audit.service import write_audit
-from advocacy.auth.schemas import Principal, ScimClient
+from advocacy.auth.schemas import Principal, ScimClient, TokenCreated, TokenRead
 from advocacy.core.emails import canonical_email
 from advocacy.core.errors import NotFound
 from advocacy.core.i18n import lazy_gettext
@@ -42,14 +42,7 @@ from advocacy.scim.resources import (
     stored_attributes,
     user_data,
 )
-from advocacy.scim.schemas import (
-    Condition,
-    ScimGroupRow,
-    ScimTokenCreate,
-    ScimTokenCreated,
-    ScimTokenRead,
-    ScimUserRow,
-)
+from advocacy.scim.schemas import Condition, ScimGroupRow, ScimTokenCreate, ScimUserRow
 
 SCIM_TOKEN_PREFIX = "scim_"  # noqa: S105 - a prefix, not a secret
 
@@ -62,7 +55,7 @@ def _hash(token: str) -> bytes:
 # --- tokens
 
 
-async def create_token(db: Database, principal: Principal, body: ScimTokenCreate) -> ScimTokenCreated:
+async def create_token(db: Database, principal: Principal, body: ScimTokenCreate) -> TokenCreated:
     token = SCIM_TOKEN_PREFIX + secrets.token_urlsafe(32)
     prefix = token[: len(SCIM_TOKEN_PREFIX) + 6]
     expires_at = datetime.now(UTC) + timedelta(days=body.expires_in_days)
@@ -83,10 +76,10 @@ async def create_token(db: Database, principal: Principal, body: ScimTokenCreate
             subject_id=str(public_id),
             detail={"name": body.name},
         )
-    return ScimTokenCreated(id=public_id, name=body.name, token=token, prefix=prefix, expires_at=expires_at)
+    return TokenCreated(id=public_id, name=body.name, token=token, prefix=prefix, expires_at=expires_at)
 
 
-async def tokens(db: Database) -> list[ScimTokenRead]:
+async def tokens(db: Database) -> list[TokenRead]:
     async with db.connection() as conn:
         return await queries.tokens(conn)
 
@@ -108,8 +101,8 @@ async def client_for_token(db: Database, token: str) -> ScimClient | None:
     """The SCIM client holding this token; None when it is unknown, expired or revoked. Never cached: a
     revocation holds from the next request on, on every replica."""
     async with db.connection() as conn:
-        row = await queries.live_token(conn, _hash(token))
-    return None if row is None else ScimClient(token_id=row["id"], token_public_id=row["public_id"])
+        found = await queries.live_token(conn, _hash(token))
+    return None if found is None else ScimClient(token_id=found[0], token_public_id=found[1])
 
 
 async def _audit(conn: asyncpg.Connection, client: ScimClient, action: str, kind: str, subject: UUID) -> None:

@@ -39,6 +39,7 @@ WITH page AS (
       AND ($7::text IS NULL OR ci.campaign_id = {CAMPAIGN_BY_KEY.format(key="$7")})
       AND ($8::text IS NULL OR cardinality(ci.networks) = 0 OR $8 = ANY(ci.networks))
       AND ($15::text IS NULL OR $15 = ANY(ci.languages))
+      AND ($16::uuid IS NULL OR ci.public_id = $16)
       AND {{search}}
       AND ($10::boolean IS NULL OR (ci.pinned, ci.priority, ci.feed_at, ci.id) < ($10, $11::smallint, $12::timestamptz, $13::bigint))
     ORDER BY ci.pinned DESC, ci.priority DESC, ci.feed_at DESC, ci.id DESC
@@ -98,6 +99,7 @@ async def feed_rows(
         after[3] if after else None,
         limit,
         flt.language,
+        flt.item,
     )
     return [msgspec.convert(dict(r), FeedRow) for r in rows]
 

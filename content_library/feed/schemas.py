@@ -53,6 +53,7 @@ class FeedFilter(msgspec.Struct, frozen=True, kw_only=True):
     campaign: str | None = None
     network: Network | None = None
     language: Language | None = None  # posts available in this language, shown in it
+    item: UUID | None = None  # this one item only (the composer reads its post as the feed shows it)
 
 
 class Reader(msgspec.Struct, frozen=True, kw_only=True):

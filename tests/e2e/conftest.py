@@ -212,11 +212,12 @@ class Browsing:
         self.base_url = base_url
         self.contexts: list[BrowserContext] = []
 
-    async def open(self, screen: Screen, journey: str) -> Visit:
+    async def open(self, screen: Screen, journey: str, *, user_agent: str | None = None) -> Visit:
         context = await self.browser.new_context(
             viewport=screen.viewport,
             locale=screen.language,
             extra_http_headers={"Accept-Language": screen.language},
+            user_agent=user_agent,
         )
         context.set_default_timeout(10_000)
         self.contexts.append(context)

@@ -179,5 +179,4 @@ async def end_provider_sessions(
 async def provider_session_of(db: Database, session_token: str) -> tuple[str, str, str | None] | None:
     """(issuer, subject, provider session) behind a web session, None when it was not opened by SSO."""
     async with db.connection() as conn:
-        row = await queries.provider_session_of(conn, hash_secret(session_token))
-    return None if row is None else (row["issuer"], row["subject"], row["provider_session"])
+        return await queries.provider_session_of(conn, hash_secret(session_token))

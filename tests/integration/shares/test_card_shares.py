@@ -68,6 +68,8 @@ async def test_sharing_my_badge_card_gives_a_share_page_and_a_tracked_link_to_th
     assert card_page.status_code == 200 and card_page.headers["content-type"].startswith("text/html")
     assert "Ann Martin" in card_page.text and share["card_image"] in card_page.text
     assert card_page.headers["cache-control"] == "public, max-age=300"
+    # the CSP (style-src 'self') refuses inline style attributes: the page's look comes from our stylesheet
+    assert "style=" not in card_page.text and "/static/app.css" in card_page.text
 
 
 async def test_a_link_preview_crawler_gets_open_graph_tags_with_the_card_png_which_is_served(
