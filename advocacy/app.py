@@ -42,7 +42,7 @@ from advocacy.http.middleware import (
     correct_allow,
     ensure_request_id,
 )
-from advocacy.http.openapi import MEDIA_TYPES_OPT, ApiDocumentConfig, OperationFacts, StrictStructSchemaPlugin
+from advocacy.http.openapi import MEDIA_TYPES_OPT, ApiDocumentConfig, OperationFacts
 from advocacy.http.problems import EXCEPTION_HANDLERS
 from advocacy.http.ratelimit import RateLimiter
 from advocacy.http.security_headers import add_security_headers
@@ -173,7 +173,6 @@ def create_app(
             IdempotencyMiddleware(),
         ],
         request_class=UntrustedRequest,
-        plugins=[StrictStructSchemaPlugin()],
         before_send=[ensure_request_id, correct_allow, forget_after_writes, add_security_headers(settings)],
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,  # our JSON logs (advocacy/logs.py), configured by the process that serves

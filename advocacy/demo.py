@@ -129,7 +129,7 @@ async def _seed_recognition(conn: asyncpg.Connection) -> None:
     rows = await people.existing_people_by_email(
         conn, [email for email, _, _ in DEMO_KUDOS] + ["hugo.hr@demo.example", "admin@demo.example"]
     )
-    found = {email: row["id"] for email, row in rows.items()}
+    found = {email: row.id for email, row in rows.items()}
     hr = found.get("hugo.hr@demo.example")
     # nobody gives themself kudos: HR's own come from the administrator
     giver = {"hugo.hr@demo.example": found.get("admin@demo.example")}

@@ -7,16 +7,16 @@ from datetime import datetime
 import asyncpg
 import msgspec
 
-from advocacy.ambassadors.schemas import ConsentEvent
+from advocacy.ambassadors.schemas import Consent, ConsentEvent
 from advocacy.ambassadors.sql import CONSENT_COLUMNS
 
 
-async def consent_row(conn: asyncpg.Connection, person_id: int) -> asyncpg.Record | None:
+async def consent_row(conn: asyncpg.Connection, person_id: int) -> Consent | None:
     """The person's consent with the accepted and active charter versions and any later material change."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    row = await conn.fetchrow(
         f"SELECT {CONSENT_COLUMNS} FROM ambassadors a WHERE a.person_id = $1", person_id
     )
-    return row
+    return None if row is None else msgspec.convert(dict(row), Consent)
 
 
 async def active_charter_version(conn: asyncpg.Connection) -> int | None:

@@ -27,6 +27,21 @@ class AmbassadorStatus(msgspec.Struct, frozen=True, kw_only=True):
     alias: str | None
 
 
+class Consent(msgspec.Struct, frozen=True, kw_only=True):
+    """A person's consent as stored (advocacy/ambassadors/sql.py CONSENT_COLUMNS); status_from_row reads it.
+    `consent_status` is None for a person who never opted in."""
+
+    consent_status: Literal["opted_in", "opted_out"] | None = None
+    accepted_at: datetime | None = None
+    expires_at: datetime | None = None
+    opted_out_at: datetime | None = None
+    visibility: Visibility | None = None
+    alias_number: int | None = None
+    charter_version: int | None = None
+    active_charter_version: int | None = None
+    needs_reacceptance: bool = False
+
+
 class OptIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     charter_version: int
     visibility: Visibility | None = None

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import asyncpg
 
 from advocacy.ambassadors import queries
-from advocacy.ambassadors.schemas import AmbassadorStatus, ConsentEvent, OptIn, Visibility, VisibilityChange
+from advocacy.ambassadors.schemas import (
+    AmbassadorStatus,
+    Consent,
+    ConsentEvent,
+    OptIn,
+    Visibility,
+    VisibilityChange,
+)
 from advocacy.auth.schemas import Principal
 from advocacy.charter.service import active_charter_id_and_version
 from advocacy.charter.training import require_passed
@@ -29,11 +34,9 @@ class NotAnAmbassador(DomainError):
     status = 403
 
 
-def status_from_row(
-    row: Mapping[str, Any] | asyncpg.Record | None, active_version: int | None, now: datetime
-) -> AmbassadorStatus:
+def status_from_row(row: Consent | None, active_version: int | None, now: datetime) -> AmbassadorStatus:
     """Status from CONSENT_COLUMNS; a row whose consent_status is NULL (never opted in) counts as none."""
-    if row is None or row["consent_status"] is None:
+    if row is None or row.consent_status is None:
         return AmbassadorStatus(
             is_ambassador=False,
             status="never",
@@ -47,27 +50,27 @@ def status_from_row(
             visibility="public",
             alias=None,
         )
-    opted_in = row["consent_status"] == "opted_in"
-    expired = opted_in and row["expires_at"] is not None and row["expires_at"] <= now
-    reaccept = opted_in and bool(row["needs_reacceptance"])
+    opted_in = row.consent_status == "opted_in"
+    expired = opted_in and row.expires_at is not None and row.expires_at <= now
+    reaccept = opted_in and row.needs_reacceptance
     return AmbassadorStatus(
         is_ambassador=opted_in and not expired and not reaccept,
-        status=row["consent_status"],
-        charter_version=row["charter_version"],
-        active_charter_version=row["active_charter_version"],
-        accepted_at=row["accepted_at"],
-        expires_at=row["expires_at"],
-        opted_out_at=row["opted_out_at"],
+        status=row.consent_status,
+        charter_version=row.charter_version,
+        active_charter_version=row.active_charter_version,
+        accepted_at=row.accepted_at,
+        expires_at=row.expires_at,
+        opted_out_at=row.opted_out_at,
         consent_expired=expired,
         needs_reacceptance=reaccept,
-        visibility=row["visibility"],
-        alias=f"Ambassador #{row['alias_number']}",
+        visibility=row.visibility or "public",
+        alias=f"Ambassador #{row.alias_number}",
     )
 
 
 async def status_of(conn: asyncpg.Connection, person_id: int) -> AmbassadorStatus:
     row = await queries.consent_row(conn, person_id)
-    active = row["active_charter_version"] if row else await queries.active_charter_version(conn)
+    active = row.active_charter_version if row else await queries.active_charter_version(conn)
     return status_from_row(row, active, datetime.now(UTC))
 
 

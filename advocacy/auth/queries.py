@@ -8,7 +8,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from advocacy.auth.schemas import LoginRecord, TokenRead
+from advocacy.auth.schemas import LoginRecord, Principal, TokenRead
 
 _PRINCIPAL_COLUMNS = """
 p.id AS person_id, p.public_id, p.email, p.display_name, p.language,
@@ -16,14 +16,18 @@ COALESCE((SELECT array_agg(r.role) FROM person_roles r WHERE r.person_id = p.id)
 """
 
 
-async def principal_row_for_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
+def _principal(record: asyncpg.Record, via: str) -> Principal:
+    return msgspec.convert({**dict(record), "roles": frozenset(record["roles"]), "via": via}, Principal)
+
+
+async def principal_for_token(conn: asyncpg.Connection, token_hash: bytes) -> Principal | None:
     """The person behind a live API token: not revoked, not expired, person active."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    row = await conn.fetchrow(
         f"SELECT t.id AS credential_id, {_PRINCIPAL_COLUMNS} FROM api_tokens t JOIN people p ON p.id = t.person_id"
         " WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND p.active",
         token_hash,
     )
-    return row
+    return None if row is None else _principal(row, "token")
 
 
 async def touch_token(conn: asyncpg.Connection, token_id: int) -> None:
@@ -35,14 +39,15 @@ async def touch_token(conn: asyncpg.Connection, token_id: int) -> None:
     )
 
 
-async def principal_row_for_session(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
+async def principal_for_session(conn: asyncpg.Connection, token_hash: bytes) -> Principal | None:
+    """The person behind a live web session (with its CSRF token): not revoked, not expired, person active."""
+    row = await conn.fetchrow(
         f"SELECT s.id AS credential_id, s.csrf_token, {_PRINCIPAL_COLUMNS}"
         " FROM web_sessions s JOIN people p ON p.id = s.person_id"
         " WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND p.active",
         token_hash,
     )
-    return row
+    return None if row is None else _principal(row, "session")
 
 
 async def insert_token(

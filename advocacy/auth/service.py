@@ -6,11 +6,10 @@ import hashlib
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
 import asyncpg
-import msgspec
 from cachetools import TTLCache
 
 from advocacy.audit.service import write_audit
@@ -60,7 +59,7 @@ class PrincipalCache:
         # person id -> the credential keys cached for them: a change to one person (a notification each)
         # drops their entries without scanning every entry
         self._keys_of: dict[int, set[bytes]] = {}
-        self._people: TTLCache[int, dict[str, Any]] = TTLCache(size, max(ttl, 0.001), timer=time.monotonic)
+        self._people: TTLCache[int, object] = TTLCache(size, max(ttl, 0.001), timer=time.monotonic)
         # other per-person caches of identity data (board profiles) dropped with this one's entries
         self.companions: list[CompanionCache] = []
 
@@ -79,13 +78,13 @@ class PrincipalCache:
         self._entries[key] = principal
         self._keys_of.setdefault(principal.person_id, set()).add(key)
 
-    def person_row(self, person_id: int) -> dict[str, Any] | None:
+    def person_row(self, person_id: int) -> object | None:
         try:
             return self._people[person_id]
         except KeyError:
             return None
 
-    def put_person_row(self, person_id: int, row: dict[str, Any]) -> None:
+    def put_person_row(self, person_id: int, row: object) -> None:
         if not self.live or self.ttl <= 0:
             return
         self._people[person_id] = row
@@ -110,23 +109,16 @@ class PrincipalCache:
             companion.clear()
 
 
-def _principal(row: asyncpg.Record, via: str) -> Principal:
-    return msgspec.convert(
-        {**dict(row), "roles": frozenset(row["roles"]), "via": via}, Principal, from_attributes=False
-    )
-
-
 async def principal_for_token(db: Database, cache: PrincipalCache, token: str) -> Principal | None:
     key = hash_secret(token)
     principal = cache.get(key)
     if principal is not None:
         return principal
     async with db.connection() as conn:
-        row = await queries.principal_row_for_token(conn, key)
-        if row is None:
+        principal = await queries.principal_for_token(conn, key)
+        if principal is None:
             return None
-        await queries.touch_token(conn, row["credential_id"])
-    principal = _principal(row, "token")
+        await queries.touch_token(conn, principal.credential_id)
     cache.put(key, principal)
     return principal
 
@@ -137,10 +129,9 @@ async def principal_for_session(db: Database, cache: PrincipalCache, session_tok
     if principal is not None:
         return principal
     async with db.connection() as conn:
-        row = await queries.principal_row_for_session(conn, key[1:])
-    if row is None:
+        principal = await queries.principal_for_session(conn, key[1:])
+    if principal is None:
         return None
-    principal = _principal(row, "session")
     cache.put(key, principal)
     return principal
 
@@ -171,9 +162,9 @@ async def login(
     await challenge_if_needed(db, record.id)
     async with db.transaction() as conn:
         started = await start_session(conn, record.id, hours=session_hours)
-        row = await queries.principal_row_for_session(conn, hash_secret(started.token))
-    assert row is not None
-    return started.token, _principal(row, "session"), started.expires_at
+        principal = await queries.principal_for_session(conn, hash_secret(started.token))
+    assert principal is not None
+    return started.token, principal, started.expires_at
 
 
 async def logout(db: Database, cache: PrincipalCache, session_token: str) -> None:

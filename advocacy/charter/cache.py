@@ -11,10 +11,10 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import OrderedDict
 
 import asyncpg
 import msgspec
+from cachetools import LRUCache
 
 from advocacy.charter import queries
 from advocacy.charter.engine import CompiledCharter, compile_charter
@@ -39,6 +39,24 @@ class CompiledVersion:
         self.charter = charter
 
 
+class CompiledVersions(LRUCache[int, CompiledVersion]):
+    """The few compiled versions last used (cachetools' LRU); the active one is never the one dropped."""
+
+    def __init__(self, maxsize: int, locks: dict[int, asyncio.Lock]) -> None:
+        super().__init__(maxsize)
+        self.active_version: int | None = None
+        self._locks = locks
+
+    def popitem(self) -> tuple[int, CompiledVersion]:
+        key, value = super().popitem()
+        if key == self.active_version and len(self) > 0:
+            dropped = super().popitem()
+            self[key] = value  # back as the most recently used: there is room for it now
+            key, value = dropped
+        self._locks.pop(key, None)
+        return key, value
+
+
 class CharterCache:
     """Per-process: compiled versions (the few last used) and which one is active.
 
@@ -49,8 +67,8 @@ class CharterCache:
         self.recheck_seconds = recheck_seconds
         self.keep_versions = keep_versions
         self.live = False  # whether a listener currently follows activations
-        self._compiled: OrderedDict[int, CompiledVersion] = OrderedDict()
         self._locks: dict[int, asyncio.Lock] = {}
+        self._compiled = CompiledVersions(keep_versions, self._locks)
         self._active_version: int | None = None
         self._checked_at = float("-inf")
         self.compilations = 0  # how many times a version was compiled in this process (for tests and metrics)
@@ -71,9 +89,10 @@ class CharterCache:
     async def active_from(self, db: Database) -> CompiledVersion:
         """As `active`, taking a pooled connection only when the database must be asked."""
         version = self._active_version
-        if not self._needs_recheck() and version is not None and version in self._compiled:
-            self._compiled.move_to_end(version)
-            return self._compiled[version]
+        if not self._needs_recheck() and version is not None:
+            cached = self._compiled.get(version)  # a read marks it as the most recently used
+            if cached is not None:
+                return cached
         async with db.connection() as conn:
             return await self.active(conn)
 
@@ -81,7 +100,6 @@ class CharterCache:
         """Any version (draft, active or retired), compiled once; raises NotFound for an unknown one."""
         cached = self._compiled.get(version)
         if cached is not None:
-            self._compiled.move_to_end(version)
             return cached
         lock = self._locks.setdefault(version, asyncio.Lock())
         async with lock:
@@ -97,14 +115,8 @@ class CharterCache:
             charter = await asyncio.to_thread(compile_charter, rules, version=version)
             compiled = CompiledVersion(charter_id, charter)
             self.compilations += 1
+            self._compiled.active_version = self._active_version
             self._compiled[version] = compiled
-            while len(self._compiled) > self.keep_versions:
-                oldest = next(iter(self._compiled))
-                if oldest == self._active_version:
-                    self._compiled.move_to_end(oldest)
-                    oldest = next(iter(self._compiled))
-                del self._compiled[oldest]
-                self._locks.pop(oldest, None)
         return compiled
 
     async def refresh(self, db: Database) -> None:

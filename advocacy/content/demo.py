@@ -145,13 +145,18 @@ async def _noop_enqueue(*_: Any, **__: Any) -> None:
     """Demo renditions are made at once below, so no job is queued."""
 
 
+CURATOR = "claire.curator@demo.example"
+REVIEWER = "remi.reviewer@demo.example"
+
+
 async def seed_demo_library(db: Database, storage: Storage) -> int:
     """Create the demo library unless it exists; returns how many posts were created."""
     async with db.connection() as conn:
-        if await conn.fetchval("SELECT count(*) FROM campaigns WHERE slug = $1", CAMPAIGNS[0][0]):
+        if await campaign_service.campaign_key(conn, slug=CAMPAIGNS[0][0]) is not None:
             return 0
-        curator_id = await conn.fetchval("SELECT id FROM people WHERE email = 'claire.curator@demo.example'")
-        reviewer_id = await conn.fetchval("SELECT id FROM people WHERE email = 'remi.reviewer@demo.example'")
+        staff = await people.people_by_email(conn, [CURATOR, REVIEWER])
+    # the demo's people are seeded before its library (advocacy/demo.py)
+    curator_id, reviewer_id = staff[CURATOR].id, staff[REVIEWER].id
     now = datetime.now(UTC)
     campaigns = {}
     for slug, name, description, multiplier in CAMPAIGNS:

@@ -3,32 +3,58 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
 
 import asyncpg
 import msgspec
 
-from advocacy.identity.schemas import InvitationRead
+from advocacy.identity.schemas import (
+    Contact,
+    CredentialHolder,
+    InvitationCandidate,
+    InvitationRead,
+    LockedChallenge,
+    LockedInvitation,
+    LockedReset,
+    MintedLink,
+    SecondFactorRow,
+)
+
+T = TypeVar("T")
+
+
+def _one(row: asyncpg.Record | None, into: type[T]) -> T | None:
+    return None if row is None else msgspec.convert(dict(row), into)
+
 
 # ---- people as identity sees them ----
 
 
-async def person_for_credentials(conn: asyncpg.Connection, person_id: int) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
+async def person_for_credentials(conn: asyncpg.Connection, person_id: int) -> CredentialHolder | None:
+    row = await conn.fetchrow(
         "SELECT id, public_id, email, display_name, language, active, password_hash,"
         " COALESCE((SELECT array_agg(r.role) FROM person_roles r WHERE r.person_id = p.id), '{}') AS roles"
         " FROM people p WHERE id = $1",
         person_id,
     )
-    return row
+    return _one(row, CredentialHolder)
 
 
-async def person_by_email(conn: asyncpg.Connection, email: str) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
+async def person_by_email(conn: asyncpg.Connection, email: str) -> Contact | None:
+    row = await conn.fetchrow(
         "SELECT id, email, display_name, language, active FROM people WHERE canonical_email(email) = canonical_email($1)",
         email,
     )
-    return row
+    return _one(row, Contact)
+
+
+async def public_ids_by_email(conn: asyncpg.Connection, emails: list[str]) -> list[UUID]:
+    """The public ids of the people with these e-mails (canonical form)."""
+    rows = await conn.fetch(
+        "SELECT public_id FROM people WHERE canonical_email(email) = ANY($1::text[])", emails
+    )
+    return [r["public_id"] for r in rows]
 
 
 async def set_password_hash(conn: asyncpg.Connection, person_id: int, password_hash: str) -> None:
@@ -70,9 +96,9 @@ FROM invitations i JOIN people p ON p.id = i.person_id
 
 async def invitation_candidates(
     conn: asyncpg.Connection, *, person_ids: list[UUID] | None, team: str | None, everyone: bool
-) -> list[asyncpg.Record]:
+) -> list[InvitationCandidate]:
     """The people a request names, with what decides whether they can be invited."""
-    rows: list[asyncpg.Record] = await conn.fetch(
+    rows = await conn.fetch(
         """
         SELECT p.id, p.public_id, p.email, p.display_name, p.language, p.active,
                p.password_hash IS NOT NULL AS has_password,
@@ -88,7 +114,7 @@ async def invitation_candidates(
         team,
         everyone,
     )
-    return rows
+    return [msgspec.convert(dict(r), InvitationCandidate) for r in rows]
 
 
 async def close_expired_invitations(conn: asyncpg.Connection, person_ids: list[int]) -> None:
@@ -102,15 +128,16 @@ async def close_expired_invitations(conn: asyncpg.Connection, person_ids: list[i
 
 async def insert_invitations(
     conn: asyncpg.Connection, person_ids: list[int], *, invited_by: int | None, expires_at: datetime
-) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(
+) -> dict[int, int]:
+    """The new invitations' ids by person id."""
+    rows = await conn.fetch(
         "INSERT INTO invitations (person_id, invited_by, expires_at)"
         " SELECT unnest($1::bigint[]), $2, $3 RETURNING id, person_id",
         person_ids,
         invited_by,
         expires_at,
     )
-    return rows
+    return {r["person_id"]: r["id"] for r in rows}
 
 
 async def invitation_read(conn: asyncpg.Connection, public_id: UUID) -> InvitationRead | None:
@@ -138,24 +165,24 @@ async def invitations_page(
     ]
 
 
-async def lock_invitation(conn: asyncpg.Connection, public_id: UUID) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT i.id, i.person_id, i.accepted_at, i.revoked_at, i.expires_at, p.email, p.language, p.active,"
+async def lock_invitation(conn: asyncpg.Connection, public_id: UUID) -> LockedInvitation | None:
+    row = await conn.fetchrow(
+        "SELECT i.id, i.public_id, i.person_id, i.accepted_at, i.revoked_at, i.expires_at, p.email, p.language, p.active,"
         " p.display_name FROM invitations i JOIN people p ON p.id = i.person_id WHERE i.public_id = $1"
         " FOR UPDATE OF i",
         public_id,
     )
-    return row
+    return _one(row, LockedInvitation)
 
 
-async def lock_invitation_by_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
+async def lock_invitation_by_token(conn: asyncpg.Connection, token_hash: bytes) -> LockedInvitation | None:
+    row = await conn.fetchrow(
         "SELECT i.id, i.public_id, i.person_id, i.accepted_at, i.revoked_at, i.expires_at, p.email,"
         " p.display_name, p.language, p.active FROM invitations i JOIN people p ON p.id = i.person_id"
         " WHERE i.token_hash = $1 FOR UPDATE OF i",
         token_hash,
     )
-    return row
+    return _one(row, LockedInvitation)
 
 
 async def extend_invitation(conn: asyncpg.Connection, invitation_id: int, expires_at: datetime) -> None:
@@ -182,9 +209,9 @@ async def close_open_invitations(conn: asyncpg.Connection, person_id: int) -> No
 
 async def mint_invitation_token(
     conn: asyncpg.Connection, invitation_id: int, token_hash: bytes
-) -> asyncpg.Record | None:
+) -> MintedLink | None:
     """Give an open invitation a new token (the previous link stops working); None when it is closed."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    row = await conn.fetchrow(
         "UPDATE invitations i SET token_hash = $2, sent_count = sent_count + 1, last_sent_at = now()"
         " FROM people p WHERE i.id = $1 AND p.id = i.person_id AND i.accepted_at IS NULL"
         " AND i.revoked_at IS NULL AND i.expires_at > now() AND p.active"
@@ -192,7 +219,7 @@ async def mint_invitation_token(
         invitation_id,
         token_hash,
     )
-    return row
+    return _one(row, MintedLink)
 
 
 # ---- password resets ----
@@ -207,25 +234,23 @@ async def insert_reset(conn: asyncpg.Connection, person_id: int, expires_at: dat
     return reset_id
 
 
-async def mint_reset_token(
-    conn: asyncpg.Connection, reset_id: int, token_hash: bytes
-) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
+async def mint_reset_token(conn: asyncpg.Connection, reset_id: int, token_hash: bytes) -> MintedLink | None:
+    row = await conn.fetchrow(
         "UPDATE password_resets r SET token_hash = $2 FROM people p WHERE r.id = $1 AND p.id = r.person_id"
         " AND r.used_at IS NULL AND r.expires_at > now() AND p.active RETURNING r.expires_at, p.display_name",
         reset_id,
         token_hash,
     )
-    return row
+    return _one(row, MintedLink)
 
 
-async def lock_reset_by_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
+async def lock_reset_by_token(conn: asyncpg.Connection, token_hash: bytes) -> LockedReset | None:
+    row = await conn.fetchrow(
         "SELECT r.id, r.person_id, r.used_at, r.expires_at, p.active, p.email, p.display_name, p.language"
         " FROM password_resets r JOIN people p ON p.id = r.person_id WHERE r.token_hash = $1 FOR UPDATE OF r",
         token_hash,
     )
-    return row
+    return _one(row, LockedReset)
 
 
 async def use_resets_of_person(conn: asyncpg.Connection, person_id: int) -> None:
@@ -239,14 +264,14 @@ async def use_resets_of_person(conn: asyncpg.Connection, person_id: int) -> None
 
 async def second_factor_of(
     conn: asyncpg.Connection, person_id: int, *, lock: bool = False
-) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
+) -> SecondFactorRow | None:
+    row = await conn.fetchrow(
         "SELECT totp_secret, confirmed_at, last_step,"
         " (SELECT count(*) FROM recovery_codes c WHERE c.person_id = f.person_id AND c.used_at IS NULL) AS codes_left"
         " FROM second_factors f WHERE person_id = $1" + (" FOR UPDATE" if lock else ""),
         person_id,
     )
-    return row
+    return _one(row, SecondFactorRow)
 
 
 async def put_pending_second_factor(conn: asyncpg.Connection, person_id: int, secret: bytes) -> None:
@@ -312,14 +337,14 @@ async def insert_challenge(
     )
 
 
-async def lock_challenge(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
-    row: asyncpg.Record | None = await conn.fetchrow(
+async def lock_challenge(conn: asyncpg.Connection, token_hash: bytes) -> LockedChallenge | None:
+    row = await conn.fetchrow(
         "SELECT c.id, c.person_id, c.enrolment_required, c.enrolment_secret, c.attempts, c.expires_at, c.used_at,"
         " p.active FROM login_challenges c JOIN people p ON p.id = c.person_id WHERE c.token_hash = $1"
         " FOR UPDATE OF c",
         token_hash,
     )
-    return row
+    return _one(row, LockedChallenge)
 
 
 async def set_challenge_secret(conn: asyncpg.Connection, challenge_id: int, secret: bytes) -> None:
@@ -344,8 +369,9 @@ ENCRYPTED_TABLES = tuple(_ENCRYPTED)
 
 async def encrypted_secrets(
     conn: asyncpg.Connection, table: str, after: int, limit: int
-) -> list[asyncpg.Record]:
-    return list(await conn.fetch(_ENCRYPTED[table], after, limit))
+) -> list[tuple[int, bytes]]:
+    """(key, ciphertext) pairs of a table's encrypted secrets after `after`, in key order."""
+    return [(r["k"], r["v"]) for r in await conn.fetch(_ENCRYPTED[table], after, limit)]
 
 
 async def store_rotated_secrets(conn: asyncpg.Connection, table: str, rows: list[tuple[int, bytes]]) -> None:

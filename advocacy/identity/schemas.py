@@ -9,6 +9,8 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from advocacy.core.language import LanguageCode
+
 InvitationStatus = Literal["pending", "accepted", "expired", "revoked"]
 # Length is checked by the password policy (advocacy/identity/policy.py), with a message a person can act on.
 NewPassword = Annotated[str, Meta(max_length=256)]
@@ -135,3 +137,97 @@ class SecondFactorSession(msgspec.Struct, frozen=True, kw_only=True):
     csrf_token: str
     expires_at: datetime
     recovery_codes: list[str] | None = None
+
+
+# ---- rows the identity service reads (never API bodies) ----
+
+
+class CredentialHolder(msgspec.Struct, frozen=True, kw_only=True):
+    """A person as their credentials concern them: the password hash and the roles (second factor policy)."""
+
+    id: int
+    public_id: UUID
+    email: str
+    display_name: str
+    language: LanguageCode
+    active: bool
+    password_hash: str | None
+    roles: list[str]
+
+
+class Contact(msgspec.Struct, frozen=True, kw_only=True):
+    """Whom a password reset link is sent to."""
+
+    id: int
+    email: str
+    display_name: str
+    language: LanguageCode
+    active: bool
+
+
+class InvitationCandidate(msgspec.Struct, frozen=True, kw_only=True):
+    """A person a request names, with what decides whether they can be invited."""
+
+    id: int
+    public_id: UUID
+    email: str
+    display_name: str
+    language: LanguageCode
+    active: bool
+    has_password: bool
+    invited: bool
+
+
+class LockedInvitation(msgspec.Struct, frozen=True, kw_only=True):
+    """An invitation locked for a decision, with its person."""
+
+    id: int
+    public_id: UUID
+    person_id: int
+    accepted_at: datetime | None
+    revoked_at: datetime | None
+    expires_at: datetime
+    email: str
+    display_name: str
+    language: LanguageCode
+    active: bool
+
+
+class LockedReset(msgspec.Struct, frozen=True, kw_only=True):
+    """A password reset locked for its use, with its person."""
+
+    id: int
+    person_id: int
+    used_at: datetime | None
+    expires_at: datetime
+    active: bool
+    email: str
+    display_name: str
+    language: LanguageCode
+
+
+class MintedLink(msgspec.Struct, frozen=True, kw_only=True):
+    """A link given a new token: until when it works, and whom the mail greets."""
+
+    expires_at: datetime
+    display_name: str
+
+
+class SecondFactorRow(msgspec.Struct, frozen=True, kw_only=True):
+    totp_secret: bytes
+    confirmed_at: datetime | None
+    last_step: int
+    codes_left: int
+
+
+class LockedChallenge(msgspec.Struct, frozen=True, kw_only=True):
+    """A sign-in challenge locked for its answer; `active` is its person's."""
+
+    id: int
+    person_id: int
+    enrolment_required: bool
+    enrolment_secret: bytes | None
+    attempts: int
+    expires_at: datetime
+    used_at: datetime | None
+    active: bool

@@ -34,8 +34,10 @@ from advocacy.identity.errors import SecondFactorRequired
 from advocacy.identity.schemas import (
     IdentitySettings,
     IdentitySettingsUpdate,
+    LockedChallenge,
     RecoveryCodes,
     SecondFactorOff,
+    SecondFactorRow,
     SecondFactorStatus,
     TotpEnrolment,
 )
@@ -131,9 +133,9 @@ async def status(db: Database, principal: Principal) -> SecondFactorStatus:
     async with db.connection() as conn:
         row = await queries.second_factor_of(conn, principal.person_id)
     return SecondFactorStatus(
-        enabled=bool(row and row["confirmed_at"]),
-        pending_confirmation=bool(row and not row["confirmed_at"]),
-        recovery_codes_left=int(row["codes_left"]) if row and row["confirmed_at"] else 0,
+        enabled=bool(row and row.confirmed_at),
+        pending_confirmation=bool(row and not row.confirmed_at),
+        recovery_codes_left=int(row.codes_left) if row and row.confirmed_at else 0,
         required=_required_for(principal.roles, org),
     )
 
@@ -143,7 +145,7 @@ async def begin_enrolment(db: Database, settings: Settings, principal: Principal
     secret = pyotp.random_base32()
     async with db.transaction() as conn:
         row = await queries.second_factor_of(conn, principal.person_id, lock=True)
-        if row is not None and row["confirmed_at"] is not None:
+        if row is not None and row.confirmed_at is not None:
             raise Conflict("Your second factor is already on: turn it off first to set up another device")
         await queries.put_pending_second_factor(conn, principal.person_id, _cipher(settings).encrypt(secret))
     return _enrolment(secret, principal.email, settings)
@@ -172,10 +174,10 @@ async def confirm_enrolment(
     await _count_code_attempt(limiter, principal.person_id)
     async with db.transaction() as conn:
         row = await queries.second_factor_of(conn, principal.person_id, lock=True)
-        if row is None or row["confirmed_at"] is not None:
+        if row is None or row.confirmed_at is not None:
             raise Conflict("There is no set-up in progress: start one first")
-        secret = _cipher(settings).decrypt(row["totp_secret"])
-        step = matching_step(secret, code, after=row["last_step"])
+        secret = _cipher(settings).decrypt(row.totp_secret)
+        step = matching_step(secret, code, after=row.last_step)
         if step is None:
             raise Invalid(
                 str(WRONG_CODE),
@@ -196,10 +198,10 @@ async def confirm_enrolment(
 
 
 async def _check_code(
-    conn: asyncpg.Connection, settings: Settings, person_id: int, row: asyncpg.Record, code: str
+    conn: asyncpg.Connection, settings: Settings, person_id: int, row: SecondFactorRow, code: str
 ) -> bool:
     """A TOTP code (recorded so it is not accepted again) or an unused recovery code (spent)."""
-    step = matching_step(_cipher(settings).decrypt(row["totp_secret"]), code, after=row["last_step"])
+    step = matching_step(_cipher(settings).decrypt(row.totp_secret), code, after=row.last_step)
     if step is not None:
         await queries.record_step(conn, person_id, step)
         return True
@@ -218,7 +220,7 @@ async def regenerate_recovery_codes(
     await _count_code_attempt(limiter, principal.person_id)
     async with db.transaction() as conn:
         row = await queries.second_factor_of(conn, principal.person_id, lock=True)
-        if row is None or row["confirmed_at"] is None:
+        if row is None or row.confirmed_at is None:
             raise NotFound("Your second factor is not on")
         ok = await _check_code(conn, settings, principal.person_id, row, code)
         if ok:
@@ -254,10 +256,10 @@ async def turn_off(
     await _count_code_attempt(limiter, principal.person_id)
     async with db.transaction() as conn:
         row = await queries.second_factor_of(conn, principal.person_id, lock=True)
-        if row is None or row["confirmed_at"] is None:
+        if row is None or row.confirmed_at is None:
             raise NotFound("Your second factor is not on")
         person = await queries.person_for_credentials(conn, principal.person_id)
-        if person is None or not verify_password(person["password_hash"], body.current_password):
+        if person is None or not verify_password(person.password_hash, body.current_password):
             message = str(lazy_gettext("Your current password is wrong"))
             raise Invalid(
                 message,
@@ -289,11 +291,11 @@ async def challenge_if_needed(db: Database, person_id: int) -> None:
     org = await organisation_settings(db)
     async with db.transaction() as conn:
         row = await queries.second_factor_of(conn, person_id)
-        enabled = row is not None and row["confirmed_at"] is not None
+        enabled = row is not None and row.confirmed_at is not None
         enrol = False
         if not enabled:
             person = await queries.person_for_credentials(conn, person_id)
-            enrol = person is not None and _required_for(list(person["roles"]), org)
+            enrol = person is not None and _required_for(list(person.roles), org)
             if not enrol:
                 return
         token = secrets.token_urlsafe(32)
@@ -309,15 +311,10 @@ async def challenge_if_needed(db: Database, person_id: int) -> None:
     raise SecondFactorRequired(detail, extra={"challenge": token, "enrolment_required": enrol})
 
 
-def _usable_challenge(row: asyncpg.Record | None) -> asyncpg.Record:
-    if (
-        row is None
-        or row["used_at"] is not None
-        or not row["active"]
-        or row["expires_at"] <= datetime.now(UTC)
-    ):
+def _usable_challenge(row: LockedChallenge | None) -> LockedChallenge:
+    if row is None or row.used_at is not None or not row.active or row.expires_at <= datetime.now(UTC):
         raise Unauthenticated("This sign-in has expired: enter your e-mail and password again")
-    if row["attempts"] >= CHALLENGE_ATTEMPTS:
+    if row.attempts >= CHALLENGE_ATTEMPTS:
         raise Unauthenticated("Too many wrong codes: enter your e-mail and password again")
     return row
 
@@ -327,12 +324,12 @@ async def enrol_at_sign_in(db: Database, settings: Settings, challenge: str) -> 
     secret = pyotp.random_base32()
     async with db.transaction() as conn:
         row = _usable_challenge(await queries.lock_challenge(conn, hash_secret(challenge)))
-        if not row["enrolment_required"]:
+        if not row.enrolment_required:
             raise Conflict("This sign-in does not set up a second factor")
-        await queries.set_challenge_secret(conn, row["id"], _cipher(settings).encrypt(secret))
-        person = await queries.person_for_credentials(conn, row["person_id"])
+        await queries.set_challenge_secret(conn, row.id, _cipher(settings).encrypt(secret))
+        person = await queries.person_for_credentials(conn, row.person_id)
     assert person is not None
-    return _enrolment(secret, person["email"], settings)
+    return _enrolment(secret, person.email, settings)
 
 
 class SecondFactorSignIn:
@@ -350,11 +347,11 @@ async def complete_sign_in(db: Database, settings: Settings, challenge: str, cod
     recovery_codes: list[str] | None = None
     async with db.transaction() as conn:
         row = _usable_challenge(await queries.lock_challenge(conn, hash_secret(challenge)))
-        person_id = row["person_id"]
-        if row["enrolment_required"]:
-            if row["enrolment_secret"] is None:
+        person_id = row.person_id
+        if row.enrolment_required:
+            if row.enrolment_secret is None:
                 raise Conflict("Set up your authenticator app first (the enrol step gives its secret)")
-            secret = _cipher(settings).decrypt(row["enrolment_secret"])
+            secret = _cipher(settings).decrypt(row.enrolment_secret)
             step = matching_step(secret, code, after=0)
             ok = step is not None
             if step is not None:
@@ -371,9 +368,9 @@ async def complete_sign_in(db: Database, settings: Settings, challenge: str, cod
             factor = await queries.second_factor_of(conn, person_id, lock=True)
             ok = factor is not None and await _check_code(conn, settings, person_id, factor, code)
         if not ok:
-            await queries.count_challenge_attempt(conn, row["id"])
+            await queries.count_challenge_attempt(conn, row.id)
         else:
-            await queries.use_challenge(conn, row["id"])
+            await queries.use_challenge(conn, row.id)
             session = await start_session(
                 conn, person_id, hours=settings.session_ttl_hours, method="password+totp"
             )
@@ -381,7 +378,7 @@ async def complete_sign_in(db: Database, settings: Settings, challenge: str, cod
     if not ok:
         raise _wrong_code()
     assert person is not None
-    return SecondFactorSignIn(session, person["public_id"], recovery_codes)
+    return SecondFactorSignIn(session, person.public_id, recovery_codes)
 
 
 async def purge_challenges(db: Database) -> int:
@@ -401,9 +398,9 @@ async def rotate_secret_keys(db: Database, cipher: TokenCipher, *, batch: int = 
                 if not rows:
                     break
                 await queries.store_rotated_secrets(
-                    conn, table, [(r["k"], cipher.rotate(r["v"])) for r in rows]
+                    conn, table, [(key, cipher.rotate(secret)) for key, secret in rows]
                 )
-            after = rows[-1]["k"]
+            after = rows[-1][0]
             count += len(rows)
         done[table] = count
     return done

@@ -29,11 +29,15 @@ from advocacy.identity.errors import LinkGone
 from advocacy.identity.policy import password_problem
 from advocacy.identity.schemas import (
     ChangePassword,
+    CredentialHolder,
     InvitationBatch,
+    InvitationCandidate,
     InvitationCreate,
     InvitationPreview,
     InvitationRead,
     InvitationSkipped,
+    LockedInvitation,
+    LockedReset,
 )
 from advocacy.identity.sessions import end_credentials, hash_secret
 from advocacy.mail import service as mail
@@ -75,27 +79,27 @@ async def invite(
             conn, person_ids=person_ids, team=team, everyone=body.everyone_without_credential
         )
         if person_ids is not None:
-            missing = set(person_ids) - {c["public_id"] for c in candidates}
+            missing = set(person_ids) - {c.public_id for c in candidates}
             if missing:
                 raise NotFound(f"No person with the id {sorted(missing, key=str)[0]}")
         elif team is not None and not candidates:
             raise NotFound(f"The team {team!r} has nobody in it (or does not exist)")
         skipped: list[InvitationSkipped] = []
-        chosen: list[asyncpg.Record] = []
+        chosen: list[InvitationCandidate] = []
         for c in candidates:
             reason = (
                 "inactive"
-                if not c["active"]
+                if not c.active
                 else "has-password"
-                if c["has_password"]
+                if c.has_password
                 else "already-invited"
-                if c["invited"]
+                if c.invited
                 else None
             )
             if reason is None:
                 chosen.append(c)
             elif person_ids is not None or team is not None or reason == "already-invited":
-                skipped.append(InvitationSkipped(person_id=c["public_id"], email=c["email"], reason=reason))  # type: ignore[arg-type]
+                skipped.append(InvitationSkipped(person_id=c.public_id, email=c.email, reason=reason))  # type: ignore[arg-type]
         invited = await _invite(conn, settings, chosen, actor_id=actor_id, expires_at=expires_at)
         if invited:
             scope = "people" if person_ids is not None else "team" if team is not None else "everyone"
@@ -113,32 +117,31 @@ async def invite(
 async def _invite(
     conn: asyncpg.Connection,
     settings: Settings,
-    people: list[asyncpg.Record],
+    people: list[InvitationCandidate],
     *,
     actor_id: int | None,
     expires_at: datetime,
 ) -> int:
     if not people:
         return 0
-    ids = [p["id"] for p in people]
+    ids = [p.id for p in people]
     await queries.close_expired_invitations(conn, ids)
-    rows = await queries.insert_invitations(conn, ids, invited_by=actor_id, expires_at=expires_at)
-    invitation_of = {r["person_id"]: r["id"] for r in rows}
+    invitation_of = await queries.insert_invitations(conn, ids, invited_by=actor_id, expires_at=expires_at)
     await mail.queue(
         conn,
         settings,
         "invitation",
         [
             Recipient(
-                person_id=p["id"],
-                to_address=p["email"],
-                language=p["language"],
-                subject_ref=invitation_of[p["id"]],
+                person_id=p.id,
+                to_address=p.email,
+                language=p.language,
+                subject_ref=invitation_of[p.id],
             )
             for p in people
         ],
     )
-    return len(rows)
+    return len(invitation_of)
 
 
 async def invite_people_without_credential(
@@ -149,14 +152,11 @@ async def invite_people_without_credential(
         return 0
     expires_at = datetime.now(UTC) + timedelta(days=settings.invitation_valid_days)
     async with db.transaction() as conn:
-        rows = await conn.fetch(
-            "SELECT public_id FROM people WHERE canonical_email(email) = ANY($1::text[])",
-            [canonical_email(e) for e in emails],
-        )
+        public_ids = await queries.public_ids_by_email(conn, [canonical_email(e) for e in emails])
         candidates = await queries.invitation_candidates(
-            conn, person_ids=[r["public_id"] for r in rows], team=None, everyone=False
+            conn, person_ids=public_ids, team=None, everyone=False
         )
-        chosen = [c for c in candidates if c["active"] and not c["has_password"] and not c["invited"]]
+        chosen = [c for c in candidates if c.active and not c.has_password and not c.invited]
         invited = await _invite(conn, settings, chosen, actor_id=actor_id, expires_at=expires_at)
         if invited:
             await write_audit(
@@ -200,16 +200,16 @@ async def resend_invitation(
         row = await queries.lock_invitation(conn, public_id)
         if row is None:
             raise NotFound("No such invitation")
-        if row["accepted_at"] is not None:
+        if row.accepted_at is not None:
             raise Conflict("This invitation was accepted: the person can sign in or reset their password")
-        if row["revoked_at"] is not None:
+        if row.revoked_at is not None:
             raise Conflict("This invitation was revoked: invite the person again")
-        if not row["active"]:
+        if not row.active:
             raise Conflict("This person is deactivated")
         try:
             async with conn.transaction():
                 await queries.extend_invitation(
-                    conn, row["id"], datetime.now(UTC) + timedelta(days=settings.invitation_valid_days)
+                    conn, row.id, datetime.now(UTC) + timedelta(days=settings.invitation_valid_days)
                 )
         except asyncpg.UniqueViolationError:
             raise Conflict("This person has a newer open invitation") from None
@@ -219,10 +219,10 @@ async def resend_invitation(
             "invitation",
             [
                 Recipient(
-                    person_id=row["person_id"],
-                    to_address=row["email"],
-                    language=row["language"],
-                    subject_ref=row["id"],
+                    person_id=row.person_id,
+                    to_address=row.email,
+                    language=row.language,
+                    subject_ref=row.id,
                 )
             ],
         )
@@ -243,10 +243,10 @@ async def revoke_invitation(db: Database, public_id: UUID, *, actor_id: int | No
         row = await queries.lock_invitation(conn, public_id)
         if row is None:
             raise NotFound("No such invitation")
-        if row["accepted_at"] is not None:
+        if row.accepted_at is not None:
             raise Conflict("This invitation was already accepted")
-        if row["revoked_at"] is None:
-            await queries.revoke_invitation(conn, row["id"])
+        if row.revoked_at is None:
+            await queries.revoke_invitation(conn, row.id)
             await write_audit(
                 conn,
                 actor_id=actor_id,
@@ -256,18 +256,18 @@ async def revoke_invitation(db: Database, public_id: UUID, *, actor_id: int | No
             )
 
 
-def _usable_invitation(row: asyncpg.Record | None) -> asyncpg.Record:
+def _usable_invitation(row: LockedInvitation | None) -> LockedInvitation:
     if row is None:
         raise NotFound(
             "This invitation link is not valid: check that it was copied whole, or ask for a new one"
         )
-    if row["accepted_at"] is not None:
+    if row.accepted_at is not None:
         raise LinkGone(
             "This invitation was already used: sign in, or ask for a password reset", kind="invitation-used"
         )
-    if row["revoked_at"] is not None or not row["active"]:
+    if row.revoked_at is not None or not row.active:
         raise LinkGone("This invitation was withdrawn: ask your administrator", kind="invitation-revoked")
-    if row["expires_at"] <= datetime.now(UTC):
+    if row.expires_at <= datetime.now(UTC):
         raise LinkGone(
             "This invitation has expired: ask your administrator to send it again", kind="invitation-expired"
         )
@@ -277,30 +277,28 @@ def _usable_invitation(row: asyncpg.Record | None) -> asyncpg.Record:
 async def preview_invitation(db: Database, token: str) -> InvitationPreview:
     async with db.transaction() as conn:
         row = _usable_invitation(await queries.lock_invitation_by_token(conn, hash_secret(token)))
-    return InvitationPreview(
-        email=row["email"], display_name=row["display_name"], expires_at=row["expires_at"]
-    )
+    return InvitationPreview(email=row.email, display_name=row.display_name, expires_at=row.expires_at)
 
 
 async def accept_invitation(db: Database, cache: PrincipalCache, token: str, password: str) -> int:
     """Set the invitee's password from a valid invitation link; returns their person id."""
     async with db.transaction() as conn:
         row = _usable_invitation(await queries.lock_invitation_by_token(conn, hash_secret(token)))
-        check_new_password(password, field="password", email=row["email"], display_name=row["display_name"])
-        await queries.set_password_hash(conn, row["person_id"], hash_password(password))
-        await queries.accept_invitation(conn, row["id"])
-        await queries.use_resets_of_person(conn, row["person_id"])
-        ended = await end_credentials(conn, row["person_id"])
+        check_new_password(password, field="password", email=row.email, display_name=row.display_name)
+        await queries.set_password_hash(conn, row.person_id, hash_password(password))
+        await queries.accept_invitation(conn, row.id)
+        await queries.use_resets_of_person(conn, row.person_id)
+        ended = await end_credentials(conn, row.person_id)
         await write_audit(
             conn,
-            actor_id=row["person_id"],
+            actor_id=row.person_id,
             action="invitation.accepted",
             subject_type="invitation",
-            subject_id=str(row["public_id"]),
+            subject_id=str(row.public_id),
             detail=ended,
         )
-    cache.forget_person(row["person_id"])
-    return int(row["person_id"])
+    cache.forget_person(row.person_id)
+    return int(row.person_id)
 
 
 async def mint_invitation_link(
@@ -311,11 +309,11 @@ async def mint_invitation_link(
     minted = await queries.mint_invitation_token(conn, row.subject_ref, hash_secret(token))
     if minted is None:
         return None
-    days = max(1, math.ceil((minted["expires_at"] - datetime.now(UTC)).total_seconds() / 86400))
+    days = max(1, math.ceil((minted.expires_at - datetime.now(UTC)).total_seconds() / 86400))
     return {
         "link": f"{settings.base_url}{INVITATION_PATH}?token={token}",
         "days": days,
-        "display_name": minted["display_name"],
+        "display_name": minted.display_name,
     }
 
 
@@ -334,19 +332,19 @@ async def forgot_password(
     await limiter.hit(RESET_RULE.format(n=n * 4), "reset-ip", client, message=message)
     async with db.transaction() as conn:
         person = await queries.person_by_email(conn, email.strip())
-        if person is None or not person["active"]:
+        if person is None or not person.active:
             return
         expires_at = datetime.now(UTC) + timedelta(minutes=settings.password_reset_valid_minutes)
-        reset_id = await queries.insert_reset(conn, person["id"], expires_at)
+        reset_id = await queries.insert_reset(conn, person.id, expires_at)
         await mail.queue(
             conn,
             settings,
             "password_reset",
             [
                 Recipient(
-                    person_id=person["id"],
-                    to_address=person["email"],
-                    language=person["language"],
+                    person_id=person.id,
+                    to_address=person.email,
+                    language=person.language,
                     subject_ref=reset_id,
                 )
             ],
@@ -356,7 +354,7 @@ async def forgot_password(
             actor_id=None,
             action="password.reset_requested",
             subject_type="person",
-            subject_id=str(person["id"]),
+            subject_id=str(person.id),
         )
 
 
@@ -368,20 +366,20 @@ async def mint_reset_link(
     minted = await queries.mint_reset_token(conn, row.subject_ref, hash_secret(token))
     if minted is None:
         return None
-    minutes = max(1, math.ceil((minted["expires_at"] - datetime.now(UTC)).total_seconds() / 60))
+    minutes = max(1, math.ceil((minted.expires_at - datetime.now(UTC)).total_seconds() / 60))
     return {
         "link": f"{settings.base_url}{RESET_PATH}?token={token}",
         "minutes": minutes,
-        "display_name": minted["display_name"],
+        "display_name": minted.display_name,
     }
 
 
-def _usable_reset(row: asyncpg.Record | None) -> asyncpg.Record:
-    if row is None or not row["active"]:
+def _usable_reset(row: LockedReset | None) -> LockedReset:
+    if row is None or not row.active:
         raise NotFound("This reset link is not valid: ask for a new one")
-    if row["used_at"] is not None:
+    if row.used_at is not None:
         raise LinkGone("This reset link was already used: ask for a new one", kind="reset-link-used")
-    if row["expires_at"] <= datetime.now(UTC):
+    if row.expires_at <= datetime.now(UTC):
         raise LinkGone("This reset link has expired: ask for a new one", kind="reset-link-expired")
     return row
 
@@ -398,21 +396,21 @@ async def reset_password(
     knew the old password may have made some)."""
     async with db.transaction() as conn:
         row = _usable_reset(await queries.lock_reset_by_token(conn, hash_secret(token)))
-        check_new_password(password, field="password", email=row["email"], display_name=row["display_name"])
-        await queries.set_password_hash(conn, row["person_id"], hash_password(password))
-        await queries.use_resets_of_person(conn, row["person_id"])
-        await queries.close_open_invitations(conn, row["person_id"])
-        ended = await end_credentials(conn, row["person_id"], tokens=True)
+        check_new_password(password, field="password", email=row.email, display_name=row.display_name)
+        await queries.set_password_hash(conn, row.person_id, hash_password(password))
+        await queries.use_resets_of_person(conn, row.person_id)
+        await queries.close_open_invitations(conn, row.person_id)
+        ended = await end_credentials(conn, row.person_id, tokens=True)
         await write_audit(
             conn,
-            actor_id=row["person_id"],
+            actor_id=row.person_id,
             action="password.reset",
             subject_type="person",
-            subject_id=str(row["person_id"]),
+            subject_id=str(row.person_id),
             detail=ended,
         )
-        await _tell_password_changed(conn, settings, row)
-    cache.forget_person(row["person_id"])
+        await _tell_password_changed(conn, settings, row.person_id, row)
+    cache.forget_person(row.person_id)
 
 
 CHANGE_RULE = "10/15minutes"
@@ -440,39 +438,38 @@ async def change_password(
         person = await queries.person_for_credentials(conn, principal.person_id)
         if person is None:
             raise NotFound("Your account no longer exists")
-        if not verify_password(person["password_hash"], body.current_password):
+        if not verify_password(person.password_hash, body.current_password):
             raise field_error("current_password", WRONG_CURRENT)
         check_new_password(
             body.new_password,
             field="new_password",
-            email=person["email"],
-            display_name=person["display_name"],
+            email=person.email,
+            display_name=person.display_name,
         )
-        await queries.set_password_hash(conn, person["id"], hash_password(body.new_password))
-        await queries.use_resets_of_person(conn, person["id"])
-        ended = await end_credentials(conn, person["id"], keep_session=session_token)
+        await queries.set_password_hash(conn, person.id, hash_password(body.new_password))
+        await queries.use_resets_of_person(conn, person.id)
+        ended = await end_credentials(conn, person.id, keep_session=session_token)
         await write_audit(
             conn,
-            actor_id=person["id"],
+            actor_id=person.id,
             action="password.changed",
             subject_type="person",
-            subject_id=str(person["id"]),
+            subject_id=str(person.id),
             detail=ended,
         )
-        await _tell_password_changed(conn, settings, person)
+        await _tell_password_changed(conn, settings, person.id, person)
     cache.forget_person(principal.person_id)
 
 
 async def _tell_password_changed(
-    conn: asyncpg.Connection, settings: Settings, person: asyncpg.Record
+    conn: asyncpg.Connection, settings: Settings, person_id: int, person: LockedReset | CredentialHolder
 ) -> None:
-    person_id = person["person_id"] if "person_id" in person else person["id"]
     await mail.queue(
         conn,
         settings,
         "password_changed",
-        [Recipient(person_id=person_id, to_address=person["email"], language=person["language"])],
-        {"display_name": person["display_name"], "link": f"{settings.base_url}{FORGOT_PATH}"},
+        [Recipient(person_id=person_id, to_address=person.email, language=person.language)],
+        {"display_name": person.display_name, "link": f"{settings.base_url}{FORGOT_PATH}"},
     )
 
 

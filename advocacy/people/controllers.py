@@ -50,8 +50,10 @@ class MeController(Controller):
         state = request.app.state
         principal = signed_in(request)
         row = await service.my_row(state.db, state.principal_cache, principal.person_id)
-        status = ambassadors.status_from_row(row, row["active_charter_version"], datetime.now(UTC))
-        return Me(person=msgspec.convert(row, PersonRead), ambassador=status)
+        status = ambassadors.status_from_row(
+            row.consent, row.consent.active_charter_version, datetime.now(UTC)
+        )
+        return Me(person=row.person, ambassador=status)
 
     @patch("/", operation_id="updateMe")
     async def update_me(

@@ -7,7 +7,6 @@ import csv
 import io
 from typing import Any
 
-import asyncpg
 import msgspec
 
 from advocacy.audit.service import write_audit
@@ -15,7 +14,7 @@ from advocacy.core.emails import canonical_email
 from advocacy.core.roles import Role
 from advocacy.db.pool import Database
 from advocacy.people import queries
-from advocacy.people.schemas import ImportReport, ImportRowError, PersonCreate
+from advocacy.people.schemas import ExistingPerson, ImportReport, ImportRowError, PersonCreate
 from advocacy.people.service import admin_password_problem, deactivate, insert_person
 
 CSV_COLUMNS = (
@@ -131,7 +130,7 @@ def _row_reason(exc: msgspec.ValidationError, values: dict[str, Any]) -> str:
     return text
 
 
-def _differs(existing: asyncpg.Record, person: PersonCreate, active: bool) -> bool:
+def _differs(existing: ExistingPerson, person: PersonCreate, active: bool) -> bool:
     wanted = {
         "display_name": person.display_name,
         "team": person.team.lower() if person.team else None,
@@ -140,7 +139,7 @@ def _differs(existing: asyncpg.Record, person: PersonCreate, active: bool) -> bo
         "job_title": person.job_title,
         "timezone": person.timezone,
     }
-    return any(existing[k] != v for k, v in wanted.items()) or existing["active"] != active
+    return any(getattr(existing, k) != v for k, v in wanted.items()) or existing.active != active
 
 
 async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int | None) -> ImportReport:
@@ -155,9 +154,9 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
         existing = await queries.existing_people_by_email(conn, [r.person.email for r in rows])
         for row in rows:
             mine = existing.get(canonical_email(row.person.email))
-            if mine is None or mine["id"] != actor_id or not row.roles_given:
+            if mine is None or mine.id != actor_id or not row.roles_given:
                 continue
-            if set(await queries.roles_of(conn, mine["id"])) != {str(r) for r in row.person.roles}:
+            if set(await queries.roles_of(conn, mine.id)) != {str(r) for r in row.person.roles}:
                 reason = "roles: nobody changes their own roles (ask another administrator)"
                 errors.append(ImportRowError(line=row.line, reason=reason))
                 dry_run = True
@@ -173,11 +172,9 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
                 continue
             roles_changed = False
             if not dry_run and roles_given:
-                roles_changed = await queries.set_roles(conn, found["id"], [str(r) for r in person.roles])
+                roles_changed = await queries.set_roles(conn, found.id, [str(r) for r in person.roles])
             elif roles_given:
-                roles_changed = set(await queries.roles_of(conn, found["id"])) != {
-                    str(r) for r in person.roles
-                }
+                roles_changed = set(await queries.roles_of(conn, found.id)) != {str(r) for r in person.roles}
             if _differs(found, person, row.active):
                 if not dry_run:
                     values: dict[str, Any] = {
@@ -190,9 +187,9 @@ async def import_people(db: Database, text: str, *, dry_run: bool, actor_id: int
                     }
                     if row.active:
                         values["active"] = True
-                    await queries.update_person(conn, found["id"], values)
-                    if not row.active and found["active"]:
-                        await deactivate(conn, found["id"], actor_id=actor_id)
+                    await queries.update_person(conn, found.id, values)
+                    if not row.active and found.active:
+                        await deactivate(conn, found.id, actor_id=actor_id)
                 updated += 1
             elif roles_changed:
                 updated += 1

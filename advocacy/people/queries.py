@@ -9,9 +9,10 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.ambassadors.schemas import Consent
 from advocacy.ambassadors.sql import CONSENT_COLUMNS
 from advocacy.core.emails import canonical_email
-from advocacy.people.schemas import PersonAudience, PersonRead, TeamRead
+from advocacy.people.schemas import ExistingPerson, PersonAudience, PersonRead, PersonWithConsent, TeamRead
 
 _PERSON = """
 SELECT p.public_id AS id, p.email, p.display_name, t.name AS team, p.location, p.language,
@@ -22,14 +23,21 @@ FROM people p LEFT JOIN teams t ON t.id = p.team_id
 """
 
 
-async def person_with_consent(conn: asyncpg.Connection, person_id: int) -> asyncpg.Record | None:
+async def person_with_consent(conn: asyncpg.Connection, person_id: int) -> PersonWithConsent | None:
     """The person (PersonRead columns, and team_id) and their consent (CONSENT_COLUMNS) in one round trip."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    row = await conn.fetchrow(
         _PERSON.replace("FROM people p", f", p.team_id, {CONSENT_COLUMNS} FROM people p", 1)
         + " LEFT JOIN ambassadors a ON a.person_id = p.id WHERE p.id = $1",
         person_id,
     )
-    return row
+    if row is None:
+        return None
+    values = dict(row)
+    consent = {name: values.pop(name) for name in Consent.__struct_fields__}
+    team_id = values.pop("team_id")
+    return PersonWithConsent(
+        person=msgspec.convert(values, PersonRead), team_id=team_id, consent=msgspec.convert(consent, Consent)
+    )
 
 
 async def person_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> PersonRead | None:
@@ -155,14 +163,14 @@ async def set_roles(conn: asyncpg.Connection, person_id: int, roles: Sequence[st
     return True
 
 
-async def existing_people_by_email(conn: asyncpg.Connection, emails: list[str]) -> dict[str, asyncpg.Record]:
+async def existing_people_by_email(conn: asyncpg.Connection, emails: list[str]) -> dict[str, ExistingPerson]:
     rows = await conn.fetch(
         "SELECT p.id, canonical_email(p.email) AS email, p.display_name, p.team_id, lower(t.name) AS team,"
         " p.location, p.language, p.job_title, p.timezone, p.active"
         " FROM people p LEFT JOIN teams t ON t.id = p.team_id WHERE canonical_email(p.email) = ANY($1::text[])",
         [canonical_email(e) for e in emails],
     )
-    return {r["email"]: r for r in rows}
+    return {r["email"]: msgspec.convert(dict(r), ExistingPerson) for r in rows}
 
 
 async def teams(conn: asyncpg.Connection) -> list[TeamRead]:
@@ -182,6 +190,18 @@ async def audience_of(conn: asyncpg.Connection, person_id: int) -> PersonAudienc
         "SELECT team_id, lower(location) AS location, language FROM people WHERE id = $1", person_id
     )
     return msgspec.convert(row, PersonAudience) if row else None
+
+
+async def team_id_of(conn: asyncpg.Connection, person_id: int) -> int | None:
+    value: int | None = await conn.fetchval("SELECT team_id FROM people WHERE id = $1", person_id)
+    return value
+
+
+async def person_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
+    rows = await conn.fetch(
+        "SELECT public_id, id FROM people WHERE public_id = ANY($1::uuid[])", list(public_ids)
+    )
+    return {r["public_id"]: r["id"] for r in rows}
 
 
 async def team_ids_by_public_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:

@@ -9,6 +9,7 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from advocacy.ambassadors.schemas import Consent
 from advocacy.core.language import LanguageCode
 from advocacy.core.roles import Role
 
@@ -94,6 +95,30 @@ class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
     updated: int
     unchanged: int
     errors: list[ImportRowError]
+
+
+class PersonWithConsent(msgspec.Struct, frozen=True, kw_only=True):
+    """A person, their team's id and their consent: what every request of theirs needs (cached, see my_row)."""
+
+    person: PersonRead
+    team_id: int | None
+    consent: Consent
+
+
+class ExistingPerson(msgspec.Struct, frozen=True, kw_only=True):
+    """A person an import or an admin creation meets again by e-mail (canonical form), with the fields an
+    import compares (`team` in lower case)."""
+
+    id: int
+    email: str
+    display_name: str
+    team_id: int | None
+    team: str | None
+    location: str | None
+    language: str
+    job_title: str | None
+    timezone: str
+    active: bool
 
 
 class PersonAudience(msgspec.Struct, frozen=True, kw_only=True):

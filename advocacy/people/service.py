@@ -1,4 +1,7 @@
-"""Decisions about people: creating, updating, roles, and the CSV import with its dry run."""
+"""Decisions about people: creating, updating, roles, and the CSV import with its dry run.
+
+Other domains read people through these functions; their SQL may join only the read views this domain
+offers (migration 0260): `person_refs` and `team_refs`, a person's or a team's internal and public id."""
 
 from __future__ import annotations
 
@@ -22,27 +25,29 @@ from advocacy.identity.policy import password_problem
 from advocacy.outbox.service import enqueue
 from advocacy.people import queries
 from advocacy.people.schemas import (
+    ExistingPerson,
     PersonAudience,
     PersonCreate,
     PersonRead,
     PersonUpdate,
+    PersonWithConsent,
     ProfileUpdate,
     TeamRead,
 )
 
 
-async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> dict[str, Any]:
+async def my_row(db: Database, cache: PrincipalCache, person_id: int) -> PersonWithConsent:
     """My profile, team id and consent (people.queries.person_with_consent), from this process's cache when
     it holds them (dropped on any change to the person, see PrincipalCache)."""
     row = cache.person_row(person_id)
-    if row is None:
-        async with db.connection() as conn:
-            record = await queries.person_with_consent(conn, person_id)
-        if record is None:
-            raise NotFound(lazy_gettext("Your account no longer exists"))
-        row = dict(record)
-        cache.put_person_row(person_id, row)
-    return row
+    if isinstance(row, PersonWithConsent):
+        return row
+    async with db.connection() as conn:
+        found = await queries.person_with_consent(conn, person_id)
+    if found is None:
+        raise NotFound(lazy_gettext("Your account no longer exists"))
+    cache.put_person_row(person_id, found)
+    return found
 
 
 async def audience_of(conn: asyncpg.Connection, person_id: int) -> PersonAudience | None:
@@ -53,6 +58,21 @@ async def audience_of(conn: asyncpg.Connection, person_id: int) -> PersonAudienc
 async def team_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
     """Internal ids of the teams with these public ids (unknown ones are absent)."""
     return await queries.team_ids_by_public_ids(conn, public_ids)
+
+
+async def team_id_of(conn: asyncpg.Connection, person_id: int) -> int | None:
+    """The person's team (None when they have none)."""
+    return await queries.team_id_of(conn, person_id)
+
+
+async def person_ids(conn: asyncpg.Connection, public_ids: Sequence[UUID]) -> dict[UUID, int]:
+    """Internal ids of the people with these public ids (unknown ones are absent)."""
+    return await queries.person_ids_by_public_ids(conn, public_ids)
+
+
+async def people_by_email(conn: asyncpg.Connection, emails: list[str]) -> dict[str, ExistingPerson]:
+    """The people with these e-mails, by canonical e-mail (unknown ones are absent)."""
+    return await queries.existing_people_by_email(conn, emails)
 
 
 def admin_password_problem(person: PersonCreate) -> LazyText | None:
@@ -160,7 +180,7 @@ async def deactivate(conn: asyncpg.Connection, person_id: int, *, actor_id: int 
 
 async def person_ids_by_email(conn: asyncpg.Connection, emails: list[str]) -> dict[str, int]:
     """Internal ids of the people with these addresses, by canonical address (advocacy.core.emails)."""
-    return {key: row["id"] for key, row in (await queries.existing_people_by_email(conn, emails)).items()}
+    return {key: row.id for key, row in (await queries.existing_people_by_email(conn, emails)).items()}
 
 
 async def change_person(
@@ -177,7 +197,7 @@ async def change_person(
     if email is not None:
         taken = await queries.existing_people_by_email(conn, [email])
         holder = taken.get(canonical_email(email))
-        if holder is not None and holder["id"] != person_id:
+        if holder is not None and holder.id != person_id:
             raise Conflict(lazy_gettext("A person with the e-mail %(email)s already exists", email=email))
         await queries.set_email(conn, person_id, email)
     await queries.update_person(conn, person_id, values)
@@ -212,7 +232,7 @@ async def create_admin(db: Database, *, email: str, display_name: str, password:
     async with db.transaction() as conn:
         existing = await queries.existing_people_by_email(conn, [body.email])
         if existing:
-            person_id = existing[canonical_email(body.email)]["id"]
+            person_id = existing[canonical_email(body.email)].id
             await queries.set_password_hash(conn, person_id, hash_password(password))
             roles = set(await queries.roles_of(conn, person_id)) | {Role.ADMIN.value}
             await queries.set_roles(conn, person_id, sorted(roles))
@@ -278,7 +298,7 @@ async def sign_in_ref_by_email(conn: asyncpg.Connection, email: str) -> tuple[in
     """(internal id, active) of the person with this e-mail (canonical form), None if nobody has it."""
     found = await queries.existing_people_by_email(conn, [email])
     record = found.get(canonical_email(email))
-    return None if record is None else (record["id"], record["active"])
+    return None if record is None else (record.id, record.active)
 
 
 async def insert_person(conn: asyncpg.Connection, body: PersonCreate) -> int:

@@ -52,13 +52,14 @@ async def revoke_token(conn: asyncpg.Connection, public_id: UUID) -> bool:
     return bool(status.endswith(" 1"))
 
 
-async def live_token(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
-    """The live token with this hash (not revoked, not expired), marked as used."""
-    return await conn.fetchrow(
+async def live_token(conn: asyncpg.Connection, token_hash: bytes) -> tuple[int, UUID] | None:
+    """(id, public id) of the live token with this hash (not revoked, not expired), marked as used."""
+    row = await conn.fetchrow(
         "UPDATE scim_tokens SET last_used_at = now()"
         " WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING id, public_id",
         token_hash,
     )
+    return None if row is None else (row["id"], row["public_id"])
 
 
 # --- users

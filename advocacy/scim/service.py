@@ -101,8 +101,8 @@ async def client_for_token(db: Database, token: str) -> ScimClient | None:
     """The SCIM client holding this token; None when it is unknown, expired or revoked. Never cached: a
     revocation holds from the next request on, on every replica."""
     async with db.connection() as conn:
-        row = await queries.live_token(conn, _hash(token))
-    return None if row is None else ScimClient(token_id=row["id"], token_public_id=row["public_id"])
+        found = await queries.live_token(conn, _hash(token))
+    return None if found is None else ScimClient(token_id=found[0], token_public_id=found[1])
 
 
 async def _audit(conn: asyncpg.Connection, client: ScimClient, action: str, kind: str, subject: UUID) -> None:

@@ -42,6 +42,7 @@ from advocacy.shares.schemas import (
     Withdrawal,
 )
 from advocacy.shares.sharepage import check_post_url, text_as_posted
+from content_library.campaigns import service as campaigns
 from content_library.feed.service import shareable_item
 from content_library.images.storage import Storage
 
@@ -314,11 +315,7 @@ async def make_ready(conn: asyncpg.Connection, share_id: int) -> None:
     if row.badge_award_id is not None:
         await links.create_card_link(conn, share_id=share_id)
     elif row.item_link:
-        slug = (
-            await conn.fetchval("SELECT slug FROM campaigns WHERE id = $1", row.campaign_id)
-            if row.campaign_id
-            else None
-        )
+        slug = await campaigns.campaign_slug(conn, row.campaign_id) if row.campaign_id else None
         await links.create_link(
             conn, share_id=share_id, share_public_id=str(row.public_id), network=row.network, link=row.item_link,
             campaign_slug=slug,

@@ -95,17 +95,17 @@ async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
         return Viewer(language=language, timezone="Europe/Paris", signed_in=False)
     row = await people.my_row(state.db, state.principal_cache, principal.person_id)
     language = negotiate(
-        preference=row["language"], cookie=None, accept_language=request.headers.get("accept-language"),
+        preference=row.person.language, cookie=None, accept_language=request.headers.get("accept-language"),
         default=default,
     )  # fmt: skip
     return Viewer(
         language=language,
-        timezone=row["timezone"] or "UTC",
+        timezone=row.person.timezone or "UTC",
         signed_in=True,
-        display_name=row["display_name"],
+        display_name=row.person.display_name,
         roles=principal.roles,
         csrf=principal.csrf_token or "",
-        ambassador=status_from_row(row, row["active_charter_version"], now()),
+        ambassador=status_from_row(row.consent, row.consent.active_charter_version, now()),
     )
 
 

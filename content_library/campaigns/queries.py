@@ -55,6 +55,22 @@ async def campaign_by_public_id(conn: asyncpg.Connection, public_id: UUID) -> Ca
     return msgspec.convert(row, CampaignRead) if row else None
 
 
+async def campaign_key(
+    conn: asyncpg.Connection, *, public_id: UUID | None = None, slug: str | None = None
+) -> tuple[int, UUID, str] | None:
+    """(internal id, public id, slug) of the campaign with this public id, or else this slug."""
+    if public_id is not None:
+        row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE public_id = $1", public_id)
+    else:
+        row = await conn.fetchrow("SELECT id, public_id, slug FROM campaigns WHERE slug = $1", slug)
+    return None if row is None else (row["id"], row["public_id"], row["slug"])
+
+
+async def campaign_slug(conn: asyncpg.Connection, campaign_id: int) -> str | None:
+    value: str | None = await conn.fetchval("SELECT slug FROM campaigns WHERE id = $1", campaign_id)
+    return value
+
+
 async def campaign_id_by_key(conn: asyncpg.Connection, key: str) -> int | None:
     value: int | None = await conn.fetchval("SELECT " + CAMPAIGN_BY_KEY.format(key="$1"), key)
     return value

@@ -51,6 +51,18 @@ async def campaign_id_of(conn: asyncpg.Connection, key: str | None) -> int | Non
     return campaign_id
 
 
+async def campaign_key(
+    conn: asyncpg.Connection, *, public_id: UUID | None = None, slug: str | None = None
+) -> tuple[int, UUID, str] | None:
+    """(internal id, public id, slug) of the campaign with this public id, or else this slug (None: none)."""
+    return await queries.campaign_key(conn, public_id=public_id, slug=slug)
+
+
+async def campaign_slug(conn: asyncpg.Connection, campaign_id: int) -> str | None:
+    """The slug of a campaign by internal id (tracked links carry it as utm_campaign)."""
+    return await queries.campaign_slug(conn, campaign_id)
+
+
 async def get_campaign(db: Transactional, public_id: UUID) -> CampaignRead:
     async with db.connection() as conn:
         found = await queries.campaign_by_public_id(conn, public_id)

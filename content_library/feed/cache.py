@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 import msgspec
+from cachetools import TTLCache
 
 from content_library.feed.schemas import FeedEntry, FeedFilter, FeedKey, FeedLine, Reader
 from content_library.schemas import Language
@@ -59,10 +60,12 @@ class FeedCache:
         # Bumped by every clear: a page read before a change is not stored after it.
         self.generation = 0
         self.default_language: Language | None = None
-        self._pages: dict[Hashable, tuple[float, list[EncodedLine]]] = {}
+        # cachetools TTL caches (least recently used out when full); `enabled` says whether they are used
+        life = max(ttl, 0.001)
+        self._pages: TTLCache[Hashable, list[EncodedLine]] = TTLCache(max_pages, life, timer=time.monotonic)
         self._boundary_known = False
         self._boundary: datetime | None = None
-        self._shared: dict[int, tuple[float, frozenset[int]]] = {}
+        self._shared: TTLCache[int, frozenset[int]] = TTLCache(max_pages, life, timer=time.monotonic)
         self.shared_generation = 0
 
     @property
@@ -99,19 +102,12 @@ class FeedCache:
         self.forget_shared(int(payload) if payload.isdigit() else None)
 
     def shared(self, person_id: int) -> frozenset[int] | None:
-        if not self.enabled:
-            return None
-        entry = self._shared.get(person_id)
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        return entry[1]
+        return self._shared.get(person_id) if self.enabled else None
 
     def put_shared(self, person_id: int, items: frozenset[int], generation: int) -> None:
         if not self.enabled or generation != self.shared_generation:
             return
-        if len(self._shared) >= self.max_pages:
-            self._shared.clear()
-        self._shared[person_id] = (time.monotonic() + self.ttl, items)
+        self._shared[person_id] = items
 
     def needs_boundary(self) -> bool:
         return not self._boundary_known
@@ -131,22 +127,12 @@ class FeedCache:
             self.clear_pages()
 
     def get(self, key: Hashable) -> list[EncodedLine] | None:
-        if not self.enabled:
-            return None
-        entry = self._pages.get(key)
-        if entry is None:
-            return None
-        if entry[0] < time.monotonic():
-            self._pages.pop(key, None)
-            return None
-        return entry[1]
+        return self._pages.get(key) if self.enabled else None
 
     def put(self, key: Hashable, lines: list[EncodedLine], generation: int) -> None:
         if not self.enabled or generation != self.generation or not self._boundary_known:
             return
-        if len(self._pages) >= self.max_pages:
-            self._pages.clear()
-        self._pages[key] = (time.monotonic() + self.ttl, lines)
+        self._pages[key] = lines
 
 
 def page_key(

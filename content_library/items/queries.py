@@ -145,7 +145,7 @@ SELECT ci.id AS pk, ci.public_id AS id, ci.title, ci.summary, ci.link,
        (ci.expires_at IS NOT NULL AND ci.expires_at <= $2) AS expired,
        ci.starts_at, ci.expires_at, ci.pinned, ci.priority, ci.tags, ci.hashtags, ci.networks,
        json_build_object(
-           'teams', COALESCE((SELECT json_agg(t.public_id ORDER BY t.id) FROM teams t
+           'teams', COALESCE((SELECT json_agg(t.public_id ORDER BY t.id) FROM team_refs t
                               WHERE t.id = ANY(ci.audience_team_ids)), '[]'::json),
            'locations', ci.audience_locations, 'languages', ci.audience_languages) AS audience,
        {_CAPTIONS} AS captions,
@@ -153,7 +153,7 @@ SELECT ci.id AS pk, ci.public_id AS id, ci.title, ci.summary, ci.link,
        ci.version, p.public_id AS created_by, ci.created_at, ci.updated_at, ci.approved_at
 FROM content_items ci
 LEFT JOIN campaigns c ON c.id = ci.campaign_id
-LEFT JOIN people p ON p.id = ci.created_by
+LEFT JOIN person_refs p ON p.id = ci.created_by
 WHERE ci.id = ANY($1::bigint[])
 """
 
@@ -178,7 +178,7 @@ async def library_page(
         " AND ($4::text IS NULL OR ci.campaign_id = " + CAMPAIGN_BY_KEY.format(key="$4") + ")"
         " AND ($5::text IS NULL OR cardinality(ci.networks) = 0 OR $5 = ANY(ci.networks))"
         " AND ($6::text IS NULL OR $6 = ANY(ci.languages))"
-        " AND ($7::uuid IS NULL OR ci.created_by = (SELECT id FROM people WHERE public_id = $7))"
+        " AND ($7::uuid IS NULL OR ci.created_by = (SELECT id FROM person_refs WHERE public_id = $7))"
         " AND ($8::text IS NULL OR ci.search_doc @@ " + text_search("$8") + ")"
         " ORDER BY ci.id DESC LIMIT $9",
         after_id,
@@ -211,7 +211,7 @@ async def insert_version(
 
 _VERSION = (
     "SELECT v.version, p.public_id AS created_by, v.created_at, v.snapshot"
-    " FROM content_item_versions v LEFT JOIN people p ON p.id = v.created_by"
+    " FROM content_item_versions v LEFT JOIN person_refs p ON p.id = v.created_by"
 )
 
 
@@ -250,7 +250,7 @@ async def insert_transition(
 async def transitions_of_item(conn: asyncpg.Connection, item_id: int) -> list[TransitionRead]:
     rows = await conn.fetch(
         "SELECT t.from_status, t.to_status, t.version, p.public_id AS actor, t.comment, t.at"
-        " FROM content_transitions t LEFT JOIN people p ON p.id = t.actor_id"
+        " FROM content_transitions t LEFT JOIN person_refs p ON p.id = t.actor_id"
         " WHERE t.item_id = $1 ORDER BY t.id",
         item_id,
     )

@@ -16,7 +16,7 @@ SELECT s.public_id AS id, s.link, s.note, s.status, s.decline_reason, ci.public_
        s.created_at, s.decided_at
 FROM content_suggestions s
 LEFT JOIN content_items ci ON ci.id = s.item_id
-LEFT JOIN people p ON p.id = s.person_id
+LEFT JOIN person_refs p ON p.id = s.person_id
 """
 
 

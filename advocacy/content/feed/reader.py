@@ -19,14 +19,14 @@ async def feed_reader(db: Database, principal_cache: PrincipalCache, person_id: 
     """The reader's audience, from their cached profile; only an ambassador reads the feed
     (NotAnAmbassador says why not)."""
     me = await people.my_row(db, principal_cache, person_id)
-    refused = refusal(status_from_row(me, me["active_charter_version"], now()))
+    refused = refusal(status_from_row(me.consent, me.consent.active_charter_version, now()))
     if refused is not None:
         raise refused
     return Reader(
         person_id=person_id,
-        team_id=me["team_id"],
-        location=me["location"].lower() if me["location"] else None,
-        language=me["language"],
+        team_id=me.team_id,
+        location=me.person.location.lower() if me.person.location else None,
+        language=me.person.language,
     )
 
 

@@ -52,14 +52,16 @@ async def end_provider_sessions(
     return int(status.split()[-1])
 
 
-async def provider_session_of(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
+async def provider_session_of(
+    conn: asyncpg.Connection, token_hash: bytes
+) -> tuple[str, str, str | None] | None:
     """The issuer, subject and provider session behind a web session (None: not opened by single sign-on)."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    row = await conn.fetchrow(
         "SELECT s.issuer, s.subject, s.provider_session FROM sso_sessions s"
         " JOIN web_sessions w ON w.id = s.session_id WHERE w.token_hash = $1",
         token_hash,
     )
-    return row
+    return None if row is None else (row["issuer"], row["subject"], row["provider_session"])
 
 
 async def break_glass_candidates(conn: asyncpg.Connection, public_ids: list[str]) -> list[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from cachetools import TTLCache
+
 from advocacy.auth.service import PrincipalCache
 from advocacy.incentives.boards.schemas import BoardProfile
 
@@ -20,32 +22,30 @@ class BoardProfileCache:
         self.max_entries = max_entries
         # bumped by every drop: a read that started before a drop does not store what it read
         self.generation = 0
-        self._profiles: dict[int, tuple[float, BoardProfile]] = {}
+        # a cachetools TTL cache like the principal cache's, with its TTL (least recently used out when full)
+        self._profiles: TTLCache[int, BoardProfile] = TTLCache(
+            max(1, max_entries), max(principals.ttl, 0.001), timer=time.monotonic
+        )
         principals.companions.append(self)
 
     def found(self, person_ids: Iterable[int]) -> tuple[dict[int, BoardProfile], list[int]]:
         """(profiles held and fresh, ids to read from PostgreSQL)."""
-        now = time.monotonic()
         held: dict[int, BoardProfile] = {}
         missing: list[int] = []
         for person_id in person_ids:
-            entry = self._profiles.get(person_id)
-            if entry is not None and entry[0] >= now:
-                held[person_id] = entry[1]
+            profile = self._profiles.get(person_id)
+            if profile is not None:
+                held[person_id] = profile
             else:
                 missing.append(person_id)
         return held, missing
 
     def put(self, profiles: Iterable[BoardProfile], generation: int) -> None:
         """Keep profiles read by a query started at `generation` (nothing if a drop happened since)."""
-        ttl = self.principals.ttl
-        if not self.principals.live or ttl <= 0 or generation != self.generation:
+        if not self.principals.live or self.principals.ttl <= 0 or generation != self.generation:
             return
-        if len(self._profiles) >= self.max_entries:
-            self._profiles.clear()
-        until = time.monotonic() + ttl
         for profile in profiles:
-            self._profiles[profile.person_id] = (until, profile)
+            self._profiles[profile.person_id] = profile
 
     def forget_person(self, person_id: int) -> None:
         self.generation += 1

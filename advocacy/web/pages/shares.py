@@ -16,7 +16,7 @@ from litestar.response import Redirect, Response
 from advocacy.core.errors import DomainError
 from advocacy.http.deps import signed_in
 from advocacy.http.guards import ANY_PERSON
-from advocacy.http.pagination import decode_cursor, page_of
+from advocacy.http.pagination import page_by_id
 from advocacy.reach import service as reach
 from advocacy.shares import reading
 from advocacy.shares import service as shares
@@ -81,22 +81,25 @@ async def _page(
     viewer = await viewer_of(request)
     _ = translator(viewer.language)
     problem = form
+
+    async def rows(after_id: int | None, limit: int) -> list[tuple[int, ShareRead]]:
+        return await reading.my_shares(
+            state.db, principal, status=None, after_id=after_id, limit=limit,
+            public_base_url=state.settings.public_base_url,
+        )  # fmt: skip
+
     try:
-        after = decode_cursor(cursor, tuple[int])
-    except DomainError as exc:
-        problem, after = form_problem(exc, FormData(values={}, lists={})), None
-    rows = await reading.my_shares(
-        state.db, principal, status=None, after_id=after[0] if after else None, limit=PAGE_SIZE + 1,
-        public_base_url=state.settings.public_base_url,
-    )  # fmt: skip
-    found = page_of(rows, PAGE_SIZE, key=lambda row: (row[0],))
+        found = await page_by_id(cursor, PAGE_SIZE, rows)
+    except DomainError as exc:  # a cursor not ours: the problem said, the first page shown
+        problem = form_problem(exc, FormData(values={}, lists={}))
+        found = await page_by_id(None, PAGE_SIZE, rows)
     until = datetime.now(UTC)
     groups = await reach.grouped(
         state.db, principal, "share", until - FIGURES_WINDOW, until, only_person=principal.person_id
     )
     figures = {g.key: g.networks for g in groups}
     lines = []
-    for _id, share in found.items:
+    for share in found.items:
         nets = figures.get(str(share.id), [])
         lines.append(
             ShareLine(
