@@ -28,6 +28,7 @@ lint: $(STAMP)
 
 test: lint
 	@[ -x /usr/bin/chromium ] || echo "browser tests (tests/e2e) skipped: Debian's chromium is not installed (apt-get install chromium)"
+	@command -v npm >/dev/null || echo "OIDC tests (tests/integration/identity/oidc) skipped: Node.js and npm are not installed"
 	$(BIN)/python -m pytest -q
 
 fmt: $(STAMP)

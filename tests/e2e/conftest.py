@@ -269,3 +269,23 @@ async def new_person(db: Database, language: str, *, ambassador: bool = False) -
         )  # fmt: skip
         await opt_in(db, principal, OptIn(charter_version=version), validity_days=365)
     return email
+
+
+async def give_kudos(db: Database, settings: Settings, email: str, points: int) -> int:
+    """Kudos for the person with this e-mail from another person (as HR would give them); returns the
+    giver's id."""
+    from redis.asyncio import Redis
+
+    from advocacy.incentives.ledger.schemas import KudosCreate
+    from advocacy.incentives.ledger.service import kudos
+
+    async with db.connection() as conn:
+        person = await conn.fetchrow("SELECT id, public_id FROM people WHERE email = $1", email)
+        giver: int = await conn.fetchval("SELECT min(id) FROM people WHERE id <> $1", person["id"])
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        body = KudosCreate(person_id=person["public_id"], points=points, reason="Thanks for the launch")
+        await kudos(db, redis, settings.redis_namespace, body, actor_id=giver)
+    finally:
+        await redis.aclose()
+    return giver

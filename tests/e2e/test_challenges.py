@@ -9,15 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.async_api import expect
-from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
 from advocacy.incentives.challenges.schemas import ChallengeCreate
 from advocacy.incentives.challenges.service import create
-from advocacy.incentives.ledger.schemas import KudosCreate
-from advocacy.incentives.ledger.service import kudos
 from advocacy.settings import Settings
-from tests.e2e.conftest import SCREENS, Browsing, Screen, new_person
+from tests.e2e.conftest import SCREENS, Browsing, Screen, give_kudos, new_person
 from tests.e2e.test_my_shares import TEXT as SIGN_IN
 from tests.e2e.test_my_shares import sign_in
 
@@ -33,9 +30,8 @@ async def test_an_ambassador_follows_a_challenge(
 ) -> None:
     say = TEXT[screen.language]
     email = await new_person(e2e_db, screen.language, ambassador=True)
+    giver = await give_kudos(e2e_db, e2e_settings, email, 40)
     async with e2e_db.connection() as conn:
-        person = await conn.fetchrow("SELECT id, public_id FROM people WHERE email = $1", email)
-        giver = await conn.fetchval("SELECT min(id) FROM people WHERE id <> $1", person["id"])
         team = await conn.fetchval("SELECT public_id FROM teams WHERE name = 'Sales'")
     tag = secrets.token_hex(3)
     now = datetime.now(UTC)
@@ -45,12 +41,6 @@ async def test_an_ambassador_follows_a_challenge(
             ends_at=now + timedelta(days=end), teams=[team], goal="threshold", threshold=100,
         )  # fmt: skip
         await create(e2e_db, body, actor_id=giver)
-    redis = Redis.from_url(e2e_settings.redis_url)
-    try:
-        body = KudosCreate(person_id=person["public_id"], points=40, reason="Great launch")
-        await kudos(e2e_db, redis, e2e_settings.redis_namespace, body, actor_id=giver)
-    finally:
-        await redis.aclose()
 
     visit = await browsing.open(screen, "challenges")
     page = visit.page

@@ -8,15 +8,12 @@ import secrets
 
 import pytest
 from playwright.async_api import expect
-from redis.asyncio import Redis
 
 from advocacy.db.pool import Database
-from advocacy.incentives.ledger.schemas import KudosCreate
-from advocacy.incentives.ledger.service import kudos
 from advocacy.incentives.rewards.schemas import RewardCreate
 from advocacy.incentives.rewards.service import create_reward
 from advocacy.settings import Settings
-from tests.e2e.conftest import SCREENS, Browsing, Screen, new_person
+from tests.e2e.conftest import SCREENS, Browsing, Screen, give_kudos, new_person
 from tests.e2e.test_my_shares import TEXT as SIGN_IN
 from tests.e2e.test_my_shares import sign_in
 
@@ -34,18 +31,10 @@ async def test_an_ambassador_redeems_a_reward(
 ) -> None:
     say = TEXT[screen.language]
     email = await new_person(e2e_db, screen.language, ambassador=True)
-    async with e2e_db.connection() as conn:
-        person = await conn.fetchrow("SELECT id, public_id FROM people WHERE email = $1", email)
-        giver = await conn.fetchval("SELECT min(id) FROM people WHERE id <> $1", person["id"])
     tag = secrets.token_hex(3)
     dear = await create_reward(e2e_db, RewardCreate(name=f"Voyage {tag}", cost=9_000))
     cheap = await create_reward(e2e_db, RewardCreate(name=f"Mug {tag}", description="Nordlys", cost=30))
-    redis = Redis.from_url(e2e_settings.redis_url)
-    try:
-        body = KudosCreate(person_id=person["public_id"], points=50, reason="Thanks for the launch")
-        await kudos(e2e_db, redis, e2e_settings.redis_namespace, body, actor_id=giver)
-    finally:
-        await redis.aclose()
+    await give_kudos(e2e_db, e2e_settings, email, 50)
 
     visit = await browsing.open(screen, "rewards")
     page = visit.page

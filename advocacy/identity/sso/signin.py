@@ -123,6 +123,15 @@ async def sign_in_from_idp(db: Database, identity: IdpIdentity, *, session_hours
     Refuses (SsoRefused, 403, `extra.reason`): `unknown-person` when just-in-time creation is off,
     `no-email`, `invalid-profile`, `deactivated`.
     """
+    try:
+        return await _sign_in(db, identity, session_hours)
+    except asyncpg.UniqueViolationError:
+        # a first sign-in of the same new person twice at once (two tabs): the other created them, so
+        # this one now finds them
+        return await _sign_in(db, identity, session_hours)
+
+
+async def _sign_in(db: Database, identity: IdpIdentity, session_hours: int) -> SsoSignIn:
     async with db.transaction() as conn:
         settings = await sso_settings(db, conn)
         profile = map_profile(identity.attributes, settings.claims)

@@ -17,15 +17,14 @@ from advocacy.core.errors import DomainError, NotFound
 from advocacy.core.i18n import lazy_gettext
 from advocacy.http.deps import signed_in
 from advocacy.http.guards import ANY_PERSON
-from advocacy.http.middleware import client_address
 from advocacy.incentives.badges import service as badges
 from advocacy.incentives.badges.schemas import BadgeRead
-from advocacy.links.controllers import user_agent
 from advocacy.shares import service as shares
 from advocacy.shares.schemas import ShareCreate
 from advocacy.web.forms import FormState, blank_form, check_csrf, form_problem, parse_form, read_form
 from advocacy.web.i18n import translator
 from advocacy.web.pages.feed import NETWORK_NAMES
+from advocacy.web.pages.share_out import share_context
 from advocacy.web.render import page, viewer_of
 
 # The networks whose share pages take a link with words (their intents): where a card is shared from here.
@@ -72,17 +71,13 @@ async def card_submit(request: Request[Any, Any, Any], award_id: FromPath[UUID])
     state = request.app.state
     form = await read_form(request)
     check_csrf(principal, form)
-    context = shares.Context(
-        public_base_url=state.settings.public_base_url, address=client_address(request.scope),
-        user_agent=user_agent(request.scope), storage=state.storage,
-    )  # fmt: skip
     try:
         network = form.get("network") if form.get("network") in CARD_NETWORKS else ""
         body = parse_form(
             {"badge": str(award_id), "network": network, "caption": form.get("caption").strip()}, ShareCreate
         )
         share = await shares.create_share(
-            state.db, state.charters, state.links.visitors, principal, body, context
+            state.db, state.charters, state.links.visitors, principal, body, share_context(request)
         )
     except (DomainError, msgspec.ValidationError) as exc:
         viewer = await viewer_of(request)

@@ -24,6 +24,8 @@ from advocacy.people import service as people
 from advocacy.people.schemas import ProfileUpdate
 from advocacy.privacy import service as privacy
 from advocacy.privacy.service import DataInventory
+from advocacy.shares import preferences as sharing
+from advocacy.shares.schemas import SharePreferences
 from advocacy.web.forms import FormState, blank_form, check_csrf, form_problem, parse_form, read_form
 from advocacy.web.i18n import LANGUAGE_NAMES, translator
 from advocacy.web.render import page, viewer_of
@@ -46,7 +48,8 @@ class MePage(msgspec.Struct, frozen=True, kw_only=True):
     languages: list[tuple[str, str]]
     time_zones: list[tuple[str, str]]
     notifications: list[NotificationRead]
-    saved: bool
+    mastodon_instance: str
+    saved: str  # what was just saved: "profile", "sharing" or ""
 
 
 class DataPage(msgspec.Struct, frozen=True, kw_only=True):
@@ -58,10 +61,13 @@ class ErasePage(msgspec.Struct, frozen=True, kw_only=True):
     email: str
 
 
-async def _me_page(request: Request[Any, Any, Any], form: FormState | None, saved: bool) -> Template:
+async def _me_page(
+    request: Request[Any, Any, Any], form: FormState | None, saved: str, sharing_form: FormState | None = None
+) -> Template:
     principal = signed_in(request)
     viewer = await viewer_of(request)
     _ = translator(viewer.language)
+    mine = await sharing.preferences(request.app.state.db, principal)
     data = MePage(
         email=principal.email,
         languages=list(LANGUAGE_NAMES.items()),
@@ -69,11 +75,13 @@ async def _me_page(request: Request[Any, Any, Any], form: FormState | None, save
         notifications=await badges.notifications(
             request.app.state.db, principal.person_id, viewer.language, NOTIFICATIONS_SHOWN
         ),
+        mastodon_instance=mine.mastodon_instance or "",
         saved=saved,
     )
-    form = form or blank_form(
-        display_name=viewer.display_name, language=viewer.language, timezone=viewer.timezone
-    )
+    form = form or sharing_form or blank_form(
+        display_name=viewer.display_name, language=viewer.language, timezone=viewer.timezone,
+        mastodon_instance=data.mastodon_instance,
+    )  # fmt: skip
     return page(
         request, viewer, "employee/me.html", title=_("Me"), data=data, form=form, status_code=form.status
     )
@@ -81,7 +89,7 @@ async def _me_page(request: Request[Any, Any, Any], form: FormState | None, save
 
 @get("/me", guards=[ANY_PERSON], include_in_schema=False)
 async def me_page(request: Request[Any, Any, Any], saved: FromQuery[str | None] = None) -> Template:
-    return await _me_page(request, None, saved == "1")
+    return await _me_page(request, None, saved if saved in ("profile", "sharing") else "")
 
 
 @post("/me/profile", guards=[ANY_PERSON], include_in_schema=False, status_code=303)
@@ -104,9 +112,33 @@ async def profile_submit(request: Request[Any, Any, Any]) -> Response[Any]:
             "language": _("Choose French or English"),
             "timezone": _("Choose your time zone from the list"),
         }
-        return await _me_page(request, form_problem(exc, form, messages=messages), saved=False)
+        return await _me_page(request, form_problem(exc, form, messages=messages), saved="")
     state.principal_cache.forget_person(principal.person_id)
-    return Redirect("/me?saved=1", status_code=303)
+    return Redirect("/me?saved=profile", status_code=303)
+
+
+@post("/me/sharing", guards=[ANY_PERSON], include_in_schema=False, status_code=303)
+async def sharing_submit(request: Request[Any, Any, Any]) -> Response[Any]:
+    """My Mastodon server, for its share page (the same service as setMySharePreferences)."""
+    principal = signed_in(request)
+    form = await read_form(request)
+    check_csrf(principal, form)
+    try:
+        body = parse_form({"mastodon_instance": form.get("mastodon_instance").strip()}, SharePreferences)
+        await sharing.set_preferences(request.app.state.db, principal, body)
+    except (DomainError, msgspec.ValidationError) as exc:
+        viewer = await viewer_of(request)
+        _ = translator(viewer.language)
+        messages = {"mastodon_instance": _("Enter only the server's name, like mastodon.social")}
+        viewer_values = {
+            "display_name": viewer.display_name,
+            "language": viewer.language,
+            "timezone": viewer.timezone,
+        }
+        problem = form_problem(exc, form, messages=messages, otherwise="mastodon_instance")
+        kept = msgspec.structs.replace(problem, values={**viewer_values, **problem.values})
+        return await _me_page(request, None, saved="", sharing_form=kept)
+    return Redirect("/me?saved=sharing", status_code=303)
 
 
 @get("/me/data", guards=[ANY_PERSON], include_in_schema=False)
@@ -176,4 +208,13 @@ async def erased_page(request: Request[Any, Any, Any]) -> Template:
     return page(request, viewer, "account/erased.html", title=_("Your account is erased"))
 
 
-ME_PAGES = [me_page, profile_submit, data_page, data_export, erase_page, erase_submit, erased_page]
+ME_PAGES = [
+    me_page,
+    profile_submit,
+    sharing_submit,
+    data_page,
+    data_export,
+    erase_page,
+    erase_submit,
+    erased_page,
+]

@@ -4,6 +4,7 @@ settings, and password login turned off for everyone but the break-glass adminis
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -174,3 +175,14 @@ async def test_only_an_admin_changes_the_sso_settings_and_a_bad_mapping_is_refus
     assert bad.status_code == 400 or bad.status_code == 422
     settings = (await client.get("/api/v1/organisation/sso", headers=admin.headers)).json()
     assert settings["jit_creation"] is False and settings["claims"]["email"][0] == "email"
+
+
+async def test_two_first_sign_ins_at_once_make_one_person(
+    client: Any, factory: Factory, db: Database
+) -> None:
+    admin = await factory.person("admin")
+    await configure(client, admin, jit_creation=True)
+    first, second = await asyncio.gather(
+        *(sign_in_from_idp(db, identity("twin", email="twin@example.com"), session_hours=1) for _ in range(2))
+    )
+    assert first.person_id == second.person_id and first.token != second.token

@@ -42,8 +42,8 @@ async def test_my_profile_is_saved_and_a_bad_time_zone_is_refused_next_to_its_fi
         {"display_name": "Ana B", "language": "fr", "timezone": "America/Montreal"},
         page="/me",
     )
-    assert saved.status_code == 303 and saved.headers["location"] == "/me?saved=1"
-    again = (await client.get("/me?saved=1")).text
+    assert saved.status_code == 303 and saved.headers["location"] == "/me?saved=profile"
+    again = (await client.get("/me?saved=profile")).text
     assert 'lang="fr"' in again and 'value="America/Montreal" selected' in again and 'value="Ana B"' in again
 
 
@@ -81,3 +81,18 @@ async def test_erasure_needs_my_own_e_mail_address_typed_then_signs_me_out_for_g
         assert (await conn.fetchval("SELECT email FROM people WHERE id = $1", ana.person_id)).startswith(
             "erased-"
         )
+
+
+async def test_my_mastodon_server_is_remembered_and_an_address_with_a_path_is_refused(
+    client: Any, factory: Factory
+) -> None:
+    await factory.person(password=PASSWORD, email="ana@example.com", language="en")
+    await sign_in(client, "ana@example.com")
+    bad = await post_form(
+        client, "/me/sharing", {"mastodon_instance": "https://mastodon.social/@ana"}, page="/me"
+    )
+    assert bad.status_code == 422 and 'id="mastodon_instance-error"' in bad.text
+    assert 'value="https://mastodon.social/@ana"' in bad.text
+    saved = await post_form(client, "/me/sharing", {"mastodon_instance": "Mastodon.Social"}, page="/me")
+    assert saved.headers["location"] == "/me?saved=sharing"
+    assert 'value="mastodon.social"' in (await client.get("/me")).text
