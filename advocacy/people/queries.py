@@ -12,6 +12,7 @@ import msgspec
 from advocacy.ambassadors.schemas import Consent
 from advocacy.ambassadors.sql import CONSENT_COLUMNS
 from advocacy.core.emails import canonical_email
+from advocacy.core.sql import update_columns
 from advocacy.people.schemas import ExistingPerson, PersonAudience, PersonRead, PersonWithConsent, TeamRead
 
 _PERSON = """
@@ -104,17 +105,9 @@ _UPDATABLE = ("display_name", "team_id", "location", "language", "job_title", "t
 
 async def update_person(conn: asyncpg.Connection, person_id: int, values: dict[str, Any]) -> bool:
     """Update the given columns; returns whether anything changed."""
-    columns = [c for c in _UPDATABLE if c in values]
-    if not columns:
-        return False
-    assignments = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
-    changed_test = " OR ".join(f"{c} IS DISTINCT FROM ${i + 2}" for i, c in enumerate(columns))
-    status = await conn.execute(
-        f"UPDATE people SET {assignments}, updated_at = now() WHERE id = $1 AND ({changed_test})",
-        person_id,
-        *[values[c] for c in columns],
+    return await update_columns(
+        conn, "people", person_id, values, _UPDATABLE, touch=True, only_if_changed=True
     )
-    return bool(status.endswith(" 1"))
 
 
 async def set_inactive(conn: asyncpg.Connection, person_id: int) -> bool:

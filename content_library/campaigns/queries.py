@@ -8,8 +8,9 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.core.sql import update_columns
 from content_library.campaigns.schemas import CampaignRead
-from content_library.sql import CAMPAIGN_BY_KEY, update_columns
+from content_library.sql import CAMPAIGN_BY_KEY
 
 _CAMPAIGN = (
     "SELECT public_id AS id, slug, name, description, starts_at, ends_at, goal,"

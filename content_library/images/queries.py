@@ -10,8 +10,8 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.core.sql import update_columns
 from content_library.images.schemas import AssetRow, StoredFile
-from content_library.sql import update_columns
 
 _ASSET_ROW = (
     "SELECT id, public_id, item_id, storage_key, content_type, focal_x::float8 AS focal_x,"

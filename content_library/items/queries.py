@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.core.sql import update_columns
 from content_library.items.schemas import (
     Caption,
     ItemRead,
@@ -19,7 +20,7 @@ from content_library.items.schemas import (
     TransitionRead,
     VersionRead,
 )
-from content_library.sql import CAMPAIGN_BY_KEY, text_search, update_columns
+from content_library.sql import CAMPAIGN_BY_KEY, text_search
 
 _ITEM_COLUMNS = {
     "title",

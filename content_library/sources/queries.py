@@ -9,8 +9,8 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.core.sql import update_columns
 from content_library.sources.schemas import SourceRead, SourceRow
-from content_library.sql import update_columns
 
 _SOURCE = (
     "SELECT s.public_id AS id, s.name, s.url, s.language, c.public_id AS campaign, s.tags, s.active,"

@@ -9,6 +9,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from advocacy.core.sql import update_columns
 from advocacy.incentives.rewards.schemas import (
     Fulfilment,
     LockedRedemption,
@@ -66,14 +67,7 @@ _REWARD_COLUMNS = (
 async def update_reward(
     conn: asyncpg.Connection, public_id: UUID, values: dict[str, Any]
 ) -> RewardRead | None:
-    columns = [c for c in _REWARD_COLUMNS if c in values]
-    if columns:
-        assignments = ", ".join(f"{c} = ${i + 2}" for i, c in enumerate(columns))
-        await conn.execute(
-            f"UPDATE rewards SET {assignments}, updated_at = now() WHERE public_id = $1",
-            public_id,
-            *[values[c] for c in columns],
-        )
+    await update_columns(conn, "rewards", public_id, values, _REWARD_COLUMNS, key="public_id", touch=True)
     row = await conn.fetchrow(_REWARD + " WHERE r.public_id = $1", public_id)
     return _reward(row) if row else None
 
