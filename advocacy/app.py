@@ -123,6 +123,10 @@ def create_app(
         principals = app.state.principal_cache = PrincipalCache(settings.auth_cache_seconds)
         app.state.board_profiles = BoardProfileCache(app.state.principal_cache)
         feed_pages = app.state.feed_cache = FeedCache(settings.feed_cache_seconds)
+        # What the pages keep of the feed's pages goes with them: their keys name this cache's generations.
+        for derived in ("feed_results", "campaign_choices", "page_shells"):
+            if hasattr(app.state, derived):
+                delattr(app.state, derived)
 
         def content_changed(payload: str) -> None:
             # The organisation's row notifies on this channel too (advocacy.core.organisation).

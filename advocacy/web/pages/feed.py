@@ -4,14 +4,13 @@ GET /api/v1/feed."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Hashable
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import msgspec
-from cachetools import LRUCache
+from cachetools import LRUCache, TTLCache
 from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Redirect, Response
@@ -86,22 +85,28 @@ class FeedPage(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class CampaignChoices:
-    """The campaigns the filter offers, kept as long as the feed cache keeps its pages: dropped with them when
-    the library changes (campaigns included: NOTIFY content_changed) or after the same TTL."""
+    """The campaigns the filter offers, kept as long as the feed cache keeps its pages: keyed by the cache's
+    generation, which moves when the library changes (campaigns included: NOTIFY content_changed), and kept
+    no longer than the same TTL."""
 
     def __init__(self) -> None:
-        self.generation = -1
-        self.expires = 0.0
-        self.choices: list[tuple[str, str]] = []
+        self.kept: TTLCache[int, list[tuple[str, str]]] | None = None
 
     async def get(self, db: Database, cache: FeedCache) -> list[tuple[str, str]]:
-        if cache.enabled and self.generation == cache.generation and time.monotonic() < self.expires:
-            return self.choices
+        if not cache.enabled:
+            return await self.load(db)
+        if self.kept is None:
+            self.kept = TTLCache(maxsize=2, ttl=cache.ttl)
         generation = cache.generation
+        choices = self.kept.get(generation)
+        if choices is None:
+            choices = self.kept[generation] = await self.load(db)
+        return choices
+
+    @staticmethod
+    async def load(db: Database) -> list[tuple[str, str]]:
         rows = await campaigns_service.campaigns_page(db, after_id=None, limit=CAMPAIGN_CHOICES)
-        self.choices = [(campaign.slug, campaign.name) for _, campaign in rows]
-        self.generation, self.expires = generation, time.monotonic() + cache.ttl
-        return self.choices
+        return [(campaign.slug, campaign.name) for _, campaign in rows]
 
 
 def campaign_choices(state: State) -> CampaignChoices:
